@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { DataverseWriter } from '../../dataverse/index.js';
+import { saveConnection, setDynamicsUserId } from '../../store/connection-repo.js';
+import { FIELD_ENTITIES, saveFieldSelection } from '../../sync/fields.js';
+import { openSession } from '../../sync/session.js';
+import { validateConnection } from '../../sync/validate.js';
+import type { Db } from '../../store/db/types.js';
+import { RepSimulator } from '../demo/simulator.js';
+import { print, type CliContext } from '../context.js';
+import { parsePort, parseSeed } from './emulator.js';
+import { runForever } from './sync.js';
+import { printReport } from './validate.js';
+
+const DEMO_USER = { username: 'sync@contoso.test', password: 'Passw0rd!', clientId: 'dynasync-local', tenant: 'contoso' };
+
+interface DemoOptions {
+  seed: string;
+  emulatorPort: string;
+  interval: string;
+  simulate: boolean;
+}
+
+export function registerDemo(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description('the whole thing on embedded defaults: emulator, connection, default fields, initial sync, then a cycle every 30 s while simulated reps edit Dynamics')
+    .option('--seed <seed>', 'emulator seed: small | medium | large | <number of accounts>', 'small')
+    .option('--emulator-port <port>', 'emulator port (0: any free port)', '0')
+    .option('--interval <seconds>', 'wait between cycles', '30')
+    .option('--no-simulate', 'do not simulate sales reps editing Dynamics')
+    .action(async (o: DemoOptions) => {
+      const interval = Number(o.interval);
+      const emu = await ctx.startEmulator({
+        port: parsePort(o.emulatorPort, '--emulator-port'), seed: parseSeed(o.seed), admin: true, bigAccountContacts: 5_100,
+      });
+      print(ctx, `Dataverse emulator: ${emu.url}/api/data/v9.2/ (one account has 5,100 contacts, to show the 5,000-person activity cap)`);
+      try {
+        await ctx.withDemoStore(async (db) => {
+          await saveConnection(db, ctx.secretBox(), {
+            orgUrl: emu.url, authKind: 'password', username: DEMO_USER.username, clientId: DEMO_USER.clientId,
+            tenant: DEMO_USER.tenant, authority: emu.url, secrets: { password: DEMO_USER.password },
+          }, { reset: true });
+          const session = await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize);
+          const userId = await session.userId();
+          for (const entity of FIELD_ENTITIES) await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
+          const report = await validateConnection(session.source, session.connection, []);
+          await setDynamicsUserId(db, userId);
+          print(ctx, 'Validation:');
+          printReport(ctx, report);
+          print(ctx, `Default fields selected. Initial sync, then a cycle every ${interval} s. Ctrl-C stops.`);
+          const simulator = o.simulate ? startSimulator(ctx, emu.url, db) : null;
+          try {
+            await runForever(ctx, db, interval * 1000);
+          } finally {
+            simulator?.stop();
+          }
+        });
+      } finally {
+        await emu.close();
+      }
+    });
+}
+
+function startSimulator(ctx: CliContext, url: string, db: Db): RepSimulator {
+  const writer = new DataverseWriter({
+    settings: { orgUrl: url, authKind: 'password', username: 'rep@contoso.test', password: 'Passw0rd!', clientId: DEMO_USER.clientId, tenant: DEMO_USER.tenant, authority: url },
+    logger: ctx.logger,
+  });
+  const sim = new RepSimulator(writer, db, ctx.logger);
+  sim.start(3_000);
+  print(ctx, 'Simulated sales rep rep@contoso.test edits accounts and contacts in Dynamics every 3 s.');
+  return sim;
+}

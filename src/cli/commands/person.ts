@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { InvalidInputError, NotFoundError } from '../../domain/index.js';
+import { getPerson, listActivities } from '../../store/records/index.js';
+import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
+import { print, type CliContext } from '../context.js';
+
+const personId = (raw: string): number => {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw new InvalidInputError('invalid_id', `person id must be a positive whole number, got ${JSON.stringify(raw)}`);
+  return id;
+};
+
+export function registerPerson(program: Command, ctx: CliContext): void {
+  const person = program.command('person').description('read or edit a person of the lead database');
+
+  person
+    .command('show <id>')
+    .description('a person, its company fields and its activity log')
+    .option('--json', 'print JSON')
+    .action(async (raw: string, o: { json?: boolean }) => {
+      const id = personId(raw);
+      const { view, activities } = await ctx.withStore(async (db) => {
+        const v = await getPerson(db, id);
+        if (!v) throw new NotFoundError('person_not_found', `No person with id ${id}`);
+        return { view: v, activities: await listActivities(db, { personId: id, limit: 200 }) };
+      });
+      if (o.json) return print(ctx, JSON.stringify({ person: view, activities }, null, 2));
+      print(ctx, `person ${view.id} (${view.dynamicsType ?? 'local'} ${view.dynamicsId ?? ''})${view.dynamicsDeleted ? ' [deleted in Dynamics]' : ''}`);
+      for (const [k, v] of Object.entries(view.fields)) print(ctx, `  ${k}: ${JSON.stringify(v)}`);
+      print(ctx, view.company ? `company ${view.company.id} (${view.company.dynamicsId})${view.company.dynamicsDeleted ? ' [deleted in Dynamics]' : ''}` : 'company: not synced yet');
+      for (const [k, v] of Object.entries(view.company?.fields ?? {})) print(ctx, `  ${k}: ${JSON.stringify(v)}`);
+      print(ctx, `activities (${activities.length}):`);
+      for (const a of activities) print(ctx, `  ${a.occurredAt.toISOString()} type ${a.typeId} ${a.primaryAttributeValue ?? ''} ${JSON.stringify(a.attributes)}`);
+    });
+
+  person
+    .command('set <id>')
+    .description('edit a company field through a person: every person of the company changes; nothing is sent to Dynamics')
+    .requiredOption('--field <name>', 'company field (local name, e.g. billingCity, or the Dynamics column)')
+    .requiredOption('--value <value>', 'new value (empty for null); picklists take a label')
+    .action(async (raw: string, o: { field: string; value: string }) => {
+      const id = personId(raw);
+      const r = await ctx.withStore((db) => setCompanyFieldThroughPerson(db, id, o.field, o.value));
+      print(ctx, `${o.field}: ${JSON.stringify(r.oldValue)} → ${JSON.stringify(r.newValue)} on company ${r.companyId}; ` +
+        `${r.persons} persons show it, ${r.activities} Change Data Value activities logged. Not sent to Dynamics.`);
+    });
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { openSession } from '../../sync/session.js';
+import { buildStatus, type SyncStatus } from '../../sync/status.js';
+import { print, type CliContext } from '../context.js';
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('per table: last cycle, records stored, last cycle counts, pending changes, last error, next cycle')
+    .option('--json', 'print JSON')
+    .option('--offline', 'do not ask Dynamics for pending changes')
+    .action(async (o: { json?: boolean; offline?: boolean }) => {
+      const status = await ctx.withStore(async (db) => {
+        const session = o.offline ? null : await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize).catch(() => null);
+        return buildStatus(db, session?.source ?? null);
+      });
+      if (o.json) print(ctx, JSON.stringify(status, null, 2));
+      else printStatus(ctx, status);
+    });
+}
+
+function printStatus(ctx: CliContext, s: SyncStatus): void {
+  for (const t of s.tables) {
+    const last = t.lastCycle ? `${t.lastCycle.status} at ${t.lastCycle.startedAt}` : 'never';
+    const c = t.lastCycleCounts;
+    print(ctx, `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics)`);
+    print(ctx, `    last cycle: ${last}${c ? `, +${c.inserted} ~${c.updated} -${c.deleted} skipped ${c.skipped}` : ''}`);
+    print(ctx, `    pending changes: ${t.pendingChanges ?? 'unknown'}`);
+    if (t.blockedReason) print(ctx, `    BLOCKED: ${t.blockedReason}`);
+    if (t.lastError) print(ctx, `    last error: [${t.lastError.code}] ${t.lastError.message} (${t.lastError.at})`);
+  }
+  print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
+}

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { FatalError, InvalidInputError } from '../../domain/index.js';
+import { acquireRunnerLock } from '../../store/runner-lock.js';
+import { failInterruptedRuns } from '../../store/runs.js';
+import { deleteSetting, getSetting, setSetting } from '../../store/settings-repo.js';
+import type { Db } from '../../store/db/types.js';
+import { runCycle, type CycleResult } from '../../sync/cycle.js';
+import { SyncRunner } from '../../sync/runner.js';
+import { openSession } from '../../sync/session.js';
+import { ProgressBar } from '../progress.js';
+import { print, type CliContext } from '../context.js';
+
+/** Holds the runner lock and prepares the session for `sync` and `run`. */
+async function prepare(ctx: CliContext, db: Db) {
+  const lock = await acquireRunnerLock(ctx.config.databaseUrl);
+  try {
+    await failInterruptedRuns(db); // runs a killed process left 'running'
+    const session = await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize);
+    return { lock, session, userId: await session.userId() };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+export function printCycle(ctx: CliContext, r: CycleResult): void {
+  const seconds = ((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1);
+  print(ctx, `cycle ${r.runId}: ${r.status} in ${seconds} s`);
+  for (const t of r.tables) {
+    const counts = `+${t.inserted} ~${t.updated} -${t.deleted} skipped ${t.skipped}, ${t.activities} activities`;
+    print(ctx, `  ${t.entity.padEnd(11)} ${t.status.padEnd(9)} ${t.fullRead ? 'full read ' : 'changes   '}${counts}${t.error ? ` — ${t.error.message}` : ''}`);
+  }
+}
+
+export function registerSync(program: Command, ctx: CliContext): void {
+  program
+    .command('sync')
+    .description('run one sync cycle (the first is the initial full sync)')
+    .option('--once', 'one cycle, then exit (the default)')
+    .action(async () => {
+      await ctx.withStore(async (db) => {
+        const { lock, session, userId } = await prepare(ctx, db);
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+        try {
+          const bar = new ProgressBar(ctx.out);
+          const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage: (e) => bar.update(e) }, 'once');
+          bar.finish();
+          printCycle(ctx, result);
+          if (result.status !== 'success') process.exitCode = 1;
+        } finally {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          await lock.release();
+        }
+      });
+    });
+
+  program
+    .command('run')
+    .description('sync forever: a cycle, then a wait, then the next cycle')
+    .option('--interval <seconds>', 'wait between cycles', String(ctx.config.intervalSeconds))
+    .action(async (o: { interval: string }) => {
+      const seconds = Number(o.interval);
+      if (!Number.isFinite(seconds) || seconds < 1) throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
+      await ctx.withStore((db) => runForever(ctx, db, seconds * 1000));
+    });
+
+  program
+    .command('sync-now')
+    .description('cut the running runner\'s wait short')
+    .action(async () => {
+      const runner = await ctx.withStore((db) => getSetting<{ pid: number }>(db, 'runner'));
+      if (!runner) throw new FatalError('no_runner', 'No runner is running (start one with `dynasync run`).');
+      try {
+        process.kill(runner.pid, 'SIGUSR1');
+      } catch {
+        throw new FatalError('no_runner', `The runner (pid ${runner.pid}) is not running.`);
+      }
+      print(ctx, `Asked runner ${runner.pid} to sync now.`);
+    });
+}
+
+export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void): Promise<void> {
+  const { lock, session, userId } = await prepare(ctx, db);
+  const bar = new ProgressBar(ctx.out);
+  const runner = new SyncRunner(
+    { db, source: session.source, logger: ctx.logger, userId, onPage: (e) => (e.fullRead ? bar.update(e) : undefined) },
+    { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); } },
+    ctx.logger,
+  );
+  const stop = () => void runner.stop();
+  const now = () => runner.syncNow();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGUSR1', now);
+  await setSetting(db, 'runner', { pid: process.pid, startedAt: new Date().toISOString() });
+  try {
+    onReady?.(runner);
+    await runner.start();
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    process.off('SIGUSR1', now);
+    await deleteSetting(db, 'runner').catch(() => undefined);
+    await lock.release();
+  }
+}

@@ -1,0 +1,24 @@
+/** The `dynasync` command line: one commander program, one file per command. */
+import { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { registerConnect } from './commands/connect.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEmulator } from './commands/emulator.js';
+import { registerFields } from './commands/fields.js';
+import { registerPerson } from './commands/person.js';
+import { registerStatus } from './commands/status.js';
+import { registerSync } from './commands/sync.js';
+import { registerValidate } from './commands/validate.js';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('dynasync')
+    .description('Keeps a marketing lead database continuously in sync with Microsoft Dynamics 365 (Dataverse).')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [
+    registerConnect, registerValidate, registerFields, registerSync, registerStatus, registerPerson, registerEmulator, registerDemo,
+  ]) {
+    register(program, ctx);
+  }
+  return program;
+}

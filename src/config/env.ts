@@ -1,0 +1,78 @@
+/**
+ * Configuration from the environment, parsed once with zod and frozen. Nothing else reads
+ * process.env: main.ts calls loadConfig() and injects the result.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const EnvSchema = z.object({
+  DATABASE_URL: optionalString,
+  DYNASYNC_DATA_DIR: z.string().trim().min(1).default('./.dynasync'),
+  DYNASYNC_SECRET_KEY: optionalString,
+  DYNASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DYNASYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  DYNASYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
+  DYNAMICS_URL: optionalString,
+  DYNAMICS_USERNAME: optionalString,
+  DYNAMICS_PASSWORD: optionalString,
+  DYNAMICS_CLIENT_ID: optionalString,
+  DYNAMICS_CLIENT_SECRET: optionalString,
+  DYNAMICS_TENANT: optionalString,
+  DYNAMICS_AUTHORITY: optionalString,
+});
+
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly secretKey: string | undefined;
+  readonly logLevel: string;
+  readonly intervalSeconds: number;
+  readonly pageSize: number;
+  /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
+  readonly dynamics: Readonly<{
+    url?: string;
+    username?: string;
+    password?: string;
+    clientId?: string;
+    clientSecret?: string;
+    tenant?: string;
+    authority?: string;
+  }>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DYNASYNC_DATA_DIR,
+    secretKey: e.DYNASYNC_SECRET_KEY,
+    logLevel: e.DYNASYNC_LOG_LEVEL,
+    intervalSeconds: e.DYNASYNC_INTERVAL_SECONDS,
+    pageSize: e.DYNASYNC_PAGE_SIZE,
+    dynamics: Object.freeze({
+      url: e.DYNAMICS_URL,
+      username: e.DYNAMICS_USERNAME,
+      password: e.DYNAMICS_PASSWORD,
+      clientId: e.DYNAMICS_CLIENT_ID,
+      clientSecret: e.DYNAMICS_CLIENT_SECRET,
+      tenant: e.DYNAMICS_TENANT,
+      authority: e.DYNAMICS_AUTHORITY,
+    }),
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Entra ID sign-in failures, mapped once to the codes `dynasync validate` and the sync report.
+ * msal-node puts the AADSTS number in `errorNo` (first of `error_codes`) and in the description;
+ * we read both because an InteractionRequiredAuthError (MFA) carries it the same way.
+ */
+import { FatalError, RetriableError, isSyncError, type SyncError } from '../domain/index.js';
+
+interface EntraFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+const ENTRA_CODES: Readonly<Record<string, EntraFailure>> = {
+  '50126': { code: 'wrong_password', message: 'The user name or password is wrong (AADSTS50126).' },
+  '50076': {
+    code: 'mfa_required',
+    message:
+      'This user must use multi-factor authentication, which the password grant cannot do (AADSTS50076). ' +
+      'Use a sync account without MFA, or an application user with a client secret.',
+  },
+  '50079': {
+    code: 'mfa_required',
+    message:
+      'This user must register for multi-factor authentication, which the password grant cannot do (AADSTS50079). ' +
+      'Use a sync account without MFA, or an application user with a client secret.',
+  },
+  '7000215': { code: 'wrong_client_secret', message: 'The client secret is wrong or expired (AADSTS7000215).' },
+  '700016': {
+    code: 'unknown_client',
+    message: 'No application with this client id exists in the tenant (AADSTS700016). Check --client-id and --tenant.',
+  },
+  '90002': { code: 'unknown_tenant', message: 'The tenant was not found (AADSTS90002). Check --tenant.' },
+  '50057': { code: 'user_disabled', message: 'The user account is disabled (AADSTS50057).' },
+};
+
+/** Error codes of msal itself (not of Entra) that mean "try again later". */
+const TRANSIENT_MSAL_CODES = new Set(['network_error', 'token_parsing_error', 'temporarily_unavailable', 'server_error']);
+
+interface MsalLikeError {
+  errorCode?: unknown;
+  errorNo?: unknown;
+  errorMessage?: unknown;
+  message?: unknown;
+  status?: unknown;
+}
+
+export function aadstsCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as MsalLikeError;
+  if (typeof e.errorNo === 'string' || typeof e.errorNo === 'number') return String(e.errorNo);
+  const text = `${String(e.errorMessage ?? '')} ${String(e.message ?? '')}`;
+  return /AADSTS(\d+)/.exec(text)?.[1];
+}
+
+/** Turns anything msal-node throws into a typed error. Never includes the request (it holds the password). */
+export function mapAuthError(err: unknown): SyncError {
+  if (isSyncError(err)) return err;
+  const aadsts = aadstsCode(err);
+  const known = aadsts === undefined ? undefined : ENTRA_CODES[aadsts];
+  if (known) return new FatalError(known.code, known.message, { cause: err });
+
+  const e = (typeof err === 'object' && err !== null ? err : {}) as MsalLikeError;
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const msalCode = typeof e.errorCode === 'string' ? e.errorCode : '';
+  if (TRANSIENT_MSAL_CODES.has(msalCode) || status === 429 || (status !== undefined && status >= 500)) {
+    return new RetriableError('auth_unavailable', `The sign-in service is unavailable (${msalCode || status}).`, undefined, {
+      cause: err,
+    });
+  }
+  const detail = aadsts ? `AADSTS${aadsts}` : msalCode || 'unknown error';
+  return new FatalError('auth_failed', `Sign-in failed (${detail}): ${firstLine(e.errorMessage ?? e.message)}`, {
+    cause: err,
+  });
+}
+
+/** Entra descriptions end with trace and correlation ids on further lines; keep the readable part. */
+function firstLine(text: unknown): string {
+  const s = typeof text === 'string' ? text : '';
+  const description = /Description: (.*?)(?: - Correlation ID|$)/s.exec(s)?.[1] ?? s;
+  const line = description.split(/\r?\n/)[0]?.trim() ?? '';
+  return line.replace(/^AADSTS\d+:\s*/, '');
+}

@@ -1,0 +1,11 @@
+/** The Dataverse client: sign-in, throttling, retries, metadata and change-tracked reads. */
+export { DataverseClient, type DataverseClientOptions, type ReadRequest, type WhoAmI } from './client.js';
+export { DataverseWriter, type DataverseWriterOptions } from './writer.js';
+export { MsalTokenSource, normalizeOrgUrl, type ConnectionSettings, type TokenSource } from './auth.js';
+export { DEFAULT_AUTHORITY } from './authority.js';
+export { ColumnDeletedError } from './errors.js';
+export type { ReadPage } from './pages.js';
+export type { EntityDefinition, RawAttribute } from './metadata.js';
+export type { RequestStats } from './session.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+export { DEFAULT_THROTTLE, sharedThrottle, Throttle, type ThrottleOptions, type ThrottleStats } from './throttle.js';

@@ -1,0 +1,52 @@
+/**
+ * Errors are typed by what the caller should do next, not by where they came from
+ * (Meltano's split): retry later, stop the stream/run, or skip one record and go on.
+ * HTTP status codes are mapped once, at the API edge.
+ */
+export type ErrorKind = 'retriable' | 'fatal' | 'skippable';
+
+export abstract class SyncError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Stable snake_case code, e.g. `delta_token_expired`, `column_deleted`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Transient: 429, 5xx, connection resets. `retryAfterMs` honours the server's Retry-After. */
+export class RetriableError extends SyncError {
+  readonly kind = 'retriable' as const;
+  readonly retryAfterMs: number | undefined;
+  constructor(code: string, message: string, retryAfterMs?: number, options?: ErrorOptions) {
+    super(code, message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Needs a person or a changed configuration: bad credentials, missing privilege, broken config. */
+export class FatalError extends SyncError {
+  readonly kind = 'fatal' as const;
+}
+
+/** One record cannot be applied; it is logged as a sync error and the page goes on. */
+export class SkippableError extends SyncError {
+  readonly kind = 'skippable' as const;
+}
+
+/** The delta token is older than the organization keeps changes: re-baseline the table. */
+export class DeltaTokenExpiredError extends FatalError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('delta_token_expired', message, options);
+  }
+}
+
+export const isSyncError = (e: unknown): e is SyncError => e instanceof SyncError;
+
+/** A request a person made cannot be done as asked (unknown field, wrong value): answer 400. */
+export class InvalidInputError extends FatalError {}
+
+/** The thing a person asked for does not exist: answer 404. */
+export class NotFoundError extends FatalError {}

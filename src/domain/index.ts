@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './entities.js';
+export * from './fields.js';
+export * from './activities.js';

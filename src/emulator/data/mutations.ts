@@ -1,0 +1,125 @@
+/**
+ * Applies validated writes: server-set columns (createdon, modifiedon, createdby, modifiedby, owner,
+ * state/status defaults, fullname, currency), a new rowversion, and a change-log entry. Every write
+ * path (Web API, DataService, seed fix-ups) ends here, so the change log cannot miss one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock, Principal } from '../context.js';
+import { DataverseHttpError, notFound } from '../errors.js';
+import { DELETE, UPSERT } from './change-log.js';
+import { type Cell, LookupColumn } from './columns.js';
+import { type Database, USD_CURRENCY_ID } from './database.js';
+import { type Assignment, parseBody } from './validate.js';
+import type { TableStore } from './table-store.js';
+
+/** statuscode a state change implies when the body sets only statecode. */
+const DEFAULT_STATUS: Record<string, number[]> = {
+  lead: [1, 3, 4],
+  opportunity: [1, 3, 4],
+};
+
+export interface Mutator {
+  create(p: Principal, store: TableStore, body: unknown, id?: string): string;
+  update(p: Principal, store: TableStore, row: number, body: unknown): void;
+  remove(p: Principal, store: TableStore, row: number): void;
+  /** Stamps version, modifiedon/by and logs the change of a row whose cells were set directly. */
+  touch(store: TableStore, row: number, userId: string): void;
+}
+
+export function createMutator(db: Database, clock: Clock): Mutator {
+  const nowSeconds = () => Math.floor(clock.now() / 1000) * 1000;
+
+  const set = (store: TableStore, row: number, name: string, value: Cell) => store.column(name)?.set(row, value);
+  const setUser = (store: TableStore, row: number, name: string, userId: string) =>
+    store.lookup(name)?.setRef(row, userId, 'systemuser');
+
+  const apply = (store: TableStore, row: number, assignments: Assignment[]) => {
+    for (const a of assignments) {
+      if (a.kind === 'ref') a.col.setRef(row, a.id, a.target);
+      else a.col.set(row, a.value);
+    }
+    const state = assignments.find((a) => a.col.def.logicalName === 'statecode');
+    if (state && state.kind === 'value' && !assignments.some((a) => a.col.def.logicalName === 'statuscode')) {
+      const s = state.value as number;
+      set(store, row, 'statuscode', DEFAULT_STATUS[store.def.logicalName]?.[s] ?? s + 1);
+    }
+    const fullname = store.column('fullname');
+    if (fullname && !fullname.def.isValidForCreate) {
+      const first = store.column('firstname')?.get(row);
+      const last = store.column('lastname')?.get(row);
+      fullname.set(row, [first, last].filter((x) => typeof x === 'string' && x).join(' ') || null);
+    }
+  };
+
+  const touch = (store: TableStore, row: number, userId: string) => {
+    const v = db.nextVersion();
+    set(store, row, 'versionnumber', v);
+    set(store, row, 'modifiedon', nowSeconds());
+    setUser(store, row, 'modifiedby', userId);
+    store.log.append(v, row, UPSERT);
+  };
+
+  const create = (p: Principal, store: TableStore, body: unknown, id: string = randomUUID()): string => {
+    const assignments = parseBody(db, store, body, 'create');
+    const existing = store.rowOf(id);
+    if (existing !== undefined) {
+      throw new DataverseHttpError(412, '0x80040237', 'A record with matching key values already exists.');
+    }
+    const revived = store.tombstones.get(id);
+    const row = revived ?? store.allocate(id);
+    if (revived !== undefined) store.revive(row);
+    for (const col of store.columns.values()) {
+      if (col.def.type === 'Boolean') col.set(row, false);
+      else if (!(col instanceof LookupColumn)) col.set(row, null);
+      else col.setRef(row, null, col.def.targets?.[0] ?? '');
+    }
+    const now = nowSeconds();
+    set(store, row, 'createdon', now);
+    setUser(store, row, 'createdby', p.userId);
+    if (store.def.ownership === 'UserOwned') setUser(store, row, 'ownerid', p.userId);
+    set(store, row, 'statecode', 0);
+    set(store, row, 'statuscode', 1);
+    store.lookup('transactioncurrencyid')?.setRef(row, USD_CURRENCY_ID, 'transactioncurrency');
+    apply(store, row, assignments);
+    store.insertOrder(row);
+    touch(store, row, p.userId);
+    return id;
+  };
+
+  const update = (p: Principal, store: TableStore, row: number, body: unknown) => {
+    apply(store, row, parseBody(db, store, body, 'update'));
+    touch(store, row, p.userId);
+  };
+
+  const remove = (p: Principal, store: TableStore, row: number) => {
+    if (!store.alive[row]) throw notFound(`${store.def.logicalName} With Id = ${store.ids[row]} Does Not Exist`);
+    const id = store.ids[row]!;
+    store.tombstone(row);
+    store.log.append(db.nextVersion(), row, DELETE);
+    cascade(p, store.def.logicalName, id);
+  };
+
+  /**
+   * Relationship behaviours of the standard tables: customer lookups (contact.parentcustomerid,
+   * opportunity.customerid, lead.customerid) are parental, so their rows are deleted with the parent;
+   * any other lookup to the deleted row is cleared ("remove link"), which is itself a change.
+   */
+  const cascade = (p: Principal, table: string, id: string) => {
+    for (const other of db.allStores()) {
+      for (const col of other.columns.values()) {
+        if (!(col instanceof LookupColumn) || !col.def.targets?.includes(table)) continue;
+        const ids = col.ids;
+        for (let r = 0; r < other.size; r++) {
+          if (ids[r] !== id || !other.alive[r] || col.target(r) !== table) continue;
+          if (col.def.type === 'Customer' && other.def.logicalName !== 'lead') remove(p, other, r);
+          else {
+            col.setRef(r, null, table);
+            touch(other, r, p.userId);
+          }
+        }
+      }
+    }
+  };
+
+  return { create, update, remove, touch };
+}

@@ -1,0 +1,166 @@
+/**
+ * The emulator's admin operations, in process. Tests and the demo call these directly
+ * (`createAdmin(handle.ctx)`); the /_emulator HTTP API is a thin JSON layer over the same class.
+ * Every method validates its input and throws AdminInputError (HTTP 400) on a bad one.
+ */
+import type { EmulatorContext, EmulatorUser } from '../context.js';
+import { controlIdentity, type ControlIdentityService } from '../identity/service.js';
+import type { EmulatorUserOptions, ServiceProtectionLimits } from '../options.js';
+import type { RequestCountSnapshot } from '../protection/counts.js';
+import { controlState, type ControlState } from '../protection/state.js';
+import type { ColumnDef, TableDef } from '../schema/types.js';
+import { TABLE_OPS, type TableOp } from '../security/privileges.js';
+import { controlSecurity, type ControlSecurityService } from '../security/service.js';
+import { customColumn, type CustomColumnSpec } from './columns.js';
+import type { FaultSpec } from './queue.js';
+import * as S from './schemas.js';
+
+const { AdminInputError } = S;
+const DAY_MS = 86_400_000;
+
+export class EmulatorAdmin {
+  readonly #state: ControlState;
+  readonly #identity: ControlIdentityService;
+  readonly #security: ControlSecurityService;
+
+  constructor(private readonly ctx: EmulatorContext) {
+    this.#state = controlState(ctx);
+    this.#identity = controlIdentity(ctx.identity);
+    this.#security = controlSecurity(ctx.security);
+  }
+
+  // Faults -------------------------------------------------------------------------------------
+  /** The next `count` Web API responses (optionally only for one entity set) fail this way. */
+  injectFault(spec: FaultSpec): void {
+    this.#state.faults.add(S.parse(S.faultSpec, spec));
+  }
+  pendingFaults(): FaultSpec[] {
+    return this.#state.faults.pending();
+  }
+  clearFaults(): void {
+    this.#state.faults.clear();
+  }
+
+  // Time and tokens ----------------------------------------------------------------------------
+  expireAccessTokens(): void {
+    this.#identity.revokeAccessTokens();
+  }
+  expireDeltaTokens(table?: string): void {
+    this.ctx.data.expireDeltaTokens(table === undefined ? undefined : this.#table(table).logicalName);
+  }
+  /** Moves emulator time forward; returns the new emulator time (ms since the epoch). */
+  advanceClock(by: { ms?: number; seconds?: number; days?: number }): number {
+    const a = S.parse(S.clockAdvance, by);
+    this.ctx.clock.advance(a.ms ?? (a.seconds !== undefined ? a.seconds * 1000 : a.days! * DAY_MS));
+    return this.ctx.clock.now();
+  }
+  now(): number {
+    return this.ctx.clock.now();
+  }
+  setChangeTrackingExpiryDays(days: number): void {
+    this.ctx.org.changeTrackingExpiryDays = S.parse(S.days, { days }).days;
+  }
+
+  // Request counts and service protection ------------------------------------------------------
+  requestCounts(): RequestCountSnapshot {
+    return this.#state.counts.snapshot();
+  }
+  /** Requests seen for one resource (entity set, `$metadata`, ...), optionally of one method. */
+  requestCount(resource: string, method?: string): number {
+    return this.#state.counts.count(resource, method);
+  }
+  resetRequestCounts(): void {
+    this.#state.counts.reset();
+  }
+  limits(): ServiceProtectionLimits {
+    return { ...this.#state.protection.limits };
+  }
+  /** Changes service protection limits and starts every user's window afresh. */
+  setLimits(limits: Partial<ServiceProtectionLimits>): ServiceProtectionLimits {
+    this.#state.protection.limits = { ...this.#state.protection.limits, ...S.parse(S.limitsSpec, limits) };
+    this.#state.protection.reset();
+    return this.limits();
+  }
+
+  // Schema drift -------------------------------------------------------------------------------
+  addColumn(table: string, spec: CustomColumnSpec): ColumnDef {
+    const t = this.#table(table);
+    const parsed = S.parse(S.columnSpec, spec);
+    if (t.columns.has(parsed.logicalName)) throw new AdminInputError(`${t.logicalName}.${parsed.logicalName} already exists`);
+    for (const target of parsed.targets ?? []) this.#table(target);
+    const column = customColumn(t.logicalName, parsed);
+    this.ctx.schema.addColumn(t.logicalName, column);
+    return column;
+  }
+  removeColumn(table: string, column: string): void {
+    const t = this.#table(table);
+    const c = this.#column(t, column);
+    if (!c.isCustom) throw new AdminInputError(`${t.logicalName}.${column} is a system column and cannot be removed`);
+    this.ctx.schema.removeColumn(t.logicalName, column);
+  }
+  setChangeTracking(table: string, enabled: boolean): void {
+    this.#table(table).changeTrackingEnabled = S.parse(S.flag('enabled'), { enabled }).enabled;
+  }
+  setColumnSecured(table: string, column: string, secured: boolean): void {
+    const t = this.#table(table);
+    this.#column(t, column).isSecured = S.parse(S.flag('secured'), { secured }).secured;
+  }
+
+  // Users and privileges -----------------------------------------------------------------------
+  addUser(options: EmulatorUserOptions): EmulatorUser {
+    const o = S.parse(S.userSpec, options);
+    if (this.#identity.userIdByName(o.name)) throw new AdminInputError(`user ${o.name} already exists`);
+    for (const t of o.denyRead ?? []) this.#table(t);
+    const user = this.#identity.addUser(o);
+    this.#security.registerUser(user.id, o);
+    return user;
+  }
+  setUserDisabled(user: string, disabled: boolean): void {
+    this.#identity.setUserDisabled(this.#user(user).name, S.parse(S.flag('disabled'), { disabled }).disabled);
+  }
+  setTableRead(user: string, table: string, allowed: boolean): void {
+    this.setTablePrivileges(user, table, { read: allowed });
+  }
+  setTablePrivileges(user: string, table: string, privileges: Partial<Record<TableOp, boolean>>): void {
+    const id = this.#user(user).id;
+    const t = this.#table(table);
+    const p = S.parse(S.privileges, privileges);
+    for (const op of TABLE_OPS) if (p[op] !== undefined) this.#security.setTablePrivilege(id, t.logicalName, op, p[op]);
+  }
+  setSecuredColumnRead(user: string, table: string, column: string, allowed: boolean): void {
+    const id = this.#user(user).id;
+    const t = this.#table(table);
+    this.#column(t, column);
+    this.#security.setSecuredColumnRead(id, t.logicalName, column, S.parse(S.flag('read'), { read: allowed }).read);
+  }
+
+  // Records ------------------------------------------------------------------------------------
+  corruptRecord(table: string, id: string, column: string, value: unknown): void {
+    const t = this.#table(table);
+    this.#column(t, column);
+    this.ctx.data.corrupt(t.logicalName, id.toLowerCase(), column, value);
+  }
+
+  // Lookups that turn unknown names into 400s --------------------------------------------------
+  /** A table by logical name or entity set name. */
+  #table(name: string): TableDef {
+    const t = this.ctx.schema.table(name) ?? this.ctx.schema.tableBySet(name);
+    if (!t) throw new AdminInputError(`unknown table '${name}'`);
+    return t;
+  }
+  #column(t: TableDef, column: string): ColumnDef {
+    const c = t.columns.get(column);
+    if (!c) throw new AdminInputError(`unknown column '${t.logicalName}.${column}'`);
+    return c;
+  }
+  /** A user by UPN or id. */
+  #user(nameOrId: string): EmulatorUser {
+    const id = this.#identity.userIdByName(nameOrId) ?? nameOrId.toLowerCase();
+    const u = this.#identity.userById(id);
+    if (!u) throw new AdminInputError(`unknown user '${nameOrId}'`);
+    return u;
+  }
+}
+
+export const createAdmin = (ctx: EmulatorContext): EmulatorAdmin => new EmulatorAdmin(ctx);
+export { AdminInputError };

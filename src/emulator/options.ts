@@ -1,0 +1,68 @@
+/** Options of startEmulator(); every field has a documented default. */
+export type SeedName = 'none' | 'small' | 'medium' | 'large';
+
+export interface EmulatorUserOptions {
+  /** UPN, e.g. `sync@contoso.test`. */
+  name: string;
+  password?: string;
+  fullName?: string;
+  /** The token endpoint answers AADSTS50076 for this user (MFA required). */
+  mfaRequired?: boolean;
+  /** Tables this user may not read (403 on read). */
+  denyRead?: string[];
+  /** Secured columns this user may read, as `table.column`; `'*'` for all. Default: none. */
+  securedRead?: string[] | '*';
+  disabled?: boolean;
+}
+
+export interface ServiceProtectionLimits {
+  /** Requests per user per window (Dataverse: 6,000). */
+  requests: number;
+  /** Combined execution time per user per window, in ms (Dataverse: 1,200,000). */
+  executionMs: number;
+  /** Concurrent requests per user (Dataverse: 52). */
+  concurrent: number;
+  /** Sliding window in ms (Dataverse: 300,000). */
+  windowMs: number;
+}
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. Default 5555. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Named size, or a number of accounts (about 10 contacts each). Default 'small'. */
+  seed?: SeedName | number;
+  /** Seed of the deterministic generator. Default 42. */
+  seedValue?: number;
+  /** Extra users besides the defaults (sync, rep, mfa, limited). */
+  users?: EmulatorUserOptions[];
+  /** Access token lifetime in seconds. Default 3600. */
+  tokenLifetimeSeconds?: number;
+  /** organization.expirechangetrackingindays. Default 7. */
+  changeTrackingExpiryDays?: number;
+  limits?: Partial<ServiceProtectionLimits>;
+  /** Serve the fault/admin API under /_emulator/. Default false (the CLI enables it with --admin). */
+  enableAdmin?: boolean;
+  /** Tables created with change tracking off. Default none. */
+  changeTrackingDisabled?: string[];
+}
+
+export const DEFAULT_LIMITS: ServiceProtectionLimits = Object.freeze({
+  requests: 6000,
+  executionMs: 1_200_000,
+  concurrent: 52,
+  windowMs: 300_000,
+});
+
+export const DEFAULT_TENANT = 'contoso';
+export const DEFAULT_APP_ID = 'dynasync-local';
+export const DEFAULT_APP_SECRET = 'local-secret';
+export const DEFAULT_PASSWORD = 'Passw0rd!';
+
+export const DEFAULT_USERS: readonly EmulatorUserOptions[] = Object.freeze([
+  { name: 'sync@contoso.test', fullName: 'Sync User', securedRead: '*' },
+  { name: 'rep@contoso.test', fullName: 'Rita Rep', securedRead: '*' },
+  { name: 'mfa@contoso.test', fullName: 'Max Mfa', mfaRequired: true },
+  { name: 'limited@contoso.test', fullName: 'Lee Limited', denyRead: ['lead'], securedRead: [] },
+]);

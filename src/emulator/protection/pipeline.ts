@@ -1,0 +1,79 @@
+/**
+ * Everything that happens to a Web API request before the dispatcher sees it: counting, bearer
+ * authentication, service protection, injected faults. Also registers the token endpoint and, when
+ * enabled, the /_emulator admin API.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
+import { API_PATH } from '../../wire/index.js';
+import type { EmulatorContext, Principal } from '../context.js';
+import { createAdmin } from '../faults/admin.js';
+import { registerAdminRoutes } from '../faults/admin-routes.js';
+import { applyFault, truncateIfMalformed } from '../faults/apply.js';
+import { parseResourcePath } from '../http/resource-path.js';
+import { controlIdentity } from '../identity/service.js';
+import { registerTokenRoutes } from '../identity/token-routes.js';
+import type { ServiceProtectionLimits } from '../options.js';
+import { resourceOf } from './counts.js';
+import { controlState } from './state.js';
+
+const PREFIX = `${API_PATH}/`;
+/** An identity service may use the caller's origin for its WWW-Authenticate challenge. */
+type Authenticate = (authorization: string | undefined, orgUrl?: string) => Principal;
+
+export function installPipeline(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  opts: { limits: ServiceProtectionLimits; enableAdmin: boolean },
+): void {
+  const state = controlState(ctx);
+  state.protection.limits = { ...opts.limits };
+  registerTokenRoutes(app, controlIdentity(ctx.identity), ctx.org, () => ctx.clock.now());
+  if (opts.enableAdmin) registerAdminRoutes(app, createAdmin(ctx));
+  const authenticate: Authenticate = ctx.identity.authenticate.bind(ctx.identity);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith(PREFIX)) return;
+    const resource = resourceOfUrl(request.url);
+    state.counts.record(resource, request.method);
+    request.principal = authenticate(request.headers.authorization, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
+
+    const started = performance.now();
+    const admission = state.protection.admit(request.principal.userId);
+    // 'close' fires for finished responses and for destroyed sockets alike, so the slot is always freed.
+    reply.raw.once('close', () => admission.release(performance.now() - started));
+    reply.header('x-ms-ratelimit-burst-remaining-xrm-requests', String(admission.remainingRequests));
+    reply.header('x-ms-ratelimit-time-remaining-xrm-requests', String(Math.round(admission.remainingMs)));
+
+    const fault = state.faults.take(resource);
+    if (fault) await applyFault(fault, request, reply, state.protection.limits);
+  });
+
+  // Requests inside a $batch are counted under their own resource (its body is parsed by now).
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith(PREFIX) || typeof request.body !== 'string') return;
+    if (resourceOfUrl(request.url) !== '$batch') return;
+    for (const { method, url } of innerRequests(request.body)) state.counts.record(resourceOfUrl(url), method);
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply, payload) => truncateIfMalformed(request, reply, payload));
+}
+
+/** The resource a Web API URL (absolute, rooted, or relative to the API root) addresses. */
+function resourceOfUrl(url: string): string {
+  const path = url.split('?')[0]!;
+  const at = path.indexOf(PREFIX);
+  const rest = at >= 0 ? path.slice(at + PREFIX.length) : path.replace(/^\/+/, '');
+  try {
+    return resourceOf(parseResourcePath(rest));
+  } catch {
+    return '$unknown'; // undecodable percent-escapes
+  }
+}
+
+/** Request lines of a multipart/mixed $batch body: `GET /api/data/v9.2/accounts?... HTTP/1.1`. */
+function innerRequests(body: string): { method: string; url: string }[] {
+  const out: { method: string; url: string }[] = [];
+  for (const m of body.matchAll(/^(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP\/1\.1\r?$/gm)) out.push({ method: m[1]!, url: m[2]! });
+  return out;
+}

@@ -1,0 +1,80 @@
+/**
+ * The composition root: the only place that knows every concrete part. It parses the
+ * configuration once, builds the logger, and hands the CLI what it needs (including the emulator,
+ * which cli/ may not import).
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { ConfigError, createLogger, loadConfig, type Config, type Logger } from './config/index.js';
+import { isSyncError } from './domain/index.js';
+import { startEmulator, type SeedName } from './emulator/index.js';
+import { openDb } from './store/db/index.js';
+import type { Db } from './store/db/types.js';
+import { loadSecretBox, type SecretBox } from './store/secrets.js';
+import { buildProgram } from './cli/program.js';
+import type { CliContext, EmulatorLaunch, RunningEmulator } from './cli/context.js';
+import { addDemoFanOut } from './emulator/demo.js';
+
+async function withDb<T>(open: () => Promise<Db>, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await open();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export function createCliContext(config: Config, logger: Logger): CliContext {
+  let box: SecretBox | null = null;
+  const demoDir = join(config.dataDir, 'demo');
+  return {
+    config,
+    logger,
+    out: process.stdout,
+    withStore: (fn) => withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }), fn),
+    withDemoStore: async (fn) => {
+      // The demo always starts from an empty lead database: its emulator is new every time.
+      if (!config.databaseUrl) await rm(demoDir, { recursive: true, force: true });
+      return withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: demoDir, logger }), fn);
+    },
+    secretBox: () => (box ??= loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir, logger })),
+    startEmulator: async (launch: EmulatorLaunch): Promise<RunningEmulator> => {
+      const handle = await startEmulator({
+        port: launch.port,
+        seed: launch.seed as SeedName | number,
+        enableAdmin: launch.admin,
+      });
+      if (launch.bigAccountContacts) addDemoFanOut(handle.ctx, launch.bigAccountContacts);
+      return handle;
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const program = buildProgram(createCliContext(config, logger));
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const code = isSyncError(err) ? ` [${err.code}]` : '';
+    process.stderr.write(`error${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (!isSyncError(err)) logger.error({ err }, 'unexpected error');
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+process.exit(code);

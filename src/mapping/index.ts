@@ -1,0 +1,5 @@
+export * from './defaults.js';
+export * from './convert.js';
+export * from './plan.js';
+export * from './map-record.js';
+export * from './local-value.js';

@@ -1,0 +1,64 @@
+/**
+ * CSV for COPY ... WITH (FORMAT csv) and for exports.
+ *
+ * NULL convention: in CSV format PostgreSQL reads an *unquoted* empty field as NULL and a quoted
+ * empty field ("") as the empty string. So NULL is written as nothing and every other value is
+ * quoted, with inner quotes doubled. No FORCE_NULL / FORCE_NOT_NULL is needed, '' stays '' and
+ * null stays NULL. Quoting every value also means a value of `\.` can never be read as the
+ * end-of-data marker, and commas, newlines, tabs and backslashes are plain data inside quotes.
+ */
+
+/** The text COPY should read for a value, or null for SQL NULL (the rules of SqlClient.copyRows). */
+export function copyText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString(); // an invalid Date throws here, not in the database
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function csvField(value: unknown): string {
+  const text = copyText(value);
+  return text === null ? '' : `"${text.replaceAll('"', '""')}"`;
+}
+
+export function csvLine(values: readonly unknown[], eol = '\n'): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) line += (i === 0 ? '' : ',') + csvField(values[i]);
+  return line + eol;
+}
+
+export interface CsvChunk {
+  readonly text: string;
+  readonly rows: number;
+}
+
+/**
+ * Groups rows into chunks of about `chunkChars` characters, so a large load streams in pieces
+ * instead of building one giant string. Every row must have exactly `width` values: a short row
+ * would otherwise shift later columns silently.
+ */
+export function* csvChunks(
+  rows: Iterable<readonly unknown[]>,
+  width: number,
+  chunkChars = 1 << 20,
+): Generator<CsvChunk> {
+  let text = '';
+  let count = 0;
+  let seen = 0;
+  for (const row of rows) {
+    seen++;
+    if (row.length !== width) {
+      throw new RangeError(`copyRows: row ${seen} has ${row.length} values, expected ${width}`);
+    }
+    text += csvLine(row);
+    count++;
+    if (text.length >= chunkChars) {
+      yield { text, rows: count };
+      text = '';
+      count = 0;
+    }
+  }
+  if (count > 0) yield { text, rows: count };
+}

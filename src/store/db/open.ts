@@ -1,0 +1,28 @@
+/**
+ * Opens the lead database: PostgreSQL when a URL is given, else PGlite in the data directory
+ * (created on first use) or in memory. Either way the migrations have run when it returns.
+ */
+import type { Logger } from '../../config/logger.js';
+import { FatalError } from '../../domain/errors.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+import { assertSchemaName } from './sql.js';
+import type { Db } from './types.js';
+
+export interface OpenDbOptions {
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  readonly inMemory?: boolean;
+  readonly logger: Logger;
+  /** Use (and create) this schema instead of `public`: isolates tests sharing one database. */
+  readonly schema?: string;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
+  const { databaseUrl, dataDir, logger } = opts;
+  const schema = opts.schema === undefined ? undefined : assertSchemaName(opts.schema);
+  if (databaseUrl) return openPostgres({ databaseUrl, logger, schema });
+  if (opts.inMemory) return openPglite({ logger, schema });
+  if (!dataDir) throw new FatalError('no_database', 'No database configured: set DATABASE_URL or DYNASYNC_DATA_DIR');
+  return openPglite({ dataDir, logger, schema });
+}

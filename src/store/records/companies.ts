@@ -1,0 +1,104 @@
+/**
+ * Accounts become companies, one way. A company's fields are stored once; every person of the
+ * account reads them through the account link, so one change reaches all of them at once.
+ *
+ * Each field a Dynamics update changes logs a Change Data Value on the account's persons, at most
+ * CDV_FAN_OUT_CAP of them, lowest person id first (deterministic). The value applies to all.
+ */
+import { CDV_FAN_OUT_CAP, ActivityType } from '../../domain/index.js';
+import type { SqlClient } from '../db/types.js';
+import { emptyStats, lastById, stage, type ApplyContext, type PageStats } from './staging.js';
+
+export interface CompanyRecord {
+  readonly id: string;
+  readonly ownerId: string | null;
+  readonly fields: Record<string, unknown>;
+  readonly modifiedOn: string | null;
+}
+
+// Only fields the company already had count as changes: a newly selected field filling in is not
+// a change of value, and logging it would flood every person's activity log.
+const LOG_CHANGES = `
+INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
+SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
+       jsonb_build_object('field', ch.key, 'oldValue', ch.old_value, 'newValue', ch.new_value,
+                          'reason', 'Account updated in Dynamics', 'source', 'dynamics',
+                          'entity', 'account', 'accountId', s.dynamics_id),
+       $2
+FROM stage_companies s
+JOIN companies c ON c.dynamics_id = s.dynamics_id
+CROSS JOIN LATERAL (
+  SELECT n.key, c.fields -> n.key AS old_value, n.value AS new_value
+  FROM jsonb_each(s.fields) n
+  WHERE c.fields ? n.key AND (c.fields -> n.key) IS DISTINCT FROM n.value
+) ch
+CROSS JOIN LATERAL (
+  SELECT pp.id FROM persons pp
+  WHERE pp.account_dynamics_id = s.dynamics_id AND NOT pp.dynamics_deleted
+  ORDER BY pp.id
+  LIMIT ${CDV_FAN_OUT_CAP}
+) p`;
+
+const COUNT = `
+SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS inserted,
+       count(*) FILTER (WHERE c.id IS NOT NULL AND (
+         (c.fields || s.fields) IS DISTINCT FROM c.fields
+         OR c.owner_dynamics_id IS DISTINCT FROM s.owner_dynamics_id
+         OR c.dynamics_deleted))::int AS updated,
+       count(*)::int AS total
+FROM stage_companies s LEFT JOIN companies c ON c.dynamics_id = s.dynamics_id`;
+
+// Merge, not replace: fields deselected later keep their last value; every synced field is in
+// s.fields, so local edits of synced fields are overwritten by the Dynamics values.
+const UPSERT = `
+INSERT INTO companies (dynamics_id, owner_dynamics_id, fields, dynamics_modified_on, seen_generation, created_at, updated_at)
+SELECT dynamics_id, owner_dynamics_id, fields, modified_on, $1, $2, $2 FROM stage_companies
+ON CONFLICT (dynamics_id) DO UPDATE SET
+  owner_dynamics_id = EXCLUDED.owner_dynamics_id,
+  fields = companies.fields || EXCLUDED.fields,
+  dynamics_modified_on = EXCLUDED.dynamics_modified_on,
+  dynamics_deleted = false,
+  seen_generation = EXCLUDED.seen_generation,
+  updated_at = CASE WHEN companies.fields || EXCLUDED.fields IS DISTINCT FROM companies.fields
+                    THEN EXCLUDED.updated_at ELSE companies.updated_at END`;
+
+export async function applyCompanies(
+  tx: SqlClient,
+  records: readonly CompanyRecord[],
+  ctx: ApplyContext,
+): Promise<PageStats> {
+  const stats = emptyStats();
+  const rows = lastById(records).map((r) => [r.id, r.ownerId, r.fields, r.modifiedOn] as const);
+  if (rows.length === 0) return stats;
+  await stage(tx, 'companies', rows);
+  const counted = await tx.query<{ inserted: number; updated: number; total: number }>(COUNT);
+  const c = counted.rows[0]!;
+  const logged = await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]);
+  await tx.query(UPSERT, [ctx.generation, ctx.now]);
+  stats.inserted = c.inserted;
+  stats.updated = c.updated;
+  stats.unchanged = c.total - c.inserted - c.updated;
+  stats.activities = logged.rowCount;
+  return stats;
+}
+
+/** A company deleted in Dynamics stays, marked deleted, so its people keep their history. */
+export async function markCompaniesDeleted(tx: SqlClient, ids: readonly string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await tx.query(
+    `UPDATE companies SET dynamics_deleted = true, updated_at = $2
+     WHERE dynamics_id = ANY($1::uuid[]) AND NOT dynamics_deleted`,
+    [ids, now],
+  );
+  return res.rowCount;
+}
+
+/** After a full read: companies it did not see are gone from Dynamics. */
+export async function markUnseenCompaniesDeleted(tx: SqlClient, generation: number, now: Date): Promise<number> {
+  const res = await tx.query(
+    `UPDATE companies SET dynamics_deleted = true, updated_at = $2
+     WHERE seen_generation < $1 AND NOT dynamics_deleted`,
+    [generation, now],
+  );
+  return res.rowCount;
+}

@@ -1,0 +1,11 @@
+/** Records stored per synced table, for `status` and the sync status page. */
+import type { SqlClient } from '../db/types.js';
+
+export async function storedPerTable(c: SqlClient): Promise<Record<string, { stored: number; deleted: number }>> {
+  const res = await c.query<{ t: string; stored: number; deleted: number }>(
+    `SELECT 'systemuser' AS t, count(*)::int AS stored, count(*) FILTER (WHERE dynamics_deleted)::int AS deleted FROM sales_persons
+     UNION ALL SELECT 'account', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM companies
+     UNION ALL SELECT 'contact', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM persons WHERE dynamics_type = 'Contact'`,
+  );
+  return Object.fromEntries(res.rows.map((r) => [r.t, { stored: r.stored, deleted: r.deleted }]));
+}

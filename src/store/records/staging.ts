@@ -1,0 +1,58 @@
+/**
+ * Pages are applied set-based: the page's mapped rows are COPY'd into a temp staging table, then a
+ * few statements compare, log activities and upsert. Staging tables are per session and emptied at
+ * commit, so a page's work is exactly its transaction.
+ */
+import type { SqlClient } from '../db/types.js';
+
+export interface ApplyContext {
+  readonly runId: number | null;
+  /** The stream's full-read generation: rows a full read touches carry it. */
+  readonly generation: number;
+  readonly now: Date;
+}
+
+export interface PageStats {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  activities: number;
+}
+
+export const emptyStats = (): PageStats => ({ inserted: 0, updated: 0, unchanged: 0, deleted: 0, activities: 0 });
+
+export type StagingKind = 'companies' | 'persons' | 'sales_persons';
+
+const DDL: Record<StagingKind, string> = {
+  companies: `CREATE TEMP TABLE IF NOT EXISTS stage_companies (
+    dynamics_id uuid PRIMARY KEY, owner_dynamics_id uuid, fields jsonb NOT NULL, modified_on timestamptz
+  ) ON COMMIT DELETE ROWS`,
+  persons: `CREATE TEMP TABLE IF NOT EXISTS stage_persons (
+    dynamics_id uuid PRIMARY KEY, account_dynamics_id uuid, owner_dynamics_id uuid, email text,
+    fields jsonb NOT NULL, created_on timestamptz, modified_on timestamptz
+  ) ON COMMIT DELETE ROWS`,
+  sales_persons: `CREATE TEMP TABLE IF NOT EXISTS stage_sales_persons (
+    dynamics_id uuid PRIMARY KEY, fields jsonb NOT NULL
+  ) ON COMMIT DELETE ROWS`,
+};
+
+const COLUMNS: Record<StagingKind, readonly string[]> = {
+  companies: ['dynamics_id', 'owner_dynamics_id', 'fields', 'modified_on'],
+  persons: ['dynamics_id', 'account_dynamics_id', 'owner_dynamics_id', 'email', 'fields', 'created_on', 'modified_on'],
+  sales_persons: ['dynamics_id', 'fields'],
+};
+
+/** Loads rows (already de-duplicated by id) into the kind's staging table, inside the caller's transaction. */
+export async function stage(tx: SqlClient, kind: StagingKind, rows: readonly (readonly unknown[])[]): Promise<void> {
+  await tx.query(DDL[kind]);
+  await tx.query(`DELETE FROM stage_${kind}`);
+  if (rows.length > 0) await tx.copyRows(`stage_${kind}`, COLUMNS[kind], rows);
+}
+
+/** Keeps the last occurrence of each id: a page may list a row twice, and ON CONFLICT cannot touch a row twice. */
+export function lastById<T extends { id: string }>(records: readonly T[]): T[] {
+  const byId = new Map<string, T>();
+  for (const r of records) byId.set(r.id, r);
+  return [...byId.values()];
+}

@@ -1,0 +1,159 @@
+/**
+ * The lead database. Dynamic fields (chosen at setup, custom columns) live in jsonb `fields`
+ * keyed by local field name; keys, links and sync bookkeeping are real columns.
+ *
+ * A person's company fields are not copied onto the person: they are its company's `fields`, read
+ * through `persons.account_dynamics_id = companies.dynamics_id`. One update reaches every person
+ * of the company at once, and a contact that arrives before its account links when the account does.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const connection = pgTable('connection', {
+  id: integer('id').primaryKey().default(1),
+  orgUrl: text('org_url').notNull(),
+  authKind: text('auth_kind').notNull(), // 'password' | 'client_credentials'
+  username: text('username'),
+  clientId: text('client_id').notNull(),
+  tenant: text('tenant'),
+  /** Token authority override (sovereign clouds, the emulator's identity endpoint). */
+  authority: text('authority'),
+  /** AES-256-GCM sealed JSON of { password?, clientSecret? }: never plaintext. */
+  secrets: text('secrets').notNull(),
+  /** WhoAmI UserId once validated: changes by this user are not echoed back. */
+  dynamicsUserId: uuid('dynamics_user_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const fieldCatalog = pgTable('field_catalog', {
+  entity: text('entity').notNull(),
+  logicalName: text('logical_name').notNull(),
+  attributeType: text('attribute_type').notNull(),
+  displayName: text('display_name').notNull(),
+  isValidForRead: boolean('is_valid_for_read').notNull(),
+  isSecured: boolean('is_secured').notNull(),
+  readable: boolean('readable').notNull(),
+  isCustom: boolean('is_custom').notNull(),
+  maxLength: integer('max_length'),
+  requiredLevel: text('required_level').notNull(),
+  options: jsonb('options'),
+  refreshedAt: ts('refreshed_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.entity, t.logicalName] })]);
+
+export const fieldSelection = pgTable('field_selection', {
+  entity: text('entity').notNull(),
+  logicalName: text('logical_name').notNull(),
+  localName: text('local_name').notNull(),
+  selectedAt: ts('selected_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.entity, t.logicalName] })]);
+
+/** One checkpoint per stream (table). `link` is a nextLink mid-read or the deltaLink between cycles. */
+export const checkpoints = pgTable('checkpoints', {
+  stream: text('stream').primaryKey(),
+  phase: text('phase').notNull(), // 'initial' | 'delta'
+  link: text('link'),
+  /** Bumped by every full read; rows a full read did not see keep an older value and are marked deleted. */
+  generation: integer('generation').notNull().default(1),
+  /** Hash of the selected columns: a different selection needs a new full read. */
+  selectHash: text('select_hash').notNull(),
+  /** Optimistic lock: a write with a stale version fails instead of rewinding another runner. */
+  version: integer('version').notNull().default(1),
+  /** Set while a table is stopped (e.g. a selected column was deleted in Dynamics). */
+  blockedReason: text('blocked_reason'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const salesPersons = pgTable('sales_persons', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  dynamicsId: uuid('dynamics_id').notNull(),
+  fields: jsonb('fields').notNull().default(sql`'{}'::jsonb`),
+  dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+  seenGeneration: integer('seen_generation').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('sales_persons_dynamics_id').on(t.dynamicsId)]);
+
+export const companies = pgTable('companies', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  dynamicsId: uuid('dynamics_id').notNull(),
+  ownerDynamicsId: uuid('owner_dynamics_id'),
+  fields: jsonb('fields').notNull().default(sql`'{}'::jsonb`),
+  dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+  dynamicsModifiedOn: ts('dynamics_modified_on'),
+  seenGeneration: integer('seen_generation').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('companies_dynamics_id').on(t.dynamicsId)]);
+
+export const persons = pgTable('persons', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Null for a person that exists only in the lead database. */
+  dynamicsId: uuid('dynamics_id'),
+  dynamicsType: text('dynamics_type'), // 'Contact' | 'Lead' | null
+  accountDynamicsId: uuid('account_dynamics_id'),
+  ownerDynamicsId: uuid('owner_dynamics_id'),
+  email: text('email'),
+  fields: jsonb('fields').notNull().default(sql`'{}'::jsonb`),
+  dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+  dynamicsCreatedOn: ts('dynamics_created_on'),
+  dynamicsModifiedOn: ts('dynamics_modified_on'),
+  seenGeneration: integer('seen_generation').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('persons_dynamics_id').on(t.dynamicsId),
+  index('persons_account').on(t.accountDynamicsId, t.id),
+  index('persons_email').on(sql`lower(${t.email})`),
+]);
+
+export const activities = pgTable('activities', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  personId: bigint('person_id', { mode: 'number' }).notNull(),
+  typeId: integer('type_id').notNull(),
+  occurredAt: ts('occurred_at').notNull().defaultNow(),
+  /** Change Data Value: the field name; New Lead: the person's name. */
+  primaryAttributeValue: text('primary_attribute_value'),
+  /** { field, oldValue, newValue, reason, source } for Change Data Value. */
+  attributes: jsonb('attributes').notNull().default(sql`'{}'::jsonb`),
+  runId: bigint('run_id', { mode: 'number' }),
+}, (t) => [
+  index('activities_person').on(t.personId, t.id),
+  index('activities_time').on(t.occurredAt, t.id),
+]);
+
+export const syncRuns = pgTable('sync_runs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  trigger: text('trigger').notNull(), // 'schedule' | 'manual' | 'once'
+  status: text('status').notNull(), // 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
+  startedAt: ts('started_at').notNull().defaultNow(),
+  endedAt: ts('ended_at'),
+  /** Per table: { inserted, updated, deleted, unchanged, skipped, pages, fullRead, reason? }. */
+  stats: jsonb('stats').notNull().default(sql`'{}'::jsonb`),
+  notes: jsonb('notes').notNull().default(sql`'[]'::jsonb`),
+  error: text('error'),
+});
+
+export const syncErrors = pgTable('sync_errors', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  runId: bigint('run_id', { mode: 'number' }),
+  occurredAt: ts('occurred_at').notNull().defaultNow(),
+  entity: text('entity').notNull(),
+  recordId: text('record_id'),
+  operation: text('operation').notNull(), // 'create' | 'update' | 'delete' | 'read' | 'schema'
+  direction: text('direction').notNull(), // 'from_dynamics' | 'to_dynamics'
+  code: text('code').notNull(),
+  message: text('message').notNull(),
+  personId: bigint('person_id', { mode: 'number' }),
+}, (t) => [index('sync_errors_time').on(t.occurredAt)]);
+
+/** Small settings: admin password hash, schedule state, API clients live in their own tables later. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

@@ -1,0 +1,170 @@
+/**
+ * Sync errors: records that could not be applied (bad value, unknown option, unreadable column),
+ * searchable in the UI and exportable as CSV. A record error never stops its page; this table is
+ * where it goes instead.
+ */
+import { csvLine } from './db/csv.js';
+import type { SqlClient } from './db/types.js';
+
+export type SyncOperation = 'create' | 'update' | 'delete' | 'read' | 'schema';
+export type SyncDirection = 'from_dynamics' | 'to_dynamics';
+
+export interface NewSyncError {
+  readonly entity: string;
+  readonly recordId?: string | null;
+  readonly operation: SyncOperation;
+  readonly direction: SyncDirection;
+  readonly code: string;
+  readonly message: string;
+  readonly personId?: number | null;
+  readonly runId?: number | null;
+  readonly occurredAt?: Date;
+}
+
+export interface SyncErrorEntry {
+  readonly id: number;
+  readonly occurredAt: Date;
+  readonly entity: string;
+  readonly recordId: string | null;
+  readonly operation: SyncOperation;
+  readonly direction: SyncDirection;
+  readonly code: string;
+  readonly message: string;
+  readonly personId: number | null;
+  readonly runId: number | null;
+}
+
+const COLUMNS = 'id, occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id';
+
+interface Row {
+  id: number;
+  occurred_at: Date;
+  entity: string;
+  record_id: string | null;
+  operation: SyncOperation;
+  direction: SyncDirection;
+  code: string;
+  message: string;
+  person_id: number | null;
+  run_id: number | null;
+}
+
+const toEntry = (r: Row): SyncErrorEntry => ({
+  id: r.id,
+  occurredAt: r.occurred_at,
+  entity: r.entity,
+  recordId: r.record_id,
+  operation: r.operation,
+  direction: r.direction,
+  code: r.code,
+  message: r.message,
+  personId: r.person_id,
+  runId: r.run_id,
+});
+
+// A page's errors go in with one statement (one jsonb parameter), whatever their number.
+const INSERT = `
+INSERT INTO sync_errors (occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id)
+SELECT coalesce(x.occurred_at, now()), x.entity, x.record_id, x.operation, x.direction, x.code, x.message, x.person_id, x.run_id
+FROM jsonb_to_recordset($1::jsonb) AS x(occurred_at timestamptz, entity text, record_id text, operation text,
+  direction text, code text, message text, person_id bigint, run_id bigint)
+RETURNING id`;
+
+export async function recordSyncErrors(c: SqlClient, errors: readonly NewSyncError[]): Promise<number[]> {
+  if (errors.length === 0) return [];
+  const rows = errors.map((e) => ({
+    occurred_at: e.occurredAt?.toISOString() ?? null,
+    entity: e.entity,
+    record_id: e.recordId ?? null,
+    operation: e.operation,
+    direction: e.direction,
+    code: e.code,
+    message: e.message,
+    person_id: e.personId ?? null,
+    run_id: e.runId ?? null,
+  }));
+  const r = await c.query<{ id: number }>(INSERT, [JSON.stringify(rows)]);
+  return r.rows.map((x) => x.id);
+}
+
+export async function recordSyncError(c: SqlClient, error: NewSyncError): Promise<number> {
+  const [id] = await recordSyncErrors(c, [error]);
+  return id as number;
+}
+
+export interface SyncErrorQuery {
+  /** Matched (case-insensitively, as a substring) against message, code, record id and entity. */
+  readonly text?: string;
+  readonly entity?: string;
+  readonly runId?: number;
+  /** occurred_at >= from */
+  readonly from?: Date;
+  /** occurred_at < to */
+  readonly to?: Date;
+}
+
+/** The text is data, not a pattern: LIKE's wildcards in it are escaped. */
+const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+// One static WHERE with "parameter IS NULL OR ..." per filter: no SQL is assembled from input.
+const WHERE = `
+WHERE ($1::text IS NULL OR message ILIKE $1 OR code ILIKE $1 OR record_id ILIKE $1 OR entity ILIKE $1)
+  AND ($2::text IS NULL OR entity = $2)
+  AND ($3::bigint IS NULL OR run_id = $3)
+  AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+  AND ($5::timestamptz IS NULL OR occurred_at < $5)`;
+
+const filterParams = (q: SyncErrorQuery): unknown[] => [
+  q.text ? likePattern(q.text) : null,
+  q.entity ?? null,
+  q.runId ?? null,
+  q.from ?? null,
+  q.to ?? null,
+];
+
+export interface SyncErrorPage {
+  readonly items: SyncErrorEntry[];
+  readonly total: number;
+}
+
+/** Newest first, `limit` (1..1000, default 50) from `offset`, plus the total matching. */
+export async function searchSyncErrors(
+  c: SqlClient,
+  q: SyncErrorQuery & { limit?: number; offset?: number } = {},
+): Promise<SyncErrorPage> {
+  const params = filterParams(q);
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
+  const offset = Math.max(q.offset ?? 0, 0);
+  const items = await c.query<Row>(
+    `SELECT ${COLUMNS} FROM sync_errors ${WHERE} ORDER BY occurred_at DESC, id DESC LIMIT $6 OFFSET $7`,
+    [...params, limit, offset],
+  );
+  const count = await c.query<{ total: number }>(`SELECT count(*)::int AS total FROM sync_errors ${WHERE}`, params);
+  return { items: items.rows.map(toEntry), total: count.rows[0]?.total ?? 0 };
+}
+
+export const SYNC_ERROR_CSV_HEADER = [
+  'id', 'occurred_at', 'entity', 'record_id', 'operation', 'direction', 'code', 'message', 'person_id', 'run_id',
+] as const;
+
+/**
+ * Every matching error as CSV lines (header first, CRLF as RFC 4180 has it), oldest first. Reads
+ * in keyset batches, so an export of millions of rows holds one batch in memory at a time.
+ * Values are written as stored: a spreadsheet user opening it should not trust formulas in it.
+ */
+export async function* syncErrorsCsv(c: SqlClient, q: SyncErrorQuery = {}, batchSize = 1000): AsyncGenerator<string> {
+  yield csvLine(SYNC_ERROR_CSV_HEADER, '\r\n');
+  const params = filterParams(q);
+  let afterId = 0;
+  for (;;) {
+    const r = await c.query<Row>(
+      `SELECT ${COLUMNS} FROM sync_errors ${WHERE} AND id > $6 ORDER BY id LIMIT $7`,
+      [...params, afterId, batchSize],
+    );
+    for (const row of r.rows) {
+      yield csvLine(SYNC_ERROR_CSV_HEADER.map((col) => row[col]), '\r\n');
+    }
+    if (r.rows.length < batchSize) return;
+    afterId = (r.rows[r.rows.length - 1] as Row).id;
+  }
+}

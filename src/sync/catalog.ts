@@ -1,0 +1,40 @@
+/**
+ * Builds the field catalog of a table from Dynamics metadata: every column, its type, and whether
+ * the sync user can read it (a secured column needs a field security profile that grants read).
+ */
+import type { AttributeType, CatalogField } from '../domain/index.js';
+import type { SourceAttribute, SourceReader } from './ports.js';
+
+/** Companion columns (`…name`, `…yominame`) and virtual ones are not columns one syncs. */
+const SKIPPED_TYPES = new Set(['Virtual', 'PartyList', 'CalendarRules', 'ManagedProperty']);
+
+export async function fetchCatalog(source: SourceReader, entity: string, userId: string): Promise<CatalogField[]> {
+  const [attributes, readableSecured] = await Promise.all([
+    source.attributes(entity),
+    source.readableSecuredColumnIds(userId),
+  ]);
+  return toCatalog(entity, attributes, readableSecured);
+}
+
+export function toCatalog(
+  entity: string,
+  attributes: readonly SourceAttribute[],
+  readableSecured: ReadonlySet<string>,
+): CatalogField[] {
+  return attributes
+    .filter((a) => a.attributeOf === null && !SKIPPED_TYPES.has(a.attributeType))
+    .map((a) => ({
+      entity,
+      logicalName: a.logicalName,
+      attributeType: a.attributeType as AttributeType,
+      displayName: a.displayName || a.logicalName,
+      isValidForRead: a.isValidForRead,
+      isSecured: a.isSecured,
+      readable: a.isValidForRead && (!a.isSecured || readableSecured.has(a.metadataId)),
+      isCustom: a.isCustom,
+      maxLength: a.maxLength,
+      requiredLevel: a.requiredLevel,
+      options: a.options,
+    }))
+    .sort((x, y) => x.logicalName.localeCompare(y.logicalName));
+}

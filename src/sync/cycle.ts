@@ -1,0 +1,72 @@
+/**
+ * One sync cycle: users, then accounts, then contacts (owners before the companies that point at
+ * them, companies before people). A table that fails or is blocked does not stop the others.
+ */
+import { CYCLE_ORDER, FatalError } from '../domain/index.js';
+import type { Logger } from '../config/index.js';
+import { buildPlan } from '../mapping/index.js';
+import type { Db } from '../store/db/types.js';
+import type { SourceReader } from './ports.js';
+import { finishRun, loadSelection, startRun } from './state.js';
+import { syncStream, type PageEvent, type StreamResult } from './stream.js';
+
+export interface CycleDeps {
+  readonly db: Db;
+  readonly source: SourceReader;
+  readonly logger: Logger;
+  /** The sync user's Dynamics id (WhoAmI), for column readability. */
+  readonly userId: string;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+  readonly onPage?: (e: PageEvent) => void;
+}
+
+export type CycleStatus = 'success' | 'partial' | 'failed' | 'cancelled';
+
+export interface CycleResult {
+  readonly runId: number;
+  readonly status: CycleStatus;
+  readonly tables: readonly StreamResult[];
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+}
+
+export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' | 'once'): Promise<CycleResult> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const runId = await startRun(deps.db, trigger, startedAt);
+  const tables: StreamResult[] = [];
+  try {
+    for (const entity of CYCLE_ORDER) {
+      if (deps.signal?.aborted) break;
+      const { catalog, selection } = await loadSelection(deps.db, entity);
+      if (catalog.length === 0) {
+        throw new FatalError('not_configured', `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`);
+      }
+      const plan = buildPlan(entity, catalog, selection);
+      const result = await syncStream({ ...deps, now, runId }, plan);
+      tables.push(result);
+      deps.logger.info({ runId, ...summary(result) }, `${entity}: ${result.status}`);
+    }
+  } catch (err) {
+    const endedAt = now();
+    await finishRun(deps.db, runId, { status: 'failed', tables, endedAt, error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  const status = cycleStatus(tables, deps.signal?.aborted ?? false);
+  const endedAt = now();
+  await finishRun(deps.db, runId, { status, tables, endedAt, error: null });
+  return { runId, status, tables, startedAt, endedAt };
+}
+
+function cycleStatus(tables: readonly StreamResult[], aborted: boolean): CycleStatus {
+  if (aborted || tables.some((t) => t.status === 'cancelled')) return 'cancelled';
+  const bad = tables.filter((t) => t.status === 'failed' || t.status === 'blocked').length;
+  if (bad === 0) return 'success';
+  return bad === tables.length ? 'failed' : 'partial';
+}
+
+const summary = (r: StreamResult) => ({
+  entity: r.entity, fullRead: r.fullRead, pages: r.pages, inserted: r.inserted, updated: r.updated,
+  deleted: r.deleted, skipped: r.skipped, activities: r.activities, error: r.error?.code,
+});

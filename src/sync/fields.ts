@@ -1,0 +1,85 @@
+/**
+ * Field selection: which columns sync. Only columns the sync user can read may be selected.
+ * Saving refreshes the stored catalog from Dynamics and un-blocks a table stopped by a deleted
+ * column (the reference product's "save Select Fields to Sync again").
+ */
+import { InvalidInputError, availabilityOf, type CatalogField, type SelectedField, type SyncEntity } from '../domain/index.js';
+import { DEFAULT_MAPPING, localNameFor } from '../mapping/index.js';
+import type { Db } from '../store/db/types.js';
+import { fetchCatalog } from './catalog.js';
+import type { SourceReader } from './ports.js';
+import { loadSelection, replaceCatalog, replaceSelection, unblockStream } from './state.js';
+
+export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'systemuser'];
+
+export interface FieldRow {
+  readonly logicalName: string;
+  readonly displayName: string;
+  readonly type: string;
+  readonly availability: ReturnType<typeof availabilityOf>;
+  readonly selected: boolean;
+  readonly localName: string | null;
+  readonly isDefault: boolean;
+  readonly isCustom: boolean;
+}
+
+export interface SelectionChange {
+  readonly entity: SyncEntity;
+  readonly add?: readonly string[];
+  readonly remove?: readonly string[];
+  /** Select the default mapping's readable columns (added to the current selection). */
+  readonly defaults?: boolean;
+}
+
+/** Re-reads the catalog from Dynamics, applies the change, saves both, and lists the result. */
+export async function saveFieldSelection(
+  db: Db,
+  source: SourceReader,
+  userId: string,
+  change: SelectionChange,
+): Promise<FieldRow[]> {
+  const { entity } = change;
+  const catalog = await fetchCatalog(source, entity, userId);
+  const byName = new Map(catalog.map((f) => [f.logicalName, f]));
+  const current = (await loadSelection(db, entity)).selection;
+  const chosen = new Map(current.filter((s) => byName.has(s.logicalName)).map((s) => [s.logicalName, s]));
+  const wanted = [...(change.add ?? [])];
+  if (change.defaults) {
+    wanted.push(...Object.keys(DEFAULT_MAPPING[entity] ?? {}).filter((n) => byName.get(n)?.readable));
+  }
+  const problems = wanted.flatMap((name) => {
+    const f = byName.get(name);
+    if (!f) return [`${entity}.${name} does not exist in Dynamics`];
+    const a = availabilityOf(f);
+    return a === 'readable' ? [] : [`${entity}.${name} cannot be selected (${a.replaceAll('_', ' ')})`];
+  });
+  if (problems.length > 0) throw new InvalidInputError('field_not_selectable', problems.join('; '));
+  for (const name of wanted) chosen.set(name, { entity, logicalName: name, localName: localNameFor(entity, name) });
+  for (const name of change.remove ?? []) chosen.delete(name);
+  const selection = [...chosen.values()];
+  await db.transaction(async (tx) => {
+    await replaceCatalog(tx, entity, catalog);
+    await replaceSelection(tx, entity, selection);
+    await unblockStream(tx, entity);
+  });
+  return fieldRows(entity, catalog, selection);
+}
+
+export async function listFields(db: Db, entity: SyncEntity): Promise<FieldRow[]> {
+  const { catalog, selection } = await loadSelection(db, entity);
+  return fieldRows(entity, catalog, selection);
+}
+
+export function fieldRows(entity: string, catalog: readonly CatalogField[], selection: readonly SelectedField[]): FieldRow[] {
+  const selected = new Map(selection.map((s) => [s.logicalName, s]));
+  return catalog.map((f) => ({
+    logicalName: f.logicalName,
+    displayName: f.displayName,
+    type: f.attributeType,
+    availability: availabilityOf(f),
+    selected: selected.has(f.logicalName),
+    localName: selected.get(f.logicalName)?.localName ?? null,
+    isDefault: f.logicalName in (DEFAULT_MAPPING[entity] ?? {}),
+    isCustom: f.isCustom,
+  }));
+}

@@ -1,0 +1,33 @@
+/** Edits made in the lead database, validated against the field catalog before they are stored. */
+import { InvalidInputError } from '../domain/index.js';
+import { coerceLocalValue } from '../mapping/index.js';
+import type { Db } from '../store/db/types.js';
+import { setCompanyFieldViaPerson, type LocalEditResult } from '../store/records/index.js';
+import { loadSelection } from './state.js';
+
+/**
+ * Sets a company (account) field through one of its persons: every person of the company shows the
+ * new value at once, each gets a Change Data Value (at most 5,000), and nothing goes to Dynamics.
+ */
+export async function setCompanyFieldThroughPerson(
+  db: Db,
+  personId: number,
+  field: string,
+  input: unknown,
+): Promise<LocalEditResult> {
+  const { catalog, selection } = await loadSelection(db, 'account');
+  const chosen = selection.find((s) => s.localName === field || s.logicalName === field);
+  if (!chosen) {
+    const names = selection.map((s) => s.localName).sort();
+    throw new InvalidInputError('not_a_company_field', `'${field}' is not a synced company field. Company fields: ${names.join(', ') || 'none selected'}`);
+  }
+  const column = catalog.find((c) => c.logicalName === chosen.logicalName);
+  if (!column) throw new InvalidInputError('not_a_company_field', `'${field}' is no longer in the field catalog; save the field selection again`);
+  const value = coerceLocalValue(column, input);
+  return setCompanyFieldViaPerson(db, {
+    personId,
+    field: chosen.localName,
+    value,
+    companyFields: selection.map((s) => s.localName),
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * What the engine needs from Dynamics, as an interface: the Dataverse client implements it, and
+ * the engine never sees HTTP. Pages stream one at a time.
+ */
+import type { AttributeType, OptionValue } from '../domain/index.js';
+
+export interface ReadPage {
+  /** Created or updated rows, in wire format (`_x_value` lookups, ISO date strings). */
+  readonly rows: readonly Record<string, unknown>[];
+  /** Primary keys of rows deleted in Dynamics (delta reads only). */
+  readonly deletedIds: readonly string[];
+  readonly nextLink: string | null;
+  /** Present on the last page of a change-tracked read. */
+  readonly deltaLink: string | null;
+}
+
+export interface ReadRequest {
+  readonly entity: string;
+  readonly entitySet: string;
+  readonly select: readonly string[];
+  /** null: a new change-tracked full read; otherwise a nextLink or deltaLink to continue from. */
+  readonly link: string | null;
+  readonly signal?: AbortSignal;
+}
+
+export interface SourceAttribute {
+  readonly logicalName: string;
+  readonly attributeType: AttributeType | string;
+  readonly displayName: string;
+  readonly isValidForRead: boolean;
+  readonly isSecured: boolean;
+  readonly isCustom: boolean;
+  readonly attributeOf: string | null;
+  readonly maxLength: number | null;
+  readonly requiredLevel: string;
+  readonly options: readonly OptionValue[] | null;
+  readonly metadataId: string;
+}
+
+export interface SourceReader {
+  readPages(req: ReadRequest): AsyncGenerator<ReadPage>;
+  countChanges(entitySet: string, deltaLink: string): Promise<number>;
+  attributes(logicalName: string): Promise<readonly SourceAttribute[]>;
+  readableSecuredColumnIds(userId: string): Promise<ReadonlySet<string>>;
+}

@@ -1,0 +1,99 @@
+/**
+ * The engine's bookkeeping in the lead database: checkpoints, runs, sync errors, the selection and
+ * the schedule. Thin wrappers over store/ that speak in the engine's terms.
+ */
+import type { CatalogField, SelectedField, SyncEntity } from '../domain/index.js';
+import type { Db, SqlClient } from '../store/db/types.js';
+import {
+  clearBlocked, getCheckpoint, resetStream, saveCheckpoint, setBlocked, type Checkpoint,
+} from '../store/checkpoints.js';
+import { listCatalog, getSelection, replaceCatalog as storeCatalog, replaceSelection as storeSelection } from '../store/fields-repo.js';
+import { addRunNote, finishRun as storeFinishRun, recordTableStats, startRun as storeStartRun, type RunStatus } from '../store/runs.js';
+import { setSetting } from '../store/settings-repo.js';
+import { recordSyncErrors } from '../store/sync-errors.js';
+import type { StreamResult } from './stream.js';
+
+export type StreamCheckpoint = Checkpoint;
+
+/** The stream's checkpoint; a new stream, or one whose selection changed, starts a full read. */
+export async function loadCheckpoint(db: Db, stream: string, selectHash: string): Promise<StreamCheckpoint> {
+  const cp = await getCheckpoint(db, stream);
+  if (cp && cp.selectHash === selectHash) return cp;
+  if (cp?.blockedReason) return cp;
+  if (!cp) {
+    return saveCheckpoint(db, { stream, phase: 'initial', link: null, generation: 1, selectHash, blockedReason: null }, null);
+  }
+  // A different selection: the stored values of newly selected columns must be read in full.
+  return resetStream(db, stream, selectHash, cp.version);
+}
+
+export function commitCheckpoint(
+  tx: SqlClient,
+  cp: StreamCheckpoint,
+  next: { phase: 'initial' | 'delta'; link: string | null },
+): Promise<StreamCheckpoint> {
+  return saveCheckpoint(tx, { ...cp, phase: next.phase, link: next.link }, cp.version);
+}
+
+export const rebaseline = (db: Db, stream: string, selectHash: string): Promise<StreamCheckpoint> =>
+  resetStream(db, stream, selectHash);
+
+export async function blockStream(db: Db, stream: string, reason: string): Promise<void> {
+  await setBlocked(db, stream, reason);
+}
+
+export async function unblockStream(tx: SqlClient, stream: string): Promise<void> {
+  await clearBlocked(tx, stream);
+}
+
+export interface EngineSyncError {
+  readonly runId: number | null;
+  readonly entity: string;
+  readonly recordId: string | null;
+  readonly operation: 'create' | 'update' | 'delete' | 'read' | 'schema';
+  readonly code: string;
+  readonly message: string;
+  readonly personId: number | null;
+}
+
+export async function recordSyncError(c: SqlClient, e: EngineSyncError): Promise<void> {
+  await recordSyncErrors(c, [{ ...e, direction: 'from_dynamics' }]);
+}
+
+export async function recordSyncErrorsBatch(c: SqlClient, errors: readonly EngineSyncError[]): Promise<void> {
+  if (errors.length > 0) await recordSyncErrors(c, errors.map((e) => ({ ...e, direction: 'from_dynamics' as const })));
+}
+
+export async function loadSelection(c: SqlClient, entity: SyncEntity): Promise<{ catalog: CatalogField[]; selection: SelectedField[] }> {
+  const [catalog, selection] = await Promise.all([listCatalog(c, entity), getSelection(c, entity)]);
+  return { catalog, selection };
+}
+
+export const replaceCatalog = storeCatalog;
+export const replaceSelection = storeSelection;
+
+export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', _at: Date): Promise<number> {
+  return (await storeStartRun(db, trigger)).id;
+}
+
+export async function finishRun(
+  db: Db,
+  runId: number,
+  outcome: { status: Exclude<RunStatus, 'running'>; tables: readonly StreamResult[]; endedAt: Date; error: string | null },
+): Promise<void> {
+  for (const t of outcome.tables) {
+    await recordTableStats(db, runId, t.entity, {
+      inserted: t.inserted, updated: t.updated, deleted: t.deleted, unchanged: t.unchanged, skipped: t.skipped,
+      pages: t.pages, fullRead: t.fullRead, activities: t.activities, status: t.status,
+      ...(t.rebaselined ? { reason: `delta token expired, re-baselined: ${t.rebaselined}` } : {}),
+      ...(t.error ? { error: t.error } : {}),
+    });
+    if (t.rebaselined) await addRunNote(db, runId, { table: t.entity, message: `Re-baselined with a full read: ${t.rebaselined}` });
+  }
+  await storeFinishRun(db, runId, { status: outcome.status, error: outcome.error });
+}
+
+/** When the next cycle starts (null while one runs or when no runner is up), for `status` and the UI. */
+export async function saveSchedule(db: Db, nextCycleAt: Date | null): Promise<void> {
+  await setSetting(db, 'schedule', { nextCycleAt: nextCycleAt?.toISOString() ?? null, updatedAt: new Date().toISOString() });
+}

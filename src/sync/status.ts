@@ -1,0 +1,70 @@
+/**
+ * Sync status per table: last cycle, records stored, what the last cycle did, pending changes in
+ * Dynamics (the delta count), the last error, and when the next cycle starts.
+ */
+import { CYCLE_ORDER, ENTITY_INFO } from '../domain/index.js';
+import type { Db } from '../store/db/types.js';
+import { listCheckpoints } from '../store/checkpoints.js';
+import { lastRunPerTable } from '../store/runs.js';
+import { getSetting } from '../store/settings-repo.js';
+import { searchSyncErrors } from '../store/sync-errors.js';
+import { storedPerTable } from '../store/records/index.js';
+
+export interface TableStatus {
+  readonly table: string;
+  readonly phase: 'not_started' | 'initial' | 'delta';
+  readonly blockedReason: string | null;
+  readonly lastCycle: { runId: number; status: string; startedAt: string; endedAt: string | null } | null;
+  readonly stored: number;
+  readonly deletedInDynamics: number;
+  readonly lastCycleCounts: { inserted: number; updated: number; deleted: number; skipped: number } | null;
+  /** null when unknown (no delta link yet, or Dynamics could not be asked). */
+  readonly pendingChanges: number | null;
+  readonly lastError: { code: string; message: string; at: string } | null;
+}
+
+export interface SyncStatus {
+  readonly tables: readonly TableStatus[];
+  readonly nextCycleAt: string | null;
+}
+
+export interface PendingCounter {
+  countChanges(entitySet: string, deltaLink: string): Promise<number>;
+}
+
+export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
+  const [checkpoints, lastRuns, stored, schedule] = await Promise.all([
+    listCheckpoints(db), lastRunPerTable(db), storedPerTable(db),
+    getSetting<{ nextCycleAt: string | null }>(db, 'schedule'),
+  ]);
+  const tables: TableStatus[] = [];
+  for (const table of CYCLE_ORDER) {
+    const cp = checkpoints.find((c) => c.stream === table);
+    const run = lastRuns.get(table);
+    const errors = await searchSyncErrors(db, { entity: table, limit: 1 });
+    const err = errors.items[0];
+    tables.push({
+      table,
+      phase: cp ? cp.phase : 'not_started',
+      blockedReason: cp?.blockedReason ?? null,
+      lastCycle: run ? { runId: run.runId, status: run.status, startedAt: iso(run.startedAt), endedAt: run.endedAt ? iso(run.endedAt) : null } : null,
+      stored: stored[table]?.stored ?? 0,
+      deletedInDynamics: stored[table]?.deleted ?? 0,
+      lastCycleCounts: run ? { inserted: run.stats.inserted, updated: run.stats.updated, deleted: run.stats.deleted, skipped: run.stats.skipped } : null,
+      pendingChanges: await pendingFor(pending, table, cp?.phase === 'delta' ? cp.link : null),
+      lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
+    });
+  }
+  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null };
+}
+
+async function pendingFor(pending: PendingCounter | null, table: string, deltaLink: string | null): Promise<number | null> {
+  if (!pending || !deltaLink) return null;
+  try {
+    return await pending.countChanges(ENTITY_INFO[table as keyof typeof ENTITY_INFO].entitySet, deltaLink);
+  } catch {
+    return null; // status must answer even when Dynamics does not
+  }
+}
+
+const iso = (d: Date | string): string => new Date(d).toISOString();

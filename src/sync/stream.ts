@@ -1,0 +1,158 @@
+/**
+ * Syncs one table: a change-tracked full read the first time (resumable from its nextLink), then
+ * delta reads. Each page's records, activities, sync errors and the new checkpoint commit in one
+ * transaction, so a killed process resumes from the last committed page without loss or duplicates.
+ */
+import { DeltaTokenExpiredError, FatalError, isSyncError, type SyncEntity } from '../domain/index.js';
+import type { Logger } from '../config/index.js';
+import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
+import type { Db } from '../store/db/types.js';
+import { logFailuresOnPersons, type RecordFailure } from '../store/records/index.js';
+import { APPLIERS } from './appliers.js';
+import type { ReadPage, SourceReader } from './ports.js';
+import { ReadabilityGuard } from './readability.js';
+import {
+  blockStream, commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError, recordSyncErrorsBatch, type StreamCheckpoint,
+} from './state.js';
+
+export interface StreamDeps {
+  readonly db: Db;
+  readonly source: SourceReader;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly runId: number;
+  readonly userId: string;
+  readonly signal?: AbortSignal;
+  readonly onPage?: (e: PageEvent) => void;
+}
+
+export interface PageEvent {
+  readonly entity: SyncEntity;
+  readonly fullRead: boolean;
+  readonly records: number;
+  readonly totalSoFar: number;
+}
+
+export interface StreamResult {
+  entity: SyncEntity;
+  status: 'success' | 'failed' | 'blocked' | 'cancelled';
+  fullRead: boolean;
+  pages: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+  activities: number;
+  rebaselined?: string;
+  error?: { code: string; message: string };
+}
+
+export async function syncStream(deps: StreamDeps, plan: EntityPlan): Promise<StreamResult> {
+  const result = newResult(plan.entity);
+  let cp = await loadCheckpoint(deps.db, plan.entity, plan.selectHash);
+  if (cp.blockedReason) {
+    return { ...result, status: 'blocked', error: { code: 'table_blocked', message: cp.blockedReason } };
+  }
+  try {
+    try {
+      return await readAndApply(deps, plan, cp, result);
+    } catch (err) {
+      if (!(err instanceof DeltaTokenExpiredError)) throw err;
+      // The organization no longer keeps changes that old: read everything again; rows the new
+      // full read does not see are marked deleted at its end.
+      deps.logger.warn({ entity: plan.entity }, 'delta token expired: re-baselining with a full read');
+      result.rebaselined = err.message;
+      cp = await rebaseline(deps.db, plan.entity, plan.selectHash);
+      return await readAndApply(deps, plan, cp, result);
+    }
+  } catch (err) {
+    return fail(deps, plan, result, err);
+  }
+}
+
+async function readAndApply(
+  deps: StreamDeps,
+  plan: EntityPlan,
+  start: StreamCheckpoint,
+  result: StreamResult,
+): Promise<StreamResult> {
+  let cp = start;
+  result.fullRead = result.fullRead || cp.phase === 'initial';
+  const guard = new ReadabilityGuard(deps, plan);
+  const pages = deps.source.readPages({
+    entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: cp.link, signal: deps.signal,
+  });
+  for await (const page of pages) {
+    const effective = page.rows.length > 0 ? await guard.plan() : plan;
+    cp = await applyPage(deps, effective, cp, page, result);
+    deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: page.rows.length, totalSoFar: processed(result) });
+    if (page.deltaLink !== null) break;
+    if (page.nextLink === null) throw new FatalError('read_ended_without_delta_link', `${plan.entitySet}: the last page carried no deltaLink; is change tracking on?`);
+    if (deps.signal?.aborted) return { ...result, status: 'cancelled' };
+  }
+  return result;
+}
+
+async function applyPage(
+  deps: StreamDeps,
+  plan: EntityPlan,
+  cp: StreamCheckpoint,
+  page: ReadPage,
+  result: StreamResult,
+): Promise<StreamCheckpoint> {
+  const applier = APPLIERS[plan.entity];
+  if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
+  const good: MappedRecord[] = [];
+  const failures: RecordFailure[] = [];
+  for (const row of page.rows) {
+    const m = mapRecord(plan, row);
+    if (m.ok) good.push(m.record);
+    else failures.push({ dynamicsId: m.id ?? '', entity: plan.entity, code: m.error.code, message: m.error.message });
+  }
+  const now = deps.now();
+  const ctx = { runId: deps.runId, generation: cp.generation, now };
+  const finished = page.deltaLink !== null;
+  return deps.db.transaction(async (tx) => {
+    const s = await applier.apply(tx, good, ctx);
+    s.deleted += await applier.markDeleted(tx, page.deletedIds, now);
+    if (finished && cp.phase === 'initial') s.deleted += await applier.markUnseen(tx, cp.generation, now);
+    if (failures.length > 0) {
+      const persons = plan.entity === 'contact' ? await logFailuresOnPersons(tx, failures.filter((f) => f.dynamicsId), ctx) : new Map<string, number>();
+      await recordSyncErrorsBatch(tx, failures.map((f) => ({
+        runId: deps.runId, entity: f.entity, recordId: f.dynamicsId || null, operation: 'update' as const,
+        code: f.code, message: f.message, personId: persons.get(f.dynamicsId) ?? null,
+      })));
+    }
+    const next = await commitCheckpoint(tx, cp, finished ? { phase: 'delta', link: page.deltaLink } : { phase: cp.phase, link: page.nextLink });
+    result.pages++;
+    result.inserted += s.inserted;
+    result.updated += s.updated;
+    result.unchanged += s.unchanged;
+    result.deleted += s.deleted;
+    result.activities += s.activities;
+    result.skipped += failures.length;
+    return next;
+  });
+}
+
+async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, err: unknown): Promise<StreamResult> {
+  const code = isSyncError(err) ? err.code : 'unexpected_error';
+  const message = err instanceof Error ? err.message : String(err);
+  deps.logger.error({ entity: plan.entity, code, err: message }, 'table sync failed');
+  await recordSyncError(deps.db, {
+    runId: deps.runId, entity: plan.entity, recordId: null, operation: 'read', code, message, personId: null,
+  });
+  if (code === 'column_deleted') {
+    // A selected column deleted in Dynamics stops this table until the selection is saved again.
+    await blockStream(deps.db, plan.entity, `${message} Save the field selection again (dynasync fields) to resume.`);
+    return { ...result, status: 'blocked', error: { code, message } };
+  }
+  return { ...result, status: 'failed', error: { code, message } };
+}
+
+const processed = (r: StreamResult): number => r.inserted + r.updated + r.unchanged + r.deleted + r.skipped;
+
+const newResult = (entity: SyncEntity): StreamResult => ({
+  entity, status: 'success', fullRead: false, pages: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, activities: 0,
+});

@@ -1,0 +1,2 @@
+export * from './odata.js';
+export * from './identity.js';
