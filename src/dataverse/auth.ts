@@ -37,6 +37,15 @@ export interface TokenSource {
   refreshAfterRejection(token: string): Promise<string>;
 }
 
+/**
+ * Dataverse is only ever served over https; an http:// organization is the local emulator, which
+ * also issues the tokens, so its origin is the authority unless one was given.
+ */
+export const localAuthorityFor = (orgUrl: string): string | undefined => {
+  const url = new URL(orgUrl);
+  return url.protocol === 'http:' ? url.origin : undefined;
+};
+
 export const normalizeOrgUrl = (orgUrl: string): string => orgUrl.trim().replace(/\/+$/, '');
 
 export class MsalTokenSource implements TokenSource {
@@ -54,7 +63,7 @@ export class MsalTokenSource implements TokenSource {
     this.scopes = [`${normalizeOrgUrl(settings.orgUrl)}/.default`];
     const tenant = settings.tenant ?? DEFAULT_ROPC_TENANT;
     const config: Configuration = {
-      auth: { clientId: settings.clientId, clientSecret: settings.clientSecret, ...resolveAuthority(settings.authority, tenant) },
+      auth: { clientId: settings.clientId, clientSecret: settings.clientSecret, ...resolveAuthority(settings.authority ?? localAuthorityFor(settings.orgUrl), tenant) },
       system: { loggerOptions: msalLogging(logger) },
     };
     this.app = settings.clientSecret ? new ConfidentialClientApplication(config) : new PublicClientApplication(config);

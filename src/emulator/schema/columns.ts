@@ -14,6 +14,9 @@ function schemaNameOf(logicalName: string): string {
     .join('_');
 }
 
+/** Standard tables whose schema name is not the capitalised logical name. */
+const TABLE_SCHEMA_NAMES: Readonly<Record<string, string>> = { systemuser: 'SystemUser' };
+
 export function column(logicalName: string, type: ColumnType, displayName: string, extra: Extra = {}): ColumnFactory {
   return (table) => ({
     logicalName,
@@ -100,7 +103,7 @@ export function buildTable(spec: TableSpec, changeTrackingEnabled: boolean): Tab
   return {
     logicalName: spec.logicalName,
     entitySetName: spec.entitySetName,
-    schemaName: schemaNameOf(spec.logicalName),
+    schemaName: TABLE_SCHEMA_NAMES[spec.logicalName] ?? schemaNameOf(spec.logicalName),
     displayName: spec.displayName,
     displayCollectionName: spec.displayCollectionName,
     primaryIdAttribute: spec.primaryIdAttribute,

@@ -1,0 +1,22 @@
+/**
+ * What the HTTP server (REST API, admin API, web UI) gets from its caller. `serve`, `run` and
+ * `demo` build one of these; tests build one over a test database. Optional parts are absent when
+ * the process has no runner (plain `serve`): sync-now then answers that no runner is waiting.
+ */
+import type { Config, Logger } from '../config/index.js';
+import type { Db } from '../store/db/types.js';
+import type { SecretBox } from '../store/secrets.js';
+
+/** The sync loop as the API sees it (implemented by sync/runner.ts SyncRunner). */
+export interface RunnerControl {
+  readonly nextCycleAt: Date | null;
+  syncNow(): void;
+}
+
+export interface ApiDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly secretBox: SecretBox;
+  readonly runner?: RunnerControl;
+}
