@@ -64,7 +64,8 @@ function seedUsers(input: SeedInput, r: Prng, pools: Pools | undefined, reps: nu
     c.last.set(row, rest.join(' ') || fullName);
     c.full.set(row, fullName);
     c.domain.set(row, upn);
-    c.email.set(row, upn);
+    // Application users have an app id, not a UPN; Dataverse requires them to carry a mailbox address.
+    c.email.set(row, upn.includes('@') ? upn : `app-${upn}@contoso.test`);
     c.aad.set(row, id);
     c.disabled.set(row, disabled);
     c.access.set(row, 0);
