@@ -151,9 +151,31 @@ export const syncErrors = pgTable('sync_errors', {
   personId: bigint('person_id', { mode: 'number' }),
 }, (t) => [index('sync_errors_time').on(t.occurredAt)]);
 
-/** Small settings: admin password hash, schedule state, API clients live in their own tables later. */
+/** Small settings: admin password hash, schedule state. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/** REST API clients (`dynasync api-client create`). The secret is shown once and kept as an scrypt hash. */
+export const apiClients = pgTable('api_clients', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  name: text('name').notNull(),
+  clientId: text('client_id').notNull(),
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  secretHash: text('secret_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at'),
+}, (t) => [uniqueIndex('api_clients_client_id').on(t.clientId), uniqueIndex('api_clients_name').on(t.name)]);
+
+/**
+ * REST access tokens: only a SHA-256 of the random token is stored, so a leaked table grants nothing.
+ * No foreign key: drizzle-kit would qualify it with "public", which breaks migrations into other schemas.
+ */
+export const apiTokens = pgTable('api_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  apiClientId: bigint('api_client_id', { mode: 'number' }).notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [index('api_tokens_expires').on(t.expiresAt)]);
