@@ -20,6 +20,7 @@ export interface World {
   readonly emu: EmulatorHandle;
   readonly admin: EmulatorAdmin;
   readonly db: TestDb;
+  readonly box: SecretBox;
   readonly session: SyncSession;
   readonly userId: string;
   /** A sales rep editing Dynamics over the Web API. */
@@ -54,6 +55,7 @@ export async function openWorld(backend: BackendName, options: EmulatorOptions =
     emu,
     admin: createAdmin(emu.ctx),
     db,
+    box,
     session,
     userId,
     rep,

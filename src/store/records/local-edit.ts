@@ -27,15 +27,18 @@ export async function setCompanyFieldViaPerson(
   }
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    const found = await tx.query<{ company_id: number | null; dynamics_id: string | null; old: unknown }>(
-      `SELECT c.id AS company_id, c.dynamics_id, c.fields -> $2 AS old
-       FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id
-       WHERE p.id = $1 FOR UPDATE OF c`,
-      [input.personId, input.field],
+    const person = await tx.query<{ account: string | null }>(
+      'SELECT account_dynamics_id AS account FROM persons WHERE id = $1',
+      [input.personId],
+    );
+    if (!person.rows[0]) throw new NotFoundError('person_not_found', `No person with id ${input.personId}`);
+    // Lock the company row: two edits of one field must log old values in the order they apply.
+    const found = await tx.query<{ company_id: number; dynamics_id: string; old: unknown }>(
+      `SELECT id AS company_id, dynamics_id, fields -> $2 AS old FROM companies WHERE dynamics_id = $1 FOR UPDATE`,
+      [person.rows[0].account, input.field],
     );
     const row = found.rows[0];
-    if (!row) throw new NotFoundError('person_not_found', `No person with id ${input.personId}`);
-    if (row.company_id === null) {
+    if (!row) {
       throw new InvalidInputError('no_company', `Person ${input.personId} has no synced company to edit`);
     }
     const newJson = JSON.stringify(input.value);
