@@ -21,12 +21,15 @@ export async function logFailuresOnPersons(
   const found = new Map<string, number>();
   if (failures.length === 0) return found;
   const res = await tx.query<{ person_id: number; dynamics_id: string }>(
-    `INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
-     SELECT p.id, ${ActivityType.SyncError}, $4, f.code,
-            jsonb_build_object('entity', f.entity, 'code', f.code, 'message', f.message, 'direction', 'from_dynamics'), $5
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[]) AS f(dynamics_id, code, message, entity)
-     JOIN persons p ON p.dynamics_id = f.dynamics_id
-     RETURNING p.id AS person_id, p.dynamics_id`,
+    // RETURNING sees only the inserted row, so the persons' Dynamics ids come from a CTE join.
+    `WITH logged AS (
+       INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
+       SELECT p.id, ${ActivityType.SyncError}, $4, f.code,
+              jsonb_build_object('entity', f.entity, 'code', f.code, 'message', f.message, 'direction', 'from_dynamics'), $5
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[]) AS f(dynamics_id, code, message, entity)
+       JOIN persons p ON p.dynamics_id = f.dynamics_id
+       RETURNING person_id)
+     SELECT p.id AS person_id, p.dynamics_id FROM persons p JOIN logged l ON l.person_id = p.id`,
     [
       failures.map((f) => f.dynamicsId),
       failures.map((f) => f.code),
