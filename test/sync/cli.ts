@@ -7,14 +7,15 @@ import { loadConfig } from '../../src/config/env.js';
 import { silentLogger } from '../../src/config/logger.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { CliContext } from '../../src/cli/context.js';
-import type { World } from './world.js';
+import type { Db } from '../../src/store/db/types.js';
+import type { SecretBox } from '../../src/store/secrets.js';
 
 export interface CliRun {
   readonly out: string;
   readonly exitCode: number;
 }
 
-export async function runCli(w: World, args: readonly string[]): Promise<CliRun> {
+export async function runCli(w: { db: Db; box: SecretBox }, args: readonly string[]): Promise<CliRun> {
   let out = '';
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
