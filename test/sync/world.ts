@@ -31,7 +31,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(backend: BackendName, options: EmulatorOptions = {}): Promise<World> {
+export async function openWorld(backend: BackendName, options: EmulatorOptions = {}, sync: { pageSize?: number } = {}): Promise<World> {
   const emu = await startEmulator({ port: 0, seed: 5, ...options });
   const db = await openTestDb({ backend });
   const logger = silentLogger();
@@ -44,7 +44,7 @@ export async function openWorld(backend: BackendName, options: EmulatorOptions =
     tenant: 'contoso',
     secrets: { password: DEFAULT_PASSWORD },
   }, { reset: false });
-  const session = await openSession(db, box, logger, 5000);
+  const session = await openSession(db, box, logger, sync.pageSize ?? 5000);
   const userId = await session.userId();
   for (const entity of FIELD_ENTITIES) await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
   const rep = new DataverseWriter({
