@@ -16,22 +16,17 @@ export class ProgressBar {
   #entity: string | null = null;
   #started = 0;
   #last = 0;
-  // Tables run one after another, so a table started when the previous one ended (or when the
-  // bar was made): its first page event arrives only after that page was read and stored.
-  #tableStart: number;
 
   constructor(
     private readonly out: NodeJS.WritableStream & Partial<Pick<WriteStream, 'isTTY' | 'columns'>>,
     private readonly now: () => number = Date.now,
-  ) {
-    this.#tableStart = now();
-  }
+  ) {}
 
   update(e: ProgressEvent): void {
     if (e.entity !== this.#entity) {
       this.finish();
       this.#entity = e.entity;
-      this.#started = this.#tableStart;
+      this.#started = this.now();
     }
     this.#last = e.totalSoFar;
     if (this.out.isTTY) this.out.write(`\r${this.line(e)}\x1b[K`);
@@ -44,7 +39,6 @@ export class ProgressBar {
     const text = `${this.#entity.padEnd(11)} ${fmt(this.#last)} records in ${seconds.toFixed(1)} s (${fmt(this.#last / seconds)}/s)`;
     this.out.write(this.out.isTTY ? `\r${text}\x1b[K\n` : `${text}\n`);
     this.#entity = null;
-    this.#tableStart = this.now();
   }
 
   line(e: ProgressEvent): string {

@@ -79,6 +79,8 @@ async function readAndApply(
 ): Promise<StreamResult> {
   let cp = start;
   result.fullRead = result.fullRead || cp.phase === 'initial';
+  // A first event before any read, so progress measures the table from its start.
+  deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: 0, totalSoFar: processed(result) });
   const guard = new ReadabilityGuard(deps, plan);
   const pages = deps.source.readPages({
     entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: cp.link, signal: deps.signal,

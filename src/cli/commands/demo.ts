@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DataverseWriter } from '../../dataverse/index.js';
 import { saveConnection, setDynamicsUserId } from '../../store/connection-repo.js';
+import { getSelection } from '../../store/fields-repo.js';
 import { FIELD_ENTITIES, saveFieldSelection } from '../../sync/fields.js';
 import { openSession } from '../../sync/session.js';
 import { validateConnection } from '../../sync/validate.js';
@@ -43,7 +44,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           const session = await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize);
           const userId = await session.userId();
           for (const entity of FIELD_ENTITIES) await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
-          const report = await validateConnection(session.source, session.connection, []);
+          const report = await validateConnection(session.source, session.connection, await getSelection(db));
           await setDynamicsUserId(db, userId);
           print(ctx, 'Validation:');
           printReport(ctx, report);
