@@ -66,7 +66,7 @@ for (const backend of backends) {
       const cycles: CycleResult[] = [];
       let contactPages = 0;
       const runner: SyncRunner = runnerFor(w, 3_600_000, cycles, (e) => {
-        if (e.entity === 'contact' && ++contactPages === 3) void runner.stop();
+        if (e.entity === 'contact' && e.records > 0 && ++contactPages === 3) void runner.stop();
       });
       await runner.start();
       expect(cycles.map((c) => c.status)).toEqual(['cancelled']);
