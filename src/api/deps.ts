@@ -13,10 +13,17 @@ export interface RunnerControl {
   syncNow(): void;
 }
 
+/** REST API limits (Marketo's defaults when absent: 100 calls per 20 s per client, 1-hour tokens). */
+export interface RestOptions {
+  readonly rateLimit?: { readonly calls: number; readonly windowMs: number };
+  readonly tokenTtlSeconds?: number;
+}
+
 export interface ApiDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Db;
   readonly secretBox: SecretBox;
   readonly runner?: RunnerControl;
+  readonly rest?: RestOptions;
 }

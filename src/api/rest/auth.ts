@@ -1,0 +1,33 @@
+/**
+ * Every /rest call needs an access token, as a bearer header or an `access_token` query parameter
+ * (Marketo accepts both). A missing or unknown token is 601, an expired one 602; then the client's
+ * call counts against its rate limit (606 over it).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { RestContext } from './context.js';
+import { checkToken } from './credentials.js';
+import { RestCode, RestError } from './envelope.js';
+
+function tokenOf(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return m?.[1];
+  }
+  const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof q === 'string' && q !== '' ? q : undefined;
+}
+
+export function restAuth(ctx: RestContext) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const token = tokenOf(req);
+    if (!token) throw new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
+    const check = await checkToken(ctx.deps.db, token);
+    if (!check.ok) {
+      throw check.reason === 'expired'
+        ? new RestError(RestCode.AccessTokenExpired, 'Access token expired')
+        : new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
+    }
+    if (!ctx.limiter.tryAcquire(check.apiClientId)) throw new RestError(RestCode.RateLimited, ctx.limiter.describe());
+  };
+}

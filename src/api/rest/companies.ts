@@ -1,0 +1,85 @@
+/**
+ * GET /rest/v1/companies.json reads companies; POST is refused record by record: companies are
+ * Dynamics accounts, synced one way, so the lead database never creates or changes them.
+ */
+import type { FastifyInstance } from 'fastify';
+import { findCompaniesPage, type CompanyFilter, type RestCompany } from '../../store/records/rest-queries.js';
+import type { RestContext } from './context.js';
+import { RestCode, RestError, skipped, success } from './envelope.js';
+import { LeadFields } from './fields.js';
+import { filterValues } from './leads.js';
+import { MAX_BATCH, batchSize, decodeToken, encodeToken, integers, param, requireParam, splitList, type Query } from './params.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SYSTEM_FIELDS = ['id', 'externalCompanyId', 'createdAt', 'updatedAt'];
+const DEFAULT_FIELDS = ['externalCompanyId', 'company', 'createdAt', 'updatedAt'];
+
+export const MANAGED_BY_CRM =
+  'Company is managed by the CRM (Microsoft Dynamics 365): change the account in Dynamics, which syncs it to the lead database';
+
+function companyFilter(filterType: string, values: readonly string[]): CompanyFilter {
+  switch (filterType) {
+    case 'id':
+      return { kind: 'id', values: integers(values, 'id') };
+    case 'externalCompanyId': {
+      const bad = values.find((v) => !GUID.test(v));
+      if (bad !== undefined) throw new RestError(RestCode.InvalidValue, `Invalid value '${bad.slice(0, 100)}' for externalCompanyId: a Dynamics account id (GUID) is required`);
+      return { kind: 'externalCompanyId', values };
+    }
+    case 'company':
+      return { kind: 'company', values };
+    default:
+      throw new RestError(RestCode.InvalidData, `Invalid filterType '${filterType.slice(0, 100)}': use externalCompanyId, id or company`);
+  }
+}
+
+/** Requested company fields: the system ones and the selected account fields (unknown: 1006). */
+function companyFields(q: Query, known: LeadFields): string[] {
+  const names = new Map([...SYSTEM_FIELDS, ...known.companyFieldNames].map((n) => [n.toLowerCase(), n]));
+  const asked = splitList(param(q, 'fields'));
+  const wanted = asked.length > 0 ? asked : DEFAULT_FIELDS.filter((d) => names.has(d.toLowerCase()));
+  return wanted.map((w) => {
+    const name = names.get(w.toLowerCase());
+    if (!name) throw new RestError(RestCode.FieldNotFound, `Field '${w.slice(0, 100)}' not found`);
+    return name;
+  });
+}
+
+function companyValue(c: RestCompany, name: string): unknown {
+  switch (name) {
+    case 'id': return c.id;
+    case 'externalCompanyId': return c.dynamicsId;
+    case 'createdAt': return c.createdAt.toISOString();
+    case 'updatedAt': return c.updatedAt.toISOString();
+    default: return c.fields[name] ?? null;
+  }
+}
+
+export function registerCompanies(app: FastifyInstance, ctx: RestContext): void {
+  const { db } = ctx.deps;
+
+  app.get('/v1/companies.json', async (req) => {
+    const q = req.query as Query;
+    const filter = companyFilter(requireParam(q, 'filterType'), filterValues(q));
+    const fields = companyFields(q, await LeadFields.load(db));
+    const size = batchSize(q);
+    const after = decodeToken(param(q, 'nextPageToken'), 'companies');
+    const rows = await findCompaniesPage(db, filter, after, size + 1);
+    const page = rows.slice(0, size);
+    const result = page.map((c, seq) => {
+      const out: Record<string, unknown> = { seq, id: c.id };
+      for (const name of fields) out[name] = companyValue(c, name);
+      return out;
+    });
+    return success(result, rows.length > size ? { nextPageToken: encodeToken('companies', page[page.length - 1]!.id) } : {});
+  });
+
+  app.post('/v1/companies.json', async (req) => {
+    const body = req.body as { input?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0) {
+      throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');
+    }
+    if (body.input.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
+    return success(body.input.map((_, seq) => ({ seq, ...skipped(RestCode.InvalidData, MANAGED_BY_CRM) })));
+  });
+}

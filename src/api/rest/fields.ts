@@ -1,0 +1,114 @@
+/**
+ * The lead fields the REST API knows: id, email, createdAt, updatedAt, the selected contact fields
+ * (stored on the person) and the selected account fields (read through the person's company).
+ * Names are the lead database's local names from the field mapping. This list is also the
+ * whitelist every field name in a request is checked against: nothing else reaches a query.
+ */
+import type { AttributeType, CatalogField, SelectedField } from '../../domain/index.js';
+import type { SqlClient } from '../../store/db/types.js';
+import { getSelection, listCatalog } from '../../store/fields-repo.js';
+
+export type FieldSource = 'system' | 'person' | 'company';
+
+export interface RestField {
+  /** Marketo's numeric field id (position in describe). */
+  readonly id: number;
+  readonly name: string;
+  readonly displayName: string;
+  readonly dataType: string;
+  readonly length: number | null;
+  readonly readOnly: boolean;
+  readonly source: FieldSource;
+  /** The Dynamics column behind a person or company field (for value checks). */
+  readonly column: CatalogField | null;
+}
+
+const SYSTEM: readonly Omit<RestField, 'id'>[] = [
+  { name: 'id', displayName: 'Id', dataType: 'integer', length: null, readOnly: true, source: 'system', column: null },
+  { name: 'email', displayName: 'Email Address', dataType: 'email', length: 255, readOnly: true, source: 'system', column: null },
+  { name: 'createdAt', displayName: 'Created At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
+  { name: 'updatedAt', displayName: 'Updated At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
+];
+
+const DATA_TYPES: Partial<Record<AttributeType, string>> = {
+  String: 'string', Memo: 'text', EntityName: 'string', Integer: 'integer', BigInt: 'integer', Money: 'currency',
+  Decimal: 'float', Double: 'float', Boolean: 'boolean', DateTime: 'datetime', Picklist: 'string', State: 'string',
+  Status: 'string', Lookup: 'reference', Customer: 'reference', Owner: 'reference', Uniqueidentifier: 'string',
+};
+
+function fromColumn(source: 'person' | 'company', s: SelectedField, column: CatalogField): Omit<RestField, 'id'> {
+  const email = s.localName === 'email';
+  return {
+    name: s.localName,
+    displayName: column.displayName,
+    dataType: email ? 'email' : /phone/i.test(s.localName) && column.attributeType === 'String' ? 'phone' : DATA_TYPES[column.attributeType] ?? 'string',
+    length: column.maxLength,
+    readOnly: false,
+    source,
+    column,
+  };
+}
+
+export class LeadFields {
+  readonly list: readonly RestField[];
+  readonly #byName: Map<string, RestField>;
+
+  private constructor(list: readonly RestField[]) {
+    this.list = list;
+    this.#byName = new Map(list.map((f) => [f.name.toLowerCase(), f]));
+  }
+
+  /** Field names are matched case-insensitively, as Marketo does. */
+  get(name: string): RestField | undefined {
+    return this.#byName.get(name.toLowerCase());
+  }
+
+  /** Company fields by local name (for company edits through a person). */
+  get companyFieldNames(): string[] {
+    return this.list.filter((f) => f.source === 'company').map((f) => f.name);
+  }
+
+  static async load(db: SqlClient): Promise<LeadFields> {
+    const [contactSel, contactCat, accountSel, accountCat] = await Promise.all([
+      getSelection(db, 'contact'), listCatalog(db, 'contact'), getSelection(db, 'account'), listCatalog(db, 'account'),
+    ]);
+    const list: Omit<RestField, 'id'>[] = [];
+    const seen = new Set<string>();
+    const add = (f: Omit<RestField, 'id'>) => {
+      const key = f.name.toLowerCase();
+      if (seen.has(key)) {
+        // A selected contact email makes `email` writable; any other clash keeps the first (person) field.
+        if (key === 'email' && f.source === 'person') list[list.findIndex((x) => x.name === 'email')] = { ...f, name: 'email' };
+        return;
+      }
+      seen.add(key);
+      list.push(f);
+    };
+    SYSTEM.forEach(add);
+    const byName = (a: SelectedField, b: SelectedField) => a.localName.localeCompare(b.localName);
+    for (const s of [...contactSel].sort(byName)) {
+      const column = contactCat.find((c) => c.logicalName === s.logicalName);
+      if (column) add(fromColumn('person', s, column));
+    }
+    for (const s of [...accountSel].sort(byName)) {
+      const column = accountCat.find((c) => c.logicalName === s.logicalName);
+      if (column) add(fromColumn('company', s, column));
+    }
+    return new LeadFields(list.map((f, i) => ({ ...f, id: i + 1 })));
+  }
+}
+
+/** A field's value on a person, as the REST API shows it. */
+export function leadValue(
+  f: RestField,
+  p: { id: number; email: string | null; fields: Record<string, unknown>; companyFields: Record<string, unknown>; createdAt: Date; updatedAt: Date },
+): unknown {
+  if (f.source === 'company') return p.companyFields[f.name] ?? null;
+  switch (f.name) {
+    case 'id': return p.id;
+    case 'email': return p.email;
+    case 'createdAt': return p.createdAt.toISOString();
+    case 'updatedAt': return p.updatedAt.toISOString();
+    default: return p.fields[f.name] ?? null;
+  }
+}
