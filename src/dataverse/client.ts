@@ -67,6 +67,9 @@ export interface WhoAmI {
 }
 
 const WhoAmIBody = z.object({ UserId: z.string(), BusinessUnitId: z.string(), OrganizationId: z.string() });
+const RecordCountBody = z.object({
+  EntityRecordCountCollection: z.object({ Keys: z.array(z.string()), Values: z.array(z.number()) }),
+});
 const UserNamesBody = z.object({ domainname: z.string().nullish(), internalemailaddress: z.string().nullish() });
 const UserPrivilegesBody = z.object({ RolePrivileges: z.array(z.object({ PrivilegeName: z.string() })) });
 const AttributePrivilegesBody = z.object({
@@ -99,6 +102,17 @@ export class DataverseClient {
       businessUnitId: body.BusinessUnitId.toLowerCase(),
       organizationId: body.OrganizationId.toLowerCase(),
     };
+  }
+
+  /**
+   * Rows in a table, from Dataverse's daily snapshot (RetrieveTotalRecordCount): an estimate for
+   * the initial sync's progress bar, where `$count` stops at 5,000.
+   */
+  async totalRecordCount(logicalName: string): Promise<number | null> {
+    assertName(logicalName, 'table');
+    const body = await this.getJson(`RetrieveTotalRecordCount(EntityNames=['${logicalName}'])`, RecordCountBody, 'record count');
+    const at = body.EntityRecordCountCollection.Keys.indexOf(logicalName);
+    return at < 0 ? null : (body.EntityRecordCountCollection.Values[at] ?? null);
   }
 
   /** The sign-in name and email of a user, to check that WhoAmI is the configured user. */

@@ -78,6 +78,8 @@ export interface ControlHandlers {
   metadata(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
   entityDefinitions(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
   whoAmI(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
+  /** `RetrieveTotalRecordCount(EntityNames=[...])`: row counts beyond $count's 5,000 cap. */
+  totalRecordCount(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
   boundFunction(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
 }
 

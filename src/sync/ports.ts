@@ -40,6 +40,8 @@ export interface SourceAttribute {
 export interface SourceReader {
   readPages(req: ReadRequest): AsyncGenerator<ReadPage>;
   countChanges(entitySet: string, deltaLink: string): Promise<number>;
+  /** Estimated rows of a table (for progress only; null when unknown). */
+  totalRecordCount?(logicalName: string): Promise<number | null>;
   attributes(logicalName: string): Promise<readonly SourceAttribute[]>;
   readableSecuredColumnIds(userId: string): Promise<ReadonlySet<string>>;
 }

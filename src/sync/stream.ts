@@ -31,6 +31,8 @@ export interface PageEvent {
   readonly fullRead: boolean;
   readonly records: number;
   readonly totalSoFar: number;
+  /** Rows the full read should end near (Dataverse's snapshot count); null for delta reads or unknown. */
+  readonly estimatedTotal: number | null;
 }
 
 export interface StreamResult {
@@ -80,7 +82,8 @@ async function readAndApply(
   let cp = start;
   result.fullRead = result.fullRead || cp.phase === 'initial';
   // A first event before any read, so progress measures the table from its start.
-  deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: 0, totalSoFar: processed(result) });
+  const estimatedTotal = deps.onPage && result.fullRead ? await estimateRows(deps, plan.entity) : null;
+  deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: 0, totalSoFar: processed(result), estimatedTotal });
   const guard = new ReadabilityGuard(deps, plan);
   const pages = deps.source.readPages({
     entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: cp.link, signal: deps.signal,
@@ -88,7 +91,7 @@ async function readAndApply(
   for await (const page of pages) {
     const effective = page.rows.length > 0 ? await guard.plan() : plan;
     cp = await applyPage(deps, effective, cp, page, result);
-    deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: page.rows.length, totalSoFar: processed(result) });
+    deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: page.rows.length, totalSoFar: processed(result), estimatedTotal });
     if (page.deltaLink !== null) break;
     if (page.nextLink === null) throw new FatalError('read_ended_without_delta_link', `${plan.entitySet}: the last page carried no deltaLink; is change tracking on?`);
     if (deps.signal?.aborted) return { ...result, status: 'cancelled' };
@@ -151,6 +154,16 @@ async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, er
     return { ...result, status: 'blocked', error: { code, message } };
   }
   return { ...result, status: 'failed', error: { code, message } };
+}
+
+/** Progress is a nicety: an estimate that fails must not fail the sync. */
+async function estimateRows(deps: StreamDeps, entity: SyncEntity): Promise<number | null> {
+  try {
+    return (await deps.source.totalRecordCount?.(entity)) ?? null;
+  } catch (err) {
+    deps.logger.debug({ entity, err: err instanceof Error ? err.message : String(err) }, 'no row estimate for progress');
+    return null;
+  }
 }
 
 const processed = (r: StreamResult): number => r.inserted + r.updated + r.unchanged + r.deleted + r.skipped;

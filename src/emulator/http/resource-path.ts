@@ -7,7 +7,7 @@ export type ResourcePath =
   | { kind: 'serviceDocument' }
   | { kind: 'metadata' }
   | { kind: 'batch' }
-  | { kind: 'function'; name: string }
+  | { kind: 'function'; name: string; args?: string }
   | { kind: 'entityDefinitions'; segments: string[] }
   | { kind: 'collection'; entitySet: string }
   | { kind: 'count'; entitySet: string }
@@ -17,6 +17,7 @@ export type ResourcePath =
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const FUNCTION = /^(?:Microsoft\.Dynamics\.CRM\.)?([A-Za-z]+)(?:\(\))?$/;
+const FUNCTION_CALL = /^(?:Microsoft\.Dynamics\.CRM\.)?([A-Za-z]+)(?:\((.*)\))?$/;
 
 export function parseResourcePath(raw: string): ResourcePath {
   const path = decodeURIComponent(raw).replace(/^\/+|\/+$/g, '');
@@ -26,14 +27,14 @@ export function parseResourcePath(raw: string): ResourcePath {
   const segments = splitSegments(path);
   const first = segments[0] ?? '';
   if (first.startsWith('EntityDefinitions')) return { kind: 'entityDefinitions', segments };
-  // `WhoAmI()` is a function call, not a key: keys are never empty.
+  // Unbound functions start with a capital (entity sets never do): `WhoAmI()`,
+  // `RetrieveTotalRecordCount(EntityNames=['account'])`.
+  const call = segments.length === 1 ? FUNCTION_CALL.exec(first) : null;
+  if (call && /^[A-Z]/.test(call[1]!)) return { kind: 'function', name: call[1]!, ...(call[2] ? { args: call[2] } : {}) };
+  // Keys are never empty.
   const keyed = /^([A-Za-z_][A-Za-z0-9_]*)\(([^)]+)\)$/.exec(first);
   if (!keyed) {
-    if (segments.length === 1) {
-      const fn = FUNCTION.exec(first);
-      if (fn && /^[A-Z]/.test(fn[1] ?? '')) return { kind: 'function', name: fn[1]! };
-      return { kind: 'collection', entitySet: first };
-    }
+    if (segments.length === 1) return { kind: 'collection', entitySet: first };
     if (segments.length === 2 && segments[1] === '$count') return { kind: 'count', entitySet: first };
     return { kind: 'unknown', raw };
   }

@@ -31,6 +31,7 @@ export function createDispatcher(ctx: EmulatorContext, data: DataHandlers) {
         return ctx.control.entityDefinitions(req);
       case 'function':
         if (p.name === 'WhoAmI') return ctx.control.whoAmI(req);
+        if (p.name === 'RetrieveTotalRecordCount') return ctx.control.totalRecordCount(req);
         break;
       case 'boundFunction':
         return ctx.control.boundFunction(req);

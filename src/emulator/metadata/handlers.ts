@@ -8,6 +8,7 @@ import { DataverseHttpError } from '../errors.js';
 import { renderCsdl } from './csdl.js';
 import { entityDefinitions } from './entity-definitions.js';
 import { boundFunction, whoAmI } from './functions.js';
+import { totalRecordCount } from './record-count.js';
 
 export function createControlHandlers(ctx: Omit<EmulatorContext, 'control'>): ControlHandlers {
   return {
@@ -18,6 +19,7 @@ export function createControlHandlers(ctx: Omit<EmulatorContext, 'control'>): Co
     },
     entityDefinitions: (req) => entityDefinitions(ctx.schema, req),
     whoAmI: (req) => whoAmI(ctx, req),
+    totalRecordCount: (req) => totalRecordCount(ctx, req),
     boundFunction: (req) => boundFunction(ctx, req),
   };
 }

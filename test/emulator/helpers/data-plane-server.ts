@@ -74,7 +74,7 @@ function fakeIdentity(): IdentityService {
 const notHere = (): never => {
   throw new DataverseHttpError(501, '0x80040203', 'control plane not part of the data-plane test server');
 };
-const stubControl: ControlHandlers = { metadata: notHere, entityDefinitions: notHere, whoAmI: notHere, boundFunction: notHere };
+const stubControl: ControlHandlers = { metadata: notHere, entityDefinitions: notHere, whoAmI: notHere, totalRecordCount: notHere, boundFunction: notHere };
 
 export async function startDataPlaneServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const clock = createClock();
