@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   DYNASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DYNASYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DYNASYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
+  DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
   DYNAMICS_URL: optionalString,
   DYNAMICS_USERNAME: optionalString,
   DYNAMICS_PASSWORD: optionalString,
@@ -33,6 +34,8 @@ export interface Config {
   readonly logLevel: string;
   readonly intervalSeconds: number;
   readonly pageSize: number;
+  /** The web UI's admin password; when set it replaces the stored one at start (else set on first visit). */
+  readonly adminPassword?: string;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
   readonly dynamics: Readonly<{
     url?: string;
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.DYNASYNC_LOG_LEVEL,
     intervalSeconds: e.DYNASYNC_INTERVAL_SECONDS,
     pageSize: e.DYNASYNC_PAGE_SIZE,
+    adminPassword: e.DYNASYNC_ADMIN_PASSWORD,
     dynamics: Object.freeze({
       url: e.DYNAMICS_URL,
       username: e.DYNAMICS_USERNAME,

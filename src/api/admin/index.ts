@@ -1,7 +1,45 @@
-/** Admin API for the web UI (/api/*) and the UI pages themselves. (Owned by the web UI work.) */
+/**
+ * Admin API for the web UI (/api/*) and the UI pages themselves. Everything here sits behind one
+ * guard (sign-in, CSRF token, same-origin check: guard.ts) and one error mapping (errors.ts).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
+import { registerAuthRoutes } from './auth-routes.js';
+import { registerConnectionRoutes } from './connection-routes.js';
+import { DynamicsAccess } from './dynamics.js';
+import { createErrorHandler } from './errors.js';
+import { registerFieldRoutes } from './field-routes.js';
+import { createGuard } from './guard.js';
+import { registerPageRoutes } from './page-routes.js';
+import { applyEnvironmentPassword } from './password.js';
+import { registerPeopleRoutes } from './people-routes.js';
+import { SessionStore, type SessionLimits } from './session.js';
+import { registerStatusRoutes } from './status-routes.js';
+import { registerSyncErrorRoutes } from './sync-error-routes.js';
 
-export async function adminRoutes(_app: FastifyInstance, _opts: { deps: ApiDeps }): Promise<void> {
-  // Routes are registered here by the web UI work (issue 4 sections 2-3).
+export interface AdminOptions {
+  readonly deps: ApiDeps;
+  /** Session lifetimes (tests shorten them). */
+  readonly sessionLimits?: SessionLimits;
+}
+
+export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
+  const { deps } = opts;
+  await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
+  const sessions = new SessionStore(opts.sessionLimits);
+  const dynamics = new DynamicsAccess({ db: deps.db, secretBox: deps.secretBox, logger: deps.logger, pageSize: deps.config.pageSize });
+
+  app.setErrorHandler(createErrorHandler(deps.logger));
+  app.addHook('onRequest', createGuard(sessions));
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
+  });
+
+  registerAuthRoutes(app, deps.db, sessions);
+  registerStatusRoutes(app, deps, dynamics);
+  registerSyncErrorRoutes(app, deps.db);
+  registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
+  registerFieldRoutes(app, deps.db, dynamics);
+  registerPeopleRoutes(app, deps.db);
+  registerPageRoutes(app);
 }

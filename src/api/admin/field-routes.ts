@@ -1,0 +1,50 @@
+/**
+ * Field selection per table: every column with its availability (readable, secured and unreadable,
+ * not valid for read), whether the default mapping has it, and whether it is selected. Saving
+ * re-reads the catalog from Dynamics (sync/fields.ts), so a column that just became unreadable is
+ * refused with a 400 rather than saved.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../store/db/types.js';
+import { FIELD_ENTITIES, listFields, saveFieldSelection } from '../../sync/fields.js';
+import type { DynamicsAccess } from './dynamics.js';
+import { parseInput } from './input.js';
+
+const entity = z.enum(FIELD_ENTITIES as [string, ...string[]]).transform((e) => e as (typeof FIELD_ENTITIES)[number]);
+const names = z.array(z.string().trim().min(1).max(200)).max(2000);
+
+const FieldsQuery = z.object({ entity });
+const FieldsBody = z.strictObject({
+  entity,
+  /** The whole wanted selection (what the page sends); add/remove/defaults are applied after it. */
+  selected: names.optional(),
+  add: names.optional(),
+  remove: names.optional(),
+  defaults: z.boolean().optional(),
+});
+
+export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: DynamicsAccess): void {
+  app.get('/api/fields', async (request) => {
+    const q = parseInput(FieldsQuery, request.query, 'query');
+    const fields = await listFields(db, q.entity);
+    return { entity: q.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, fields };
+  });
+
+  app.put('/api/fields', async (request) => {
+    const b = parseInput(FieldsBody, request.body, 'body');
+    const add = [...(b.add ?? [])];
+    const remove = [...(b.remove ?? [])];
+    if (b.selected) {
+      const wanted = new Set(b.selected);
+      const current = (await listFields(db, b.entity)).filter((f) => f.selected).map((f) => f.logicalName);
+      add.push(...b.selected.filter((n) => !current.includes(n)));
+      remove.push(...current.filter((n) => !wanted.has(n)));
+    }
+    const session = await dynamics.session();
+    const fields = await saveFieldSelection(db, session.source, await session.userId(), {
+      entity: b.entity, add, remove, defaults: b.defaults === true,
+    });
+    return { entity: b.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, fields };
+  });
+}

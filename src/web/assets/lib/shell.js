@@ -1,0 +1,42 @@
+// What every signed-in page shares: the sign-out button and a handler for failed loads.
+import { api, ApiError } from './api.js';
+import { alertBox, page, replace, toast } from './dom.js';
+
+export function initShell() {
+  document.getElementById('sign-out')?.addEventListener('click', async () => {
+    try {
+      await api('/api/logout', { method: 'POST' });
+    } finally {
+      location.assign('/login');
+    }
+  });
+}
+
+/** Runs a page's loader, showing its failure in place of the page. */
+export async function run(load) {
+  initShell();
+  try {
+    await load();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    replace(page(), alertBox(err instanceof Error ? err.message : String(err)));
+  }
+}
+
+/** Wraps a button's async action: disabled while it runs, errors shown as toasts. */
+export function busy(button, action) {
+  return async (event) => {
+    event?.preventDefault?.();
+    if (button.disabled) return;
+    button.disabled = true;
+    button.classList.add('busy');
+    try {
+      await action();
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    } finally {
+      button.disabled = false;
+      button.classList.remove('busy');
+    }
+  };
+}

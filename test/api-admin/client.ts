@@ -1,0 +1,45 @@
+/**
+ * Signed-in requests through fastify's inject(): the session cookie and CSRF token of a sign-in are
+ * replayed on later requests, as the browser and the UI's api.js do.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createServer } from '../../src/api/server.js';
+import type { ApiDeps } from '../../src/api/deps.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery';
+/** The Host inject() sends, hence the origin the guard expects. */
+export const ORIGIN = 'http://localhost:80';
+
+export interface AdminClient {
+  readonly app: FastifyInstance;
+  readonly cookie: string;
+  readonly csrf: string;
+  /** A request with the session cookie, and for state changes the CSRF token and same Origin. */
+  send(opts: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+export function sessionCookieOf(res: LightMyRequestResponse): string {
+  const header = res.headers['set-cookie'];
+  const first = Array.isArray(header) ? header[0] : header;
+  if (!first) throw new Error(`no set-cookie in ${res.statusCode} ${res.body}`);
+  return first.split(';')[0]!;
+}
+
+/** A server over these deps, its admin password set through the first-run endpoint, signed in. */
+export async function signedInClient(deps: ApiDeps): Promise<AdminClient> {
+  const app = await createServer(deps);
+  const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD } });
+  if (res.statusCode !== 200) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+  const cookie = sessionCookieOf(res);
+  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  return {
+    app, cookie, csrf,
+    send: (opts) => {
+      const changing = (opts.method ?? 'GET') !== 'GET';
+      return app.inject({
+        ...opts,
+        headers: { cookie, ...(changing ? { 'x-csrf-token': csrf, origin: ORIGIN } : {}), ...(opts.headers ?? {}) },
+      });
+    },
+  };
+}
