@@ -2,7 +2,7 @@
  * Issue 3, section 4 and item 12: the forever loop (a cycle, a wait, "sync now" cutting the wait
  * short, stop finishing the current page), the runner lock, and `dynasync status`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { silentLogger } from '../../src/config/logger.js';
 import { getCheckpoint } from '../../src/store/checkpoints.js';
 import { countRecords } from '../../src/store/records/index.js';
@@ -11,9 +11,9 @@ import type { CycleResult } from '../../src/sync/cycle.js';
 import { SyncRunner } from '../../src/sync/runner.js';
 import type { PageEvent } from '../../src/sync/stream.js';
 import { ActivityType } from '../../src/domain/index.js';
-import { DATABASE_URL, backends } from '../helpers/db.js';
+import { DATABASE_URL } from '../helpers/db.js';
 import { runCli } from './cli.js';
-import { emulatorIds, openWorld, type World } from './world.js';
+import { emulatorIds, describeWorlds, type World } from './world.js';
 
 function runnerFor(w: World, intervalMs: number, cycles: CycleResult[], onPage?: (e: PageEvent) => void): SyncRunner {
   return new SyncRunner(
@@ -31,89 +31,82 @@ const until = async (check: () => boolean, what: string, ms = 20_000): Promise<v
   }
 };
 
-for (const backend of backends) {
-  describe(`runner and status [${backend}]`, () => {
-    let w: World | undefined;
-    afterEach(async () => {
-      await w?.close();
-      w = undefined;
-    });
+describeWorlds('runner and status', ({ backend, open }) => {
 
-    it('cycles, waits the interval, and runs at once on sync now; the schedule shows in status', async () => {
-      w = await openWorld(backend);
-      const cycles: CycleResult[] = [];
-      const runner = runnerFor(w, 3_600_000, cycles);
-      const done = runner.start();
-      await until(() => cycles.length === 1 && runner.nextCycleAt !== null, 'the first cycle');
-      expect(cycles[0]!.tables.every((t) => t.fullRead)).toBe(true);
-      const waitingUntil = runner.nextCycleAt!;
-      expect(waitingUntil.getTime() - Date.now()).toBeGreaterThan(3_500_000);
-      const status = JSON.parse((await runCli(w, ['status', '--json'])).out) as { nextCycleAt: string | null };
-      expect(status.nextCycleAt).toBe(waitingUntil.toISOString());
+  it('cycles, waits the interval, and runs at once on sync now; the schedule shows in status', async () => {
+    const w = await open();
+    const cycles: CycleResult[] = [];
+    const runner = runnerFor(w, 3_600_000, cycles);
+    const done = runner.start();
+    await until(() => cycles.length === 1 && runner.nextCycleAt !== null, 'the first cycle');
+    expect(cycles[0]!.tables.every((t) => t.fullRead)).toBe(true);
+    const waitingUntil = runner.nextCycleAt!;
+    expect(waitingUntil.getTime() - Date.now()).toBeGreaterThan(3_500_000);
+    const status = JSON.parse((await runCli(w, ['status', '--json'])).out) as { nextCycleAt: string | null };
+    expect(status.nextCycleAt).toBe(waitingUntil.toISOString());
 
-      await w.rep.update('contacts', emulatorIds(w, 'contact', 1)[0]!, { jobtitle: 'Now' });
-      runner.syncNow();
-      await until(() => cycles.length === 2, 'the sync-now cycle');
-      expect(cycles[1]!.tables.find((t) => t.entity === 'contact')).toMatchObject({ fullRead: false, updated: 1 });
-      await runner.stop();
-      await done;
-      expect(runner.nextCycleAt).toBeNull();
-    });
-
-    it('stops after the current page on stop (SIGTERM), and the next run resumes from the saved page', async () => {
-      w = await openWorld(backend, { seed: 10 }, { pageSize: 10 });
-      const contacts = w.emu.ctx.data.count('contact');
-      const cycles: CycleResult[] = [];
-      let contactPages = 0;
-      const runner: SyncRunner = runnerFor(w, 3_600_000, cycles, (e) => {
-        if (e.entity === 'contact' && e.records > 0 && ++contactPages === 3) void runner.stop();
-      });
-      await runner.start();
-      expect(cycles.map((c) => c.status)).toEqual(['cancelled']);
-      expect((await countRecords(w.db)).persons).toBe(30);
-      const cp = (await getCheckpoint(w.db, 'contact'))!;
-      expect(cp).toMatchObject({ phase: 'initial', link: expect.stringContaining('skiptoken') });
-
-      w.admin.resetRequestCounts();
-      const resumed = await w.cycle();
-      expect(resumed.tables.find((t) => t.entity === 'contact')).toMatchObject({ status: 'success', inserted: contacts - 30 });
-      expect(w.admin.requestCount('contacts', 'GET')).toBeLessThanOrEqual(Math.ceil((contacts - 30) / 10) + 1);
-      const newLeads = await w.db.query<{ n: number; persons: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM activities WHERE type_id = $1', [ActivityType.NewLead],
-      );
-      expect(newLeads.rows[0]).toEqual({ n: contacts, persons: contacts });
-    });
-
-    it('prints per-table status with stored records, last cycle counts, pending changes and the last error', async () => {
-      w = await openWorld(backend);
-      await w.cycle();
-      const [a, b] = emulatorIds(w, 'contact', 2) as [string, string];
-      await w.rep.update('contacts', a, { jobtitle: 'Pending One' });
-      await w.rep.update('contacts', b, { jobtitle: 'Pending Two' });
-      w.admin.corruptRecord('account', emulatorIds(w, 'account', 1)[0]!, 'numberofemployees', 'lots');
-      const status = JSON.parse((await runCli(w, ['status', '--json'])).out) as {
-        tables: { table: string; phase: string; stored: number; pendingChanges: number | null; lastCycleCounts: { inserted: number } | null }[];
-      };
-      const contact = status.tables.find((t) => t.table === 'contact')!;
-      expect(contact).toMatchObject({ phase: 'delta', stored: w.emu.ctx.data.count('contact'), pendingChanges: 2, lastCycleCounts: { inserted: w.emu.ctx.data.count('contact') } });
-      expect(status.tables.find((t) => t.table === 'account')!.pendingChanges).toBe(1);
-
-      await w.cycle();
-      const text = (await runCli(w, ['status'])).out;
-      expect(text).toMatch(/account\s+delta\s+stored \d+ \(0 deleted in Dynamics\)/);
-      expect(text).toMatch(/last cycle: success at .*, \+0 ~0 -0 skipped 1/);
-      expect(text).toMatch(/last error: \[\w+\] account\.numberofemployees/);
-      expect(text).toMatch(/pending changes: 0/);
-      expect(text).toMatch(/next cycle: no runner is waiting/);
-    });
-
-    it.runIf(backend === 'postgres' && DATABASE_URL)('lets only one runner hold a database at a time', async () => {
-      w = await openWorld(backend);
-      const first = await acquireRunnerLock(DATABASE_URL, w.db.schema);
-      await expect(acquireRunnerLock(DATABASE_URL, w.db.schema)).rejects.toThrow(/Another dynasync runner is already syncing/);
-      await first.release();
-      const again = await acquireRunnerLock(DATABASE_URL, w.db.schema);
-      await again.release();
-    });
+    await w.rep.update('contacts', emulatorIds(w, 'contact', 1)[0]!, { jobtitle: 'Now' });
+    runner.syncNow();
+    await until(() => cycles.length === 2, 'the sync-now cycle');
+    expect(cycles[1]!.tables.find((t) => t.entity === 'contact')).toMatchObject({ fullRead: false, updated: 1 });
+    await runner.stop();
+    await done;
+    expect(runner.nextCycleAt).toBeNull();
   });
-}
+
+  it('stops after the current page on stop (SIGTERM), and the next run resumes from the saved page', async () => {
+    const w = await open({ seed: 10 }, { pageSize: 10 });
+    const contacts = w.emu.ctx.data.count('contact');
+    const cycles: CycleResult[] = [];
+    let contactPages = 0;
+    const runner: SyncRunner = runnerFor(w, 3_600_000, cycles, (e) => {
+      if (e.entity === 'contact' && e.records > 0 && ++contactPages === 3) void runner.stop();
+    });
+    await runner.start();
+    expect(cycles.map((c) => c.status)).toEqual(['cancelled']);
+    expect((await countRecords(w.db)).persons).toBe(30);
+    const cp = (await getCheckpoint(w.db, 'contact'))!;
+    expect(cp).toMatchObject({ phase: 'initial', link: expect.stringContaining('skiptoken') });
+
+    w.admin.resetRequestCounts();
+    const resumed = await w.cycle();
+    expect(resumed.tables.find((t) => t.entity === 'contact')).toMatchObject({ status: 'success', inserted: contacts - 30 });
+    expect(w.admin.requestCount('contacts', 'GET')).toBeLessThanOrEqual(Math.ceil((contacts - 30) / 10) + 1);
+    const newLeads = await w.db.query<{ n: number; persons: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM activities WHERE type_id = $1', [ActivityType.NewLead],
+    );
+    expect(newLeads.rows[0]).toEqual({ n: contacts, persons: contacts });
+  });
+
+  it('prints per-table status with stored records, last cycle counts, pending changes and the last error', async () => {
+    const w = await open();
+    await w.cycle();
+    const [a, b] = emulatorIds(w, 'contact', 2) as [string, string];
+    await w.rep.update('contacts', a, { jobtitle: 'Pending One' });
+    await w.rep.update('contacts', b, { jobtitle: 'Pending Two' });
+    w.admin.corruptRecord('account', emulatorIds(w, 'account', 1)[0]!, 'numberofemployees', 'lots');
+    const status = JSON.parse((await runCli(w, ['status', '--json'])).out) as {
+      tables: { table: string; phase: string; stored: number; pendingChanges: number | null; lastCycleCounts: { inserted: number } | null }[];
+    };
+    const contact = status.tables.find((t) => t.table === 'contact')!;
+    expect(contact).toMatchObject({ phase: 'delta', stored: w.emu.ctx.data.count('contact'), pendingChanges: 2, lastCycleCounts: { inserted: w.emu.ctx.data.count('contact') } });
+    expect(status.tables.find((t) => t.table === 'account')!.pendingChanges).toBe(1);
+
+    await w.cycle();
+    const text = (await runCli(w, ['status'])).out;
+    expect(text).toMatch(/account\s+delta\s+stored \d+ \(0 deleted in Dynamics\)/);
+    expect(text).toMatch(/last cycle: success at .*, \+0 ~0 -0 skipped 1/);
+    expect(text).toMatch(/last error: \[\w+\] account\.numberofemployees/);
+    expect(text).toMatch(/pending changes: 0/);
+    expect(text).toMatch(/next cycle: no runner is waiting/);
+  });
+
+  it.runIf(backend === 'postgres' && DATABASE_URL)('lets only one runner hold a database at a time', async () => {
+    const w = await open();
+    const first = await acquireRunnerLock(DATABASE_URL, w.db.schema);
+    await expect(acquireRunnerLock(DATABASE_URL, w.db.schema)).rejects.toThrow(/Another dynasync runner is already syncing/);
+    await first.release();
+    const again = await acquireRunnerLock(DATABASE_URL, w.db.schema);
+    await again.release();
+  });
+});

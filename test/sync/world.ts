@@ -14,7 +14,8 @@ import { SecretBox } from '../../src/store/secrets.js';
 import { runCycle, type CycleResult } from '../../src/sync/cycle.js';
 import { saveFieldSelection, FIELD_ENTITIES } from '../../src/sync/fields.js';
 import { openSession, type SyncSession } from '../../src/sync/session.js';
-import { openTestDb, type BackendName, type TestDb } from '../helpers/db.js';
+import { afterEach, describe } from 'vitest';
+import { backends, openTestDb, type BackendName, type TestDb } from '../helpers/db.js';
 
 export interface World {
   readonly emu: EmulatorHandle;
@@ -102,4 +103,27 @@ export async function emulatorRows(w: World, entitySet: string, select: readonly
     next = page['@odata.nextLink'];
   }
   return rows;
+}
+
+export interface WorldSuite {
+  readonly backend: BackendName;
+  /** Opens this test's world; it is closed after the test. */
+  open(options?: EmulatorOptions, sync?: { pageSize?: number }): Promise<World>;
+}
+
+/** Declares the body's tests once per backend, each test with its own world, closed after it. */
+export function describeWorlds(title: string, body: (suite: WorldSuite) => void): void {
+  for (const backend of backends) {
+    describe(`${title} [${backend}]`, () => {
+      let current: World | undefined;
+      afterEach(async () => {
+        await current?.close();
+        current = undefined;
+      });
+      body({
+        backend,
+        open: async (options, sync) => (current = await openWorld(backend, options, sync)),
+      });
+    });
+  }
 }
