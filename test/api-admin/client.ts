@@ -25,11 +25,15 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
   return first.split(';')[0]!;
 }
 
-/** A server over these deps, its admin password set through the first-run endpoint, signed in. */
+/**
+ * A server over these deps, signed in: the admin password is set through the first-run endpoint,
+ * or, when the database already has it, used to sign in.
+ */
 export async function signedInClient(deps: ApiDeps): Promise<AdminClient> {
   const app = await createServer(deps);
-  const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD } });
-  if (res.statusCode !== 200) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+  let res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD } });
+  if (res.statusCode === 409) res = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const cookie = sessionCookieOf(res);
   const csrf = (res.json() as { csrfToken: string }).csrfToken;
   return {

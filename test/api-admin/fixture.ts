@@ -25,6 +25,8 @@ export interface SyncedFixture {
   /** Emulator account ids given an unknown industry option before the sync (each is one sync error). */
   readonly corruptedAccounts: readonly string[];
   deps(extra?: { runner?: RunnerControl; adminPassword?: string }): ApiDeps;
+  /** The sales rep edits a record in Dynamics (the emulator), as the demo's simulated reps do. */
+  repEdit(table: string, id: string, body: Record<string, unknown>): void;
   /** A real SyncRunner over the fixture (its first cycle starts at once); stopped by close(). */
   startRunner(intervalMs: number): Promise<SyncRunner>;
   close(): Promise<void>;
@@ -60,6 +62,10 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
   const runners: SyncRunner[] = [];
   return {
     emulator, db, secretBox, corruptedAccounts,
+    repEdit: (table, id, body) => {
+      const userId = emulator.ctx.identity.userIdByName('rep@contoso.test')!;
+      emulator.ctx.data.update({ userId, name: 'rep@contoso.test', kind: 'user', appId: SYNC_USER.clientId }, table, id, body);
+    },
     startRunner: async (intervalMs) => {
       const session = await openSession(db, secretBox, logger, 5000);
       const runner = new SyncRunner({ db, source: session.source, logger, userId: await session.userId() }, { intervalMs }, logger);
@@ -76,4 +82,11 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
       await emulator.close();
     },
   };
+}
+
+/** A migrated, empty lead database and deps over it: no connection, no emulator. */
+export async function openEmptyDeps(opts: { adminPassword?: string } = {}): Promise<{ deps: ApiDeps; db: TestDb }> {
+  const db = await openTestDb();
+  const deps: ApiDeps = { config: testConfig(opts.adminPassword), logger: silentLogger(), db, secretBox: new SecretBox(randomBytes(32)) };
+  return { deps, db };
 }

@@ -13,15 +13,19 @@ import { sessionCookie, type SessionStore } from './session.js';
 
 const PasswordBody = z.strictObject({ password: z.string().max(1024) });
 
-/** At most `max` failed sign-ins per address per window; success does not reset others' counts. */
+/** At most `max` failed sign-ins per address per window (counted from the first failure). */
 export class SignInLimiter {
   readonly #failures = new Map<string, { count: number; since: number }>();
-  constructor(private readonly max = 10, private readonly windowMs = 5 * 60_000) {}
+  constructor(
+    private readonly max = 5,
+    private readonly windowMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   check(address: string): void {
     const f = this.#failures.get(address);
     if (!f) return;
-    const left = f.since + this.windowMs - Date.now();
+    const left = f.since + this.windowMs - this.now();
     if (left <= 0) this.#failures.delete(address);
     else if (f.count >= this.max) {
       throw new AdminRefusal(429, 'too_many_attempts', 'Too many failed sign-ins: wait a few minutes', Math.ceil(left / 1000));
@@ -32,7 +36,7 @@ export class SignInLimiter {
     if (this.#failures.size > 10_000) this.#failures.clear(); // bounded memory under a spray of addresses
     const f = this.#failures.get(address);
     if (f) f.count += 1;
-    else this.#failures.set(address, { count: 1, since: Date.now() });
+    else this.#failures.set(address, { count: 1, since: this.now() });
   }
 }
 
