@@ -8,6 +8,7 @@ import fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { restRoutes } from './rest/index.js';
 import { adminRoutes } from './admin/index.js';
+import { opsRoutes } from './ops/index.js';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -16,6 +17,7 @@ export async function createServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
   await app.register(restRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(opsRoutes, { deps });
   return app;
 }
 

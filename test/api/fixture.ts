@@ -69,7 +69,7 @@ export async function openApiWorld(backend: BackendName, opts: { accounts?: numb
   try {
     const result = await w.cycle();
     if (result.status !== 'success') throw new Error(`the fixture's sync cycle ended ${result.status}`);
-    const app = await createServer(apiDeps(w.db, opts.rest ? { rest: opts.rest } : {}));
+    const app = await createServer(apiDeps(w.db, { secretBox: w.box, ...(opts.rest ? { rest: opts.rest } : {}) }));
     const token = await tokenFor(app, await newClient(w.db));
     const auth = { authorization: `Bearer ${token}` };
     return {

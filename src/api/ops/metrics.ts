@@ -1,0 +1,123 @@
+/**
+ * Prometheus metrics of the sync, on a registry of their own (never prom-client's global one, so
+ * two servers in one process, as in tests, do not collide).
+ *
+ * The sync figures come from the lead database: each scrape adds the runs and sync errors recorded
+ * since the previous one (a cursor per table). A fresh process starts its cursors at zero, so after
+ * a restart the counters continue from the whole history instead of starting over, and a `serve`
+ * process shows the figures of a runner running elsewhere. What only the live process knows (time
+ * held back by Dataverse throttling, requests sent) comes from the Dataverse client of this process.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CYCLE_ORDER, ENTITY_INFO } from '../../domain/index.js';
+import type { Db } from '../../store/db/types.js';
+import { listCheckpoints } from '../../store/checkpoints.js';
+import { finishedRunsAfter, syncErrorCountsAfter } from '../../store/metrics-queries.js';
+import { storedPerTable } from '../../store/records/counts.js';
+import type { PendingCounter } from '../../sync/status.js';
+
+/** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
+export interface DataverseFigures {
+  readonly throttledMs: number;
+}
+
+export interface MetricsSources {
+  readonly db: Db;
+  /** The sync user's Dataverse throttle figures in this process; null when no connection is stored. */
+  dataverse(): Promise<DataverseFigures | null>;
+  /** Counts changes waiting in Dynamics; null when it cannot be asked. */
+  pending(): Promise<PendingCounter | null>;
+}
+
+const OPERATIONS = ['inserted', 'updated', 'deleted', 'skipped', 'unchanged'] as const;
+const RUN_BATCH = 1000;
+
+export class SyncMetrics {
+  readonly registry = new Registry();
+  #runCursor = 0;
+  #errorCursor = 0;
+  #refreshing: Promise<void> = Promise.resolve();
+
+  readonly #records = new Counter({ name: 'dynasync_records_synced_total', help: 'Records applied from Dynamics, by table and operation', labelNames: ['table', 'operation'], registers: [this.registry] });
+  readonly #activities = new Counter({ name: 'dynasync_activities_logged_total', help: 'Activities (New Lead, Change Data Value, sync errors) logged by sync cycles, by table', labelNames: ['table'], registers: [this.registry] });
+  readonly #cycles = new Histogram({
+    name: 'dynasync_cycle_duration_seconds', help: 'Duration of finished sync cycles, by outcome', labelNames: ['status'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200], registers: [this.registry],
+  });
+  readonly #errors = new Counter({ name: 'dynasync_sync_errors_total', help: 'Sync errors recorded, by table and error code', labelNames: ['table', 'code'], registers: [this.registry] });
+  readonly #throttled = new Counter({ name: 'dynasync_dataverse_throttled_seconds_total', help: 'Time Dataverse requests of this process waited on service protection limits (429 pauses and the request budget)', registers: [this.registry] });
+  readonly #pending = new Gauge({ name: 'dynasync_pending_changes', help: 'Changes waiting in Dynamics for the next cycle, by table (absent when unknown)', labelNames: ['table'], registers: [this.registry] });
+  readonly #stored = new Gauge({ name: 'dynasync_records_stored', help: 'Records in the lead database, by table', labelNames: ['table'], registers: [this.registry] });
+
+  constructor(private readonly sources: MetricsSources) {}
+
+  /** The exposition text, brought up to date first. Scrapes at the same time refresh one after the other. */
+  async render(): Promise<string> {
+    const turn = this.#refreshing.then(() => this.refresh());
+    this.#refreshing = turn.catch(() => undefined);
+    await turn;
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private async refresh(): Promise<void> {
+    await this.addFinishedRuns();
+    await this.addSyncErrors();
+    await Promise.all([this.setDataverse(), this.setPending(), this.setStored()]);
+  }
+
+  private async addFinishedRuns(): Promise<void> {
+    for (;;) {
+      const runs = await finishedRunsAfter(this.sources.db, this.#runCursor, RUN_BATCH);
+      for (const run of runs) {
+        this.#cycles.observe({ status: run.status }, run.durationSeconds);
+        for (const [table, stats] of Object.entries(run.stats)) {
+          for (const op of OPERATIONS) {
+            const n = Number(stats[op] ?? 0);
+            if (n > 0) this.#records.inc({ table, operation: op }, n);
+          }
+          const logged = Number(stats.activities ?? 0);
+          if (logged > 0) this.#activities.inc({ table }, logged);
+        }
+        this.#runCursor = run.id;
+      }
+      if (runs.length < RUN_BATCH) return;
+    }
+  }
+
+  private async addSyncErrors(): Promise<void> {
+    const { counts, lastId } = await syncErrorCountsAfter(this.sources.db, this.#errorCursor);
+    for (const c of counts) this.#errors.inc({ table: c.entity, code: c.code }, c.count);
+    this.#errorCursor = lastId;
+  }
+
+  private async setDataverse(): Promise<void> {
+    const f = await this.sources.dataverse().catch(() => null);
+    if (!f) return;
+    // The throttle is shared by every client of the sync user in this process, the runner's included,
+    // and its figure is cumulative: set, not added.
+    this.#throttled.reset();
+    this.#throttled.inc(f.throttledMs / 1000);
+  }
+
+  private async setPending(): Promise<void> {
+    this.#pending.reset();
+    const counter = await this.sources.pending().catch(() => null);
+    if (!counter) return;
+    const checkpoints = await listCheckpoints(this.sources.db);
+    await Promise.all(CYCLE_ORDER.map(async (table) => {
+      const cp = checkpoints.find((c) => c.stream === table);
+      if (cp?.phase !== 'delta' || !cp.link) return;
+      const n = await counter.countChanges(ENTITY_INFO[table].entitySet, cp.link).catch(() => null);
+      if (n !== null) this.#pending.set({ table }, n);
+    }));
+  }
+
+  private async setStored(): Promise<void> {
+    const stored = await storedPerTable(this.sources.db);
+    for (const [table, s] of Object.entries(stored)) this.#stored.set({ table }, s.stored);
+  }
+}

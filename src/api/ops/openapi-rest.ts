@@ -1,0 +1,143 @@
+/** OpenAPI paths of the Marketo-compatible API (/identity and /rest), written as data. */
+type Obj = Record<string, unknown>;
+
+const ref = (name: string): Obj => ({ $ref: `#/components/schemas/${name}` });
+const q = (name: string, description: string, required = false, schema: Obj = { type: 'string' }): Obj => ({ name, in: 'query', required, description, schema });
+
+const BATCH = q('batchSize', 'Records per page, 1 to 300 (default 300)', false, { type: 'integer', minimum: 1, maximum: 300 });
+const NEXT = q('nextPageToken', 'The token of the previous page, to continue');
+const FIELDS = q('fields', 'Comma-separated field names (see describe); unknown names answer 1006');
+const SECURED = [{ bearerToken: [] }, { accessTokenParam: [] }];
+
+/** A /rest operation: always HTTP 200 with Marketo's envelope (errors inside it). */
+function restOp(summary: string, description: string, result: Obj, extra: Obj = {}): Obj {
+  return {
+    summary, description, tags: ['REST (Marketo-compatible)'], security: SECURED, ...extra,
+    responses: {
+      200: {
+        description: 'Marketo envelope: `success` with `result`, or `success: false` with `errors` (601, 602, 606, 609, 610, 1001, 1003, 1004, 1006, 1007)',
+        content: { 'application/json': { schema: { allOf: [ref('Envelope'), { type: 'object', properties: { result: { type: 'array', items: result } } }] } } },
+      },
+    },
+  };
+}
+
+const tokenOp = (method: 'get' | 'post'): Obj => ({
+  summary: 'Access token (client credentials)',
+  description: 'Marketo identity: an API client made with `dynasync api-client create` exchanges its id and secret for a bearer token (1 hour).',
+  tags: ['Identity'],
+  ...(method === 'get'
+    ? { parameters: [q('grant_type', 'client_credentials', true), q('client_id', 'API client id', true), q('client_secret', 'API client secret', true)] }
+    : { requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['grant_type', 'client_id', 'client_secret'], properties: { grant_type: { type: 'string', enum: ['client_credentials'] }, client_id: { type: 'string' }, client_secret: { type: 'string' } } } } } } }),
+  responses: {
+    200: { description: 'A token', content: { 'application/json': { schema: ref('Token') } } },
+    400: { description: 'Missing or unsupported grant type', content: { 'application/json': { schema: ref('OAuthError') } } },
+    401: { description: 'Bad client credentials', content: { 'application/json': { schema: ref('OAuthError') } } },
+  },
+});
+
+const batchBody = (record: Obj, extra: Obj = {}): Obj => ({
+  required: true,
+  content: { 'application/json': { schema: { type: 'object', required: ['input'], properties: { ...extra, input: { type: 'array', maxItems: 300, items: record } } } } },
+});
+
+export const REST_PATHS: Obj = {
+  '/identity/oauth/token': { get: tokenOp('get'), post: tokenOp('post') },
+  '/rest/v1/leads.json': {
+    get: restOp('Leads by filter', 'filterType is id, email, or any person or company field; at most 300 filterValues. Paged by nextPageToken.', ref('Lead'), {
+      parameters: [q('filterType', 'id, email, or a field name', true), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
+    }),
+    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics.', ref('RecordResult'), {
+      requestBody: batchBody({ type: 'object', additionalProperties: true }, {
+        action: { type: 'string', enum: ['updateOnly', 'createOrUpdate'], default: 'createOrUpdate' },
+        lookupField: { type: 'string', enum: ['email', 'id'], default: 'email' },
+      }),
+    }),
+  },
+  '/rest/v1/lead/{id}.json': {
+    get: restOp('One lead', 'An empty result when there is no such lead.', ref('Lead'), {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, FIELDS],
+    }),
+  },
+  '/rest/v1/leads/describe.json': { get: restOp('Lead fields', 'Every field the API knows, with its type and whether it can be written.', ref('FieldDescription')) },
+  '/rest/v1/companies.json': {
+    get: restOp('Companies by filter', 'externalCompanyId is the Dynamics account id.', ref('Company'), {
+      parameters: [q('filterType', 'externalCompanyId, id or company', true, { type: 'string', enum: ['externalCompanyId', 'id', 'company'] }), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
+    }),
+    post: restOp('Create or update companies: always refused', 'Companies are Dynamics accounts synced one way: every record is skipped with 1003 (managed by the CRM).', ref('RecordResult'), {
+      requestBody: batchBody({ type: 'object', additionalProperties: true }),
+    }),
+  },
+  '/rest/v1/activities/types.json': { get: restOp('Activity types', '12 New Lead, 13 Change Data Value, 10001 Dynamics Sync Error.', ref('ActivityType')) },
+  '/rest/v1/activities/pagingtoken.json': {
+    get: restOp('Paging token for a time', 'A token that starts the activity stream at the first activity at or after sinceDatetime (no result, only nextPageToken).', { type: 'object' }, {
+      parameters: [q('sinceDatetime', 'ISO 8601 date-time', true, { type: 'string', format: 'date-time' })],
+    }),
+  },
+  '/rest/v1/activities.json': {
+    get: restOp('Activities', 'In id order from the token; moreResult tells whether to ask again now, nextPageToken where to continue (also for polling).', ref('Activity'), {
+      parameters: [{ ...NEXT, required: true }, q('activityTypeIds', 'Comma-separated, at most 10', true), q('leadIds', 'Comma-separated, at most 30'), BATCH],
+    }),
+  },
+  '/rest/v1/activities/leadchanges.json': {
+    get: restOp('Lead changes', 'New Lead and Change Data Value activities of the fields asked for, with old and new values.', ref('LeadChange'), {
+      parameters: [{ ...NEXT, required: true }, { ...FIELDS, required: true }, q('leadIds', 'Comma-separated, at most 30'), BATCH],
+    }),
+  },
+};
+
+const attr = { type: 'object', properties: { name: { type: 'string' }, value: {} } };
+
+export const REST_SCHEMAS: Obj = {
+  Envelope: {
+    type: 'object', required: ['requestId', 'success'],
+    properties: {
+      requestId: { type: 'string', example: 'e42b#18c9f1a2b3c' },
+      success: { type: 'boolean' },
+      errors: { type: 'array', items: ref('RestError') },
+      moreResult: { type: 'boolean' },
+      nextPageToken: { type: 'string' },
+    },
+  },
+  RestError: { type: 'object', properties: { code: { type: 'string', example: '1003' }, message: { type: 'string' } } },
+  Token: {
+    type: 'object',
+    properties: { access_token: { type: 'string' }, token_type: { type: 'string', enum: ['bearer'] }, expires_in: { type: 'integer' }, scope: { type: 'string' } },
+  },
+  OAuthError: { type: 'object', properties: { error: { type: 'string' }, error_description: { type: 'string' } } },
+  Lead: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } }, additionalProperties: true },
+  Company: { type: 'object', properties: { seq: { type: 'integer' }, id: { type: 'integer' }, externalCompanyId: { type: 'string', format: 'uuid' } }, additionalProperties: true },
+  RecordResult: {
+    type: 'object',
+    properties: { seq: { type: 'integer' }, id: { type: 'integer' }, status: { type: 'string', enum: ['updated', 'skipped'] }, reasons: { type: 'array', items: ref('RestError') } },
+  },
+  FieldDescription: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, displayName: { type: 'string' }, dataType: { type: 'string' }, length: { type: 'integer' },
+      rest: { type: 'object', properties: { name: { type: 'string' }, readOnly: { type: 'boolean' } } },
+      soap: { type: 'object', properties: { name: { type: 'string' }, readOnly: { type: 'boolean' } } },
+    },
+  },
+  ActivityType: {
+    type: 'object',
+    properties: { id: { type: 'integer' }, name: { type: 'string' }, description: { type: 'string' }, primaryAttribute: { type: 'object' }, attributes: { type: 'array', items: { type: 'object' } } },
+  },
+  Activity: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, marketoGUID: { type: 'string' }, leadId: { type: 'integer' }, activityDate: { type: 'string', format: 'date-time' },
+      activityTypeId: { type: 'integer' }, primaryAttributeValueId: { type: 'integer' }, primaryAttributeValue: { type: 'string', nullable: true },
+      attributes: { type: 'array', items: attr },
+    },
+  },
+  LeadChange: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, marketoGUID: { type: 'string' }, leadId: { type: 'integer' }, activityDate: { type: 'string', format: 'date-time' },
+      activityTypeId: { type: 'integer' },
+      fields: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer', nullable: true }, name: { type: 'string' }, newValue: {}, oldValue: {} } } },
+      attributes: { type: 'array', items: attr },
+    },
+  },
+};
