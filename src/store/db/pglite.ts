@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Logger } from '../../config/logger.js';
-import { csvChunks } from './csv.js';
+import { copyTextChunks } from './copy-text.js';
 import { acquireDataDirLock } from './lock.js';
 import { migratePglite } from './migrate.js';
 import { copyStatement, quoteIdent } from './sql.js';
@@ -16,7 +16,7 @@ import type { Db, QueryResult, SqlClient } from './types.js';
 
 type Queryable = Pick<Transaction, 'query'>;
 
-/** A COPY's CSV is handed to PGlite whole, as a file: bounded pieces keep that copy small. */
+/** A COPY's text is handed to PGlite whole, as a file: bounded pieces keep that copy small. */
 const COPY_CHUNK_CHARS = 16 << 20;
 
 async function query<R>(q: Queryable, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -27,7 +27,7 @@ async function query<R>(q: Queryable, text: string, params?: readonly unknown[])
 async function copyInto(q: Queryable, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>) {
   const sql = copyStatement(table, columns, `'/dev/blob'`);
   let loaded = 0;
-  for (const chunk of csvChunks(rows, columns.length, COPY_CHUNK_CHARS)) {
+  for (const chunk of copyTextChunks(rows, columns.length, COPY_CHUNK_CHARS)) {
     const r = await q.query(sql, [], { blob: new Blob([chunk.text]) });
     loaded += r.rowCount ?? r.affectedRows ?? chunk.rows;
   }

@@ -1,6 +1,6 @@
 /**
  * The server backend: a pg.Pool on DATABASE_URL. Transactions hold one pooled connection from
- * BEGIN to COMMIT; COPY streams CSV through pg-copy-streams.
+ * BEGIN to COMMIT; COPY streams text-format rows through pg-copy-streams.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +8,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from '../../config/logger.js';
 import { FatalError } from '../../domain/errors.js';
-import { csvChunks } from './csv.js';
+import { copyTextChunks } from './copy-text.js';
 import { migratePostgres } from './migrate.js';
 import { pgTypes } from './pg-types.js';
 import { assertSchemaName, copyStatement } from './sql.js';
@@ -24,7 +24,7 @@ async function query<R>(q: Queryable, text: string, params?: readonly unknown[])
 async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>) {
   const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
   const text = Readable.from((function* () {
-    for (const chunk of csvChunks(rows, columns.length)) yield chunk.text;
+    for (const chunk of copyTextChunks(rows, columns.length)) yield chunk.text;
   })());
   await pipeline(text, stream);
   return stream.rowCount;

@@ -19,6 +19,6 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
-/** `COPY table (cols) FROM <source> (FORMAT csv)`, the format csv.ts writes. */
+/** `COPY table (cols) FROM <source> (FORMAT text)`, the format copy-text.ts writes. */
 export const copyStatement = (table: string, columns: readonly string[], source: string): string =>
-  `COPY ${quoteQualified(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${source} WITH (FORMAT csv, ENCODING 'UTF8')`;
+  `COPY ${quoteQualified(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${source} WITH (FORMAT text, ENCODING 'UTF8')`;

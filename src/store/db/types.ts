@@ -12,7 +12,7 @@ export interface QueryResult<R> {
 export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /**
-   * Bulk-loads rows with COPY ... FROM STDIN (CSV) into `table` (often a temp staging table).
+   * Bulk-loads rows with COPY ... FROM STDIN (text format) into `table` (often a temp staging table).
    * Values: null/undefined → NULL, objects → JSON text, Date → ISO string, others → String(v).
    * Returns the number of rows loaded.
    */
