@@ -7,6 +7,8 @@ import { SkippableError, type CatalogField } from '../domain/index.js';
 
 /** jsonb cannot hold U+0000; Marketo's text fields hold at most this much. */
 const NUL = /\u0000/;
+/** A UTF-16 surrogate without its pair: valid in a JS string and in SQL Server, refused by jsonb and text. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 export const LOCAL_TEXT_LIMIT = 30_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -56,6 +58,7 @@ export function convertValue(field: CatalogField, value: unknown): LocalValue {
 function text(field: CatalogField, value: unknown): string {
   if (typeof value !== 'string') return fail('wrong_type', field, `expected text, got ${describe(value)}`);
   if (NUL.test(value)) fail('invalid_characters', field, 'contains a NUL character, which cannot be stored');
+  if (LONE_SURROGATE.test(value)) fail('invalid_characters', field, 'contains a broken UTF-16 character (a lone surrogate), which cannot be stored');
   const limit = Math.min(field.maxLength ?? LOCAL_TEXT_LIMIT, LOCAL_TEXT_LIMIT);
   // Length in UTF-16 code units is what Dataverse's MaxLength counts.
   if (value.length > limit) fail('value_too_long', field, `${value.length} characters, more than the column's ${limit}`);
