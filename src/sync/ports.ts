@@ -21,6 +21,8 @@ export interface ReadRequest {
   /** null: a new change-tracked full read; otherwise a nextLink or deltaLink to continue from. */
   readonly link: string | null;
   readonly signal?: AbortSignal;
+  /** Fetch the next page while this one is stored (at most two pages in memory). */
+  readonly prefetch?: boolean;
 }
 
 export interface SourceAttribute {

@@ -85,8 +85,9 @@ async function readAndApply(
   const estimatedTotal = deps.onPage && result.fullRead ? await estimateRows(deps, plan.entity) : null;
   deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: 0, totalSoFar: processed(result), estimatedTotal });
   const guard = new ReadabilityGuard(deps, plan);
+  // Prefetch: Dynamics serves the next page while this one is stored, so fetching and storing overlap.
   const pages = deps.source.readPages({
-    entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: cp.link, signal: deps.signal,
+    entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: cp.link, signal: deps.signal, prefetch: true,
   });
   for await (const page of pages) {
     const effective = page.rows.length > 0 ? await guard.plan() : plan;
