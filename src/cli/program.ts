@@ -1,11 +1,13 @@
 /** The `dynasync` command line: one commander program, one file per command. */
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerApiClient } from './commands/api-client.js';
 import { registerConnect } from './commands/connect.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerFields } from './commands/fields.js';
 import { registerPerson } from './commands/person.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
 import { registerValidate } from './commands/validate.js';
@@ -17,6 +19,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   for (const register of [
     registerConnect, registerValidate, registerFields, registerSync, registerStatus, registerPerson, registerEmulator, registerDemo,
+    registerServe, registerApiClient,
   ]) {
     register(program, ctx);
   }

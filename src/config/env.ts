@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   DYNASYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DYNASYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
   DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
+  DYNASYNC_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  DYNASYNC_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DYNASYNC_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  DYNASYNC_API_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(20),
   DYNAMICS_URL: optionalString,
   DYNAMICS_USERNAME: optionalString,
   DYNAMICS_PASSWORD: optionalString,
@@ -36,6 +40,10 @@ export interface Config {
   readonly pageSize: number;
   /** The web UI's admin password; when set it replaces the stored one at start (else set on first visit). */
   readonly adminPassword?: string;
+  /** Where `serve`, `run` and `demo` listen (flags override). Optional so hand-built test configs need not give it. */
+  readonly http?: Readonly<{ port: number; host: string }>;
+  /** REST API calls allowed per client per window (Marketo: 100 per 20 s). */
+  readonly restRateLimit?: Readonly<{ calls: number; windowSeconds: number }>;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
   readonly dynamics: Readonly<{
     url?: string;
@@ -69,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intervalSeconds: e.DYNASYNC_INTERVAL_SECONDS,
     pageSize: e.DYNASYNC_PAGE_SIZE,
     adminPassword: e.DYNASYNC_ADMIN_PASSWORD,
+    http: Object.freeze({ port: e.DYNASYNC_HTTP_PORT, host: e.DYNASYNC_HTTP_HOST }),
+    restRateLimit: Object.freeze({ calls: e.DYNASYNC_API_RATE_LIMIT, windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS }),
     dynamics: Object.freeze({
       url: e.DYNAMICS_URL,
       username: e.DYNAMICS_USERNAME,

@@ -11,10 +11,15 @@ export interface RestContext {
   readonly tokenTtlSeconds: number;
 }
 
+const fromConfig = (deps: ApiDeps) => {
+  const r = deps.config.restRateLimit;
+  return r ? { calls: r.calls, windowMs: r.windowSeconds * 1000 } : undefined;
+};
+
 export function createRestContext(deps: ApiDeps): RestContext {
   return {
     deps,
-    limiter: new RateLimiter(deps.rest?.rateLimit ?? DEFAULT_RATE_LIMIT),
+    limiter: new RateLimiter(deps.rest?.rateLimit ?? fromConfig(deps) ?? DEFAULT_RATE_LIMIT),
     tokenTtlSeconds: deps.rest?.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
   };
 }

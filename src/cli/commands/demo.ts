@@ -9,12 +9,13 @@ import type { Db } from '../../store/db/types.js';
 import { RepSimulator } from '../demo/simulator.js';
 import { print, type CliContext } from '../context.js';
 import { parsePort, parseSeed } from './emulator.js';
+import { addServerOptions, withServer, type ServeOptions } from './serve.js';
 import { runForever } from './sync.js';
 import { printReport } from './validate.js';
 
 const DEMO_USER = { username: 'sync@contoso.test', password: 'Passw0rd!', clientId: 'dynasync-local', tenant: 'contoso' };
 
-interface DemoOptions {
+interface DemoOptions extends ServeOptions {
   seed: string;
   emulatorPort: string;
   interval: string;
@@ -22,13 +23,13 @@ interface DemoOptions {
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
-  program
+  addServerOptions(program
     .command('demo')
     .description('the whole thing on embedded defaults: emulator, connection, default fields, initial sync, then a cycle every 30 s while simulated reps edit Dynamics')
     .option('--seed <seed>', 'emulator seed: small | medium | large | <number of accounts>', 'small')
     .option('--emulator-port <port>', 'emulator port (0: any free port)', '0')
     .option('--interval <seconds>', 'wait between cycles', '30')
-    .option('--no-simulate', 'do not simulate sales reps editing Dynamics')
+    .option('--no-simulate', 'do not simulate sales reps editing Dynamics'), ctx, { optional: true })
     .action(async (o: DemoOptions) => {
       const interval = Number(o.interval);
       const emu = await ctx.startEmulator({
@@ -51,7 +52,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           print(ctx, `Default fields selected. Initial sync, then a cycle every ${interval} s. Ctrl-C stops.`);
           const simulator = o.simulate ? startSimulator(ctx, emu.url, db) : null;
           try {
-            await runForever(ctx, db, interval * 1000);
+            await withServer(ctx, db, o, (attach) => {
+              if (o.serve !== false) print(ctx, ctx.config.adminPassword ? 'Sign in with DYNASYNC_ADMIN_PASSWORD.' : 'Sign in: choose the admin password on your first visit.');
+              return runForever(ctx, db, interval * 1000, attach);
+            });
           } finally {
             simulator?.stop();
           }

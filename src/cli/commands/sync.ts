@@ -9,6 +9,7 @@ import { SyncRunner } from '../../sync/runner.js';
 import { openSession } from '../../sync/session.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
+import { addServerOptions, withServer, type ServeOptions } from './serve.js';
 
 /** Holds the runner lock and prepares the session for `sync` and `run`. */
 async function prepare(ctx: CliContext, db: Db) {
@@ -58,14 +59,14 @@ export function registerSync(program: Command, ctx: CliContext): void {
       });
     });
 
-  program
+  addServerOptions(program
     .command('run')
-    .description('sync forever: a cycle, then a wait, then the next cycle')
-    .option('--interval <seconds>', 'wait between cycles', String(ctx.config.intervalSeconds))
-    .action(async (o: { interval: string }) => {
+    .description('sync forever: a cycle, then a wait, then the next cycle; serves the API and web UI meanwhile')
+    .option('--interval <seconds>', 'wait between cycles', String(ctx.config.intervalSeconds)), ctx, { optional: true })
+    .action(async (o: { interval: string } & ServeOptions) => {
       const seconds = Number(o.interval);
       if (!Number.isFinite(seconds) || seconds < 1) throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
-      await ctx.withStore((db) => runForever(ctx, db, seconds * 1000));
+      await ctx.withStore((db) => withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach)));
     });
 
   program

@@ -1,0 +1,40 @@
+/**
+ * `dynasync api-client create NAME | list`: the REST API's clients. The secret is printed once, at
+ * creation; only its scrypt hash is stored, so a lost secret means a new client.
+ */
+import type { Command } from 'commander';
+import { createApiClient } from '../../api/rest/credentials.js';
+import { listApiClients } from '../../store/api-clients.js';
+import { print, type CliContext } from '../context.js';
+
+export function registerApiClient(program: Command, ctx: CliContext): void {
+  const cmd = program.command('api-client').description('clients of the Marketo-compatible REST API');
+
+  cmd
+    .command('create <name>')
+    .description('make a client; its secret is shown once')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const { client, clientSecret } = await ctx.withStore((db) => createApiClient(db, name));
+      if (o.json) return print(ctx, JSON.stringify({ name: client.name, clientId: client.clientId, clientSecret }));
+      print(ctx, `API client '${client.name}' created.`);
+      print(ctx, `  client id:     ${client.clientId}`);
+      print(ctx, `  client secret: ${clientSecret}`);
+      print(ctx, 'The secret is not stored and will not be shown again. Get a token with');
+      print(ctx, '  GET /identity/oauth/token?grant_type=client_credentials&client_id=<id>&client_secret=<secret>');
+    });
+
+  cmd
+    .command('list')
+    .description('the clients (never their secrets)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const clients = await ctx.withStore((db) => listApiClients(db));
+      if (o.json) return print(ctx, JSON.stringify(clients));
+      if (clients.length === 0) return print(ctx, 'No API clients yet: `dynasync api-client create NAME`.');
+      for (const c of clients) {
+        const used = c.lastUsedAt ? `last token ${c.lastUsedAt.toISOString()}` : 'never used';
+        print(ctx, `${c.name.padEnd(24)} ${c.clientId}  created ${c.createdAt.toISOString()}, ${used}`);
+      }
+    });
+}
