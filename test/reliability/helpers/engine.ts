@@ -39,7 +39,12 @@ export class LogCapture {
 
 export interface HarnessOptions {
   readonly pageSize?: number;
-  readonly username?: string;
+  /** Omitted with a clientSecret: client credentials. Default sync@contoso.test. */
+  readonly username?: string | null;
+  readonly password?: string;
+  readonly clientSecret?: string;
+  /** pino level of the captured log. Default debug. */
+  readonly logLevel?: string;
   readonly retry?: RetryOptions;
   readonly throttle?: ThrottleOptions;
   readonly timeoutMs?: number;
@@ -54,11 +59,12 @@ export class EngineHarness {
   #userId: string | null = null;
 
   private constructor(readonly emu: EmulatorHandle, readonly db: TestDb, opts: HarnessOptions) {
-    this.logger = createLogger({ level: 'debug', destination: this.logs.stream });
+    this.logger = createLogger({ level: opts.logLevel ?? 'debug', destination: this.logs.stream });
+    const username = opts.username === null ? undefined : (opts.username ?? 'sync@contoso.test');
     this.client = new DataverseClient({
       settings: {
-        orgUrl: emu.url, authKind: 'password', username: opts.username ?? 'sync@contoso.test', password: 'Passw0rd!',
-        clientId: 'dynasync-local', tenant: 'contoso', authority: emu.url,
+        orgUrl: emu.url, authKind: username ? 'password' : 'client_credentials', username, password: opts.password ?? 'Passw0rd!',
+        clientSecret: opts.clientSecret, clientId: 'dynasync-local', tenant: 'contoso', authority: emu.url,
       },
       logger: this.logger,
       maxPageSize: opts.pageSize ?? 5000,
@@ -70,10 +76,10 @@ export class EngineHarness {
     this.rep = new WebApi(emu, 'rep@contoso.test');
   }
 
-  /** A fresh test database with the default fields selected (what `fields --defaults` does). */
-  static async create(emu: EmulatorHandle, opts: HarnessOptions = {}): Promise<EngineHarness> {
+  /** A fresh test database; with `select`, the default fields selected (what `fields --defaults` does). */
+  static async create(emu: EmulatorHandle, opts: HarnessOptions = {}, select = true): Promise<EngineHarness> {
     const h = new EngineHarness(emu, await openTestDb(), opts);
-    for (const entity of FIELD_ENTITIES) await saveFieldSelection(h.db, h.client, await h.userId(), { entity, defaults: true });
+    if (select) for (const entity of FIELD_ENTITIES) await saveFieldSelection(h.db, h.client, await h.userId(), { entity, defaults: true });
     return h;
   }
 

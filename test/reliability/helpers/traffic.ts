@@ -17,9 +17,13 @@ export interface Exchange {
 
 export class Traffic {
   readonly exchanges: Exchange[] = [];
+  /** Every bearer token the client sent, so a test can prove none of them was logged. */
+  readonly tokens = new Set<string>();
 
   readonly send: HttpSend = async (req) => {
     const startedAt = Date.now();
+    const bearer = /^Bearer (.+)$/.exec(req.headers.Authorization ?? req.headers.authorization ?? '')?.[1];
+    if (bearer) this.tokens.add(bearer);
     const path = new URL(req.url).pathname.replace(/^\/api\/data\/v9\.2\//, '');
     try {
       const res = await send(req);
