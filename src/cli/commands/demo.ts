@@ -9,7 +9,7 @@ import type { Db } from '../../store/db/types.js';
 import { RepSimulator } from '../demo/simulator.js';
 import { print, type CliContext } from '../context.js';
 import { parsePort, parseSeed } from './emulator.js';
-import { addServerOptions, withServer, type ServeOptions } from './serve.js';
+import { addServerOptions, printDemoApiClient, withServer, type ServeOptions } from './serve.js';
 import { runForever } from './sync.js';
 import { printReport } from './validate.js';
 
@@ -52,8 +52,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           print(ctx, `Default fields selected. Initial sync, then a cycle every ${interval} s. Ctrl-C stops.`);
           const simulator = o.simulate ? startSimulator(ctx, emu.url, db) : null;
           try {
-            await withServer(ctx, db, o, (attach) => {
-              if (o.serve !== false) print(ctx, ctx.config.adminPassword ? 'Sign in with DYNASYNC_ADMIN_PASSWORD.' : 'Sign in: choose the admin password on your first visit.');
+            await withServer(ctx, db, o, async (attach, url) => {
+              if (url) {
+                print(ctx, ctx.config.adminPassword ? 'Sign in with DYNASYNC_ADMIN_PASSWORD.' : 'Sign in: choose the admin password on your first visit.');
+                await printDemoApiClient(ctx, db, url);
+              }
               return runForever(ctx, db, interval * 1000, attach);
             });
           } finally {

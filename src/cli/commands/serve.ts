@@ -3,6 +3,7 @@
  * start the same server next to their runner through withServer, so sync-now reaches it.
  */
 import type { Command } from 'commander';
+import { createApiClient } from '../../api/rest/credentials.js';
 import { startServer, type RunningServer } from '../../api/server.js';
 import type { RunnerControl } from '../../api/deps.js';
 import { InvalidInputError } from '../../domain/index.js';
@@ -49,7 +50,7 @@ export async function withServer<T>(
   ctx: CliContext,
   db: Db,
   o: ServeOptions,
-  fn: (attach: (runner: RunnerControl) => void) => Promise<T>,
+  fn: (attach: (runner: RunnerControl) => void, url: string | null) => Promise<T>,
 ): Promise<T> {
   let attached: RunnerControl | null = null;
   const runner: RunnerControl = {
@@ -62,10 +63,19 @@ export async function withServer<T>(
   try {
     return await fn((r) => {
       attached = r;
-    });
+    }, server?.url ?? null);
   } finally {
     await server?.close();
   }
+}
+
+/**
+ * The demo's REST API client, made at start (its database is new each time) so a new user can call
+ * the API at once: with embedded PGlite no second process may open the database while it runs.
+ */
+export async function printDemoApiClient(ctx: CliContext, db: Db, url: string): Promise<void> {
+  const { client, clientSecret } = await createApiClient(db, 'demo');
+  print(ctx, `REST API client 'demo': curl '${url}/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${clientSecret}'`);
 }
 
 /** Resolves on SIGINT or SIGTERM. */
