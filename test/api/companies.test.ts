@@ -31,6 +31,12 @@ for (const backend of backends) {
       ]);
       const byId = await api.get<Company>('/rest/v1/companies.json', { filterType: 'id', filterValues: String(b!.id) });
       expect(byId.result).toEqual([{ seq: 0, id: b!.id, externalCompanyId: b!.dynamics_id, company: b!.name, createdAt: expect.any(String), updatedAt: expect.any(String) }]);
+      const posted = await api.app.inject({
+        method: 'POST', url: '/rest/v1/companies.json?_method=GET',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `filterType=id&filterValues=${b!.id}&fields=company`,
+      });
+      expect(posted.json()).toMatchObject({ success: true, result: [{ seq: 0, id: b!.id, company: b!.name }] });
       const byName = await api.get<Company>('/rest/v1/companies.json', { filterType: 'company', filterValues: a!.name });
       expect(byName.result!.map((c) => c.externalCompanyId)).toEqual(companies.filter((c) => c.name === a!.name).map((c) => c.dynamics_id));
     });

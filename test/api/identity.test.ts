@@ -4,7 +4,7 @@
  * per-client rate limit 606. Secrets and tokens are stored only as hashes.
  */
 import { expect, it } from 'vitest';
-import { createServer } from '../../src/api/server.js';
+import { BODY_LIMIT_BYTES, createServer } from '../../src/api/server.js';
 import { issueToken } from '../../src/api/rest/credentials.js';
 import { findApiClientSecret } from '../../src/store/api-clients.js';
 import { describeEachBackend } from '../helpers/db.js';
@@ -85,6 +85,24 @@ describeEachBackend('REST identity and tokens', ({ db }) => {
     for (let i = 0; i < 3; i++) expect((await call(a)).success).toBe(true);
     expect(errorOf(await call(a))).toEqual(['606', "Max rate limit '3' exceeded with in '3600' secs"]);
     expect((await call(b)).success).toBe(true);
+    await app.close();
+  });
+
+  it('answers 612 for a body that is not JSON, 413 above the body limit, 611 when the database fails', async () => {
+    const app = await createServer(apiDeps(db()));
+    const token = await tokenFor(app, await newClient(db()));
+    const headers = { authorization: `Bearer ${token}` };
+    const text = await app.inject({ method: 'POST', url: '/rest/v1/leads.json', headers: { ...headers, 'content-type': 'text/plain' }, payload: 'hello' });
+    expect([text.statusCode, errorOf(text.json() as Envelope)[0]]).toEqual([200, '612']);
+    const big = await app.inject({
+      method: 'POST', url: '/rest/v1/leads.json', headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ input: [{ email: 'x'.repeat(BODY_LIMIT_BYTES) }] }),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(errorOf(big.json() as Envelope)[0]).toBe('1003');
+    await db().dispose();
+    const broken = await app.inject({ url: DESCRIBE, headers });
+    expect([broken.statusCode, broken.json()]).toMatchObject([200, { success: false, errors: [{ code: '611', message: 'System error' }] }]);
     await app.close();
   });
 

@@ -100,6 +100,18 @@ for (const backend of backends) {
       expect((await api.w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')).rows[0]!.n).toBe(before);
     });
 
+    it('takes a long query as POST ?_method=GET with a form body, as Marketo clients send it', async () => {
+      const ids = persons.map((p) => p.id);
+      const res = await api.app.inject({
+        method: 'POST', url: '/rest/v1/leads.json', query: { _method: 'GET' },
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ filterType: 'id', filterValues: ids.join(','), fields: 'email', batchSize: '300' }).toString(),
+      });
+      const e = res.json() as { success: boolean; result: Lead[] };
+      expect(e.success).toBe(true);
+      expect(e.result.map((l) => l.id)).toEqual(ids.slice(0, 300));
+    });
+
     it('reads one lead by id, and answers an empty result for an unknown id', async () => {
       const p = persons.find((x) => x.account)!;
       const e = await api.get<Lead>(`/rest/v1/lead/${p.id}.json`, { fields: 'firstName,company' });

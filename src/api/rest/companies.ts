@@ -7,8 +7,10 @@ import { findCompaniesPage, type CompanyFilter, type RestCompany } from '../../s
 import type { RestContext } from './context.js';
 import { RestCode, RestError, skipped, success } from './envelope.js';
 import { LeadFields } from './fields.js';
-import { filterValues } from './leads.js';
-import { MAX_BATCH, batchSize, decodeToken, encodeToken, integers, param, requireParam, splitList, type Query } from './params.js';
+import { asGet, filterValues } from './leads.js';
+import {
+  MAX_BATCH, batchSize, decodeToken, encodeToken, integers, param, requireJsonBody, requireParam, splitList, type Query,
+} from './params.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SYSTEM_FIELDS = ['id', 'externalCompanyId', 'createdAt', 'updatedAt'];
@@ -55,26 +57,29 @@ function companyValue(c: RestCompany, name: string): unknown {
   }
 }
 
-export function registerCompanies(app: FastifyInstance, ctx: RestContext): void {
+async function readCompanies(ctx: RestContext, q: Query) {
   const { db } = ctx.deps;
-
-  app.get('/v1/companies.json', async (req) => {
-    const q = req.query as Query;
-    const filter = companyFilter(requireParam(q, 'filterType'), filterValues(q));
-    const fields = companyFields(q, await LeadFields.load(db));
-    const size = batchSize(q);
-    const after = decodeToken(param(q, 'nextPageToken'), 'companies');
-    const rows = await findCompaniesPage(db, filter, after, size + 1);
-    const page = rows.slice(0, size);
-    const result = page.map((c, seq) => {
-      const out: Record<string, unknown> = { seq, id: c.id };
-      for (const name of fields) out[name] = companyValue(c, name);
-      return out;
-    });
-    return success(result, rows.length > size ? { nextPageToken: encodeToken('companies', page[page.length - 1]!.id) } : {});
+  const filter = companyFilter(requireParam(q, 'filterType'), filterValues(q));
+  const fields = companyFields(q, await LeadFields.load(db));
+  const size = batchSize(q);
+  const after = decodeToken(param(q, 'nextPageToken'), 'companies');
+  const rows = await findCompaniesPage(db, filter, after, size + 1);
+  const page = rows.slice(0, size);
+  const result = page.map((c, seq) => {
+    const out: Record<string, unknown> = { seq, id: c.id };
+    for (const name of fields) out[name] = companyValue(c, name);
+    return out;
   });
+  return success(result, rows.length > size ? { nextPageToken: encodeToken('companies', page[page.length - 1]!.id) } : {});
+}
+
+export function registerCompanies(app: FastifyInstance, ctx: RestContext): void {
+  app.get('/v1/companies.json', async (req) => readCompanies(ctx, req.query as Query));
 
   app.post('/v1/companies.json', async (req) => {
+    const asQuery = asGet(req.query, req.body);
+    if (asQuery) return readCompanies(ctx, asQuery);
+    requireJsonBody(req.headers['content-type']);
     const body = req.body as { input?: unknown } | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0) {
       throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');

@@ -28,7 +28,7 @@ function toRestError(err: FastifyError | Error, logger: Logger): { status: numbe
   if (err instanceof NotFoundError) return { status: 200, item: { code: RestCode.NotFound, message: err.message } };
   if (err instanceof FatalError && err.code === 'not_configured') return { status: 200, item: { code: RestCode.InvalidData, message: err.message } };
   logger.error({ err }, 'REST API request failed');
-  return { status: 500, item: { code: RestCode.SystemError, message: 'System error' } };
+  return { status: 200, item: { code: RestCode.SystemError, message: 'System error' } };
 }
 
 export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {

@@ -14,7 +14,8 @@ import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, skipped, success } from './envelope.js';
 import { LeadFields } from './fields.js';
-import { MAX_BATCH } from './params.js';
+import { asGet, readLeads } from './leads.js';
+import { MAX_BATCH, requireJsonBody } from './params.js';
 
 type RecordResult = { id: number; status: 'updated' } | ReturnType<typeof skipped>;
 
@@ -104,6 +105,9 @@ async function apply(db: Db, p: Plan): Promise<RecordResult> {
 
 export function registerLeadWrites(app: FastifyInstance, ctx: RestContext): void {
   app.post('/v1/leads.json', async (req) => {
+    const asQuery = asGet(req.query, req.body);
+    if (asQuery) return readLeads(ctx, asQuery);
+    requireJsonBody(req.headers['content-type']);
     const { action, lookupField, input } = parseBody(req.body);
     const known = await LeadFields.load(ctx.deps.db);
     const result: RecordResult[] = [];

@@ -33,21 +33,31 @@ export function filterValues(q: Query): string[] {
   return values;
 }
 
+/** Leads by filter; also answers POST leads.json?_method=GET (long filter lists in a form body). */
+export async function readLeads(ctx: RestContext, q: Query) {
+  const { db } = ctx.deps;
+  const known = await LeadFields.load(db);
+  const filter = personFilter(requireParam(q, 'filterType'), filterValues(q), known);
+  const fields = fieldList(q, known, DEFAULT_LEAD_FIELDS);
+  const size = batchSize(q);
+  const after = decodeToken(param(q, 'nextPageToken'), 'leads');
+  const rows = await findPersonsPage(db, filter, after, size + 1);
+  const page = rows.slice(0, size);
+  const more = rows.length > size;
+  return success(page.map((p) => toLead(p, fields)), more ? { nextPageToken: encodeToken('leads', page[page.length - 1]!.id) } : {});
+}
+
+/** Marketo's way to send a long query: POST with `_method=GET` and the parameters as a form body. */
+export function asGet(query: unknown, body: unknown): Query | null {
+  const q = query as Query;
+  if (q._method !== 'GET') return null;
+  return { ...q, ...(typeof body === 'object' && body !== null ? (body as Query) : {}) };
+}
+
 export function registerLeadReads(app: FastifyInstance, ctx: RestContext): void {
   const { db } = ctx.deps;
 
-  app.get('/v1/leads.json', async (req) => {
-    const q = req.query as Query;
-    const known = await LeadFields.load(db);
-    const filter = personFilter(requireParam(q, 'filterType'), filterValues(q), known);
-    const fields = fieldList(q, known, DEFAULT_LEAD_FIELDS);
-    const size = batchSize(q);
-    const after = decodeToken(param(q, 'nextPageToken'), 'leads');
-    const rows = await findPersonsPage(db, filter, after, size + 1);
-    const page = rows.slice(0, size);
-    const more = rows.length > size;
-    return success(page.map((p) => toLead(p, fields)), more ? { nextPageToken: encodeToken('leads', page[page.length - 1]!.id) } : {});
-  });
+  app.get('/v1/leads.json', async (req) => readLeads(ctx, req.query as Query));
 
   app.get('/v1/lead/:id.json', async (req) => {
     const q = req.query as Query;

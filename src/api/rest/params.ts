@@ -2,6 +2,11 @@
 import { RestCode, RestError } from './envelope.js';
 import type { LeadFields, RestField } from './fields.js';
 
+/** Write calls take JSON only (Marketo answers 612 to any other body type). */
+export function requireJsonBody(contentType: string | undefined): void {
+  if (!/^application\/json\b/i.test(contentType ?? '')) throw new RestError(RestCode.InvalidContentType, 'Invalid Content Type: send application/json');
+}
+
 /** Marketo's batch limit: at most 300 records or filter values per call. */
 export const MAX_BATCH = 300;
 
