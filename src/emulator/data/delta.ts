@@ -9,6 +9,7 @@ import { badRequest } from '../errors.js';
 import type { EmuRequest, EmuResponse } from '../http/types.js';
 import { decodeDeltaCookie, decodeDeltaToken, encodeDeltaCookie, encodeDeltaToken, type DeltaCookie } from '../odata/cookie.js';
 import { buildLink } from '../odata/links.js';
+import { Utf8Builder } from '../odata/utf8-builder.js';
 import { MAX_PAGE_SIZE, type Preferences } from '../odata/prefer.js';
 import { assertTrackingCompatible, type QueryOptions } from '../odata/query-options.js';
 import { DELETE, UPSERT } from './change-log.js';
@@ -82,20 +83,22 @@ export function readDelta(deps: PlaneDeps, req: EmuRequest, store: TableStore, o
   const writer = writerFor(deps, req.principal, store, sel.props, prefs.annotations);
   const set = store.def.entitySetName;
   const deletedContext = q(`${req.baseUrl}$metadata#${set}/$deletedEntity`);
-  const values = entries.map((e) =>
-    e.deleted ? `{"@odata.context":${deletedContext},"id":"${store.ids[e.row]}","reason":"deleted"}` : writer(e.row),
-  );
-  let body = `{"@odata.context":${q(`${req.baseUrl}$metadata#${sel.contextPath}/$delta`)}`;
+  const value = (e: DeltaEntry): string =>
+    e.deleted ? `{"@odata.context":${deletedContext},"id":"${store.ids[e.row]}","reason":"deleted"}` : writer(e.row);
+  let head = `{"@odata.context":${q(`${req.baseUrl}$metadata#${sel.contextPath}/$delta`)}`;
   if (!next) {
     const token = encodeDeltaToken(cookie.to, deps.clock.now());
-    body += `,"@odata.deltaLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$deltatoken', value: token }))}`;
+    head += `,"@odata.deltaLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$deltatoken', value: token }))}`;
   }
-  body += `,"value":[${values.join(',')}]`;
+  const body = new Utf8Builder();
+  body.append(`${head},"value":[`);
+  for (let i = 0; i < entries.length; i++) body.append(i === 0 ? value(entries[i]!) : `,${value(entries[i]!)}`);
+  body.append(']');
   if (next) {
-    body += `,"@odata.nextLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$skiptoken', value: encodeDeltaCookie(next) }))}`;
+    body.append(`,"@odata.nextLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$skiptoken', value: encodeDeltaCookie(next) }))}`);
   }
-  body += '}';
-  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body };
+  body.append('}');
+  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body: body.finish() };
 }
 
 /** `GET <set>/$count?$deltatoken=`: how many changes a delta read would return now. */

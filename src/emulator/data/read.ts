@@ -3,6 +3,7 @@ import type { EmuRequest, EmuResponse } from '../http/types.js';
 import { decodePageCookie, encodeDeltaToken, encodePageCookie, type PageCookie } from '../odata/cookie.js';
 import { compileFilter } from '../odata/filter-eval.js';
 import { buildLink } from '../odata/links.js';
+import { Utf8Builder } from '../odata/utf8-builder.js';
 import { MAX_PAGE_SIZE, preferenceApplied, wantsAnnotation, type Preferences } from '../odata/prefer.js';
 import { assertNoExpand, assertTrackingCompatible, type QueryOptions } from '../odata/query-options.js';
 import { assertTrackingEnabled, JSON_HEADERS, writerFor, type PlaneDeps } from './deps.js';
@@ -40,14 +41,17 @@ export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableSto
   if (topOnly) page = { rows: page.rows, more: false };
 
   const writer = writerFor(deps, req.principal, store, sel.props, prefs.annotations);
-  let body = `{"@odata.context":${q(`${req.baseUrl}$metadata#${sel.contextPath}`)}`;
-  if (opts.count) body += `,"@odata.count":${countMatching(store, predicate)}`;
-  body += totalCountAnnotations(prefs, opts, store, predicate);
+  let head = `{"@odata.context":${q(`${req.baseUrl}$metadata#${sel.contextPath}`)}`;
+  if (opts.count) head += `,"@odata.count":${countMatching(store, predicate)}`;
+  head += totalCountAnnotations(prefs, opts, store, predicate);
   if (tracking && !page.more) {
     const token = encodeDeltaToken(trackingVersion!, deps.clock.now());
-    body += `,"@odata.deltaLink":${q(buildLink(req.baseUrl, store.def.entitySetName, req.query, { name: '$deltatoken', value: token }))}`;
+    head += `,"@odata.deltaLink":${q(buildLink(req.baseUrl, store.def.entitySetName, req.query, { name: '$deltatoken', value: token }))}`;
   }
-  body += `,"value":[${page.rows.map(writer).join(',')}]`;
+  const body = new Utf8Builder();
+  body.append(`${head},"value":[`);
+  for (let i = 0; i < page.rows.length; i++) body.append(i === 0 ? writer(page.rows[i]!) : `,${writer(page.rows[i]!)}`);
+  body.append(']');
   if (page.more) {
     const last = page.rows[page.rows.length - 1]!;
     const next: PageCookie = {
@@ -58,10 +62,10 @@ export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableSto
       ...(trackingVersion === undefined ? {} : { trackingVersion }),
     };
     const link = buildLink(req.baseUrl, store.def.entitySetName, req.query, { name: '$skiptoken', value: encodePageCookie(pk, next) });
-    body += `,"@odata.nextLink":${q(link)}`;
+    body.append(`,"@odata.nextLink":${q(link)}`);
   }
-  body += '}';
-  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body };
+  body.append('}');
+  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body: body.finish() };
 }
 
 export function appliedPrefs(prefs: Preferences): Record<string, string> {
