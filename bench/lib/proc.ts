@@ -1,0 +1,167 @@
+/**
+ * Child processes of the benchmark: every part (emulator, sync, baselines) runs in its own Node
+ * process, as in production, so their CPU and memory are measured apart. Children are started as
+ * `node --import tsx <script>` (not through npx) so the pid we watch is the Node process itself.
+ *
+ * Protocol: a child prints `BENCH_READY <json>` when it serves and `BENCH_RESULT <json>` when done.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface SpawnOptions {
+  readonly env?: Record<string, string | undefined>;
+  /** Extra Node flags, e.g. `--cpu-prof` or `--max-old-space-size=...`. */
+  readonly nodeArgs?: readonly string[];
+  /** Echo the child's stderr (debugging). */
+  readonly echo?: boolean;
+}
+
+export interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Highest VmHWM seen while polling /proc (KiB); the child's own maxRSS report is exact. */
+  readonly polledPeakRssKb: number;
+  readonly wallMs: number;
+}
+
+export class BenchChild {
+  readonly proc: ChildProcess;
+  readonly startedAt = performance.now();
+  #stdout = '';
+  #stderr = '';
+  #peakKb = 0;
+  #poll: NodeJS.Timeout;
+  #done: Promise<Finished>;
+  #lineWaiters: { prefix: string; resolve: (line: string) => void }[] = [];
+
+  constructor(script: string, args: readonly string[], opts: SpawnOptions = {}) {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', ...profileArgs(), ...(opts.nodeArgs ?? []), script, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let pendingLine = '';
+    this.proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.#stdout += chunk;
+      const lines = (pendingLine + chunk).split('\n');
+      pendingLine = lines.pop() ?? '';
+      for (const line of lines) this.#onLine(line);
+    });
+    this.proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.#stderr += chunk;
+      if (opts.echo) process.stderr.write(chunk);
+    });
+    this.#poll = setInterval(() => this.#sample(), 100);
+    this.#done = new Promise((resolveDone) => {
+      this.proc.once('close', (code, signal) => {
+        clearInterval(this.#poll);
+        resolveDone({
+          code, signal, stdout: this.#stdout, stderr: this.#stderr, polledPeakRssKb: this.#peakKb,
+          wallMs: performance.now() - this.startedAt,
+        });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? -1;
+  }
+
+  /** Resolves with the JSON after `prefix` on the first line that starts with it. */
+  async waitForLine<T>(prefix: string, timeoutMs: number): Promise<T> {
+    const found = this.#stdout.split('\n').find((l) => l.startsWith(prefix));
+    if (found) return JSON.parse(found.slice(prefix.length)) as T;
+    let timer: NodeJS.Timeout | undefined;
+    const line = await Promise.race([
+      new Promise<string>((res) => this.#lineWaiters.push({ prefix, resolve: res })),
+      this.#done.then((f) => {
+        throw new Error(`child exited (${f.code ?? f.signal}) before ${prefix.trim()}:\n${tail(f.stderr || f.stdout)}`);
+      }),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`no ${prefix.trim()} within ${timeoutMs} ms:\n${tail(this.#stderr)}`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return JSON.parse(line.slice(prefix.length)) as T;
+  }
+
+  /** Waits for exit; throws with the child's stderr when it failed. */
+  async finished(): Promise<Finished> {
+    const f = await this.#done;
+    if (f.code !== 0) throw new Error(`child failed (${f.code ?? f.signal}):\n${tail(f.stderr || f.stdout)}`);
+    return f;
+  }
+
+  /** The child's `BENCH_RESULT` JSON, after a clean exit. */
+  async result<T>(): Promise<T & { wallMs: number; polledPeakRssKb: number }> {
+    const f = await this.finished();
+    const line = f.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+    if (!line) throw new Error(`child printed no BENCH_RESULT:\n${tail(f.stdout)}\n${tail(f.stderr)}`);
+    return { ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as T), wallMs: f.wallMs, polledPeakRssKb: f.polledPeakRssKb };
+  }
+
+  /** SIGTERM, then SIGKILL after a grace period. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+    await this.#done;
+    clearTimeout(timer);
+  }
+
+  #onLine(line: string): void {
+    this.#lineWaiters = this.#lineWaiters.filter((w) => {
+      if (!line.startsWith(w.prefix)) return true;
+      w.resolve(line);
+      return false;
+    });
+  }
+
+  #sample(): void {
+    const kb = vmHwmKb(this.pid);
+    if (kb > this.#peakKb) this.#peakKb = kb;
+  }
+}
+
+/** Peak resident set size of a live process, from /proc (0 when unavailable). */
+export function vmHwmKb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** `npm run bench -- --profile`: every child writes a V8 CPU profile (see bench/profile-summary.ts). */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** CPU time (user + system) a live process has used so far, in ms (0 when unavailable). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
+
+const tail = (s: string, n = 3000): string => (s.length > n ? `…${s.slice(-n)}` : s);
+
+/** Runs a script to completion and returns its BENCH_RESULT. */
+export async function runEntry<T>(script: string, args: readonly string[], opts: SpawnOptions = {}) {
+  return new BenchChild(script, args, opts).result<T>();
+}
+
+/** Runs the dynasync CLI (src/main.ts) to completion; throws with its output when it fails. */
+export async function runCli(args: readonly string[], opts: SpawnOptions = {}): Promise<Finished> {
+  return new BenchChild('src/main.ts', args, opts).finished();
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both]`
+ *
+ * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
+ * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
+ * when DATABASE_URL is set (a fresh database per run, dropped at the end).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { serverUrl, type Backend } from './lib/database.js';
+import { gitCommit, load, machine } from './lib/machine.js';
+import { REPO_ROOT } from './lib/proc.js';
+import { Workbench } from './lib/workbench.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', multiple: true }, seed: { type: 'string' }, db: { type: 'string' }, profile: { type: 'boolean' },
+  },
+  strict: true,
+});
+
+function backendsOf(db: string | undefined): Backend[] {
+  const all: Backend[] = serverUrl() ? ['postgres', 'pglite'] : ['pglite'];
+  if (!db || db === 'both') return all;
+  if (db !== 'pglite' && db !== 'postgres') throw new Error(`--db must be pglite, postgres or both, got ${db}`);
+  if (db === 'postgres' && !serverUrl()) throw new Error('--db postgres needs DATABASE_URL');
+  return [db];
+}
+
+async function postgresVersion(): Promise<string | null> {
+  const url = serverUrl();
+  if (!url) return null;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return ((await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v) ?? null;
+  } finally {
+    await c.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const names = values.scenario ?? SCENARIOS.map((s) => s.name);
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (values.seed && !['small', 'medium', 'large'].includes(values.seed) && !/^\d+$/.test(values.seed)) {
+    throw new Error('--seed must be small, medium, large or a number of accounts');
+  }
+  const backends = backendsOf(values.db);
+  const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+  const bench = new Workbench(log);
+  const started = new Date().toISOString().replaceAll(':', '-').replace(/\..*/, '');
+  const outDir = join(REPO_ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  if (values.profile) {
+    // Children inherit it (lib/proc.ts); profiles land next to the results.
+    process.env.BENCH_PROFILE_DIR = join(outDir, `${started}-profiles`);
+    log(`CPU profiles: ${process.env.BENCH_PROFILE_DIR}`);
+  }
+  const header = { machine: machine(await postgresVersion()), commit: gitCommit(), startedAt: new Date().toISOString() };
+  const results: Record<string, unknown> = {};
+  let failed = 0;
+  try {
+    for (const scenario of SCENARIOS.filter((s) => names.includes(s.name))) {
+      log(`scenario ${scenario.name}: ${scenario.description}`);
+      const t0 = performance.now();
+      let result: Record<string, unknown>;
+      try {
+        result = await scenario.run({ bench, seed: values.seed, backends, log });
+      } catch (err) {
+        failed++;
+        result = { error: err instanceof Error ? err.message : String(err) };
+        log(`scenario ${scenario.name} failed: ${String(result.error)}`);
+      }
+      const doc = { scenario: scenario.name, ...header, loadAtEnd: load(), scenarioMs: Math.round(performance.now() - t0), result };
+      results[scenario.name] = doc.result;
+      writeFileSync(join(outDir, `${started}-${scenario.name}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+    }
+  } finally {
+    await bench.close();
+  }
+  process.stdout.write(`${JSON.stringify({ ...header, results }, null, 2)}\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);

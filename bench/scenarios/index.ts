@@ -1,0 +1,11 @@
+import { api } from './api.js';
+import { emulatorServe } from './emulator-serve.js';
+import { fanout } from './fanout.js';
+import { idle } from './idle.js';
+import { incremental } from './incremental.js';
+import { initial } from './initial.js';
+import { memory } from './memory.js';
+import type { Scenario } from './types.js';
+
+/** In this order: later scenarios continue from the databases the initial sync filled. */
+export const SCENARIOS: readonly Scenario[] = [initial, memory, idle, incremental, fanout, api, emulatorServe];
