@@ -47,7 +47,7 @@ export const REST_PATHS: Obj = {
     get: restOp('Leads by filter', 'filterType is id, email, or any person or company field; at most 300 filterValues. Paged by nextPageToken.', ref('Lead'), {
       parameters: [q('filterType', 'id, email, or a field name', true), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
     }),
-    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics.', ref('RecordResult'), {
+    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics. With `?_method=GET` and a form body of the GET parameters, this is the GET (for long filter lists).', ref('RecordResult'), {
       requestBody: batchBody({ type: 'object', additionalProperties: true }, {
         action: { type: 'string', enum: ['updateOnly', 'createOrUpdate'], default: 'createOrUpdate' },
         lookupField: { type: 'string', enum: ['email', 'id'], default: 'email' },
@@ -64,7 +64,7 @@ export const REST_PATHS: Obj = {
     get: restOp('Companies by filter', 'externalCompanyId is the Dynamics account id.', ref('Company'), {
       parameters: [q('filterType', 'externalCompanyId, id or company', true, { type: 'string', enum: ['externalCompanyId', 'id', 'company'] }), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
     }),
-    post: restOp('Create or update companies: always refused', 'Companies are Dynamics accounts synced one way: every record is skipped with 1003 (managed by the CRM).', ref('RecordResult'), {
+    post: restOp('Create or update companies: always refused', 'Companies are Dynamics accounts synced one way: every record is skipped with 1003 (managed by the CRM). With `?_method=GET` and a form body, this is the GET.', ref('RecordResult'), {
       requestBody: batchBody({ type: 'object', additionalProperties: true }),
     }),
   },
