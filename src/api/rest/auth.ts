@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { RestContext } from './context.js';
-import { checkToken } from './credentials.js';
+import { TokenCache } from './credentials.js';
 import { RestCode, RestError } from './envelope.js';
 
 function tokenOf(req: FastifyRequest): string | undefined {
@@ -19,15 +19,12 @@ function tokenOf(req: FastifyRequest): string | undefined {
 }
 
 export function restAuth(ctx: RestContext) {
+  const tokens = new TokenCache();
   return async (req: FastifyRequest): Promise<void> => {
     const token = tokenOf(req);
-    if (!token) throw new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
-    const check = await checkToken(ctx.deps.db, token);
-    if (!check.ok) {
-      throw check.reason === 'expired'
-        ? new RestError(RestCode.AccessTokenExpired, 'Access token expired')
-        : new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
-    }
-    if (!ctx.limiter.tryAcquire(check.apiClientId)) throw new RestError(RestCode.RateLimited, ctx.limiter.describe());
+    const found = token ? await tokens.lookup(ctx.deps.db, token) : null;
+    if (!found) throw new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
+    if (found.expiresAt.getTime() <= Date.now()) throw new RestError(RestCode.AccessTokenExpired, 'Access token expired');
+    if (!ctx.limiter.tryAcquire(found.apiClientId)) throw new RestError(RestCode.RateLimited, ctx.limiter.describe());
   };
 }

@@ -60,11 +60,28 @@ export async function issueToken(db: Db, apiClientId: number, ttlSeconds: number
   return { token, expiresAt };
 }
 
-export type TokenCheck = { readonly ok: true; readonly apiClientId: number } | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
+export interface KnownToken {
+  readonly apiClientId: number;
+  readonly expiresAt: Date;
+}
 
-export async function checkToken(db: Db, token: string, now = new Date()): Promise<TokenCheck> {
-  const found = await findApiToken(db, tokenHash(token));
-  if (!found) return { ok: false, reason: 'invalid' };
-  if (found.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, apiClientId: found.apiClientId };
+/**
+ * Tokens found, by hash, so a busy client costs no token query per call. Tokens are never revoked
+ * before they expire (there is no revoke call), so a found token's answer never changes.
+ */
+export class TokenCache {
+  readonly #known = new Map<string, KnownToken>();
+  constructor(private readonly maxEntries = 10_000) {}
+
+  async lookup(db: Db, token: string): Promise<KnownToken | null> {
+    const hash = tokenHash(token);
+    const hit = this.#known.get(hash);
+    if (hit) return hit;
+    const found = await findApiToken(db, hash);
+    if (found) {
+      if (this.#known.size >= this.maxEntries) this.#known.clear();
+      this.#known.set(hash, found);
+    }
+    return found;
+  }
 }

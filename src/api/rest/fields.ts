@@ -4,9 +4,9 @@
  * Names are the lead database's local names from the field mapping. This list is also the
  * whitelist every field name in a request is checked against: nothing else reaches a query.
  */
-import type { AttributeType, CatalogField, SelectedField } from '../../domain/index.js';
+import type { AttributeType, CatalogField } from '../../domain/index.js';
 import type { SqlClient } from '../../store/db/types.js';
-import { getSelection, listCatalog } from '../../store/fields-repo.js';
+import { selectedLeadColumns } from '../../store/records/rest-queries.js';
 
 export type FieldSource = 'system' | 'person' | 'company';
 
@@ -36,12 +36,12 @@ const DATA_TYPES: Partial<Record<AttributeType, string>> = {
   Status: 'string', Lookup: 'reference', Customer: 'reference', Owner: 'reference', Uniqueidentifier: 'string',
 };
 
-function fromColumn(source: 'person' | 'company', s: SelectedField, column: CatalogField): Omit<RestField, 'id'> {
-  const email = s.localName === 'email';
+function fromColumn(source: 'person' | 'company', localName: string, column: CatalogField): Omit<RestField, 'id'> {
+  const email = localName === 'email';
   return {
-    name: s.localName,
+    name: localName,
     displayName: column.displayName,
-    dataType: email ? 'email' : /phone/i.test(s.localName) && column.attributeType === 'String' ? 'phone' : DATA_TYPES[column.attributeType] ?? 'string',
+    dataType: email ? 'email' : /phone/i.test(localName) && column.attributeType === 'String' ? 'phone' : DATA_TYPES[column.attributeType] ?? 'string',
     length: column.maxLength,
     readOnly: false,
     source,
@@ -69,9 +69,7 @@ export class LeadFields {
   }
 
   static async load(db: SqlClient): Promise<LeadFields> {
-    const [contactSel, contactCat, accountSel, accountCat] = await Promise.all([
-      getSelection(db, 'contact'), listCatalog(db, 'contact'), getSelection(db, 'account'), listCatalog(db, 'account'),
-    ]);
+    const columns = await selectedLeadColumns(db);
     const list: Omit<RestField, 'id'>[] = [];
     const seen = new Set<string>();
     const add = (f: Omit<RestField, 'id'>) => {
@@ -85,15 +83,8 @@ export class LeadFields {
       list.push(f);
     };
     SYSTEM.forEach(add);
-    const byName = (a: SelectedField, b: SelectedField) => a.localName.localeCompare(b.localName);
-    for (const s of [...contactSel].sort(byName)) {
-      const column = contactCat.find((c) => c.logicalName === s.logicalName);
-      if (column) add(fromColumn('person', s, column));
-    }
-    for (const s of [...accountSel].sort(byName)) {
-      const column = accountCat.find((c) => c.logicalName === s.logicalName);
-      if (column) add(fromColumn('company', s, column));
-    }
+    // Contact columns first (ordered so by the query): a person field wins a name clash.
+    for (const c of columns) add(fromColumn(c.entity === 'contact' ? 'person' : 'company', c.localName, c.column));
     return new LeadFields(list.map((f, i) => ({ ...f, id: i + 1 })));
   }
 }
