@@ -5,7 +5,7 @@
  * field by field, every person must have exactly one New Lead, and the Change Data Values must be
  * exactly those the edits call for: none missing, none duplicated.
  *
- * Quick (npm test): small seed, 6 kills. Full (npm run test:reliability): medium seed, 24 kills.
+ * Quick (npm test): small seed, 5 kills. Full (npm run test:reliability): medium seed, 24 kills.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ const CFG = FULL
     sizes: { updateAccounts: 40, deleteAccounts: 3, updateContacts: 600, createContacts: 300, deleteContacts: 150, moveContacts: 150 },
   }
   : {
-    seed: 'small' as const, pageSize: 40, initialKills: envInt('CRASH_INITIAL_KILLS', 4), batches: 1, killsPerBatch: 2,
+    seed: 'small' as const, pageSize: 40, initialKills: envInt('CRASH_INITIAL_KILLS', 3), batches: 1, killsPerBatch: 2,
     sizes: { updateAccounts: 8, deleteAccounts: 2, updateContacts: 60, createContacts: 30, deleteContacts: 20, moveContacts: 20 },
   };
 const RESOURCES = ['systemusers', 'accounts', 'contacts'] as const;

@@ -6,7 +6,7 @@
  */
 import { ENTITY_INFO, type SyncEntity } from '../../../src/domain/index.js';
 import type { LeadSnapshot, SelectedColumn, StoredRecord } from './lead-db.js';
-import { FORMATTED, LOOKUP_TARGET, type Row, type WebApi } from './web-api.js';
+import { FORMATTED, LOOKUP_TARGET, type Row, type RowSource } from './web-api.js';
 
 export interface Mismatch {
   readonly entity: string;
@@ -49,7 +49,7 @@ export interface CompareOptions {
   readonly skipFieldsOf?: ReadonlySet<string>;
 }
 
-export async function compareWithEmulator(api: WebApi, snap: LeadSnapshot, opts: CompareOptions = {}): Promise<Comparison> {
+export async function compareWithEmulator(api: RowSource, snap: LeadSnapshot, opts: CompareOptions = {}): Promise<Comparison> {
   const mismatches: Mismatch[] = [];
   let records = 0;
   let fieldsCompared = 0;

@@ -15,7 +15,29 @@ export interface WebApiTarget {
   readonly tokenEndpoint: string;
 }
 
-export class WebApi {
+/** What the oracle needs from Dynamics: its rows. */
+export interface RowSource {
+  readAll(entitySet: string, select: readonly string[]): Promise<Row[]>;
+}
+
+/** Rows read once (every column) and served from memory: Dynamics as it was at one moment. */
+export class FrozenRows implements RowSource {
+  private constructor(private readonly tables: ReadonlyMap<string, Row[]>) {}
+
+  static async read(api: RowSource, entitySets: readonly string[]): Promise<FrozenRows> {
+    const tables = new Map<string, Row[]>();
+    for (const set of entitySets) tables.set(set, await api.readAll(set, []));
+    return new FrozenRows(tables);
+  }
+
+  async readAll(entitySet: string): Promise<Row[]> {
+    const rows = this.tables.get(entitySet);
+    if (!rows) throw new Error(`${entitySet} was not read`);
+    return rows;
+  }
+}
+
+export class WebApi implements RowSource {
   #token: string | null = null;
 
   constructor(
@@ -67,9 +89,9 @@ export class WebApi {
     }
   }
 
-  /** Every live row of an entity set with these columns, formatted values and lookup targets included. */
+  /** Every live row of an entity set with these columns (all when none), formatted values and lookup targets included. */
   async readAll(entitySet: string, select: readonly string[], filter?: string): Promise<Row[]> {
-    const q = new URLSearchParams({ $select: select.join(',') });
+    const q = new URLSearchParams(select.length > 0 ? { $select: select.join(',') } : {});
     if (filter) q.set('$filter', filter);
     let next: string | null = `${entitySet}?${q.toString()}`;
     const rows: Row[] = [];
