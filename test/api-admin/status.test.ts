@@ -35,6 +35,7 @@ describe('GET /api/status', () => {
       expect(t.phase).toBe('delta');
       expect(t.lastCycle).toMatchObject({ runId: 1, status: 'success' });
       expect(t.lastCycleCounts.inserted).toBe(t.stored);
+      expect(t.recordsLastHour).toBe(t.stored);
       // The emulator was asked with the delta link: nothing changed since the cycle.
       expect(t.pendingChanges).toBe(0);
     }

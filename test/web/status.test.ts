@@ -19,8 +19,9 @@ describeBrowser('sync status page', () => {
     await page.locator('#status-table').waitFor();
     const contacts = (await ui.fixture.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons WHERE dynamics_type = 'Contact'`)).rows[0]!.n;
     const row = page.locator('#status-table tr[data-table="contact"]');
-    await expect.poll(() => row.locator('td').nth(4).textContent()).toBe(contacts.toLocaleString('en-US'));
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe(contacts.toLocaleString('en-US'));
     expect(await row.locator('td.pending').textContent()).toBe('0');
+    expect(await row.locator('td.last-hour').textContent()).toBe(contacts.toLocaleString('en-US'));
     expect(await page.locator('#status-table tbody tr').count()).toBe(3);
     const lastHour = Number((await page.locator('#records-last-hour').textContent())!.replace(/\D/g, ''));
     expect(lastHour).toBeGreaterThanOrEqual(contacts);

@@ -139,16 +139,18 @@ export async function personActivitiesNewestFirst(
 }
 
 /**
- * Records cycles inserted, updated or deleted (all tables) in runs started at or after `since`.
+ * Records cycles inserted, updated or deleted, per table, in runs started at or after `since`.
  * Sums in SQL, so a busy hour of short cycles is not capped by a page size.
  */
-export async function recordsSyncedSince(c: SqlClient, since: Date): Promise<number> {
-  const r = await c.query<{ n: number }>(
-    `SELECT coalesce(sum(coalesce((t.value->>'inserted')::int, 0) + coalesce((t.value->>'updated')::int, 0)
-                       + coalesce((t.value->>'deleted')::int, 0)), 0)::int AS n
+export async function recordsSyncedSince(c: SqlClient, since: Date): Promise<Record<string, number>> {
+  const r = await c.query<{ table_name: string; n: number }>(
+    `SELECT t.key AS table_name,
+            sum(coalesce((t.value->>'inserted')::int, 0) + coalesce((t.value->>'updated')::int, 0)
+                + coalesce((t.value->>'deleted')::int, 0))::int AS n
      FROM sync_runs r CROSS JOIN LATERAL jsonb_each(r.stats) t
-     WHERE r.started_at >= $1 AND jsonb_typeof(t.value) = 'object'`,
+     WHERE r.started_at >= $1 AND jsonb_typeof(t.value) = 'object'
+     GROUP BY t.key`,
     [since],
   );
-  return r.rows[0]?.n ?? 0;
+  return Object.fromEntries(r.rows.map((x) => [x.table_name, x.n]));
 }
