@@ -85,16 +85,19 @@ function describeUrl(databaseUrl: string): string {
 }
 
 /**
- * Pool config with the search path as a startup option, so every connection uses the schema
+ * Pool config with the search path (and jit=off) as startup options, so every connection uses them
  * before its first query. A connection string's own `options` would override ours, so they are merged.
  */
 function poolConfig(databaseUrl: string, schema: string | undefined): pg.PoolConfig {
   const base: pg.PoolConfig = { types: pgTypes, application_name: 'dynasync', max: 10 };
-  if (!schema) return { ...base, connectionString: databaseUrl };
   const url = new URL(databaseUrl);
   const own = url.searchParams.get('options');
   url.searchParams.delete('options');
-  const options = [own, `-c search_path=${assertSchemaName(schema)}`].filter(Boolean).join(' ');
+  // JIT off: our statements are short, and a page's staged joins (estimated from a temp table
+  // without statistics) crossed jit_above_cost, spending 20-100 ms compiling each of them.
+  const search = schema ? `-c search_path=${assertSchemaName(schema)}` : '';
+  // Later settings win: the URL's own options may turn JIT back on, but not move the schema.
+  const options = ['-c jit=off', own, search].filter(Boolean).join(' ');
   return { ...base, connectionString: url.toString(), options };
 }
 

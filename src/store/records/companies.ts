@@ -16,6 +16,9 @@ export interface CompanyRecord {
   readonly modifiedOn: string | null;
 }
 
+// Staged rows find their company through a LATERAL ... LIMIT 1 (one unique-index probe each): with
+// a plain join the planner, which has no statistics for a temp table, hashed all companies per page.
+
 // Only fields the company already had count as changes: a newly selected field filling in is not
 // a change of value, and logging it would flood every person's activity log.
 const LOG_CHANGES = `
@@ -26,7 +29,7 @@ SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
                           'entity', 'account', 'accountId', s.dynamics_id),
        $2
 FROM stage_companies s
-JOIN companies c ON c.dynamics_id = s.dynamics_id
+CROSS JOIN LATERAL (SELECT cc.fields FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1) c
 CROSS JOIN LATERAL (
   SELECT n.key, c.fields -> n.key AS old_value, n.value AS new_value
   FROM jsonb_each(s.fields) n
@@ -46,7 +49,10 @@ SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS inserted,
          OR c.owner_dynamics_id IS DISTINCT FROM s.owner_dynamics_id
          OR c.dynamics_deleted))::int AS updated,
        count(*)::int AS total
-FROM stage_companies s LEFT JOIN companies c ON c.dynamics_id = s.dynamics_id`;
+FROM stage_companies s LEFT JOIN LATERAL (
+  SELECT cc.id, cc.fields, cc.owner_dynamics_id, cc.dynamics_deleted
+  FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1
+) c ON true`;
 
 // Merge, not replace: fields deselected later keep their last value; every synced field is in
 // s.fields, so local edits of synced fields are overwritten by the Dynamics values.
@@ -73,7 +79,8 @@ export async function applyCompanies(
   await stage(tx, 'companies', rows);
   const counted = await tx.query<{ inserted: number; updated: number; total: number }>(COUNT);
   const c = counted.rows[0]!;
-  const logged = await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]);
+  // A logged change is always an update COUNT saw; with none (an initial read) skip the join.
+  const logged = c.updated > 0 ? await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]) : { rowCount: 0 };
   await tx.query(UPSERT, [ctx.generation, ctx.now]);
   stats.inserted = c.inserted;
   stats.updated = c.updated;
