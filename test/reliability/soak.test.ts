@@ -64,7 +64,7 @@ describe(`soak: the demo with simulated reps, ${SECONDS} s at a ${INTERVAL}-seco
   it('keeps memory flat, fails nothing, and ends equal to Dynamics', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    demo = spawnCli(['demo', '--seed', 'small', '--emulator-port', String(port), '--interval', String(INTERVAL)], { dataDir, logLevel: 'info' });
+    demo = spawnCli(['demo', '--seed', 'small', '--emulator-port', String(port), '--port', '0', '--interval', String(INTERVAL)], { dataDir, logLevel: 'info' });
     const seen = observe(demo);
     await until('the initial sync', () => seen.cycles().length >= 1, 300_000);
     const started = Date.now();
