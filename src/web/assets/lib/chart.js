@@ -2,6 +2,7 @@
 import { formatDate, formatNumber } from './dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
 function s(tag, attrs = {}, text) {
   const el = document.createElementNS(NS, tag);
@@ -21,7 +22,7 @@ function niceStep(max) {
 export function cycleChart(cycles) {
   const W = 960;
   const H = 240;
-  const pad = { top: 12, right: 12, bottom: 28, left: 56 };
+  const pad = { top: 20, right: 12, bottom: 28, left: 56 };
   const plotW = W - pad.left - pad.right;
   const plotH = H - pad.top - pad.bottom;
   const max = Math.max(1, ...cycles.map((c) => c.records));
@@ -51,6 +52,8 @@ export function cycleChart(cycles) {
     });
     bar.append(s('title', {}, `Cycle ${c.runId} (${c.status}), ${formatDate(c.startedAt)}: ${formatNumber(c.records)} records`));
     svg.append(bar);
+    // The count over each bar: after a big initial sync, later cycles are too short to read.
+    if (slot >= 22) svg.append(s('text', { x: x + bw / 2, y: pad.top + plotH - h - 4, class: 'bar-label', 'text-anchor': 'middle' }, compact.format(c.records)));
     if (i % labelEvery === 0 || i === cycles.length - 1) {
       svg.append(s('text', { x: x + bw / 2, y: H - 10, class: 'axis', 'text-anchor': 'middle' }, `#${c.runId}`));
     }

@@ -37,7 +37,7 @@ function tableRow(t) {
     h('td', { class: 'num pending' }, t.pendingChanges === null ? h('span', { class: 'muted', title: 'Unknown until the first cycle ends, or Dynamics did not answer' }, 'unknown') : formatNumber(t.pendingChanges)),
     h('td', {}, t.lastCycle ? h('span', { title: formatDate(t.lastCycle.startedAt) }, `${relative(t.lastCycle.startedAt)} · ${t.lastCycle.status}`) : 'never'),
     h('td', { class: 'num last-hour' }, formatNumber(t.recordsLastHour)),
-    h('td', { class: 'num' }, c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—', c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null),
+    h('td', { class: 'num nowrap' }, c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—', c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null),
     h('td', { class: 'num' }, formatNumber(t.stored), t.deletedInDynamics ? h('div', { class: 'hint' }, `${formatNumber(t.deletedInDynamics)} deleted in Dynamics`) : null),
     h('td', { class: 'error-cell' }, t.lastError ? h('a', { href: `/errors?entity=${t.table}`, title: formatDate(t.lastError.at) }, `[${t.lastError.code}] ${display(t.lastError.message)}`) : h('span', { class: 'muted' }, 'none')));
 }
@@ -58,7 +58,7 @@ function render(s) {
       stat('Next cycle in', '—', 'next-cycle', s.nextCycleAt ? formatDate(s.nextCycleAt) : 'no cycle scheduled'),
       stat('Last cycle', last ? `#${last.runId} ${last.status}` : 'none yet', 'last-cycle', last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null)),
     h('section', { class: 'card' }, h('h2', {}, 'Tables'),
-      table(['Table', 'State', { label: 'Pending changes', num: true }, 'Last cycle', { label: 'Synced in the last hour', num: true }, { label: 'Last cycle did', num: true }, { label: 'Records stored', num: true }, 'Last error'],
+      table(['Table', 'State', { label: 'Pending changes', num: true }, 'Last cycle', { label: 'Synced last hour', num: true }, { label: 'Last cycle did', num: true }, { label: 'Records stored', num: true }, 'Last error'],
         s.tables.map(tableRow), { id: 'status-table' })),
     h('section', { class: 'card' }, h('h2', {}, 'Records synced per cycle'),
       s.cycles.length ? cycleChart(s.cycles) : table([], [emptyRow(1, 'No cycle has run yet.')])));
