@@ -45,7 +45,7 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
   const db = await openTestDb();
   const secretBox = new SecretBox(randomBytes(32));
   const logger = silentLogger();
-  // Contacts are not corrupted: a failing contact hits the activities.ts RETURNING bug (see report).
+  // Accounts, not contacts: a failed account is a plain sync error, whatever was synced before.
   const corruptedAccounts = emulator.ctx.data.ids('account', opts.corruptAccounts ?? 0);
   const admin = createAdmin(emulator.ctx);
   for (const id of corruptedAccounts) admin.corruptRecord('account', id, 'industrycode', 987654);
