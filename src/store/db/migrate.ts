@@ -7,8 +7,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePgliteDb } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePgDb } from 'drizzle-orm/node-postgres/migrator';
 import type { Pool } from 'pg';
@@ -29,6 +27,11 @@ const MIGRATION_LOCK_CLASS = 0x64796e61; // 'dyna'
 export async function migratePglite(pg: PGlite, schema: string | undefined, logger: Logger): Promise<void> {
   const started = performance.now();
   if (schema) await pg.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  // Loaded here, not at the top: drizzle's PGlite driver loads PGlite itself, which a PostgreSQL
+  // process never needs.
+  const [{ drizzle: drizzlePglite }, { migrate: migratePgliteDb }] = await Promise.all([
+    import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'),
+  ]);
   await migratePgliteDb(drizzlePglite(pg), migrationConfig(schema));
   logger.debug({ ms: Math.round(performance.now() - started), schema }, 'migrations up to date (PGlite)');
 }

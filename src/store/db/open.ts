@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../config/logger.js';
 import { FatalError } from '../../domain/errors.js';
-import { openPglite } from './pglite.js';
+import type { OpenPgliteOptions } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import { assertSchemaName } from './sql.js';
 import type { Db } from './types.js';
@@ -16,6 +16,12 @@ export interface OpenDbOptions {
   readonly logger: Logger;
   /** Use (and create) this schema instead of `public`: isolates tests sharing one database. */
   readonly schema?: string;
+}
+
+/** PGlite (about 45 MB of WASM and JS) is loaded only by the processes that use it. */
+async function openPglite(opts: OpenPgliteOptions): Promise<Db> {
+  const pglite = await import('./pglite.js');
+  return pglite.openPglite(opts);
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
