@@ -7,6 +7,7 @@ import { send, type HttpSend } from '../../../src/dataverse/http.js';
 
 export interface Exchange {
   readonly method: string;
+  readonly origin: string;
   readonly path: string;
   readonly startedAt: number;
   readonly endedAt: number;
@@ -24,14 +25,15 @@ export class Traffic {
     const startedAt = Date.now();
     const bearer = /^Bearer (.+)$/.exec(req.headers.Authorization ?? req.headers.authorization ?? '')?.[1];
     if (bearer) this.tokens.add(bearer);
-    const path = new URL(req.url).pathname.replace(/^\/api\/data\/v9\.2\//, '');
+    const { origin, pathname } = new URL(req.url);
+    const path = pathname.replace(/^\/api\/data\/v9\.2\//, '');
     try {
       const res = await send(req);
       const ra = res.headers.get('retry-after');
-      this.exchanges.push({ method: req.method, path, startedAt, endedAt: Date.now(), status: res.status, retryAfterSeconds: ra === null ? null : Number(ra) });
+      this.exchanges.push({ method: req.method, origin, path, startedAt, endedAt: Date.now(), status: res.status, retryAfterSeconds: ra === null ? null : Number(ra) });
       return res;
     } catch (err) {
-      this.exchanges.push({ method: req.method, path, startedAt, endedAt: Date.now(), status: 'no response', retryAfterSeconds: null });
+      this.exchanges.push({ method: req.method, origin, path, startedAt, endedAt: Date.now(), status: 'no response', retryAfterSeconds: null });
       throw err;
     }
   };
