@@ -3,9 +3,9 @@
  * (`createAdmin(handle.ctx)`); the /_emulator HTTP API is a thin JSON layer over the same class.
  * Every method validates its input and throws AdminInputError (HTTP 400) on a bad one.
  */
-import type { EmulatorContext, EmulatorUser } from '../context.js';
+import type { EmulatorContext, EmulatorUser, Principal } from '../context.js';
 import { controlIdentity, type ControlIdentityService } from '../identity/service.js';
-import type { EmulatorUserOptions, ServiceProtectionLimits } from '../options.js';
+import { DEFAULT_APP_ID, type EmulatorUserOptions, type ServiceProtectionLimits } from '../options.js';
 import type { RequestCountSnapshot } from '../protection/counts.js';
 import { controlState, type ControlState } from '../protection/state.js';
 import type { ColumnDef, TableDef } from '../schema/types.js';
@@ -113,10 +113,21 @@ export class EmulatorAdmin {
     for (const t of o.denyRead ?? []) this.#table(t);
     const user = this.#identity.addUser(o);
     this.#security.registerUser(user.id, o);
+    // Every user who can sign in is a systemuser row, as seeded users are (WhoAmI's UserId must resolve).
+    const [first, ...rest] = user.fullName.split(' ');
+    this.ctx.data.create(this.#organization(), 'systemuser', {
+      systemuserid: user.id, firstname: first ?? null, lastname: rest.join(' ') || user.fullName, domainname: user.name,
+      internalemailaddress: user.name, azureactivedirectoryobjectid: user.id, isdisabled: user.disabled, accessmode: 0,
+      'businessunitid@odata.bind': `/businessunits(${this.ctx.org.businessUnitId})`,
+    });
     return user;
   }
   setUserDisabled(user: string, disabled: boolean): void {
-    this.#identity.setUserDisabled(this.#user(user).name, S.parse(S.flag('disabled'), { disabled }).disabled);
+    const u = this.#user(user);
+    const flag = S.parse(S.flag('disabled'), { disabled }).disabled;
+    this.#identity.setUserDisabled(u.name, flag);
+    // The user's row says so too, as Dataverse's does (the sync sees the change).
+    if (this.ctx.data.ids('systemuser').includes(u.id)) this.ctx.data.update(this.#organization(), 'systemuser', u.id, { isdisabled: flag });
   }
   setTableRead(user: string, table: string, allowed: boolean): void {
     this.setTablePrivileges(user, table, { read: allowed });
@@ -139,6 +150,12 @@ export class EmulatorAdmin {
     const t = this.#table(table);
     this.#column(t, column);
     this.ctx.data.corrupt(t.logicalName, id.toLowerCase(), column, value);
+  }
+
+  /** The principal admin changes are made as: the organization's first (administrator) user. */
+  #organization(): Principal {
+    const u = this.#identity.users()[0]!;
+    return { userId: u.id, name: u.name, kind: 'user', appId: DEFAULT_APP_ID };
   }
 
   // Lookups that turn unknown names into 400s --------------------------------------------------
