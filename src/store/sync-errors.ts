@@ -127,17 +127,19 @@ export interface SyncErrorPage {
   readonly total: number;
 }
 
-/** Newest first, `limit` (1..1000, default 50) from `offset`, plus the total matching. */
+/**
+ * Newest first (id order), `limit` (1..1000, default 50) rows with ids below `beforeId`, plus the
+ * total matching. Keyset paging: page 10,000 costs what page 1 does.
+ */
 export async function searchSyncErrors(
   c: SqlClient,
-  q: SyncErrorQuery & { limit?: number; offset?: number } = {},
+  q: SyncErrorQuery & { limit?: number; beforeId?: number } = {},
 ): Promise<SyncErrorPage> {
   const params = filterParams(q);
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
-  const offset = Math.max(q.offset ?? 0, 0);
   const items = await c.query<Row>(
-    `SELECT ${COLUMNS} FROM sync_errors ${WHERE} ORDER BY occurred_at DESC, id DESC LIMIT $6 OFFSET $7`,
-    [...params, limit, offset],
+    `SELECT ${COLUMNS} FROM sync_errors ${WHERE} AND ($6::bigint IS NULL OR id < $6) ORDER BY id DESC LIMIT $7`,
+    [...params, q.beforeId ?? null, limit],
   );
   const count = await c.query<{ total: number }>(`SELECT count(*)::int AS total FROM sync_errors ${WHERE}`, params);
   return { items: items.rows.map(toEntry), total: count.rows[0]?.total ?? 0 };
@@ -150,7 +152,8 @@ export const SYNC_ERROR_CSV_HEADER = [
 /**
  * Every matching error as CSV lines (header first, CRLF as RFC 4180 has it), oldest first. Reads
  * in keyset batches, so an export of millions of rows holds one batch in memory at a time.
- * Values are written as stored: a spreadsheet user opening it should not trust formulas in it.
+ * Text from Dynamics that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+ * leading apostrophe, the OWASP remedy for CSV injection.
  */
 export async function* syncErrorsCsv(c: SqlClient, q: SyncErrorQuery = {}, batchSize = 1000): AsyncGenerator<string> {
   yield csvLine(SYNC_ERROR_CSV_HEADER, '\r\n');
@@ -162,9 +165,11 @@ export async function* syncErrorsCsv(c: SqlClient, q: SyncErrorQuery = {}, batch
       [...params, afterId, batchSize],
     );
     for (const row of r.rows) {
-      yield csvLine(SYNC_ERROR_CSV_HEADER.map((col) => row[col]), '\r\n');
+      yield csvLine(SYNC_ERROR_CSV_HEADER.map((col) => defuseFormula(row[col])), '\r\n');
     }
     if (r.rows.length < batchSize) return;
     afterId = (r.rows[r.rows.length - 1] as Row).id;
   }
 }
+
+const defuseFormula = (v: unknown): unknown => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);

@@ -125,8 +125,11 @@ async function applyPage(
     if (finished && cp.phase === 'initial') s.deleted += await applier.markUnseen(tx, cp.generation, now);
     if (failures.length > 0) {
       const persons = plan.entity === 'contact' ? await logFailuresOnPersons(tx, failures.filter((f) => f.dynamicsId), ctx) : new Map<string, number>();
+      // A record we already hold failed to update; one we do not hold failed to be created. Only
+      // contacts are looked up (their persons carry the activity); other tables go by the phase.
+      const held = (id: string) => (plan.entity === 'contact' ? persons.has(id) : cp.phase === 'delta');
       await recordSyncErrorsBatch(tx, failures.map((f) => ({
-        runId: deps.runId, entity: f.entity, recordId: f.dynamicsId || null, operation: 'update' as const,
+        runId: deps.runId, entity: f.entity, recordId: f.dynamicsId || null, operation: held(f.dynamicsId) ? 'update' as const : 'create' as const,
         code: f.code, message: f.message, personId: persons.get(f.dynamicsId) ?? null,
       })));
     }

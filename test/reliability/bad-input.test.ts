@@ -99,7 +99,7 @@ describe('bad input from Dynamics', () => {
     const after = await h.snapshot();
     for (const { c, id } of targets) {
       const e = errors.find((x) => x.recordId === id);
-      expect(e, `${c.what}: a sync error`).toMatchObject({ entity: c.table, operation: 'update' });
+      expect(e, `${c.what}: a sync error`).toMatchObject({ entity: c.table, operation: c.isNew ? 'create' : 'update' });
       if (c.code) expect(e!.code, c.what).toBe(c.code);
       expect(e!.message.length, `${c.what}: a message`).toBeGreaterThan(10);
       const store = c.table === 'contact' ? 'persons' : 'companies';

@@ -17,13 +17,13 @@ const SearchQuery = Filter.extend({ limit: pageLimit(50, 500), cursor: z.string(
 export function registerSyncErrorRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/sync-errors', async (request) => {
     const q = parseInput(SearchQuery, request.query, 'query');
-    const offset = decodeCursor(q.cursor, 'offset') ?? 0;
-    const page = await searchSyncErrors(db, { text: q.q, entity: q.entity, limit: q.limit, offset });
-    const next = offset + page.items.length;
+    const beforeId = decodeCursor(q.cursor, 'beforeId');
+    const page = await searchSyncErrors(db, { text: q.q, entity: q.entity, limit: q.limit, beforeId });
+    const last = page.items.at(-1);
     return {
       items: page.items.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
       total: page.total,
-      nextCursor: next < page.total && page.items.length > 0 ? encodeCursor({ offset: next }) : null,
+      nextCursor: last && page.items.length === q.limit ? encodeCursor({ beforeId: last.id }) : null,
     };
   });
 
