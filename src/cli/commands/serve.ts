@@ -53,16 +53,22 @@ export async function withServer<T>(
   fn: (attach: (runner: RunnerControl) => void, url: string | null) => Promise<T>,
 ): Promise<T> {
   let attached: RunnerControl | null = null;
+  // A sync-now that arrives before the runner is attached is kept and handed over, not dropped.
+  let pendingNow = false;
   const runner: RunnerControl = {
     get nextCycleAt() {
       return attached?.nextCycleAt ?? null;
     },
-    syncNow: () => attached?.syncNow(),
+    syncNow: () => {
+      if (attached) attached.syncNow();
+      else pendingNow = true;
+    },
   };
   const server = o.serve === false ? null : await serveDb(ctx, db, o, runner);
   try {
     return await fn((r) => {
       attached = r;
+      if (pendingNow) r.syncNow();
     }, server?.url ?? null);
   } finally {
     await server?.close();
