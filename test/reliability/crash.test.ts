@@ -5,22 +5,25 @@
  * field by field, every person must have exactly one New Lead, and the Change Data Values must be
  * exactly those the edits call for: none missing, none duplicated.
  *
- * Quick (npm test): small seed, 5 kills. Full (npm run test:reliability): medium seed, 24 kills.
+ * Quick (npm test): small seed, 5 kills, PGlite. Full (npm run test:reliability): medium seed, 24
+ * kills, on PGlite and, when DATABASE_URL is set, again on a scratch PostgreSQL database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
-import { createAdmin, type EmulatorAdmin } from '../../src/emulator/faults/admin.js';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import { createAdmin } from '../../src/emulator/faults/admin.js';
+import { DATABASE_URL } from '../helpers/db.js';
 import { connectAndSelectDefaults, runCli, type CliEnv } from './helpers/cli.js';
 import { compareWithEmulator, describeMismatches } from './helpers/compare.js';
 import { describePoint, PageBudget, runUntilKilled, type KillOutcome } from './helpers/killer.js';
-import { auditActivities, readSnapshot, readSyncErrors, withLeadDb } from './helpers/lead-db.js';
+import { auditActivities, readSnapshot, readSyncErrors, withLeadDb, type LeadLocation } from './helpers/lead-db.js';
 import { envInt, FULL, RELIABILITY_SEED } from './helpers/mode.js';
 import { Prng } from './helpers/prng.js';
 import { recordFigures } from './helpers/report.js';
 import { EditLedger, writeBatch, type BatchSizes } from './helpers/rep-edits.js';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-pg.js';
 import { WebApi } from './helpers/web-api.js';
 
 const CFG = FULL
@@ -34,27 +37,20 @@ const CFG = FULL
   };
 const RESOURCES = ['systemusers', 'accounts', 'contacts'] as const;
 const SYNC = ['sync', '--once'];
+/** PostgreSQL too in full mode (or with RELIABILITY_POSTGRES=1) when DATABASE_URL is set. */
+const BACKENDS = (FULL || process.env.RELIABILITY_POSTGRES === '1') && DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
-let emu: EmulatorHandle;
-let admin: EmulatorAdmin;
-let dataDir: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0, seed: CFG.seed, enableAdmin: true });
-  admin = createAdmin(emu.ctx);
+async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> {
+  const emu = await startEmulator({ port: 0, seed: CFG.seed, enableAdmin: true });
+  const admin = createAdmin(emu.ctx);
   // Not under test here (see faults.test.ts): keep rep edits and verification reads from being throttled.
   admin.setLimits({ requests: 10_000_000, executionMs: 10_000_000 });
-  dataDir = mkdtempSync(join(tmpdir(), 'dynasync-crash-'));
-}, 120_000);
-
-afterAll(async () => {
-  await emu?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-describe(`crash safety: kill -9 during the initial and incremental syncs (${CFG.seed} seed)`, () => {
-  it('loses and duplicates nothing', async () => {
-    const env: CliEnv = { dataDir, pageSize: CFG.pageSize, logLevel: 'warn' };
+  const dataDir = mkdtempSync(join(tmpdir(), 'dynasync-crash-'));
+  let scratch: ScratchDatabase | undefined;
+  try {
+    scratch = backend === 'postgres' ? await createScratchDatabase(DATABASE_URL!) : undefined;
+    const env: CliEnv = { dataDir, pageSize: CFG.pageSize, logLevel: 'warn', ...(scratch ? { extra: { DATABASE_URL: scratch.url } } : {}) };
+    const lead: LeadLocation = scratch ? { databaseUrl: scratch.url } : dataDir;
     const rng = new Prng(RELIABILITY_SEED);
     const rep = new WebApi(emu, 'rep@contoso.test');
     const ledger = new EditLedger();
@@ -90,45 +86,57 @@ describe(`crash safety: kill -9 during the initial and incremental syncs (${CFG.
       await killPhase(`incremental ${b + 1}`, budget, CFG.killsPerBatch, budget.total);
     }
 
-    const verdict = await withLeadDb(dataDir, async (db) => {
-      const snap = await readSnapshot(db);
-      return {
-        snap,
-        comparison: await compareWithEmulator(rep, snap),
-        audit: await auditActivities(db),
-        errors: await readSyncErrors(db),
-      };
-    });
-    const expected = ledger.expectedCdvs(verdict.snap);
-    const missing: string[] = [];
-    const duplicated: string[] = [];
-    for (const [k, n] of expected) if ((verdict.audit.cdv.get(k) ?? 0) < n) missing.push(k);
-    for (const [k, n] of verdict.audit.cdv) if (n > (expected.get(k) ?? 0)) duplicated.push(`${k} ×${n}`);
-    const killed = outcomes.filter((o) => o.killed);
+    await judge(backend, lead, rep, ledger, outcomes);
+  } finally {
+    await emu.close();
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
-    recordFigures('crash', {
-      seed: CFG.seed, pageSize: CFG.pageSize, prngSeed: RELIABILITY_SEED,
-      killsSurvived: killed.length,
-      killsAtStartup: killed.filter((o) => o.point.kind === 'startup').length,
-      killsInInitialSync: killed.filter((o) => o.phase === 'initial').length,
-      killsInIncrementalSyncs: killed.filter((o) => o.phase !== 'initial').length,
-      runsThatFinishedBeforeTheirKillPoint: outcomes.length - killed.length,
-      killPoints: killed.map((o) => `${o.phase}: ${describePoint(o.point)}`),
-      repWrites: ledger.counts,
-      recordsCompared: verdict.comparison.records, fieldsCompared: verdict.comparison.fieldsCompared,
-      deletedRecordsChecked: verdict.comparison.deletedChecked,
-      recordsLostOrWrong: verdict.comparison.mismatches.length,
-      newLeads: verdict.audit.newLeads, changeDataValues: verdict.audit.cdvTotal,
-      cdvMissing: missing.length, cdvDuplicated: duplicated.length, syncErrors: verdict.errors.length,
-    });
+/** The lead database against Dynamics and the rep's ledger, with the figures of the run. */
+async function judge(
+  backend: string, lead: LeadLocation, rep: WebApi, ledger: EditLedger, outcomes: readonly (KillOutcome & { phase: string })[],
+): Promise<void> {
+  const verdict = await withLeadDb(lead, async (db) => {
+    const snap = await readSnapshot(db);
+    return { snap, comparison: await compareWithEmulator(rep, snap), audit: await auditActivities(db), errors: await readSyncErrors(db) };
+  });
+  const expected = ledger.expectedCdvs(verdict.snap);
+  const missing: string[] = [];
+  const duplicated: string[] = [];
+  for (const [k, n] of expected) if ((verdict.audit.cdv.get(k) ?? 0) < n) missing.push(k);
+  for (const [k, n] of verdict.audit.cdv) if (n > (expected.get(k) ?? 0)) duplicated.push(`${k} ×${n}`);
+  const killed = outcomes.filter((o) => o.killed);
 
-    expect(killed.length).toBeGreaterThanOrEqual(CFG.initialKills + CFG.batches * CFG.killsPerBatch);
-    expect(verdict.comparison.mismatches, describeMismatches(verdict.comparison.mismatches)).toEqual([]);
-    expect(verdict.comparison.records).toBeGreaterThan(0);
-    expect(verdict.audit.personsWithoutOneNewLead).toBe(0);
-    expect(verdict.audit.orphans).toBe(0);
-    expect(missing.slice(0, 10), `${missing.length} Change Data Values missing`).toEqual([]);
-    expect(duplicated.slice(0, 10), `${duplicated.length} Change Data Values duplicated or unexpected`).toEqual([]);
-    expect(verdict.errors).toEqual([]);
-  }, FULL ? 3_600_000 : 240_000);
-});
+  recordFigures(`crash-${backend}`, {
+    backend, seed: CFG.seed, pageSize: CFG.pageSize, prngSeed: RELIABILITY_SEED,
+    killsSurvived: killed.length,
+    killsAtStartup: killed.filter((o) => o.point.kind === 'startup').length,
+    killsInInitialSync: killed.filter((o) => o.phase === 'initial').length,
+    killsInIncrementalSyncs: killed.filter((o) => o.phase !== 'initial').length,
+    runsThatFinishedBeforeTheirKillPoint: outcomes.length - killed.length,
+    killPoints: killed.map((o) => `${o.phase}: ${describePoint(o.point)}`),
+    repWrites: ledger.counts,
+    recordsCompared: verdict.comparison.records, fieldsCompared: verdict.comparison.fieldsCompared,
+    deletedRecordsChecked: verdict.comparison.deletedChecked,
+    recordsLostOrWrong: verdict.comparison.mismatches.length,
+    newLeads: verdict.audit.newLeads, changeDataValues: verdict.audit.cdvTotal,
+    cdvMissing: missing.length, cdvDuplicated: duplicated.length, syncErrors: verdict.errors.length,
+  });
+
+  expect(killed.length).toBeGreaterThanOrEqual(CFG.initialKills + CFG.batches * CFG.killsPerBatch);
+  expect(verdict.comparison.mismatches, describeMismatches(verdict.comparison.mismatches)).toEqual([]);
+  expect(verdict.comparison.records).toBeGreaterThan(0);
+  expect(verdict.audit.personsWithoutOneNewLead).toBe(0);
+  expect(verdict.audit.orphans).toBe(0);
+  expect(missing.slice(0, 10), `${missing.length} Change Data Values missing`).toEqual([]);
+  expect(duplicated.slice(0, 10), `${duplicated.length} Change Data Values duplicated or unexpected`).toEqual([]);
+  expect(verdict.errors).toEqual([]);
+}
+
+for (const backend of BACKENDS) {
+  describe(`crash safety: kill -9 during the initial and incremental syncs (${CFG.seed} seed, ${backend})`, () => {
+    it('loses and duplicates nothing', () => crashScenario(backend), FULL ? 3_600_000 : 240_000);
+  });
+}

@@ -31,11 +31,17 @@ export interface LeadSnapshot {
   readonly salesPersons: ReadonlyMap<string, StoredRecord>;
 }
 
-/** Opens the PGlite lead database a stopped (or killed) dynasync process left in `dataDir`. */
-export const openLeadDb = (dataDir: string): Promise<Db> => openDb({ dataDir, logger: silentLogger() });
+/**
+ * The lead database a stopped (or killed) dynasync process left: PGlite in its data directory, or
+ * PostgreSQL when it ran with DATABASE_URL.
+ */
+export type LeadLocation = string | { readonly databaseUrl: string };
 
-export async function withLeadDb<T>(dataDir: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openLeadDb(dataDir);
+export const openLeadDb = (where: LeadLocation): Promise<Db> =>
+  openDb(typeof where === 'string' ? { dataDir: where, logger: silentLogger() } : { databaseUrl: where.databaseUrl, logger: silentLogger() });
+
+export async function withLeadDb<T>(where: LeadLocation, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openLeadDb(where);
   try {
     return await fn(db);
   } finally {
