@@ -50,7 +50,13 @@ export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableSto
   }
   const body = new Utf8Builder();
   body.append(`${head},"value":[`);
-  for (let i = 0; i < page.rows.length; i++) body.append(i === 0 ? writer(page.rows[i]!) : `,${writer(page.rows[i]!)}`);
+  for (let i = 0; i < page.rows.length; i++) {
+    if (i === 0) {
+      const first = writer(page.rows[0]!);
+      body.reserve(Math.ceil(first.length * 1.3 * page.rows.length) + 4096); // one allocation per page, most of the time
+      body.append(first);
+    } else body.append(`,${writer(page.rows[i]!)}`);
+  }
   body.append(']');
   if (page.more) {
     const last = page.rows[page.rows.length - 1]!;
