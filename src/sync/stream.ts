@@ -7,7 +7,7 @@ import { DeltaTokenExpiredError, FatalError, isSyncError, type SyncEntity } from
 import type { Logger } from '../config/index.js';
 import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
-import { logFailuresOnPersons, type RecordFailure } from '../store/records/index.js';
+import { logFailuresOnPersons, refreshStatistics, type RecordFailure } from '../store/records/index.js';
 import { APPLIERS } from './appliers.js';
 import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
@@ -91,7 +91,9 @@ async function readAndApply(
   });
   for await (const page of pages) {
     const effective = page.rows.length > 0 ? await guard.plan() : plan;
+    const wasInitial = cp.phase === 'initial';
     cp = await applyPage(deps, effective, cp, page, result);
+    if (wasInitial && cp.phase === 'delta') await analyzeAfterFullRead(deps, plan.entity);
     deps.onPage?.({ entity: plan.entity, fullRead: result.fullRead, records: page.rows.length, totalSoFar: processed(result), estimatedTotal });
     if (page.deltaLink !== null) break;
     if (page.nextLink === null) throw new FatalError('read_ended_without_delta_link', `${plan.entitySet}: the last page carried no deltaLink; is change tracking on?`);
@@ -143,6 +145,15 @@ async function applyPage(
     result.skipped += failures.length;
     return next;
   });
+}
+
+/** A full read just filled the tables: fresh planner statistics (an optimization, never fatal). */
+async function analyzeAfterFullRead(deps: StreamDeps, entity: SyncEntity): Promise<void> {
+  try {
+    await refreshStatistics(deps.db, entity);
+  } catch (err) {
+    deps.logger.warn({ entity, err: err instanceof Error ? err.message : String(err) }, 'could not refresh planner statistics');
+  }
 }
 
 async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, err: unknown): Promise<StreamResult> {

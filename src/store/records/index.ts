@@ -7,3 +7,4 @@ export * from './activities.js';
 export * from './queries.js';
 export * from './counts.js';
 export * from './samples.js';
+export * from './statistics.js';
