@@ -93,7 +93,7 @@ describe('credentials at rest', () => {
       await expect(loadConnection(db, new SecretBox(randomBytes(32)))).rejects.toMatchObject({ code: 'secret_key_mismatch' });
     });
     for (const o of outputs) expectNoSecret(o.stdout + o.stderr);
-  });
+  }, 240_000); // four CLI processes, the first creating the database
 
   it('a key file others can read is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dynasync-key-'));
@@ -157,5 +157,5 @@ describe('no secret in logs', () => {
     expect(sync.stderr).toMatch(/password|credential|sign/i);
     expectNoSecret(connected.stdout + connected.stderr + sync.stdout + sync.stderr);
     expect(filesContaining(WRONG_PASSWORD)).toEqual([]);
-  });
+  }, 120_000);
 });
