@@ -133,6 +133,16 @@ describe('what the admin API takes and gives', () => {
     expect(await persons()).toBe(before);
   });
 
+  it('/metrics and /docs, public by design, show no record and no secret', async () => {
+    const emails = (await world.h.db.query<{ email: string }>('SELECT email FROM persons WHERE email IS NOT NULL LIMIT 50')).rows.map((r) => r.email);
+    for (const url of ['/metrics', '/docs']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      for (const e of emails) expect(res.body.includes(e), `${url} shows ${e}`).toBe(false);
+      for (const secret of ['Passw0rd!', ADMIN_PASSWORD]) expect(res.body.includes(secret), url).toBe(false);
+    }
+  });
+
   it('request bodies over the limit are refused with 413', async () => {
     const s = await signIn(app);
     const res = await s.send({ method: 'PUT', url: '/api/people/1/company-field', payload: { field: 'billingCity', value: 'x'.repeat(1_100_000) } });
