@@ -3,7 +3,6 @@
  * configuration once, builds the logger, and hands the CLI what it needs (including the emulator,
  * which cli/ may not import).
  */
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ConfigError, createLogger, loadConfig, type Config, type Logger } from './config/index.js';
@@ -25,6 +24,8 @@ async function withDb<T>(open: () => Promise<Db>, fn: (db: Db) => Promise<T>): P
   }
 }
 
+const DEMO_SCHEMA = 'dynasync_demo';
+
 export function createCliContext(config: Config, logger: Logger): CliContext {
   let box: SecretBox | null = null;
   const demoDir = join(config.dataDir, 'demo');
@@ -33,11 +34,10 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
     logger,
     out: process.stdout,
     withStore: (fn) => withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }), fn),
-    withDemoStore: async (fn) => {
-      // The demo always starts from an empty lead database: its emulator is new every time.
-      if (!config.databaseUrl) await rm(demoDir, { recursive: true, force: true });
-      return withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: demoDir, logger }), fn);
-    },
+    // The demo always starts from an empty lead database (its emulator is new every time), of its
+    // own: <data dir>/demo on PGlite, schema dynasync_demo on PostgreSQL, never the real one.
+    withDemoStore: (fn) =>
+      withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: demoDir, logger, schema: config.databaseUrl ? DEMO_SCHEMA : undefined, recreate: true }), fn),
     secretBox: () => (box ??= loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir, logger })),
     startEmulator: async (launch: EmulatorLaunch): Promise<RunningEmulator> => {
       const handle = await startEmulator({

@@ -5,6 +5,7 @@
  * HTTP statuses for /api), so errors are mapped to HTTP exactly once, at this edge.
  */
 import fastify, { type FastifyInstance } from 'fastify';
+import { FatalError } from '../domain/index.js';
 import type { ApiDeps } from './deps.js';
 import { restRoutes } from './rest/index.js';
 import { adminRoutes } from './admin/index.js';
@@ -28,7 +29,15 @@ export interface RunningServer {
 
 export async function startServer(deps: ApiDeps, host: string, port: number): Promise<RunningServer> {
   const app = await createServer(deps);
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new FatalError('port_in_use', `Port ${port} on ${host} is in use: choose another with --port N (npm run demo -- --port N) or DYNASYNC_HTTP_PORT.`);
+    }
+    throw err;
+  }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host}:${boundPort}`;

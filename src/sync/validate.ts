@@ -33,6 +33,7 @@ const AUTH_HINTS: Record<string, string> = {
   unknown_client: 'No app registration with this client id in the tenant. Check the client id and tenant.',
   unknown_tenant: 'The tenant was not found. Use the tenant id or its primary domain.',
   user_disabled: 'The sync user is disabled in Entra ID.',
+  auth_unavailable: 'The sign-in service could not be reached: check the network and proxy, and --authority / --tenant if you set them.',
 };
 
 export async function validateConnection(
@@ -114,6 +115,9 @@ async function checkColumns(source: SetupSource, userId: string, tables: readonl
     if (chosen.length === 0) continue;
     const readable = new Set((await fetchCatalog(source, t, userId)).filter((f) => f.readable).map((f) => f.logicalName));
     for (const s of chosen) if (!readable.has(s.logicalName)) unreadable.push(`${t}.${s.logicalName}`);
+  }
+  if (selection.length === 0) {
+    return failed('columns', label, 'No columns are selected yet', 'Select the columns to sync: dynasync fields --defaults (or --add).');
   }
   if (unreadable.length === 0) return pass('columns', label, `${selection.length} selected`);
   failed('columns', label, `${unreadable.length} selected column(s) cannot be read: ${unreadable.join(', ')}`, 'Add these columns to a field security profile of the sync user, or deselect them (dynasync fields --remove).');

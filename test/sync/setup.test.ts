@@ -32,12 +32,15 @@ for (const backend of backends) {
 
     it('connect, validate, fields --defaults and sync --once leave a database that matches Dynamics', async () => {
       expect((await connect('sync@contoso.test')).out).toMatch(/Connection saved for http:\/\/127\.0\.0\.1:\d+ \(user sync@contoso\.test\)/);
-      const validated = await cli('validate');
-      expect(validated.exitCode).toBe(0);
-      expect(validated.out).toMatch(/✓ The credentials work[\s\S]*✓ Read privilege on the synced tables — systemuser, account, contact[\s\S]*All checks passed/);
+      const early = await cli('validate');
+      expect(early.exitCode).toBe(1);
+      expect(early.out).toMatch(/✗ Every selected column is readable — No columns are selected yet\n {4}hint: Select the columns to sync: dynasync fields --defaults/);
       for (const entity of ['account', 'contact', 'systemuser']) {
         await cli('fields', '--entity', entity, '--defaults');
       }
+      const validated = await cli('validate');
+      expect(validated.exitCode).toBe(0);
+      expect(validated.out).toMatch(/✓ The credentials work[\s\S]*✓ Read privilege on the synced tables — systemuser, account, contact[\s\S]*All checks passed/);
       const listed = (await cli('fields', '--entity', 'account')).out;
       expect(listed).toMatch(/\*d name\s+String\s+readable\s+→ company/);
       expect(listed).toMatch(/revenue\s+Money/);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { FatalError, InvalidInputError } from '../../domain/index.js';
 import { acquireRunnerLock } from '../../store/runner-lock.js';
 import { failInterruptedRuns } from '../../store/runs.js';
-import { deleteSetting, getSetting, setSetting } from '../../store/settings-repo.js';
+import { readRunnerFile, removeRunnerFile, runnerFilePath, writeRunnerFile } from '../runner-file.js';
 import type { Db } from '../../store/db/types.js';
 import { runCycle, type CycleResult } from '../../sync/cycle.js';
 import { SyncRunner } from '../../sync/runner.js';
@@ -13,7 +13,7 @@ import { addServerOptions, withServer, type ServeOptions } from './serve.js';
 
 /** Holds the runner lock and prepares the session for `sync` and `run`. */
 async function prepare(ctx: CliContext, db: Db) {
-  const lock = await acquireRunnerLock(ctx.config.databaseUrl);
+  const lock = await acquireRunnerLock(ctx.config.databaseUrl, db.schema);
   try {
     await failInterruptedRuns(db); // runs a killed process left 'running'
     const session = await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize);
@@ -66,14 +66,15 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .action(async (o: { interval: string } & ServeOptions) => {
       const seconds = Number(o.interval);
       if (!Number.isFinite(seconds) || seconds < 1) throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
-      await ctx.withStore((db) => withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach)));
+      const pidFile = runnerFilePath(ctx.config.dataDir);
+      await ctx.withStore((db) => withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach, pidFile)));
     });
 
   program
     .command('sync-now')
     .description('cut the running runner\'s wait short')
     .action(async () => {
-      const runner = await ctx.withStore((db) => getSetting<{ pid: number }>(db, 'runner'));
+      const runner = readRunnerFile(runnerFilePath(ctx.config.dataDir));
       if (!runner) throw new FatalError('no_runner', 'No runner is running (start one with `dynasync run`).');
       try {
         process.kill(runner.pid, 'SIGUSR1');
@@ -84,7 +85,8 @@ export function registerSync(program: Command, ctx: CliContext): void {
     });
 }
 
-export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void): Promise<void> {
+/** `pidFile`: where `sync-now` finds this runner (the demo's runner is reached through its web UI). */
+export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void, pidFile?: string): Promise<void> {
   const { lock, session, userId } = await prepare(ctx, db);
   const bar = new ProgressBar(ctx.out);
   const runner = new SyncRunner(
@@ -97,7 +99,7 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('SIGUSR1', now);
-  await setSetting(db, 'runner', { pid: process.pid, startedAt: new Date().toISOString() });
+  if (pidFile) writeRunnerFile(pidFile);
   try {
     onReady?.(runner);
     await runner.start();
@@ -105,7 +107,7 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
-    await deleteSetting(db, 'runner').catch(() => undefined);
+    if (pidFile) removeRunnerFile(pidFile);
     await lock.release();
   }
 }

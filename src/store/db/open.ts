@@ -16,6 +16,12 @@ export interface OpenDbOptions {
   readonly logger: Logger;
   /** Use (and create) this schema instead of `public`: isolates tests sharing one database. */
   readonly schema?: string;
+  /**
+   * Start from an empty database (the demo): PGlite's files are removed once its lock is held, so
+   * a database another process is using is never touched; on PostgreSQL the (non-public) schema is
+   * dropped.
+   */
+  readonly recreate?: boolean;
 }
 
 /** PGlite (about 45 MB of WASM and JS) is loaded only by the processes that use it. */
@@ -27,8 +33,12 @@ async function openPglite(opts: OpenPgliteOptions): Promise<Db> {
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
   const { databaseUrl, dataDir, logger } = opts;
   const schema = opts.schema === undefined ? undefined : assertSchemaName(opts.schema);
-  if (databaseUrl) return openPostgres({ databaseUrl, logger, schema });
+  const recreate = opts.recreate === true;
+  if (databaseUrl) {
+    if (recreate && (!schema || schema === 'public')) throw new FatalError('recreate_public', 'Only a dedicated schema can be recreated, never public');
+    return openPostgres({ databaseUrl, logger, schema, recreate });
+  }
   if (opts.inMemory) return openPglite({ logger, schema });
   if (!dataDir) throw new FatalError('no_database', 'No database configured: set DATABASE_URL or DYNASYNC_DATA_DIR');
-  return openPglite({ dataDir, logger, schema });
+  return openPglite({ dataDir, logger, schema, recreate });
 }

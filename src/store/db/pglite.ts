@@ -4,7 +4,7 @@
  *
  * initdb is expensive (seconds, ~730 MB RSS) but happens once; reopening takes a fraction of that.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Logger } from '../../config/logger.js';
@@ -59,6 +59,7 @@ export async function wrapPglite(pg: PGlite, opts: WrapPgliteOptions = {}): Prom
   let closed = false;
   return {
     kind: 'pglite',
+    schema: opts.schema ?? 'public',
     query: (text, params) => query(pg, text, params),
     // Several COPY chunks must land together or not at all, as one COPY does on PostgreSQL.
     copyRows: (table, columns, rows) => pg.transaction((tx) => copyInto(tx, table, columns, rows)),
@@ -80,6 +81,8 @@ export interface OpenPgliteOptions {
   readonly dataDir?: string;
   readonly logger: Logger;
   readonly schema?: string;
+  /** Remove the data files once the lock is held: start empty. */
+  readonly recreate?: boolean;
 }
 
 export const pgliteDataPath = (dataDir: string): string => join(dataDir, 'pgdata');
@@ -91,7 +94,10 @@ export async function openPglite(opts: OpenPgliteOptions): Promise<Db> {
   const lock = acquireDataDirLock(dataDir, logger);
   try {
     const pgdata = pgliteDataPath(dataDir);
-    if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    if (opts.recreate) {
+      rmSync(pgdata, { recursive: true, force: true });
+      logger.info({ dataDir }, 'creating an empty lead database (takes a few seconds)');
+    } else if (!existsSync(join(pgdata, 'PG_VERSION'))) {
       logger.info({ dataDir }, 'creating the lead database (first run only, takes a few seconds)');
     }
     return await openInstance(new PGlite({ dataDir: pgdata }), opts, () => lock.release());

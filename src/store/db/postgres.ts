@@ -11,7 +11,7 @@ import { FatalError } from '../../domain/errors.js';
 import { copyTextChunks } from './copy-text.js';
 import { migratePostgres } from './migrate.js';
 import { pgTypes } from './pg-types.js';
-import { assertSchemaName, copyStatement } from './sql.js';
+import { assertSchemaName, copyStatement, quoteIdent } from './sql.js';
 import type { Db, QueryResult, SqlClient } from './types.js';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -105,12 +105,15 @@ export interface OpenPostgresOptions {
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly schema?: string;
+  /** Drop the schema first (never public; checked by openDb). */
+  readonly recreate?: boolean;
 }
 
 export async function openPostgres(opts: OpenPostgresOptions): Promise<Db> {
   const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema));
   pool.on('error', (err) => opts.logger.warn({ err }, 'an idle PostgreSQL connection failed'));
   try {
+    if (opts.recreate && opts.schema) await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(assertSchemaName(opts.schema))} CASCADE`);
     await migratePostgres(pool, opts.schema, opts.logger);
   } catch (err) {
     await pool.end().catch(() => undefined);
@@ -123,6 +126,7 @@ export async function openPostgres(opts: OpenPostgresOptions): Promise<Db> {
   let closed = false;
   return {
     kind: 'postgres',
+    schema: opts.schema ?? 'public',
     query: (text, params) => query(pool, text, params),
     copyRows: (table, columns, rows) => withClient(pool, (c) => copyInto(c, table, columns, rows)),
     transaction: (fn) => transaction(pool, fn),

@@ -21,6 +21,8 @@ export interface SqlClient {
 
 export interface Db extends SqlClient {
   readonly kind: 'pglite' | 'postgres';
+  /** The schema dynasync's tables live in (`public` unless isolated: tests, the demo). */
+  readonly schema?: string;
   /** Runs fn in one transaction (BEGIN/COMMIT, ROLLBACK on throw). Not re-entrant. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
