@@ -47,7 +47,8 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       table,
       phase: cp ? cp.phase : 'not_started',
       blockedReason: cp?.blockedReason ?? null,
-      lastCycle: run ? { runId: run.runId, status: run.status, startedAt: iso(run.startedAt), endedAt: run.endedAt ? iso(run.endedAt) : null } : null,
+      // The table's own outcome (a partial cycle may have failed only this table).
+      lastCycle: run ? { runId: run.runId, status: typeof run.stats.status === 'string' ? run.stats.status : run.status, startedAt: iso(run.startedAt), endedAt: run.endedAt ? iso(run.endedAt) : null } : null,
       stored: stored[table]?.stored ?? 0,
       deletedInDynamics: stored[table]?.deleted ?? 0,
       lastCycleCounts: run ? { inserted: run.stats.inserted, updated: run.stats.updated, deleted: run.stats.deleted, skipped: run.stats.skipped } : null,

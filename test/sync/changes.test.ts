@@ -5,6 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { ActivityType, CDV_FAN_OUT_CAP } from '../../src/domain/index.js';
+import { buildStatus } from '../../src/sync/status.js';
 import { addDemoFanOut } from '../../src/emulator/demo.js';
 import { getCompanyByDynamicsId, getPersonByDynamicsId, listActivities } from '../../src/store/records/index.js';
 import { emulatorIds, describeWorlds, personsOfAccount, type World } from './world.js';
@@ -120,6 +121,8 @@ describeWorlds('changes from Dynamics', ({ open }) => {
     w.admin.setTableRead('sync@contoso.test', 'account', false);
     const first = await w.cycle();
     expect(first.tables.find((t) => t.entity === 'account')!.status).toBe('failed');
+  const status = await buildStatus(w.db, null);
+  expect(status.tables.map((t) => [t.table, t.lastCycle?.status])).toEqual([['systemuser', 'success'], ['account', 'failed'], ['contact', 'success']]);
     const early = (await getPersonByDynamicsId(w.db, contactId))!;
     expect(early.accountId).toBe(accountId);
     expect(early.company).toBeNull();

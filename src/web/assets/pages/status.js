@@ -26,6 +26,8 @@ function countdown() {
 
 function phaseBadge(t) {
   if (t.blockedReason) return badge('blocked', 'danger');
+  // A table whose last cycle failed is not "in sync", whatever its checkpoint says.
+  if (t.lastCycle && t.lastCycle.status === 'failed') return badge('failing', 'danger');
   return { delta: badge('in sync', 'ok'), initial: badge('initial sync', 'info'), not_started: badge('not started', 'neutral') }[t.phase];
 }
 
