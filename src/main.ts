@@ -62,7 +62,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // At a terminal, people read the commands' own output; info logs (JSON, for log collectors) would
+  // interleave with it. Services (no TTY) and anyone setting DYNASYNC_LOG_LEVEL get config's level.
+  const level = process.env.DYNASYNC_LOG_LEVEL === undefined && process.stderr.isTTY ? 'warn' : config.logLevel;
+  const logger = createLogger({ level });
   const program = buildProgram(createCliContext(config, logger));
   try {
     await program.parseAsync(argv);
