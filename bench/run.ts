@@ -36,7 +36,7 @@ async function postgresVersion(): Promise<string | null> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return ((await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v) ?? null;
+    return ((await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v) ?? null;
   } finally {
     await c.end();
   }

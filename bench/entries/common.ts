@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 /** Prints the result line the harness reads, with this process's peak RSS (exact, from the kernel). */
 export function emit(result: Record<string, unknown>): void {
   const maxRssKb = process.resourceUsage().maxRSS;
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...result, maxRssKb })}\n`);
+  const m = process.memoryUsage();
+  const memoryAtEndMb = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...result, maxRssKb, memoryAtEndMb })}\n`);
 }
 
 export function ready(info: Record<string, unknown>): void {

@@ -15,6 +15,8 @@ const SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface BenchDb {
   readonly backend: Backend;
+  /** The PostgreSQL database's name (its backends' process titles carry it); undefined on PGlite. */
+  readonly name?: string;
   /** Environment for dynasync processes using this database. */
   readonly env: Record<string, string | undefined>;
   drop(): Promise<void>;
@@ -36,6 +38,7 @@ export async function createBenchDb(backend: Backend): Promise<BenchDb> {
   dbUrl.pathname = `/${name}`;
   return {
     backend,
+    name,
     env: { ...base, DATABASE_URL: dbUrl.toString() },
     drop: async () => {
       removeDir();

@@ -4,7 +4,7 @@
  */
 import type { BenchDb } from './database.js';
 import type { EmulatorProcess } from './emulator.js';
-import { runCli, runEntry } from './proc.js';
+import { PostgresCpuSampler, runCli, runEntry } from './proc.js';
 import { PASSWORD } from './webapi.js';
 
 export interface TableCounts {
@@ -26,6 +26,10 @@ export interface SyncReport {
   cycles: CycleReport[];
   client: { requests: number; retries: number; throttledResponses: number; throttledMs: number };
   afterSql?: Record<string, unknown>[];
+  /** Statement times by statement, when asked for (`sqlTiming`). */
+  sql?: Record<string, { count: number; ms: number }>;
+  /** CPU of the PostgreSQL backends serving the sync (PostgreSQL only). */
+  postgresCpuMs?: number;
   maxRssKb: number;
   polledPeakRssKb: number;
   wallMs: number;
@@ -39,18 +43,29 @@ export async function connect(emu: EmulatorProcess, db: BenchDb): Promise<void> 
   await runCli(['fields', '--defaults'], { env: db.env });
 }
 
-export function sync(db: BenchDb, opts: { cycles?: number; afterSql?: string; nodeArgs?: string[] } = {}): Promise<SyncReport> {
-  const args = ['--cycles', String(opts.cycles ?? 1), ...(opts.afterSql ? ['--after-sql', opts.afterSql] : [])];
-  return runEntry<SyncReport>('bench/entries/sync.ts', args, { env: db.env, nodeArgs: opts.nodeArgs });
+export async function sync(
+  db: BenchDb,
+  opts: { cycles?: number; afterSql?: string; nodeArgs?: string[]; sqlTiming?: boolean } = {},
+): Promise<SyncReport> {
+  // `--name=value`: a value may start with a dash.
+  const args = [`--cycles=${opts.cycles ?? 1}`, ...(opts.afterSql ? [`--after-sql=${opts.afterSql}`] : []),
+    ...(opts.sqlTiming ? ['--sql-timing=true'] : [])];
+  const sampler = db.name ? new PostgresCpuSampler(db.name) : undefined;
+  try {
+    const report = await runEntry<SyncReport>('bench/entries/sync.ts', args, { env: db.env, nodeArgs: opts.nodeArgs });
+    return sampler ? { ...report, postgresCpuMs: sampler.stop() } : report;
+  } finally {
+    sampler?.stop();
+  }
 }
 
 export interface FetchOnly { totalMs: number; rows: number; rowsPerSec: number; tables: Record<string, { rows: number }>; maxRssKb: number }
 export const fetchOnly = (db: BenchDb, prefetch: boolean): Promise<FetchOnly> =>
-  runEntry<FetchOnly>('bench/entries/fetch-only.ts', ['--prefetch', String(prefetch)], { env: db.env });
+  runEntry<FetchOnly>('bench/entries/fetch-only.ts', [`--prefetch=${prefetch}`], { env: db.env });
 
 export interface LoadOnly { totalMs: number; rows: number; rowsPerSec: number; maxRssKb: number }
 export const loadOnly = (db: BenchDb, rows: Record<string, number>): Promise<LoadOnly> =>
-  runEntry<LoadOnly>('bench/entries/load-only.ts', ['--rows', JSON.stringify(rows)], { env: db.env });
+  runEntry<LoadOnly>('bench/entries/load-only.ts', [`--rows=${JSON.stringify(rows)}`], { env: db.env });
 
 /** Records a cycle stored (inserted + updated + unchanged + deleted + skipped). */
 export const recordsOf = (c: CycleReport): number =>

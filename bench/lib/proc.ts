@@ -6,7 +6,7 @@
  * Protocol: a child prints `BENCH_READY <json>` when it serves and `BENCH_RESULT <json>` when done.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -37,7 +37,7 @@ export class BenchChild {
   #peakKb = 0;
   #poll: NodeJS.Timeout;
   #done: Promise<Finished>;
-  #lineWaiters: { prefix: string; resolve: (line: string) => void }[] = [];
+  #lineWaiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
 
   constructor(script: string, args: readonly string[], opts: SpawnOptions = {}) {
     this.proc = spawn(process.execPath, ['--import', 'tsx', ...profileArgs(), ...(opts.nodeArgs ?? []), script, ...args], {
@@ -74,19 +74,29 @@ export class BenchChild {
 
   /** Resolves with the JSON after `prefix` on the first line that starts with it. */
   async waitForLine<T>(prefix: string, timeoutMs: number): Promise<T> {
-    const found = this.#stdout.split('\n').find((l) => l.startsWith(prefix));
-    if (found) return JSON.parse(found.slice(prefix.length)) as T;
+    const m = await this.waitForMatch(new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(.*)$`), timeoutMs);
+    return JSON.parse(m[1]!) as T;
+  }
+
+  /** Resolves with the match of the first output line (since `afterLine`) that matches `re`. */
+  async waitForMatch(re: RegExp, timeoutMs: number, afterLine = 0): Promise<RegExpExecArray> {
+    const seen = this.#stdout.split('\n').slice(afterLine).map((l) => re.exec(l)).find((m) => m !== null);
+    if (seen) return seen;
     let timer: NodeJS.Timeout | undefined;
-    const line = await Promise.race([
-      new Promise<string>((res) => this.#lineWaiters.push({ prefix, resolve: res })),
+    return Promise.race([
+      new Promise<RegExpExecArray>((res) => this.#lineWaiters.push({ re, resolve: res })),
       this.#done.then((f) => {
-        throw new Error(`child exited (${f.code ?? f.signal}) before ${prefix.trim()}:\n${tail(f.stderr || f.stdout)}`);
+        throw new Error(`child exited (${f.code ?? f.signal}) before printing ${re}:\n${tail(f.stderr || f.stdout)}`);
       }),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no ${prefix.trim()} within ${timeoutMs} ms:\n${tail(this.#stderr)}`)), timeoutMs);
+        timer = setTimeout(() => rej(new Error(`no ${re} within ${timeoutMs} ms:\n${tail(this.#stderr)}`)), timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
-    return JSON.parse(line.slice(prefix.length)) as T;
+  }
+
+  /** Lines printed so far (to wait for what comes after them). */
+  get linesSoFar(): number {
+    return this.#stdout.split('\n').length - 1;
   }
 
   /** Waits for exit; throws with the child's stderr when it failed. */
@@ -115,8 +125,9 @@ export class BenchChild {
 
   #onLine(line: string): void {
     this.#lineWaiters = this.#lineWaiters.filter((w) => {
-      if (!line.startsWith(w.prefix)) return true;
-      w.resolve(line);
+      const m = w.re.exec(line);
+      if (!m) return true;
+      w.resolve(m);
       return false;
     });
   }
@@ -164,4 +175,47 @@ export async function runEntry<T>(script: string, args: readonly string[], opts:
 /** Runs the dynasync CLI (src/main.ts) to completion; throws with its output when it fails. */
 export async function runCli(args: readonly string[], opts: SpawnOptions = {}): Promise<Finished> {
   return new BenchChild('src/main.ts', args, opts).finished();
+}
+
+/**
+ * CPU used by the PostgreSQL backends serving one database (their process titles name it), sampled
+ * every 100 ms: a backend's last sample before it exits is its total, give or take one interval.
+ */
+export class PostgresCpuSampler {
+  readonly #last = new Map<number, number>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(private readonly database: string) {
+    this.#timer = setInterval(() => this.#sample(), 100);
+    this.#sample();
+  }
+
+  #sample(): void {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const pid = Number(name);
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${this.database} `)) continue;
+      } catch {
+        continue;
+      }
+      const ms = cpuMsOf(pid);
+      if (ms > 0) this.#last.set(pid, ms);
+    }
+  }
+
+  /** Stops sampling; returns the CPU ms used since construction by backends seen. */
+  stop(baseline = new Map<number, number>()): number {
+    this.#sample();
+    clearInterval(this.#timer);
+    let total = 0;
+    for (const [pid, ms] of this.#last) total += ms - (baseline.get(pid) ?? 0);
+    return total;
+  }
+
+  snapshot(): Map<number, number> {
+    this.#sample();
+    return new Map(this.#last);
+  }
 }

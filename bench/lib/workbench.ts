@@ -54,7 +54,7 @@ export class Workbench {
         const db = await this.database(emu, backend);
         this.log(`initial sync: seed ${seed} on ${backend}`);
         const cpu0 = emu.cpuMs();
-        const initial = await sync(db);
+        const initial = await sync(db, { sqlTiming: true });
         return { emu, db, initial, initialEmulatorCpuMs: emu.cpuMs() - cpu0 };
       })();
       this.#synced.set(key, s);

@@ -33,7 +33,7 @@ export const emulatorServe: Scenario = {
     const select = await syncSelect(emu.url);
     const loadBefore = load();
     const cpu0 = emu.cpuMs();
-    const r = await runEntry<Served>('bench/entries/serve.ts', ['--url', emu.url, '--select', select]);
+    const r = await runEntry<Served>('bench/entries/serve.ts', [`--url=${emu.url}`, `--select=${select}`]);
     // CPU per row is what the emulator costs whatever else runs on the machine.
     const emulatorCpuUsPerRow = Math.round(((emu.cpuMs() - cpu0) * 1000) / r.rows * 10) / 10;
     const targets: Target[] = [

@@ -34,6 +34,7 @@ export const initial: Scenario = {
         seed, records, activities: cycle.tables.reduce((a, t) => a + t.activities, 0),
         cycleMs: cycle.cycleMs, recordsPerSec: rate, processWallMs: Math.round(s.initial.wallMs),
         waitedForPagesMs: cycle.waitedForPagesMs, syncCpuMs: cycle.cpuMs, emulatorCpuMs: s.initialEmulatorCpuMs,
+        postgresCpuMs: s.initial.postgresCpuMs, sqlMs: s.initial.sql,
         peakRssMb: mb(s.initial.maxRssKb), requests: s.initial.client.requests, throttledMs: s.initial.client.throttledMs,
         tables: cycle.tables,
         fetchOnly: { ms: fetch.totalMs, rows: fetch.rows, rowsPerSec: fetch.rowsPerSec, peakRssMb: mb(fetch.maxRssKb) },
