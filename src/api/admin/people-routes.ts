@@ -39,6 +39,12 @@ async function companyFieldsOf(db: Db, values: Record<string, unknown>) {
   });
 }
 
+/** Display labels of the person (contact) fields, by local name, for the person page. */
+async function personFieldLabels(db: Db): Promise<Record<string, string>> {
+  const { catalog, selection } = await loadSelection(db, 'contact');
+  return Object.fromEntries(selection.map((s) => [s.localName, catalog.find((c) => c.logicalName === s.logicalName)?.displayName ?? s.localName]));
+}
+
 async function activitiesPage(db: Db, personId: number, query: unknown) {
   const q = parseInput(ActivityQuery, query, 'query');
   const page = await personActivitiesNewestFirst(db, personId, { beforeId: decodeCursor(q.cursor, 'before'), limit: q.limit });
@@ -64,6 +70,7 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
       person: rest,
       company: company && { id: company.id, dynamicsId: company.dynamicsId, dynamicsDeleted: company.dynamicsDeleted, name: company.fields.company ?? null },
       companyFields: company ? await companyFieldsOf(db, company.fields) : [],
+      fieldLabels: await personFieldLabels(db),
       activities: await activitiesPage(db, id, {}),
     };
   });

@@ -8,7 +8,7 @@ let cursor = null;
 
 function row(c) {
   return h('tr', { 'data-company': c.id },
-    h('td', {}, h('span', { class: 'strong' }, display(c.name)), c.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null),
+    h('td', {}, c.people ? h('a', { href: `/people${query({ company: c.id })}`, class: 'strong' }, display(c.name)) : h('span', { class: 'strong' }, display(c.name)), c.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null),
     h('td', {}, display(c.city)),
     h('td', {}, display(c.country)),
     h('td', { class: 'num' }, c.people ? h('a', { href: `/people${query({ company: c.id })}`, class: 'people-count' }, formatNumber(c.people)) : '0'));

@@ -71,7 +71,7 @@ function activityLog(first) {
 
 async function load() {
   if (!Number.isInteger(id) || id <= 0) return replace(page(), alertBox('This is not a person id.'));
-  const { person, company, companyFields, activities } = await api(`/api/people/${id}`);
+  const { person, company, companyFields, fieldLabels, activities } = await api(`/api/people/${id}`);
   const name = [person.fields.firstName, person.fields.lastName].filter(Boolean).join(' ') || person.email || `Person ${person.id}`;
   setTitle(name);
   const fields = Object.entries(person.fields).sort(([a], [b]) => a.localeCompare(b));
@@ -81,7 +81,8 @@ async function load() {
       person.dynamicsDeleted ? badge('deleted in Dynamics', 'warn') : null),
     h('div', { class: 'columns' },
       h('section', { class: 'card', id: 'person-fields' }, h('h2', {}, 'Person fields'),
-        h('dl', { class: 'fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', { 'data-field': k }, display(v))]))),
+        h('dl', { class: 'fields' }, fields.map(([k, v]) => [
+          h('dt', {}, fieldLabels?.[k] ?? k, ' ', h('code', {}, k)), h('dd', { 'data-field': k }, display(v))]))),
       h('section', { class: 'card', id: 'company-fields' },
         h('h2', {}, 'Company fields', company ? [' · ', h('a', { href: `/people${query({ company: company.id })}` }, display(company.name))] : null),
         company
