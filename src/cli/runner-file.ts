@@ -2,8 +2,8 @@
  * `<data dir>/runner.json` names the running `dynasync run` process, so `dynasync sync-now` can
  * signal it without opening the lead database (an embedded PGlite database admits one process).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface RunnerRecord {
   readonly pid: number;
@@ -14,6 +14,7 @@ export const runnerFilePath = (dataDir: string): string => join(dataDir, 'runner
 
 export function writeRunnerFile(path: string): void {
   const record: RunnerRecord = { pid: process.pid, startedAt: new Date().toISOString() };
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
 }
 

@@ -67,6 +67,7 @@ export interface WhoAmI {
 }
 
 const WhoAmIBody = z.object({ UserId: z.string(), BusinessUnitId: z.string(), OrganizationId: z.string() });
+const SecuredColumnList = z.object({ value: z.array(z.object({ LogicalName: z.string(), MetadataId: z.string() })) });
 const RecordCountBody = z.object({
   EntityRecordCountCollection: z.object({ Keys: z.array(z.string()), Values: z.array(z.number()) }),
 });
@@ -156,6 +157,14 @@ export class DataverseClient {
     const lengths = new Map(lengthLists.flatMap((l) => [...maxLengths(l)]));
     const options = new Map(optionLists.flatMap((l) => [...optionSets(l)]));
     return attrs.map((a) => toRawAttribute(a, lengths, options));
+  }
+
+  /** Secured columns of a table: logical name → MetadataId (lower case). Column security can change at any time. */
+  async securedColumns(logicalName: string): Promise<Map<string, string>> {
+    assertName(logicalName, 'table');
+    const path = `EntityDefinitions(LogicalName='${logicalName}')/Attributes?$select=LogicalName,MetadataId&$filter=IsSecured eq true`;
+    const body = await this.getJson(path, SecuredColumnList, 'secured columns');
+    return new Map(body.value.map((a) => [a.LogicalName, a.MetadataId.toLowerCase()]));
   }
 
   /** MetadataIds (lower case) of the secured columns this user may read. */

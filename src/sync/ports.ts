@@ -46,4 +46,6 @@ export interface SourceReader {
   totalRecordCount?(logicalName: string): Promise<number | null>;
   attributes(logicalName: string): Promise<readonly SourceAttribute[]>;
   readableSecuredColumnIds(userId: string): Promise<ReadonlySet<string>>;
+  /** Secured columns of a table now: logical name → MetadataId (lower case). One cheap request. */
+  securedColumns?(logicalName: string): Promise<ReadonlyMap<string, string>>;
 }

@@ -112,11 +112,9 @@ describe('drift in the middle of a read', () => {
     expect((await h.snapshot()).persons.get(emu.ctx.data.ids('contact', 1)[0]!)!.fields.title, 'an unreadable column is not written').toBe(keep);
   });
 
-  // KNOWN BUG (reported, src/sync/readability.ts): readability is checked once per table per cycle,
-  // before the first page with rows, so pages read after a column turns unreadable bring nulls that
-  // overwrite stored values (and log "→ null" Change Data Values). Issue 3 item 4 says the stored
-  // values must be kept. This test documents the failure; make it a plain it() once fixed.
-  it.fails('a selected column secured mid-sync keeps every stored value (issue 3 item 4)', async () => {
+  // Every page is checked for readability after it is read: pages read after a column turns
+  // unreadable must not bring nulls over stored values (issue 3 item 4).
+  it('a selected column secured mid-sync keeps every stored value (issue 3 item 4)', async () => {
     const { h, ids, before } = await securedMidRead();
     const snap = await h.snapshot();
     const wiped = ids.filter((id) => snap.persons.get(id)!.fields.title !== before.persons.get(id)!.fields.title);

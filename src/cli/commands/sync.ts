@@ -99,7 +99,12 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('SIGUSR1', now);
-  if (pidFile) writeRunnerFile(pidFile);
+  try {
+    if (pidFile) writeRunnerFile(pidFile);
+  } catch (err) {
+    // Only `dynasync sync-now` needs the file; the runner itself goes on without it.
+    ctx.logger.warn({ pidFile, err: err instanceof Error ? err.message : String(err) }, 'cannot write the runner file: sync-now from the command line will not find this runner');
+  }
   try {
     onReady?.(runner);
     await runner.start();
