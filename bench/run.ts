@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both]`
+ * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]`
  *
  * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
  * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
@@ -18,6 +18,7 @@ import { SCENARIOS } from './scenarios/index.js';
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true }, seed: { type: 'string' }, db: { type: 'string' }, profile: { type: 'boolean' },
+    out: { type: 'string' },
   },
   strict: true,
 });
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
   const bench = new Workbench(log);
   const started = new Date().toISOString().replaceAll(':', '-').replace(/\..*/, '');
-  const outDir = join(REPO_ROOT, 'bench-results');
+  const outDir = values.out ?? join(REPO_ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   if (values.profile) {
     // Children inherit it (lib/proc.ts); profiles land next to the results.
