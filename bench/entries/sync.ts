@@ -15,34 +15,37 @@ import { timedDb } from './sql-timing.js';
  * The session's reader, timing how long the cycle sat waiting for the next page (the rest of the
  * cycle is mapping and storing): where the time goes, without a profiler.
  */
-function timedSource(source: SourceReader) {
+function timedSource<S extends SourceReader>(source: S): S & { takeWaitMs(): number } {
   let waited = 0;
-  const wrapped: SourceReader & { takeWaitMs(): number } = {
-    readPages: async function* (req) {
-      const it = source.readPages(req);
-      try {
-        for (;;) {
-          const t = performance.now();
-          const next = await it.next();
-          waited += performance.now() - t;
-          if (next.done) return;
-          yield next.value;
-        }
-      } finally {
-        await it.return(undefined);
+  async function* readPages(req: Parameters<SourceReader['readPages']>[0]) {
+    const it = source.readPages(req);
+    try {
+      for (;;) {
+        const t = performance.now();
+        const next = await it.next();
+        waited += performance.now() - t;
+        if (next.done) return;
+        yield next.value;
       }
-    },
-    countChanges: (set, link) => source.countChanges(set, link),
-    ...(source.totalRecordCount ? { totalRecordCount: (name: string) => source.totalRecordCount!(name) } : {}),
-    attributes: (name) => source.attributes(name),
-    readableSecuredColumnIds: (id) => source.readableSecuredColumnIds(id),
-    takeWaitMs: () => {
-      const w = waited;
-      waited = 0;
-      return w;
-    },
+    } finally {
+      await it.return(undefined);
+    }
+  }
+  const takeWaitMs = (): number => {
+    const w = waited;
+    waited = 0;
+    return w;
   };
-  return wrapped;
+  // Every other method (present or added later) goes to the real client, bound to it.
+  return new Proxy(source, {
+    get(target, prop) {
+      if (prop === 'readPages') return readPages;
+      if (prop === 'takeWaitMs') return takeWaitMs;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+    has: (target, prop) => prop === 'takeWaitMs' || Reflect.has(target, prop),
+  }) as S & { takeWaitMs(): number };
 }
 
 run(async () => {
