@@ -85,12 +85,17 @@ export class WebApiSession {
     return { ...this.counts, throttledMs: this.throttle.stats().throttledMs };
   }
 
+  /** The last access token Dataverse refused (for logging each rejection once). */
+  private lastRejected: string | undefined;
+
   private async attempt<T>(url: string, req: ApiRequest, parse: (res: HttpResponse) => T, attempt: number): Promise<T> {
     const token = await this.tokens.getToken();
     let res = await this.sendOnce(url, req, token);
     if (res.status === 401) {
-      // Revoked or expired early: one fresh token, then a second 401 is final.
-      this.log.info({ path: pathOf(url) }, 'Dataverse refused the access token; signing in again');
+      // Revoked or expired early: one fresh token, then a second 401 is final. Concurrent requests
+      // share the rejected token and one sign-in; say so once.
+      if (this.lastRejected !== token) this.log.info({ path: pathOf(url) }, 'Dataverse refused the access token; signing in again');
+      this.lastRejected = token;
       res = await this.sendOnce(url, req, await this.tokens.refreshAfterRejection(token));
     }
     if (res.status < 200 || res.status >= 300) {

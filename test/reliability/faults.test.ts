@@ -137,7 +137,7 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
     expect(errors.at(-1)).toMatchObject({ entity: 'contact', operation: 'read', recordId: null });
     expect(errors.at(-1)!.message).toMatch(/500|SQL|server/i);
     let status = await h.status();
-    expect(h.tableStatus(status, 'contact').lastCycle?.status).toBe('partial');
+    expect(h.tableStatus(status, 'contact').lastCycle?.status).toBe('failed');
     expect(h.tableStatus(status, 'contact').lastError?.code).toBe(errors.at(-1)!.code);
 
     const recovered = await h.cycle();
