@@ -6,6 +6,8 @@
  *   PGlite, where one process owns the database);
  * - split (PostgreSQL only): `dynasync serve` and `dynasync run --no-serve` in two processes.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import type { BenchDb } from '../lib/database.js';
 import type { EmulatorProcess } from '../lib/emulator.js';
 import { load } from '../lib/machine.js';
@@ -80,6 +82,26 @@ async function measure(emu: EmulatorProcess, db: BenchDb, split: boolean) {
   }
 }
 
+/**
+ * Waits until no process is connected to the bench database any more: a stopped runner's session
+ * (holding the runner lock) can outlive its process by a moment, and the next runner would refuse
+ * to start.
+ */
+async function untilDisconnected(db: BenchDb): Promise<void> {
+  if (!db.name || !db.env.DATABASE_URL) return;
+  const c = new pg.Client({ connectionString: db.env.DATABASE_URL });
+  await c.connect();
+  try {
+    for (let i = 0; i < 300; i++) {
+      const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
+      if (r.rows[0]!.n === 0) return;
+      await sleep(100);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 export const api: Scenario = {
   name: 'api',
   description: 'GET /rest/v1/leads.json by email with autocannon, idle and while a cycle runs',
@@ -91,7 +113,7 @@ export const api: Scenario = {
       out[backend] = {
         seed,
         combined: await measure(s.emu, s.db, false),
-        ...(backend === 'postgres' ? { split: await measure(s.emu, s.db, true) } : {}),
+        ...(backend === 'postgres' ? { split: await untilDisconnected(s.db).then(() => measure(s.emu, s.db, true)) } : {}),
       };
     }
     return out;
