@@ -89,7 +89,7 @@ export class BenchChild {
         throw new Error(`child exited (${f.code ?? f.signal}) before printing ${re}:\n${tail(f.stderr || f.stdout)}`);
       }),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no ${re} within ${timeoutMs} ms:\n${tail(this.#stderr)}`)), timeoutMs);
+        timer = setTimeout(() => rej(new Error(`no ${re} within ${timeoutMs} ms:\n${tail(this.#stdout)}\n${tail(this.#stderr)}`)), timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
   }

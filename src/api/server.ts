@@ -7,6 +7,7 @@
 import fastify, { type FastifyInstance } from 'fastify';
 import { FatalError } from '../domain/index.js';
 import type { ApiDeps } from './deps.js';
+import { LeadFieldsCache } from './rest/fields.js';
 import { restRoutes } from './rest/index.js';
 import { adminRoutes } from './admin/index.js';
 import { opsRoutes } from './ops/index.js';
@@ -16,8 +17,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function createServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  await app.register(restRoutes, { deps });
-  await app.register(adminRoutes, { deps });
+  const leadFields = new LeadFieldsCache(deps.db);
+  await app.register(restRoutes, { deps, leadFields });
+  await app.register(adminRoutes, { deps, onFieldsSaved: () => leadFields.invalidate() });
   await app.register(opsRoutes, { deps });
   return app;
 }

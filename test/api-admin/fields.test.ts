@@ -1,6 +1,7 @@
 /** GET/PUT /api/fields: availability per column, the default mapping, saving a selection. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, type AdminClient } from './client.js';
+import { newClient, tokenFor } from '../api/fixture.js';
 import { openEmptyDeps, openSyncedFixture, SYNC_USER, type SyncedFixture } from './fixture.js';
 
 let f: SyncedFixture;
@@ -48,6 +49,20 @@ describe('PUT /api/fields', () => {
     expect(field(after, 'fax')).toMatchObject({ selected: true, localName: 'fax' });
     expect(field(after, 'websiteurl').selected).toBe(false);
     expect(field((await c.send({ url: '/api/fields?entity=account' })).json().fields, 'fax').selected).toBe(true);
+  });
+
+  it('a saved selection shows in the REST API at once, though the API caches its field list', async () => {
+    const token = await tokenFor(c.app, await newClient(f.db));
+    const describe = async () => {
+      const res = await c.app.inject({ url: '/rest/v1/leads/describe.json', headers: { authorization: `Bearer ${token}` } });
+      return (res.json().result as { rest: { name: string } }[]).map((x) => x.rest.name);
+    };
+    expect(await describe()).not.toContain('tickerSymbol');
+    expect((await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'account', add: ['tickersymbol'] } })).statusCode).toBe(200);
+    const local = field((await c.send({ url: '/api/fields?entity=account' })).json().fields, 'tickersymbol').localName!;
+    expect(await describe()).toContain(local);
+    await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'account', remove: ['tickersymbol'] } });
+    expect(await describe()).not.toContain(local);
   });
 
   it('refuses unknown columns and columns the sync user cannot read, with 400', async () => {

@@ -24,7 +24,7 @@ const FieldsBody = z.strictObject({
   defaults: z.boolean().optional(),
 });
 
-export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: DynamicsAccess): void {
+export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: DynamicsAccess, onSaved?: () => void): void {
   app.get('/api/fields', async (request) => {
     const q = parseInput(FieldsQuery, request.query, 'query');
     const fields = await listFields(db, q.entity);
@@ -45,6 +45,7 @@ export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: Dyna
     const fields = await saveFieldSelection(db, session.source, await session.userId(), {
       entity: b.entity, add, remove, defaults: b.defaults === true,
     });
+    onSaved?.();
     return { entity: b.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, fields };
   });
 }

@@ -21,6 +21,8 @@ export interface AdminOptions {
   readonly deps: ApiDeps;
   /** Session lifetimes (tests shorten them). */
   readonly sessionLimits?: SessionLimits;
+  /** Called after a field selection is saved (the REST API's cached field list). */
+  readonly onFieldsSaved?: () => void;
 }
 
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
@@ -39,7 +41,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerStatusRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
-  registerFieldRoutes(app, deps.db, dynamics);
+  registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
   registerPageRoutes(app);
 }

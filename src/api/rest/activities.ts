@@ -9,7 +9,6 @@ import { activityCursorSince, readActivityPage, type ActivityPage } from '../../
 import { ACTIVITY_TYPES, describeTypes, toActivity, toLeadChange } from './activity-format.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, success } from './envelope.js';
-import { LeadFields } from './fields.js';
 import { batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, type Query } from './params.js';
 
 /** Marketo's limits: 10 activity types and 30 leads per call. */
@@ -59,7 +58,7 @@ export function registerActivities(app: FastifyInstance, ctx: RestContext): void
     const typeIds = activityTypeIds(q);
     const persons = leadIds(q);
     const limit = batchSize(q);
-    const fields = await LeadFields.load(db);
+    const fields = await ctx.leadFields.get();
     const page = await readActivityPage(db, { afterId, typeIds, personIds: persons, limit, scanLimit: SCAN_LIMIT });
     return paged(page, page.rows.map((a) => toActivity(a, fields)));
   });
@@ -67,7 +66,7 @@ export function registerActivities(app: FastifyInstance, ctx: RestContext): void
   app.get('/v1/activities/leadchanges.json', async (req) => {
     const q = req.query as Query;
     const afterId = decodeToken(requireParam(q, 'nextPageToken'), 'activities');
-    const fields = await LeadFields.load(db);
+    const fields = await ctx.leadFields.get();
     requireParam(q, 'fields');
     const changeFields = fieldList(q, fields, []).map((f) => f.name);
     const persons = leadIds(q);

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { findCompaniesPage, type CompanyFilter, type RestCompany } from '../../store/records/rest-queries.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, skipped, success } from './envelope.js';
-import { LeadFields } from './fields.js';
+import type { LeadFields } from './fields.js';
 import { asGet, filterValues } from './leads.js';
 import {
   MAX_BATCH, batchSize, decodeToken, encodeToken, integers, param, requireJsonBody, requireParam, splitList, type Query,
@@ -60,7 +60,7 @@ function companyValue(c: RestCompany, name: string): unknown {
 async function readCompanies(ctx: RestContext, q: Query) {
   const { db } = ctx.deps;
   const filter = companyFilter(requireParam(q, 'filterType'), filterValues(q));
-  const fields = companyFields(q, await LeadFields.load(db));
+  const fields = companyFields(q, await ctx.leadFields.get());
   const size = batchSize(q);
   const after = decodeToken(param(q, 'nextPageToken'), 'companies');
   const rows = await findCompaniesPage(db, filter, after, size + 1);

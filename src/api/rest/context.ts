@@ -1,5 +1,6 @@
 /** What every REST route gets: the API's dependencies and the per-process rate limiter. */
 import type { ApiDeps } from '../deps.js';
+import type { LeadFieldsCache } from './fields.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
 
 /** Marketo's access tokens live an hour. */
@@ -9,6 +10,8 @@ export interface RestContext {
   readonly deps: ApiDeps;
   readonly limiter: RateLimiter;
   readonly tokenTtlSeconds: number;
+  /** The lead fields for reads (writes load them fresh). */
+  readonly leadFields: LeadFieldsCache;
 }
 
 const fromConfig = (deps: ApiDeps) => {
@@ -16,9 +19,10 @@ const fromConfig = (deps: ApiDeps) => {
   return r ? { calls: r.calls, windowMs: r.windowSeconds * 1000 } : undefined;
 };
 
-export function createRestContext(deps: ApiDeps): RestContext {
+export function createRestContext(deps: ApiDeps, leadFields: LeadFieldsCache): RestContext {
   return {
     deps,
+    leadFields,
     limiter: new RateLimiter(deps.rest?.rateLimit ?? fromConfig(deps) ?? DEFAULT_RATE_LIMIT),
     tokenTtlSeconds: deps.rest?.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
   };

@@ -12,6 +12,7 @@ import { restAuth } from './auth.js';
 import { registerCompanies } from './companies.js';
 import { createRestContext } from './context.js';
 import { failure, RestCode, RestError, type RestErrorItem } from './envelope.js';
+import type { LeadFieldsCache } from './fields.js';
 import { registerIdentity } from './identity.js';
 import { registerLeadReads } from './leads.js';
 import { registerLeadWrites } from './leads-write.js';
@@ -31,8 +32,8 @@ function toRestError(err: FastifyError | Error, logger: Logger): { status: numbe
   return { status: 200, item: { code: RestCode.SystemError, message: 'System error' } };
 }
 
-export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps }): Promise<void> {
-  const ctx = createRestContext(opts.deps);
+export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps; leadFields: LeadFieldsCache }): Promise<void> {
+  const ctx = createRestContext(opts.deps, opts.leadFields);
   // Marketo clients post the token request as a form.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { findPersonsPage, type PersonFilter, type RestPerson } from '../../store/records/rest-queries.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, success } from './envelope.js';
-import { LeadFields, leadValue, type RestField } from './fields.js';
+import { leadValue, type LeadFields, type RestField } from './fields.js';
 import {
   MAX_BATCH, batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, type Query,
 } from './params.js';
@@ -36,7 +36,7 @@ export function filterValues(q: Query): string[] {
 /** Leads by filter; also answers POST leads.json?_method=GET (long filter lists in a form body). */
 export async function readLeads(ctx: RestContext, q: Query) {
   const { db } = ctx.deps;
-  const known = await LeadFields.load(db);
+  const known = await ctx.leadFields.get();
   const filter = personFilter(requireParam(q, 'filterType'), filterValues(q), known);
   const fields = fieldList(q, known, DEFAULT_LEAD_FIELDS);
   const size = batchSize(q);
@@ -62,14 +62,14 @@ export function registerLeadReads(app: FastifyInstance, ctx: RestContext): void 
   app.get('/v1/lead/:id.json', async (req) => {
     const q = req.query as Query;
     const [id] = integers([(req.params as { id: string }).id], 'id');
-    const known = await LeadFields.load(db);
+    const known = await ctx.leadFields.get();
     const fields = fieldList(q, known, DEFAULT_LEAD_FIELDS);
     const rows = await findPersonsPage(db, { kind: 'id', values: [id!] }, 0, 1);
     return success(rows.map((p) => toLead(p, fields)));
   });
 
   app.get('/v1/leads/describe.json', async () => {
-    const known = await LeadFields.load(db);
+    const known = await ctx.leadFields.get();
     return success(known.list.map((f) => ({
       id: f.id,
       displayName: f.displayName,

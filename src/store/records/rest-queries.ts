@@ -112,8 +112,7 @@ export interface SelectedColumn {
 
 /**
  * The selected contact and account columns with their catalog entries, in one statement: every
- * REST call checks its field names against this, so it is read fresh (a saved selection shows at
- * once) but cheaply.
+ * REST call checks its field names against this (reads through a one-second cache, writes fresh).
  */
 export async function selectedLeadColumns(c: SqlClient): Promise<SelectedColumn[]> {
   const r = await c.query<{
