@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'drizzle/**', 'bench-results/**', 'src/web/static/**'] },
+  { ignores: ['dist/**', '.bench-build/**', 'node_modules/**', 'drizzle/**', 'bench-results/**', 'src/web/static/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

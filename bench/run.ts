@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]`
+ * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]
+ *   [--runtime built|tsx]`
  *
  * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
  * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { serverUrl, type Backend } from './lib/database.js';
 import { gitCommit, load, machine } from './lib/machine.js';
+import { prepareBuild, removeBuild } from './lib/build.js';
 import { REPO_ROOT } from './lib/proc.js';
 import { Workbench } from './lib/workbench.js';
 import { SCENARIOS } from './scenarios/index.js';
@@ -18,7 +20,7 @@ import { SCENARIOS } from './scenarios/index.js';
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true }, seed: { type: 'string' }, db: { type: 'string' }, profile: { type: 'boolean' },
-    out: { type: 'string' },
+    out: { type: 'string' }, runtime: { type: 'string' },
   },
   strict: true,
 });
@@ -61,7 +63,12 @@ async function main(): Promise<number> {
     process.env.BENCH_PROFILE_DIR = join(outDir, `${started}-profiles`);
     log(`CPU profiles: ${process.env.BENCH_PROFILE_DIR}`);
   }
-  const header = { machine: machine(await postgresVersion()), commit: gitCommit(), startedAt: new Date().toISOString() };
+  const runtime = values.runtime ?? 'built';
+  if (runtime !== 'built' && runtime !== 'tsx') throw new Error(`--runtime must be built or tsx, got ${runtime}`);
+  // Children inherit both (lib/proc.ts).
+  process.env.BENCH_RUNTIME = runtime;
+  if (runtime === 'built') process.env.BENCH_BUILD_DIR = prepareBuild(REPO_ROOT, log);
+  const header = { runtime, machine: machine(await postgresVersion()), commit: gitCommit(), startedAt: new Date().toISOString() };
   const results: Record<string, unknown> = {};
   let failed = 0;
   try {
@@ -82,6 +89,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await bench.close();
+    if (process.env.BENCH_BUILD_DIR) removeBuild(process.env.BENCH_BUILD_DIR);
   }
   process.stdout.write(`${JSON.stringify({ ...header, results }, null, 2)}\n`);
   return failed > 0 ? 1 : 0;

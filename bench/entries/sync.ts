@@ -5,6 +5,7 @@
  */
 import { acquireRunnerLock } from '../../src/store/runner-lock.js';
 import { failInterruptedRuns } from '../../src/store/runs.js';
+import { heapRelief } from '../../src/cli/heap.js';
 import { runCycle } from '../../src/sync/cycle.js';
 import type { SourceReader } from '../../src/sync/ports.js';
 import { emit, ms, options, run } from './common.js';
@@ -59,6 +60,8 @@ run(async () => {
     await failInterruptedRuns(db);
     const userId = await session.userId();
     const source = timedSource(session.source);
+    // As `dynasync sync` and `run` do (cli/commands/sync.ts).
+    const relieve = heapRelief(config.heapBudgetMb ?? 0);
     const cycles = [];
     for (let i = 0; i < Number(o.cycles ?? 1); i++) {
       const before = process.resourceUsage();
@@ -66,7 +69,10 @@ run(async () => {
       const t0 = performance.now();
       const r = await runCycle({
         db, source, logger, userId,
-        onPage: (e) => (lastPageMs[e.entity] = ms(t0)),
+        onPage: (e) => {
+          relieve();
+          lastPageMs[e.entity] = ms(t0);
+        },
       }, 'once');
       const cycleMs = ms(t0);
       const waitedMs = Math.round(source.takeWaitMs());

@@ -1,13 +1,15 @@
 /**
  * Child processes of the benchmark: every part (emulator, sync, baselines) runs in its own Node
  * process, as in production, so their CPU and memory are measured apart. Children are started as
- * `node --import tsx <script>` (not through npx) so the pid we watch is the Node process itself.
+ * `node <script>` from the compiled build (or `node --import tsx <script>`), never through npx, so
+ * the pid we watch is the Node process itself.
  *
  * Protocol: a child prints `BENCH_READY <json>` when it serves and `BENCH_RESULT <json>` when done.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { childArgs, type Runtime } from './build.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -40,7 +42,7 @@ export class BenchChild {
   #lineWaiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
 
   constructor(script: string, args: readonly string[], opts: SpawnOptions = {}) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', ...profileArgs(), ...(opts.nodeArgs ?? []), script, ...args], {
+    this.proc = spawn(process.execPath, [...childArgs(script, runtime(), buildDir(), [...profileArgs(), ...(opts.nodeArgs ?? [])]), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -147,6 +149,10 @@ export function vmHwmKb(pid: number): number {
     return 0;
   }
 }
+
+/** How children run (bench/lib/build.ts): set by bench/run.ts, compiled unless `--runtime tsx`. */
+const runtime = (): Runtime => (process.env.BENCH_RUNTIME === 'built' ? 'built' : 'tsx');
+const buildDir = (): string => process.env.BENCH_BUILD_DIR ?? resolve(REPO_ROOT, '.bench-build');
 
 /** `npm run bench -- --profile`: every child writes a V8 CPU profile (see bench/profile-summary.ts). */
 function profileArgs(): string[] {

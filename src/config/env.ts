@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   DYNASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DYNASYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DYNASYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
+  DYNASYNC_HEAP_BUDGET_MB: z.coerce.number().int().min(0).max(65_536).default(128),
   DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
   DYNASYNC_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   DYNASYNC_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -38,6 +39,8 @@ export interface Config {
   readonly logLevel: string;
   readonly intervalSeconds: number;
   readonly pageSize: number;
+  /** Used heap (MB) past which a syncing process collects garbage between pages (cli/heap.ts); 0: never. */
+  readonly heapBudgetMb?: number;
   /** The web UI's admin password; when set it replaces the stored one at start (else set on first visit). */
   readonly adminPassword?: string;
   /** Where `serve`, `run` and `demo` listen (flags override). Optional so hand-built test configs need not give it. */
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.DYNASYNC_LOG_LEVEL,
     intervalSeconds: e.DYNASYNC_INTERVAL_SECONDS,
     pageSize: e.DYNASYNC_PAGE_SIZE,
+    heapBudgetMb: e.DYNASYNC_HEAP_BUDGET_MB,
     adminPassword: e.DYNASYNC_ADMIN_PASSWORD,
     http: Object.freeze({ port: e.DYNASYNC_HTTP_PORT, host: e.DYNASYNC_HTTP_HOST }),
     restRateLimit: Object.freeze({ calls: e.DYNASYNC_API_RATE_LIMIT, windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS }),

@@ -4,7 +4,7 @@
  * what the benchmark reports, not what a test checks).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,12 +26,16 @@ interface IdleResult {
 }
 
 it('runs the idle scenario on the small seed and reports positive figures', async () => {
-  const { stdout } = await promisify(execFile)(
+  const run = promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', 'bench/run.ts', '--scenario', 'idle', '--seed', 'small', '--db', 'pglite', '--out', out],
     { cwd: root, env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 16 << 20 },
   );
-  const doc = JSON.parse(stdout) as { machine: { cpus: number; node: string }; results: { idle: { pglite: IdleResult } } };
+  const child = run.child.pid;
+  const { stdout } = await run;
+  const doc = JSON.parse(stdout) as { runtime: string; machine: { cpus: number; node: string }; results: { idle: { pglite: IdleResult } } };
+  // Children ran the compiled build, as an installed dynasync does.
+  expect(doc.runtime).toBe('built');
   expect(doc.machine.cpus).toBeGreaterThan(0);
   expect(doc.machine.node).toBe(process.version);
   const idle = doc.results.idle.pglite;
@@ -46,4 +50,6 @@ it('runs the idle scenario on the small seed and reports positive figures', asyn
   const files = readdirSync(out).filter((f) => f.endsWith('-idle.json'));
   expect(files).toHaveLength(1);
   expect(JSON.parse(readFileSync(join(out, files[0]!), 'utf8'))).toMatchObject({ scenario: 'idle', result: { pglite: { cycles: idle.cycles } } });
+  // The build of this run is removed at its end.
+  expect(existsSync(join(root, '.bench-build', String(child)))).toBe(false);
 }, 300_000);

@@ -6,7 +6,9 @@ import { readRunnerFile, removeRunnerFile, runnerFilePath, writeRunnerFile } fro
 import type { Db } from '../../store/db/types.js';
 import { runCycle, type CycleResult } from '../../sync/cycle.js';
 import { SyncRunner } from '../../sync/runner.js';
+import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
+import { heapRelief } from '../heap.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
 import { addServerOptions, withServer, type ServeOptions } from './serve.js';
@@ -47,7 +49,12 @@ export function registerSync(program: Command, ctx: CliContext): void {
         process.once('SIGINT', onSignal);
         try {
           const bar = new ProgressBar(ctx.out);
-          const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage: (e) => bar.update(e) }, 'once');
+          const relieve = heapRelief(ctx.config.heapBudgetMb ?? 0);
+          const onPage = (e: PageEvent) => {
+            relieve();
+            bar.update(e);
+          };
+          const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage }, 'once');
           bar.finish();
           printCycle(ctx, result);
           if (result.status !== 'success') process.exitCode = 1;
@@ -89,8 +96,13 @@ export function registerSync(program: Command, ctx: CliContext): void {
 export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void, pidFile?: string): Promise<void> {
   const { lock, session, userId } = await prepare(ctx, db);
   const bar = new ProgressBar(ctx.out);
+  const relieve = heapRelief(ctx.config.heapBudgetMb ?? 0);
+  const onPage = (e: PageEvent) => {
+    relieve();
+    if (e.fullRead) bar.update(e);
+  };
   const runner = new SyncRunner(
-    { db, source: session.source, logger: ctx.logger, userId, onPage: (e) => (e.fullRead ? bar.update(e) : undefined) },
+    { db, source: session.source, logger: ctx.logger, userId, onPage },
     { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); } },
     ctx.logger,
   );

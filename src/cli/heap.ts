@@ -1,0 +1,32 @@
+/**
+ * Keeps a syncing process's heap near its live data. A sync allocates a page's worth of short-lived
+ * objects (the response text, parsed rows, mapped records, COPY rows) every page, and V8 lets the
+ * old generation grow to about three times the live data before a full collection: measured on the
+ * medium seed, 60–70 MB live gave a 300 MB peak RSS. Capping the heap with
+ * `--max-old-space-size=96` gave 181 MB at the same speed, so the memory was garbage, not data.
+ * Node flags cannot be set by an installed command, so instead, between pages (when the previous
+ * page is garbage), a full collection runs once the heap's used size passes the budget. It never
+ * fails the way a hard heap limit would; a budget of 0 turns it off.
+ */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let collect: (() => void) | undefined;
+
+/** V8's `gc()`, exposed once at run time (the same function `--expose-gc` gives). */
+function fullCollection(): () => void {
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  return collect;
+}
+
+export function heapRelief(budgetMb: number): () => void {
+  if (budgetMb <= 0) return () => undefined;
+  const budget = budgetMb * 1024 * 1024;
+  const gc = fullCollection();
+  return () => {
+    if (getHeapStatistics().used_heap_size > budget) gc();
+  };
+}
