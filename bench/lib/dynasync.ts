@@ -52,7 +52,7 @@ export async function sync(
     ...(opts.sqlTiming ? ['--sql-timing=true'] : [])];
   const sampler = db.name ? new PostgresCpuSampler(db.name) : undefined;
   try {
-    const report = await runEntry<SyncReport>('bench/entries/sync.ts', args, { env: db.env, nodeArgs: opts.nodeArgs ?? (process.env.BENCH_SYNC_NODE_ARGS ? process.env.BENCH_SYNC_NODE_ARGS.split(' ') : undefined) });
+    const report = await runEntry<SyncReport>('bench/entries/sync.ts', args, { env: db.env, nodeArgs: opts.nodeArgs });
     return sampler ? { ...report, postgresCpuMs: sampler.stop() } : report;
   } finally {
     sampler?.stop();
