@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ConfigError, createLogger, loadConfig, type Config, type Logger } from './config/index.js';
-import { isSyncError } from './domain/index.js';
+import { FatalError, isSyncError } from './domain/index.js';
 import { startEmulator, type SeedName } from './emulator/index.js';
 import { openDb } from './store/db/index.js';
 import type { Db } from './store/db/types.js';
@@ -44,6 +44,9 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
         port: launch.port,
         seed: launch.seed as SeedName | number,
         enableAdmin: launch.admin,
+      }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        throw new FatalError('port_in_use', `Port ${launch.port} on 127.0.0.1 is in use: choose another with --port N (npm run emulator -- --port N).`);
       });
       if (launch.bigAccountContacts) addDemoFanOut(handle.ctx, launch.bigAccountContacts);
       return handle;

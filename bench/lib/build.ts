@@ -7,7 +7,7 @@
  * `--runtime tsx` keeps the old way, from sources.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Runtime = 'built' | 'tsx';
@@ -32,6 +32,12 @@ export function prepareBuild(repoRoot: string, log: (msg: string) => void): stri
 
 export function removeBuild(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  // .bench-build/ itself too, unless another run is using it.
+  try {
+    rmdirSync(join(dir, '..'));
+  } catch {
+    // not empty: another run's build is in it
+  }
 }
 
 /** The command line of a child: `node <flags> <script>` from the build, or through tsx. */

@@ -3,6 +3,7 @@
  * process.env: main.ts calls loadConfig() and injects the result.
  */
 import { z } from 'zod';
+import { decodeSecretKey, SECRET_KEY_FORMAT } from './secret-key.js';
 
 const optionalString = z
   .string()
@@ -10,19 +11,29 @@ const optionalString = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+/** A whole number in [min, max], or `def` when unset or empty; the message quotes what was typed. */
+const wholeNumber = (min: number, max: number, def: number, unit = '') =>
+  z.string().trim().optional().transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (/^[+-]?\d+$/.test(raw) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  });
+
 const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DYNASYNC_DATA_DIR: z.string().trim().min(1).default('./.dynasync'),
-  DYNASYNC_SECRET_KEY: optionalString,
+  DYNASYNC_SECRET_KEY: optionalString.refine((s) => s === undefined || decodeSecretKey(s) !== null, SECRET_KEY_FORMAT),
   DYNASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DYNASYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  DYNASYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
-  DYNASYNC_HEAP_BUDGET_MB: z.coerce.number().int().min(0).max(65_536).default(128),
+  DYNASYNC_INTERVAL_SECONDS: wholeNumber(1, 86_400, 300, ' of seconds'),
+  DYNASYNC_PAGE_SIZE: wholeNumber(1, 5000, 5000, ' of rows (Dataverse pages hold at most 5,000)'),
+  DYNASYNC_HEAP_BUDGET_MB: wholeNumber(0, 65_536, 128, ' of MB (0: off)'),
   DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
-  DYNASYNC_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  DYNASYNC_HTTP_PORT: wholeNumber(0, 65_535, 8080),
   DYNASYNC_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  DYNASYNC_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
-  DYNASYNC_API_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(20),
+  DYNASYNC_API_RATE_LIMIT: wholeNumber(1, 1_000_000, 100, ' of calls'),
+  DYNASYNC_API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, 20, ' of seconds'),
   DYNAMICS_URL: optionalString,
   DYNAMICS_USERNAME: optionalString,
   DYNAMICS_PASSWORD: optionalString,

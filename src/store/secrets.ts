@@ -11,10 +11,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../config/logger.js';
+import { decodeSecretKey, SECRET_KEY_BYTES, SECRET_KEY_FORMAT } from '../config/secret-key.js';
 import { FatalError } from '../domain/errors.js';
 
 const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
+const KEY_BYTES = SECRET_KEY_BYTES;
 const IV_BYTES = 12;
 const VERSION = 'v1';
 export const SECRET_KEY_FILE = 'secret.key';
@@ -56,17 +57,9 @@ export class SecretBox {
 
 /** 32 bytes as 64 hex digits or as base64 / base64url (padding optional). */
 export function parseSecretKey(text: string): Buffer {
-  const s = text.trim();
-  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) {
-    const key = Buffer.from(s.replaceAll('-', '+').replaceAll('_', '/'), 'base64');
-    if (key.length === KEY_BYTES) return key;
-  }
-  throw new FatalError(
-    'secret_key_invalid',
-    `The secret key must be ${KEY_BYTES} random bytes written as 64 hex digits or 44 base64 characters ` +
-      '(e.g. the output of `openssl rand -base64 32`)',
-  );
+  const key = decodeSecretKey(text);
+  if (!key) throw new FatalError('secret_key_invalid', `The secret key ${SECRET_KEY_FORMAT}`);
+  return key;
 }
 
 function assertPrivate(path: string): void {

@@ -64,7 +64,7 @@ describeEachBackend('REST identity and tokens', ({ db }) => {
 
     expect((await call({ headers: { authorization: `Bearer ${token}` } })).success).toBe(true);
     expect((await call({ query: { access_token: token } })).success).toBe(true);
-    expect(errorOf(await call({}))).toEqual(['601', 'Access token invalid']);
+    expect(errorOf(await call({}))).toEqual(['600', 'Empty access token']);
     expect(errorOf(await call({ headers: { authorization: 'Bearer not-a-token' } }))[0]).toBe('601');
     expect(errorOf(await call({ headers: { authorization: `Basic ${token}` } }))[0]).toBe('601');
     expect(errorOf(await call({ query: { access_token: `${token}x` } }))[0]).toBe('601');

@@ -15,7 +15,7 @@ function restOp(summary: string, description: string, result: Obj, extra: Obj = 
     summary, description, tags: ['REST (Marketo-compatible)'], security: SECURED, ...extra,
     responses: {
       200: {
-        description: 'Marketo envelope: `success` with `result`, or `success: false` with `errors` (601, 602, 606, 609, 610, 1001, 1003, 1004, 1006, 1007)',
+        description: 'Marketo envelope: `success` with `result`, or `success: false` with `errors` (600, 601, 602, 606, 609, 610, 1001, 1003, 1004, 1006, 1007)',
         content: { 'application/json': { schema: { allOf: [ref('Envelope'), { type: 'object', properties: { result: { type: 'array', items: result } } }] } } },
       },
     },

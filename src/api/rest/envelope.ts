@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 export const RestCode = Object.freeze({
+  AccessTokenEmpty: '600',
   AccessTokenInvalid: '601',
   AccessTokenExpired: '602',
   RateLimited: '606',
