@@ -51,6 +51,10 @@ export async function validateConnection(
     pass('url', 'The URL answers as Dataverse');
   } catch (err) {
     failed('url', 'The URL answers as Dataverse', message(err), 'Use the organization URL, e.g. https://contoso.crm.dynamics.com (no path).');
+    // Every later check (sign-in included: the token is for this organization) needs it.
+    skip('credentials', 'The credentials work');
+    for (const [id, label] of LATER) skip(id, label);
+    return { ok: false, userId: null, items };
   }
   let userId: string | null = null;
   try {

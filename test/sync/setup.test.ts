@@ -63,6 +63,18 @@ for (const backend of backends) {
       expect((await cli('validate')).out).toMatch(/AADSTS7000215[\s\S]*hint: The client secret is wrong or expired/);
     });
 
+    it('when the organization does not answer, says so and skips every check that needs it, sign-in included', async () => {
+      const gone = await startEmulator({ port: 0, seed: 'none' });
+      const url = gone.url;
+      await gone.close();
+      await cli('connect', '--url', url, '--username', 'sync@contoso.test', '--password', 'Passw0rd!', '--client-id', 'dynasync-local', '--tenant', 'contoso');
+      const r = await cli('validate');
+      expect(r.exitCode).toBe(1);
+      expect(r.out).toMatch(/✗ The URL answers as Dataverse[\s\S]*hint: Use the organization URL/);
+      expect(r.out).toMatch(/The credentials work[^\n]*skipped/);
+      expect(r.out).not.toMatch(/sign-in service/);
+    }, 60_000);
+
     it('reports missing privileges, change tracking off and unreadable selected columns for a limited user', async () => {
       await connect('sync@contoso.test');
       for (const entity of ['account', 'contact', 'systemuser']) await cli('fields', '--entity', entity, '--defaults');

@@ -92,7 +92,9 @@ function lockedError(dir: string, path: string, holder: LockOwner | null): Fatal
     : 'unknown pid';
   return new FatalError(
     'data_dir_locked',
-    `Another dynasync process (${who}) is using ${dir}. Stop it first; if no such process exists, delete ${path}.`,
+    `Another dynasync process (${who}) is using ${dir}: the embedded database serves one process at a time. ` +
+      'While `dynasync run` is up, use its web UI, REST API or /metrics (or run on PostgreSQL with DATABASE_URL); ' +
+      `otherwise stop it first. If no such process exists, delete ${path}.`,
   );
 }
 
