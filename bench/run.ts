@@ -65,8 +65,7 @@ async function main(): Promise<number> {
   }
   const runtime = values.runtime ?? 'built';
   if (runtime !== 'built' && runtime !== 'tsx') throw new Error(`--runtime must be built or tsx, got ${runtime}`);
-  // Children inherit both (lib/proc.ts).
-  process.env.BENCH_RUNTIME = runtime;
+  // Children inherit it (lib/proc.ts); without it they run through tsx.
   if (runtime === 'built') process.env.BENCH_BUILD_DIR = prepareBuild(REPO_ROOT, log);
   const header = { runtime, machine: machine(await postgresVersion()), commit: gitCommit(), startedAt: new Date().toISOString() };
   const results: Record<string, unknown> = {};

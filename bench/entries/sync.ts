@@ -5,9 +5,10 @@
  */
 import { acquireRunnerLock } from '../../src/store/runner-lock.js';
 import { failInterruptedRuns } from '../../src/store/runs.js';
-import { heapRelief } from '../../src/cli/heap.js';
+import { relievingHeap } from '../../src/cli/heap.js';
 import { runCycle } from '../../src/sync/cycle.js';
 import type { SourceReader } from '../../src/sync/ports.js';
+import type { PageEvent } from '../../src/sync/stream.js';
 import { emit, ms, options, run } from './common.js';
 import { openEngine } from './engine.js';
 import { timedDb } from './sql-timing.js';
@@ -60,8 +61,6 @@ run(async () => {
     await failInterruptedRuns(db);
     const userId = await session.userId();
     const source = timedSource(session.source);
-    // As `dynasync sync` and `run` do (cli/commands/sync.ts).
-    const relieve = heapRelief(config.heapBudgetMb ?? 0);
     const cycles = [];
     for (let i = 0; i < Number(o.cycles ?? 1); i++) {
       const before = process.resourceUsage();
@@ -69,10 +68,8 @@ run(async () => {
       const t0 = performance.now();
       const r = await runCycle({
         db, source, logger, userId,
-        onPage: (e) => {
-          relieve();
-          lastPageMs[e.entity] = ms(t0);
-        },
+        // With heap relief, as `dynasync sync` and `run` do (cli/commands/sync.ts).
+        onPage: relievingHeap(config.heapBudgetMb ?? 0, (e: PageEvent) => (lastPageMs[e.entity] = ms(t0))),
       }, 'once');
       const cycleMs = ms(t0);
       const waitedMs = Math.round(source.takeWaitMs());

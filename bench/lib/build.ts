@@ -10,9 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Runtime = 'built' | 'tsx';
-
-export const BUILD_DIR_NAME = '.bench-build';
+const BUILD_DIR_NAME = '.bench-build';
 
 /** Compiles into `.bench-build/<pid>/` (runs at once do not share a build); removed by removeBuild(). */
 export function prepareBuild(repoRoot: string, log: (msg: string) => void): string {
@@ -40,8 +38,11 @@ export function removeBuild(dir: string): void {
   }
 }
 
-/** The command line of a child: `node <flags> <script>` from the build, or through tsx. */
-export function childArgs(script: string, runtime: Runtime, buildDir: string, nodeArgs: readonly string[]): string[] {
-  if (runtime === 'tsx') return ['--import', 'tsx', ...nodeArgs, script];
+/**
+ * The command line of a child: `node <flags> <script>` from the build (BENCH_BUILD_DIR, set by
+ * bench/run.ts and inherited), or through tsx when there is none (`--runtime tsx`).
+ */
+export function childArgs(script: string, buildDir: string | undefined, nodeArgs: readonly string[]): string[] {
+  if (buildDir === undefined) return ['--import', 'tsx', ...nodeArgs, script];
   return [...nodeArgs, join(buildDir, script.replace(/\.ts$/, '.js'))];
 }

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { childArgs, type Runtime } from './build.js';
+import { childArgs } from './build.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -42,7 +42,7 @@ export class BenchChild {
   #lineWaiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
 
   constructor(script: string, args: readonly string[], opts: SpawnOptions = {}) {
-    this.proc = spawn(process.execPath, [...childArgs(script, runtime(), buildDir(), [...profileArgs(), ...(opts.nodeArgs ?? [])]), ...args], {
+    this.proc = spawn(process.execPath, [...childArgs(script, process.env.BENCH_BUILD_DIR, [...profileArgs(), ...(opts.nodeArgs ?? [])]), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,10 +149,6 @@ export function vmHwmKb(pid: number): number {
     return 0;
   }
 }
-
-/** How children run (bench/lib/build.ts): set by bench/run.ts, compiled unless `--runtime tsx`. */
-const runtime = (): Runtime => (process.env.BENCH_RUNTIME === 'built' ? 'built' : 'tsx');
-const buildDir = (): string => process.env.BENCH_BUILD_DIR ?? resolve(REPO_ROOT, '.bench-build');
 
 /** `npm run bench -- --profile`: every child writes a V8 CPU profile (see bench/profile-summary.ts). */
 function profileArgs(): string[] {

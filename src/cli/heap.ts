@@ -40,3 +40,12 @@ export function heapRelief(budgetMb: number): () => void {
     live = getHeapStatistics().used_heap_size;
   };
 }
+
+/** A sync's page hook with heap relief before it: between pages, the previous page is garbage. */
+export function relievingHeap<E>(budgetMb: number, onPage: (e: E) => void): (e: E) => void {
+  const relieve = heapRelief(budgetMb);
+  return (e) => {
+    relieve();
+    onPage(e);
+  };
+}

@@ -15,7 +15,6 @@ import { decodeSecretKey, SECRET_KEY_BYTES, SECRET_KEY_FORMAT } from '../config/
 import { FatalError } from '../domain/errors.js';
 
 const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = SECRET_KEY_BYTES;
 const IV_BYTES = 12;
 const VERSION = 'v1';
 export const SECRET_KEY_FILE = 'secret.key';
@@ -24,7 +23,7 @@ export class SecretBox {
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new FatalError('secret_key_invalid', `A secret key must be ${KEY_BYTES} bytes`);
+    if (key.length !== SECRET_KEY_BYTES) throw new FatalError('secret_key_invalid', `A secret key must be ${SECRET_KEY_BYTES} bytes`);
     this.#key = Buffer.from(key);
   }
 
@@ -80,7 +79,7 @@ function assertPrivate(path: string): void {
  */
 function createKeyFile(path: string, logger: Logger): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(tmp, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(tmp, path);
     logger.info({ keyFile: path }, 'generated a secret key for stored credentials; back this file up with the database');

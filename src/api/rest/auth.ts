@@ -1,8 +1,7 @@
 /**
  * Every /rest call needs an access token, as a bearer header or an `access_token` query parameter
  * (Marketo accepts both). No token at all is 600, an unknown or malformed one 601, an expired one
- * 602; then the client's
- * call counts against its rate limit (606 over it).
+ * 602; then the client's call counts against its rate limit (606 over it).
  */
 import type { FastifyRequest } from 'fastify';
 import type { RestContext } from './context.js';

@@ -8,7 +8,7 @@ import { runCycle, type CycleResult } from '../../sync/cycle.js';
 import { SyncRunner } from '../../sync/runner.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
-import { heapRelief } from '../heap.js';
+import { relievingHeap } from '../heap.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
 import { addServerOptions, withServer, type ServeOptions } from './serve.js';
@@ -49,11 +49,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
         process.once('SIGINT', onSignal);
         try {
           const bar = new ProgressBar(ctx.out);
-          const relieve = heapRelief(ctx.config.heapBudgetMb ?? 0);
-          const onPage = (e: PageEvent) => {
-            relieve();
-            bar.update(e);
-          };
+          const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => bar.update(e));
           const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage }, 'once');
           bar.finish();
           printCycle(ctx, result);
@@ -96,11 +92,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
 export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void, pidFile?: string): Promise<void> {
   const { lock, session, userId } = await prepare(ctx, db);
   const bar = new ProgressBar(ctx.out);
-  const relieve = heapRelief(ctx.config.heapBudgetMb ?? 0);
-  const onPage = (e: PageEvent) => {
-    relieve();
-    if (e.fullRead) bar.update(e);
-  };
+  const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => (e.fullRead ? bar.update(e) : undefined));
   const runner = new SyncRunner(
     { db, source: session.source, logger: ctx.logger, userId, onPage },
     { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); } },
