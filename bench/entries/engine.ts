@@ -5,8 +5,7 @@
 import { createLogger, loadConfig } from '../../src/config/index.js';
 import { CYCLE_ORDER } from '../../src/domain/index.js';
 import { buildPlan, type EntityPlan } from '../../src/mapping/index.js';
-import { openDb } from '../../src/store/db/index.js';
-import type { Db } from '../../src/store/db/types.js';
+import { openDb, type Db } from '../../src/store/db/index.js';
 import { loadSecretBox } from '../../src/store/secrets.js';
 import { openSession, type SyncSession } from '../../src/sync/session.js';
 import { loadSelection } from '../../src/sync/state.js';

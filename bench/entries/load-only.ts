@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mapRecord, type MappedRecord } from '../../src/mapping/index.js';
-import type { Db } from '../../src/store/db/types.js';
+import type { Db } from '../../src/store/db/index.js';
 import { emit, ms, options, run } from './common.js';
 import { currentPlans, openEngine } from './engine.js';
 

@@ -2,7 +2,7 @@
  * Wraps a Db so every statement's time is added up by its first words (COPY, the upsert, the
  * activity log...): where the database part of a cycle goes, measured from the client side.
  */
-import type { Db, SqlClient } from '../../src/store/db/types.js';
+import type { Db, SqlClient } from '../../src/store/db/index.js';
 
 export type SqlTimes = Record<string, { count: number; ms: number }>;
 

@@ -5,7 +5,7 @@
  */
 import { acquireRunnerLock } from '../../src/store/runner-lock.js';
 import { failInterruptedRuns } from '../../src/store/runs.js';
-import { relievingHeap } from '../../src/cli/heap.js';
+import { relievingHeap } from '../../src/config/index.js';
 import { runCycle } from '../../src/sync/cycle.js';
 import type { SourceReader } from '../../src/sync/ports.js';
 import type { PageEvent } from '../../src/sync/stream.js';

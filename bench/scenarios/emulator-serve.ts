@@ -3,7 +3,7 @@
  * pages, with the sync's own $select and Prefer headers. The client is a separate process that only
  * fetches and parses.
  */
-import { DEFAULT_MAPPING } from '../../src/mapping/defaults.js';
+import { DEFAULT_MAPPING } from '../../src/mapping/index.js';
 import { ENTITY_INFO } from '../../src/domain/index.js';
 import { load } from '../lib/machine.js';
 import { runEntry } from '../lib/proc.js';

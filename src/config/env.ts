@@ -50,7 +50,7 @@ export interface Config {
   readonly logLevel: string;
   readonly intervalSeconds: number;
   readonly pageSize: number;
-  /** Used heap (MB) past which a syncing process collects garbage between pages (cli/heap.ts); 0: never. */
+  /** Used heap (MB) past which a syncing process collects garbage between pages (config/heap.ts); 0: never. */
   readonly heapBudgetMb?: number;
   /** The web UI's admin password; when set it replaces the stored one at start (else set on first visit). */
   readonly adminPassword?: string;

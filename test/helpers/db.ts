@@ -8,11 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { silentLogger } from '../../src/config/logger.js';
+import { silentLogger } from '../../src/config/index.js';
 import { migratePglite } from '../../src/store/db/migrate.js';
-import { openDb } from '../../src/store/db/open.js';
 import { wrapPglite } from '../../src/store/db/pglite.js';
-import type { Db } from '../../src/store/db/types.js';
+import { openDb, type Db } from '../../src/store/db/index.js';
 import { acquirePglite, releasePglite } from './pglite-pool.js';
 
 export type BackendName = 'pglite' | 'postgres';

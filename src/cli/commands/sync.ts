@@ -8,7 +8,7 @@ import { runCycle, type CycleResult } from '../../sync/cycle.js';
 import { SyncRunner } from '../../sync/runner.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
-import { relievingHeap } from '../heap.js';
+import { relievingHeap } from '../../config/index.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
 import { addServerOptions, withServer, type ServeOptions } from './serve.js';

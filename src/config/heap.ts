@@ -7,6 +7,9 @@
  * Node flags cannot be set by an installed command, so instead, between pages (when the previous
  * page is garbage), a full collection runs once the heap's used size passes the budget and is mostly
  * garbage. It never fails the way a hard heap limit would; a budget of 0 turns it off.
+ *
+ * It lives in config/, beside its setting (DYNASYNC_HEAP_BUDGET_MB) and the logger, because every
+ * syncing process needs it: the CLI, the bench's sync child, later workers; config is public to all.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

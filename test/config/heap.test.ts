@@ -1,8 +1,7 @@
-/** The sync's heap relief (cli/heap.ts) and its setting, DYNASYNC_HEAP_BUDGET_MB. */
+/** The sync's heap relief (config/heap.ts) and its setting, DYNASYNC_HEAP_BUDGET_MB. */
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/env.js';
-import { heapRelief } from '../../src/cli/heap.js';
+import { ConfigError, heapRelief, loadConfig } from '../../src/config/index.js';
 
 const used = () => getHeapStatistics().used_heap_size;
 
