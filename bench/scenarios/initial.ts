@@ -1,8 +1,10 @@
 /**
  * 1. Initial sync: records/s, wall time and peak RSS of the sync process, against two baselines
- * with the same data (fetch-only, load-only). Efficiency = max(fetch, load) / end-to-end.
+ * with the same data (fetch-only, load-only). Efficiency = max(fetch, load) / end-to-end, beside the
+ * CPU-shared bound and the CPU per record of the sync and of PostgreSQL (lib/efficiency.ts).
  */
 import { fetchOnly, loadOnly, recordsOf, assertSucceeded } from '../lib/dynasync.js';
+import { efficiencyFigures } from '../lib/efficiency.js';
 import { load } from '../lib/machine.js';
 import { mb, perSec, type Scenario, type Target } from './types.js';
 
@@ -24,7 +26,11 @@ export const initial: Scenario = {
       const fetch = await fetchOnly(s.db, true);
       const rows = Object.fromEntries(Object.entries(fetch.tables).map(([k, v]) => [k, v.rows]));
       const loadRun = await loadOnly(s.db, rows);
-      const efficiency = Math.round((Math.max(fetch.totalMs, loadRun.totalMs) / cycle.cycleMs) * 100) / 100;
+      const figures = efficiencyFigures({
+        records, cycleMs: cycle.cycleMs, fetchMs: fetch.totalMs, loadMs: loadRun.totalMs,
+        syncCpuMs: cycle.cpuMs, postgresCpuMs: s.initial.postgresCpuMs,
+      });
+      const { efficiency } = figures;
       const rate = perSec(records, cycle.cycleMs);
       const targets: Target[] = [
         { what: 'records/s', target: `≥ ${TARGET_RATE[backend]}`, measured: String(rate), met: rate >= TARGET_RATE[backend] },
@@ -39,7 +45,7 @@ export const initial: Scenario = {
         tables: cycle.tables,
         fetchOnly: { ms: fetch.totalMs, rows: fetch.rows, rowsPerSec: fetch.rowsPerSec, peakRssMb: mb(fetch.maxRssKb) },
         loadOnly: { ms: loadRun.totalMs, rows: loadRun.rows, rowsPerSec: loadRun.rowsPerSec, peakRssMb: mb(loadRun.maxRssKb) },
-        efficiency, targets, load: { before: loadBefore, after: load() },
+        ...figures, targets, load: { before: loadBefore, after: load() },
       };
     }
     return out;

@@ -1,6 +1,7 @@
 /**
  * The benchmark harness itself, end to end on the small seed: it starts the emulator and the sync
- * as processes, runs idle cycles, and reports well-formed figures. No timing is asserted (speed is
+ * as processes, runs the initial sync with its baselines and idle cycles, and reports well-formed
+ * figures. No timing is asserted (speed is
  * what the benchmark reports, not what a test checks).
  */
 import { execFile } from 'node:child_process';
@@ -25,19 +26,35 @@ interface IdleResult {
   load: { before: number[]; after: number[] };
 }
 
-it('runs the idle scenario on the small seed and reports positive figures', async () => {
+interface InitialResult {
+  records: number;
+  efficiency: number;
+  cpuSharedBound: { ms: number; recordsPerSec: number };
+  vsCpuSharedBound: number;
+  cpuUsPerRecord: { sync: number; postgres: number | null };
+}
+
+it('runs the initial and idle scenarios on the small seed and reports positive figures', async () => {
   const run = promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--scenario', 'idle', '--seed', 'small', '--db', 'pglite', '--out', out],
+    ['--import', 'tsx', 'bench/run.ts', '--scenario', 'initial', '--scenario', 'idle', '--seed', 'small', '--db', 'pglite', '--out', out],
     { cwd: root, env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 16 << 20 },
   );
   const child = run.child.pid;
   const { stdout } = await run;
-  const doc = JSON.parse(stdout) as { runtime: string; machine: { cpus: number; node: string }; results: { idle: { pglite: IdleResult } } };
+  const doc = JSON.parse(stdout) as { runtime: string; machine: { cpus: number; node: string }; results: { idle: { pglite: IdleResult }; initial: { pglite: InitialResult } } };
   // Children ran the compiled build, as an installed dynasync does.
   expect(doc.runtime).toBe('built');
   expect(doc.machine.cpus).toBeGreaterThan(0);
   expect(doc.machine.node).toBe(process.version);
+  // The initial sync's efficiency, beside the CPU-shared bound and the CPU per record (PGlite: the
+  // database runs inside the sync process, so PostgreSQL has no figure of its own).
+  const initial = doc.results.initial.pglite;
+  expect(initial.records).toBeGreaterThan(0);
+  for (const x of [initial.efficiency, initial.vsCpuSharedBound, initial.cpuSharedBound.ms, initial.cpuSharedBound.recordsPerSec, initial.cpuUsPerRecord.sync]) {
+    expect(x).toBeGreaterThan(0);
+  }
+  expect(initial.cpuUsPerRecord.postgres).toBeNull();
   const idle = doc.results.idle.pglite;
   expect(idle.cycleMs).toHaveLength(idle.cycles);
   for (const ms of [...idle.cycleMs, idle.warmMedianMs, idle.peakRssMb]) expect(ms).toBeGreaterThan(0);
