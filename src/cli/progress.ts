@@ -1,8 +1,10 @@
 /**
  * The initial sync's progress line on a terminal: table, count, rate and, when the total is known,
  * a bar and an ETA. Off a terminal (CI, pipes) it prints one line per finished table instead.
+ * It draws through the terminal writer the logger shares, so a log line never lands on the bar.
  */
 import type { WriteStream } from 'node:tty';
+import { processTerminal, type Terminal } from '../config/index.js';
 
 export interface ProgressEvent {
   readonly entity: string;
@@ -20,6 +22,7 @@ export class ProgressBar {
   constructor(
     private readonly out: NodeJS.WritableStream & Partial<Pick<WriteStream, 'isTTY' | 'columns'>>,
     private readonly now: () => number = Date.now,
+    private readonly terminal: Terminal = processTerminal,
   ) {}
 
   update(e: ProgressEvent): void {
@@ -29,7 +32,7 @@ export class ProgressBar {
       this.#started = this.now();
     }
     this.#last = e.totalSoFar;
-    if (this.out.isTTY) this.out.write(`\r${this.line(e)}\x1b[K`);
+    if (this.out.isTTY) this.terminal.drawStatus(this.out, this.line(e));
   }
 
   /** Ends the current table's line. */
@@ -37,7 +40,8 @@ export class ProgressBar {
     if (this.#entity === null) return;
     const seconds = Math.max((this.now() - this.#started) / 1000, 0.001);
     const text = `${this.#entity.padEnd(11)} ${fmt(this.#last)} records in ${seconds.toFixed(1)} s (${fmt(this.#last / seconds)}/s)`;
-    this.out.write(this.out.isTTY ? `\r${text}\x1b[K\n` : `${text}\n`);
+    if (this.out.isTTY) this.terminal.endStatus(this.out, text);
+    else this.out.write(`${text}\n`);
     this.#entity = null;
   }
 

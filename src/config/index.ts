@@ -1,3 +1,4 @@
 export * from './env.js';
 export * from './logger.js';
 export * from './heap.js';
+export * from './terminal.js';

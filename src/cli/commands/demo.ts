@@ -36,6 +36,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         port: parsePort(o.emulatorPort, '--emulator-port'), seed: parseSeed(o.seed), admin: true, bigAccountContacts: 5_100,
       });
       print(ctx, `Dataverse emulator: ${emu.url}/api/data/v9.2/ (one account has 5,100 contacts, to show the 5,000-person activity cap)`);
+      const stop = noteStopSignal();
       try {
         await ctx.withDemoStore(async (db) => {
           await saveConnection(db, ctx.secretBox(), {
@@ -65,8 +66,38 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         });
       } finally {
         await emu.close();
+        stop.dispose();
       }
+      // The runner stops only on a signal; say so, or a closed demo looks like one that crashed.
+      if (stop.signal) print(ctx, `Demo stopped (${stop.signal === 'SIGINT' ? 'Ctrl-C' : stop.signal}): the last cycle is saved and the emulator is closed.`);
     });
+}
+
+/**
+ * Which signal stopped the demo. The runner handles the signal itself (it finishes the page); this
+ * only notes it. Before the runner is up nobody else listens, and a listener would keep Node from
+ * exiting on Ctrl-C: then the signal is raised again without it, so the default (exit) applies.
+ */
+function noteStopSignal(): { readonly signal: NodeJS.Signals | null; dispose(): void } {
+  let signal: NodeJS.Signals | null = null;
+  const dispose = () => {
+    process.off('SIGINT', note);
+    process.off('SIGTERM', note);
+  };
+  function note(s: NodeJS.Signals): void {
+    signal ??= s;
+    if (process.listenerCount(s) > 1) return;
+    dispose();
+    process.kill(process.pid, s);
+  }
+  process.on('SIGINT', note);
+  process.on('SIGTERM', note);
+  return {
+    get signal() {
+      return signal;
+    },
+    dispose,
+  };
 }
 
 function startSimulator(ctx: CliContext, url: string, db: Db): RepSimulator {
