@@ -3,8 +3,9 @@
  * values, paged by id (keyset, never OFFSET). Field names arrive here already checked against the
  * field selection by the caller, and still only ever travel as bind parameters.
  */
-import type { AttributeType, CatalogField, OptionValue } from '../../domain/index.js';
+import type { CatalogField } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
+import { toCatalogField, type CatalogRow } from '../fields-repo.js';
 
 export type PersonFilter =
   | { readonly kind: 'id'; readonly values: readonly number[] }
@@ -115,23 +116,10 @@ export interface SelectedColumn {
  * REST call checks its field names against this (reads through a one-second cache, writes fresh).
  */
 export async function selectedLeadColumns(c: SqlClient): Promise<SelectedColumn[]> {
-  const r = await c.query<{
-    entity: 'contact' | 'account'; local_name: string; logical_name: string; attribute_type: AttributeType; display_name: string;
-    is_valid_for_read: boolean; is_secured: boolean; readable: boolean; is_custom: boolean; max_length: number | null;
-    required_level: string; options: OptionValue[] | null;
-  }>(
-    `SELECT s.entity, s.local_name, f.logical_name, f.attribute_type, f.display_name, f.is_valid_for_read, f.is_secured,
-            f.readable, f.is_custom, f.max_length, f.required_level, f.options
+  const r = await c.query<CatalogRow & { local_name: string }>(
+    `SELECT f.*, s.local_name
      FROM field_selection s JOIN field_catalog f ON f.entity = s.entity AND f.logical_name = s.logical_name
      WHERE s.entity IN ('contact', 'account') ORDER BY s.entity DESC, s.local_name`,
   );
-  return r.rows.map((x) => ({
-    entity: x.entity,
-    localName: x.local_name,
-    column: {
-      entity: x.entity, logicalName: x.logical_name, attributeType: x.attribute_type, displayName: x.display_name,
-      isValidForRead: x.is_valid_for_read, isSecured: x.is_secured, readable: x.readable, isCustom: x.is_custom,
-      maxLength: x.max_length, requiredLevel: x.required_level, options: x.options,
-    },
-  }));
+  return r.rows.map((x) => ({ entity: x.entity as SelectedColumn['entity'], localName: x.local_name, column: toCatalogField(x) }));
 }
