@@ -10,7 +10,11 @@ import { toCatalogField, type CatalogRow } from '../fields-repo.js';
 export type PersonFilter =
   | { readonly kind: 'id'; readonly values: readonly number[] }
   | { readonly kind: 'email'; readonly values: readonly string[] }
-  | { readonly kind: 'personField' | 'companyField'; readonly field: string; readonly values: readonly string[] };
+  | { readonly kind: 'personField' | 'companyField'; readonly field: string; readonly values: readonly string[] }
+  /** Microsoft system fields: type ('' for a marketing-only person), deleted flag, created date (ISO instants). */
+  | { readonly kind: 'microsoftType'; readonly values: readonly ('Lead' | 'Contact' | '')[] }
+  | { readonly kind: 'microsoftIsDeleted'; readonly values: readonly boolean[] }
+  | { readonly kind: 'microsoftCreatedDate'; readonly values: readonly string[] };
 
 export interface RestPerson {
   readonly id: number;
@@ -22,6 +26,10 @@ export interface RestPerson {
   readonly hasCompany: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** 'Lead' | 'Contact', null for a marketing-only person. */
+  readonly dynamicsType: string | null;
+  readonly dynamicsCreatedOn: Date | null;
+  readonly dynamicsDeleted: boolean;
 }
 
 interface PersonRow {
@@ -33,6 +41,9 @@ interface PersonRow {
   company_id: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
+  dynamics_type: string | null;
+  dynamics_created_on: Date | string | null;
+  dynamics_deleted: boolean;
 }
 
 const toPerson = (r: PersonRow): RestPerson => ({
@@ -44,6 +55,9 @@ const toPerson = (r: PersonRow): RestPerson => ({
   hasCompany: r.company_id !== null,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
+  dynamicsType: r.dynamics_type,
+  dynamicsCreatedOn: r.dynamics_created_on === null ? null : new Date(r.dynamics_created_on),
+  dynamicsDeleted: r.dynamics_deleted,
 });
 
 // Each filter is one fixed statement; the field name is parameter $4. jsonb ->> gives the text form
@@ -53,14 +67,18 @@ const PERSON_WHERE: Record<PersonFilter['kind'], string> = {
   email: 'lower(p.email) = ANY($3::text[])',
   personField: 'p.fields ->> $4::text = ANY($3::text[])',
   companyField: 'c.fields ->> $4::text = ANY($3::text[])',
+  microsoftType: `coalesce(p.dynamics_type, '') = ANY($3::text[])`,
+  microsoftIsDeleted: 'p.dynamics_deleted = ANY($3::boolean[])',
+  microsoftCreatedDate: 'p.dynamics_created_on = ANY($3::timestamptz[])',
 };
 
 /** Persons matching the filter with id > afterId, lowest id first. */
 export async function findPersonsPage(c: SqlClient, filter: PersonFilter, afterId: number, limit: number): Promise<RestPerson[]> {
-  const values = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
+  const values: readonly unknown[] = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
   const field = filter.kind === 'personField' || filter.kind === 'companyField' ? filter.field : null;
   const r = await c.query<PersonRow>(
-    `SELECT p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id, p.created_at, p.updated_at
+    `SELECT p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id, p.created_at, p.updated_at,
+            p.dynamics_type, p.dynamics_created_on, p.dynamics_deleted
      FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id
      WHERE p.id > $1 AND ${PERSON_WHERE[filter.kind]}
      ORDER BY p.id LIMIT $2`,
