@@ -28,22 +28,24 @@ export function holdsTablePrivilege(privileges: ReadonlySet<string>, verb: Verb,
   return false;
 }
 
+const CHECKS = {
+  update: { valid: 'isValidForUpdate', verb: 'Write', right: 'update', denials: ['not_valid_for_update', 'no_write_privilege', 'secured_no_update'] },
+  create: { valid: 'isValidForCreate', verb: 'Create', right: 'create', denials: ['not_valid_for_create', 'no_create_privilege', 'secured_no_create'] },
+} as const;
+
+/** Why `op` is refused on the column: metadata first, then the table privilege, then column security. */
+function denial(op: keyof typeof CHECKS, entity: string, a: SourceAttribute, rights: WriteRights): WriteDenial | null {
+  const c = CHECKS[op];
+  const [invalid, noPrivilege, secured] = c.denials;
+  if (!a[c.valid]) return invalid;
+  if (!holdsTablePrivilege(rights.privileges, c.verb, entity)) return noPrivilege;
+  if (a.isSecured && !rights.columns.get(a.metadataId)?.[c.right]) return secured;
+  return null;
+}
+
 export function writeFlags(entity: string, a: SourceAttribute, rights: WriteRights): WriteFlags {
-  const column = a.isSecured ? rights.columns.get(a.metadataId) : undefined;
-  const updateDenied: WriteDenial | null = !a.isValidForUpdate
-    ? 'not_valid_for_update'
-    : !holdsTablePrivilege(rights.privileges, 'Write', entity)
-      ? 'no_write_privilege'
-      : a.isSecured && !column?.update
-        ? 'secured_no_update'
-        : null;
-  const createDenied: WriteDenial | null = !a.isValidForCreate
-    ? 'not_valid_for_create'
-    : !holdsTablePrivilege(rights.privileges, 'Create', entity)
-      ? 'no_create_privilege'
-      : a.isSecured && !column?.create
-        ? 'secured_no_create'
-        : null;
+  const updateDenied = denial('update', entity, a, rights);
+  const createDenied = denial('create', entity, a, rights);
   return { canUpdate: updateDenied === null, canCreate: createDenied === null, updateDenied, createDenied };
 }
 
