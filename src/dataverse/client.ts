@@ -32,6 +32,7 @@ import type { RetryOptions } from './retry.js';
 import { WebApiSession, type RequestStats } from './session.js';
 import type { ThrottleOptions } from './throttle.js';
 import { assertGuid, assertName } from './names.js';
+import { AttributePrivilegesBody, columnPrivilegesPath, toColumnPrivileges, type ColumnPrivilege } from './write-privileges.js';
 
 export interface DataverseClientOptions {
   settings: ConnectionSettings;
@@ -73,11 +74,6 @@ const RecordCountBody = z.object({
 });
 const UserNamesBody = z.object({ domainname: z.string().nullish(), internalemailaddress: z.string().nullish() });
 const UserPrivilegesBody = z.object({ RolePrivileges: z.array(z.object({ PrivilegeName: z.string() })) });
-const AttributePrivilegesBody = z.object({
-  AttributePrivileges: z.array(z.object({ AttributeId: z.string(), CanRead: z.number() })),
-});
-/** fieldpermission.canread: 4 = Allowed, 0 = Not Allowed. */
-const CAN_READ_ALLOWED = 4;
 
 export class DataverseClient {
   private readonly session: WebApiSession;
@@ -139,7 +135,7 @@ export class DataverseClient {
     assertName(logicalName, 'table');
     const base = `EntityDefinitions(LogicalName='${logicalName}')/Attributes`;
     const select =
-      'LogicalName,AttributeType,AttributeTypeName,IsValidForRead,IsValidODataAttribute,IsSecured,' +
+      'LogicalName,AttributeType,AttributeTypeName,IsValidForRead,IsValidForUpdate,IsValidForCreate,IsValidODataAttribute,IsSecured,' +
       'IsCustomAttribute,AttributeOf,RequiredLevel,DisplayName,MetadataId';
     let list: z.infer<typeof AttributeList>;
     try {
@@ -169,10 +165,14 @@ export class DataverseClient {
 
   /** MetadataIds (lower case) of the secured columns this user may read. */
   async readableSecuredColumnIds(userId: string): Promise<Set<string>> {
+    const rights = await this.columnPrivileges(userId);
+    return new Set([...rights].filter(([, r]) => r.read).map(([id]) => id));
+  }
+
+  /** Read, update and create rights on the secured columns, by MetadataId (lower case). */
+  async columnPrivileges(userId: string): Promise<Map<string, ColumnPrivilege>> {
     assertGuid(userId, 'user id');
-    const path = `systemusers(${userId})/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`;
-    const body = await this.getJson(path, AttributePrivilegesBody, 'column privileges');
-    return new Set(body.AttributePrivileges.filter((p) => p.CanRead === CAN_READ_ALLOWED).map((p) => p.AttributeId.toLowerCase()));
+    return toColumnPrivileges(await this.getJson(columnPrivilegesPath(userId), AttributePrivilegesBody, 'column privileges'));
   }
 
   /** Privilege names such as `prvReadAccount`, from all of the user's roles. */

@@ -23,6 +23,9 @@ export interface RawAttribute {
   /** The label in the user's language, else the first label, else the logical name. */
   displayName: string;
   isValidForRead: boolean;
+  /** AttributeMetadata.IsValidForUpdate / IsValidForCreate: whether any caller may set it on update / create. */
+  isValidForUpdate: boolean;
+  isValidForCreate: boolean;
   isSecured: boolean;
   isCustom: boolean;
   /** Always null: companion columns (AttributeOf set) are left out. Kept for the catalog's shape. */
@@ -57,6 +60,8 @@ const AttributeBody = z.object({
   AttributeType: z.string(),
   AttributeTypeName: z.object({ Value: z.string() }).nullish(),
   IsValidForRead: z.boolean().nullish(),
+  IsValidForUpdate: z.boolean().nullish(),
+  IsValidForCreate: z.boolean().nullish(),
   IsValidODataAttribute: z.boolean().nullish(),
   IsSecured: z.boolean().nullish(),
   IsCustomAttribute: z.boolean().nullish(),
@@ -151,6 +156,8 @@ export function toRawAttribute(
     attributeTypeName: a.AttributeTypeName?.Value ?? null,
     displayName: labelOf(a.DisplayName) ?? a.LogicalName,
     isValidForRead: a.IsValidForRead !== false,
+    isValidForUpdate: a.IsValidForUpdate !== false,
+    isValidForCreate: a.IsValidForCreate !== false,
     isSecured: a.IsSecured === true,
     isCustom: a.IsCustomAttribute === true,
     attributeOf: null,

@@ -22,7 +22,33 @@ export interface CatalogField {
   readonly maxLength: number | null;
   readonly requiredLevel: string;
   readonly options: readonly OptionValue[] | null;
+  /** Whether the sync user may change it on an existing record (metadata, table privilege, column security). */
+  readonly canUpdate: boolean;
+  /** Whether the sync user may set it when creating a record. */
+  readonly canCreate: boolean;
+  /** Why `canUpdate` is false (null when true). */
+  readonly updateDenied: WriteDenial | null;
+  /** Why `canCreate` is false (null when true). */
+  readonly createDenied: WriteDenial | null;
 }
+
+/**
+ * Why the sync user may not write a column, checked in this order (the first that applies wins):
+ * the column's metadata (IsValidForUpdate / IsValidForCreate), the table privilege of the user's
+ * roles (prvWrite… / prvCreate…), then column security (field permission CanUpdate / CanCreate).
+ * `not_checked`: a catalog stored before write capability was read; refreshing it fills it in.
+ */
+export type WriteDenial =
+  | 'not_valid_for_update' | 'not_valid_for_create'
+  | 'no_write_privilege' | 'no_create_privilege'
+  | 'secured_no_update' | 'secured_no_create'
+  | 'not_checked';
+
+/**
+ * The tables dynasync writes to: people only. Accounts and users are never written whatever the
+ * catalog's write flags say; their flags are informational (what the sync user could do).
+ */
+export const WRITTEN_ENTITIES: readonly string[] = ['lead', 'contact'];
 
 export type FieldAvailability = 'readable' | 'secured_unreadable' | 'not_valid_for_read';
 

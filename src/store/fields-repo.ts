@@ -3,7 +3,7 @@
  * field selection (the columns synced, and the local field each fills). Both are replaced per
  * entity as a whole, so a reader never sees half of an old list and half of a new one.
  */
-import type { AttributeType, CatalogField, OptionValue, SelectedField } from '../domain/fields.js';
+import type { AttributeType, CatalogField, OptionValue, SelectedField, WriteDenial } from '../domain/fields.js';
 import { FatalError } from '../domain/errors.js';
 import { inTransaction } from './db/tx.js';
 import type { SqlClient } from './db/types.js';
@@ -19,12 +19,15 @@ function assertEntity(entity: string, items: readonly { entity: string; logicalN
 // number of columns, and it behaves identically on both backends.
 const INSERT_CATALOG = `
 INSERT INTO field_catalog (entity, logical_name, attribute_type, display_name, is_valid_for_read,
-  is_secured, readable, is_custom, max_length, required_level, options, refreshed_at)
+  is_secured, readable, is_custom, max_length, required_level, options, can_update, can_create,
+  update_denied, create_denied, refreshed_at)
 SELECT $1, x.logical_name, x.attribute_type, x.display_name, x.is_valid_for_read,
-  x.is_secured, x.readable, x.is_custom, x.max_length, x.required_level, x.options, now()
+  x.is_secured, x.readable, x.is_custom, x.max_length, x.required_level, x.options, x.can_update, x.can_create,
+  x.update_denied, x.create_denied, now()
 FROM jsonb_to_recordset($2::jsonb) AS x(logical_name text, attribute_type text, display_name text,
   is_valid_for_read boolean, is_secured boolean, readable boolean, is_custom boolean,
-  max_length int, required_level text, options jsonb)`;
+  max_length int, required_level text, options jsonb, can_update boolean, can_create boolean,
+  update_denied text, create_denied text)`;
 
 export async function replaceCatalog(c: SqlClient, entity: string, fields: readonly CatalogField[]): Promise<void> {
   assertEntity(entity, fields);
@@ -39,6 +42,10 @@ export async function replaceCatalog(c: SqlClient, entity: string, fields: reado
     max_length: f.maxLength,
     required_level: f.requiredLevel,
     options: f.options,
+    can_update: f.canUpdate,
+    can_create: f.canCreate,
+    update_denied: f.updateDenied,
+    create_denied: f.createDenied,
   }));
   await inTransaction(c, async (tx) => {
     await tx.query('DELETE FROM field_catalog WHERE entity = $1', [entity]);
@@ -46,7 +53,7 @@ export async function replaceCatalog(c: SqlClient, entity: string, fields: reado
   });
 }
 
-interface CatalogRow {
+export interface CatalogRow {
   entity: string;
   logical_name: string;
   attribute_type: AttributeType;
@@ -58,9 +65,13 @@ interface CatalogRow {
   max_length: number | null;
   required_level: string;
   options: OptionValue[] | null;
+  can_update: boolean;
+  can_create: boolean;
+  update_denied: WriteDenial | null;
+  create_denied: WriteDenial | null;
 }
 
-const toCatalogField = (r: CatalogRow): CatalogField => ({
+export const toCatalogField = (r: CatalogRow): CatalogField => ({
   entity: r.entity,
   logicalName: r.logical_name,
   attributeType: r.attribute_type,
@@ -72,6 +83,10 @@ const toCatalogField = (r: CatalogRow): CatalogField => ({
   maxLength: r.max_length,
   requiredLevel: r.required_level,
   options: r.options,
+  canUpdate: r.can_update,
+  canCreate: r.can_create,
+  updateDenied: r.update_denied,
+  createDenied: r.create_denied,
 });
 
 /** The catalog of one entity, by logical name. Empty when its metadata was never read. */

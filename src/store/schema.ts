@@ -42,6 +42,11 @@ export const fieldCatalog = pgTable('field_catalog', {
   maxLength: integer('max_length'),
   requiredLevel: text('required_level').notNull(),
   options: jsonb('options'),
+  /** Write capability of the sync user; rows stored before it was read say 'not_checked'. */
+  canUpdate: boolean('can_update').notNull().default(false),
+  canCreate: boolean('can_create').notNull().default(false),
+  updateDenied: text('update_denied').default('not_checked'), // WriteDenial, null when can_update
+  createDenied: text('create_denied').default('not_checked'), // WriteDenial, null when can_create
   refreshedAt: ts('refreshed_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.entity, t.logicalName] })]);
 

@@ -9,8 +9,9 @@ import type { Db } from '../store/db/types.js';
 import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
 import { loadSelection, replaceCatalog, replaceSelection, unblockStream } from './state.js';
+import { writeNote } from './writable.js';
 
-export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'systemuser'];
+export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
 
 export interface FieldRow {
   readonly logicalName: string;
@@ -21,6 +22,8 @@ export interface FieldRow {
   readonly localName: string | null;
   readonly isDefault: boolean;
   readonly isCustom: boolean;
+  /** The sync user's write capability (informational for tables dynasync never writes). */
+  readonly write: Pick<CatalogField, 'canUpdate' | 'canCreate' | 'updateDenied' | 'createDenied'> & { readonly note: string | null };
 }
 
 export interface SelectionChange {
@@ -81,5 +84,6 @@ export function fieldRows(entity: string, catalog: readonly CatalogField[], sele
     localName: selected.get(f.logicalName)?.localName ?? null,
     isDefault: f.logicalName in (DEFAULT_MAPPING[entity] ?? {}),
     isCustom: f.isCustom,
+    write: { canUpdate: f.canUpdate, canCreate: f.canCreate, updateDenied: f.updateDenied, createDenied: f.createDenied, note: writeNote(entity, f, selected.has(f.logicalName)) },
   }));
 }

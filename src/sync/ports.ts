@@ -30,6 +30,8 @@ export interface SourceAttribute {
   readonly attributeType: AttributeType | string;
   readonly displayName: string;
   readonly isValidForRead: boolean;
+  readonly isValidForUpdate: boolean;
+  readonly isValidForCreate: boolean;
   readonly isSecured: boolean;
   readonly isCustom: boolean;
   readonly attributeOf: string | null;
@@ -39,6 +41,12 @@ export interface SourceAttribute {
   readonly metadataId: string;
 }
 
+export interface ColumnRights {
+  readonly read: boolean;
+  readonly update: boolean;
+  readonly create: boolean;
+}
+
 export interface SourceReader {
   readPages(req: ReadRequest): AsyncGenerator<ReadPage>;
   countChanges(entitySet: string, deltaLink: string): Promise<number>;
@@ -46,6 +54,10 @@ export interface SourceReader {
   totalRecordCount?(logicalName: string): Promise<number | null>;
   attributes(logicalName: string): Promise<readonly SourceAttribute[]>;
   readableSecuredColumnIds(userId: string): Promise<ReadonlySet<string>>;
+  /** Read, update and create rights on secured columns, by MetadataId (lower case); one request. */
+  columnPrivileges(userId: string): Promise<ReadonlyMap<string, ColumnRights>>;
+  /** Privilege names such as `prvWriteLead`, from all of the user's roles. */
+  privileges(userId: string): Promise<ReadonlySet<string>>;
   /** Secured columns of a table now: logical name → MetadataId (lower case). One cheap request. */
   securedColumns?(logicalName: string): Promise<ReadonlyMap<string, string>>;
 }

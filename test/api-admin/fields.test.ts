@@ -1,5 +1,6 @@
 /** GET/PUT /api/fields: availability per column, the default mapping, saving a selection. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from '../../src/emulator/faults/admin.js';
 import { signedInClient, type AdminClient } from './client.js';
 import { newClient, tokenFor } from '../api/fixture.js';
 import { openEmptyDeps, openSyncedFixture, SYNC_USER, type SyncedFixture } from './fixture.js';
@@ -16,7 +17,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-interface Field { logicalName: string; availability: string; selected: boolean; isDefault: boolean; localName: string | null }
+interface Field { logicalName: string; availability: string; selected: boolean; isDefault: boolean; localName: string | null; write: { note: string | null } }
 const field = (fields: Field[], name: string) => fields.find((x) => x.logicalName === name)!;
 
 describe('GET /api/fields', () => {
@@ -24,10 +25,29 @@ describe('GET /api/fields', () => {
     const res = await c.send({ url: '/api/fields?entity=account' });
     expect(res.statusCode).toBe(200);
     const r = res.json();
-    expect(r).toMatchObject({ entity: 'account', entities: ['account', 'contact', 'systemuser'], catalogLoaded: true });
+    expect(r).toMatchObject({ entity: 'account', entities: ['account', 'contact', 'lead', 'systemuser'], catalogLoaded: true });
     expect(field(r.fields, 'address1_city')).toMatchObject({ availability: 'readable', selected: true, isDefault: true, localName: 'billingCity' });
     expect(field(r.fields, 'fax')).toMatchObject({ availability: 'readable', selected: false, isDefault: false, localName: null });
     expect((await c.send({ url: '/api/fields?entity=contact' })).json().fields.length).toBeGreaterThan(20);
+  });
+
+  it('marks a selected person column the sync user may not write, and says account flags are informational', async () => {
+    createAdmin(f.emulator.ctx).setTablePrivileges(SYNC_USER.username, 'contact', { write: false });
+    try {
+      const r = (await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'contact', add: ['createdon'] } })).json();
+      expect(field(r.fields, 'firstname')).toMatchObject({
+        selected: true,
+        write: { canUpdate: false, updateDenied: 'no_write_privilege', note: 'read-only in Dynamics: the sync user has no write privilege on the table' },
+      });
+      // Not selected: no note, though the flags are there.
+      expect(field(r.fields, 'department')).toMatchObject({ selected: false, write: { canUpdate: false, note: null } });
+      const accounts = (await c.send({ url: '/api/fields?entity=account' })).json();
+      expect(accounts.written).toBe(false);
+      expect(field(accounts.fields, 'name')).toMatchObject({ write: { canUpdate: true, note: null } });
+    } finally {
+      createAdmin(f.emulator.ctx).setTablePrivileges(SYNC_USER.username, 'contact', { write: true });
+      await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'contact', remove: ['createdon'] } });
+    }
   });
 
   it('refuses an unknown table with 400', async () => {

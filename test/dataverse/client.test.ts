@@ -129,6 +129,34 @@ describe('DataverseClient metadata and checks', () => {
     await expect(c.privileges(user)).resolves.toEqual(new Set(['prvReadAccount']));
   });
 
+  it('reads update and create rights of secured columns (AttributePrivilege CanUpdate / CanCreate, 4 = Allowed)', async () => {
+    const user = '11111111-2222-3333-4444-555555555555';
+    const api = new FakeWebApi().on('RetrievePrincipalAttributePrivileges', ok({
+      AttributePrivileges: [
+        { AttributeId: 'AAA', CanRead: 4, CanUpdate: 0, CanCreate: 4, CanReadUnMasked: 0 },
+        { AttributeId: 'bbb', CanRead: 0, CanUpdate: 4, CanCreate: 0 },
+        { AttributeId: 'ccc', CanRead: 4 },
+      ],
+    }));
+    const rights = await client(api).columnPrivileges(user);
+    expect(Object.fromEntries(rights)).toEqual({
+      aaa: { read: true, update: false, create: true },
+      bbb: { read: false, update: true, create: false },
+      ccc: { read: true, update: false, create: false },
+    });
+  });
+
+  it('asks for IsValidForUpdate and IsValidForCreate with the columns', async () => {
+    const attr = (LogicalName: string, IsValidForUpdate: boolean, IsValidForCreate: boolean) =>
+      ({ LogicalName, AttributeType: 'String', MetadataId: `id-${LogicalName}`, IsValidForUpdate, IsValidForCreate, DisplayName: null });
+    const api = new FakeWebApi()
+      .on('Attributes?$select', ok({ value: [attr('fullname', false, false), attr('firstname', true, true)] }))
+      .on('StringAttributeMetadata', ok({ value: [] }));
+    const attrs = await client(api).attributes('contact');
+    expect(api.urls()[0]).toContain('IsValidForUpdate,IsValidForCreate');
+    expect(attrs.map((a) => [a.logicalName, a.isValidForUpdate, a.isValidForCreate])).toEqual([['fullname', false, false], ['firstname', true, true]]);
+  });
+
   it('ping: a Bearer challenge or a service document is Dataverse; anything else is not', async () => {
     const challenge = { status: 401, text: '', headers: new Headers({ 'www-authenticate': 'Bearer authorization_uri=https://login.microsoftonline.com/x/oauth2/authorize' }) };
     await expect(client(new FakeWebApi().on(API, challenge)).ping()).resolves.toEqual({ ok: true });

@@ -1,5 +1,6 @@
 /** Field sync page: tabs per table, search, availability and default mapping, save. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAdmin } from '../../src/emulator/faults/admin.js';
 import { describeBrowser, expectNoPageErrors, openUi, signIn, toastText, type Ui } from './harness.js';
 
 describeBrowser('field sync page', () => {
@@ -47,6 +48,43 @@ describeBrowser('field sync page', () => {
     await page.locator('tr[data-field="emailaddress1"]').waitFor();
     expect(page.url()).toContain('/fields?entity=contact');
     expect(await page.locator('tr[data-field="emailaddress1"]').textContent()).toContain('email');
+    expectNoPageErrors(ui);
+  });
+});
+
+describeBrowser('field sync page: write capability', () => {
+  let ui: Ui;
+  beforeAll(async () => {
+    ui = await openUi();
+    createAdmin(ui.fixture.emulator.ctx).setTablePrivileges('sync@contoso.test', 'lead', { write: false });
+    await signIn(ui, '/fields?entity=lead');
+  });
+  afterAll(async () => {
+    await ui?.close();
+  });
+
+  it('marks a selected lead column the sync user may not write, and only once selected', async () => {
+    const { page } = ui;
+    const first = page.locator('tr[data-field="firstname"]');
+    await first.waitFor();
+    expect(await page.locator('.tabs a[aria-selected="true"]').textContent()).toBe('Leads');
+    expect(await page.locator('#write-direction').textContent()).toContain('written back to Dynamics');
+    expect(await first.locator('.write-note').count()).toBe(0);
+    await first.locator('input[type=checkbox]').check();
+    await page.click('#save-fields');
+    expect(await toastText(page)).toContain('Saved');
+    const note = page.locator('tr[data-field="firstname"] .write-note');
+    await note.waitFor();
+    expect(await note.locator('.badge.warn').textContent()).toBe('read-only in Dynamics');
+    expect(await note.textContent()).toContain('the sync user has no write privilege on the table');
+  });
+
+  it('says accounts are never written and marks none of their columns', async () => {
+    const { page } = ui;
+    await page.click('.tabs a[data-entity="account"]');
+    await page.locator('tr[data-field="address1_city"]').waitFor();
+    expect(await page.locator('#write-direction').textContent()).toContain('dynasync never writes accounts to Dynamics');
+    expect(await page.locator('.write-note').count()).toBe(0);
     expectNoPageErrors(ui);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Field selection per table: every column with its availability (readable, secured and unreadable,
- * not valid for read), whether the default mapping has it, and whether it is selected. Saving
+ * not valid for read), whether the default mapping has it, whether it is selected, and whether the
+ * sync user may write it (`written`: false for tables dynasync never writes, whose flags are informational). Saving
  * re-reads the catalog from Dynamics (sync/fields.ts), so a column that just became unreadable is
  * refused with a 400 rather than saved.
  */
@@ -8,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection } from '../../sync/fields.js';
+import { isWrittenEntity } from '../../sync/writable.js';
 import type { DynamicsAccess } from './dynamics.js';
 import { parseInput } from './input.js';
 
@@ -28,7 +30,7 @@ export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: Dyna
   app.get('/api/fields', async (request) => {
     const q = parseInput(FieldsQuery, request.query, 'query');
     const fields = await listFields(db, q.entity);
-    return { entity: q.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, fields };
+    return { entity: q.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, written: isWrittenEntity(q.entity), fields };
   });
 
   app.put('/api/fields', async (request) => {
@@ -46,6 +48,6 @@ export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: Dyna
       entity: b.entity, add, remove, defaults: b.defaults === true,
     });
     onSaved?.();
-    return { entity: b.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, fields };
+    return { entity: b.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, written: isWrittenEntity(b.entity), fields };
   });
 }

@@ -1,12 +1,14 @@
 /**
- * The lead fields the REST API knows: id, email, createdAt, updatedAt, the selected contact fields
+ * The lead fields the REST API knows: id, email, createdAt, updatedAt, the read-only Microsoft
+ * system fields (microsoft-fields.ts), the selected contact fields
  * (stored on the person) and the selected account fields (read through the person's company).
  * Names are the lead database's local names from the field mapping. This list is also the
  * whitelist every field name in a request is checked against: nothing else reaches a query.
  */
 import type { AttributeType, CatalogField } from '../../domain/index.js';
 import type { SqlClient } from '../../store/db/types.js';
-import { selectedLeadColumns } from '../../store/records/rest-queries.js';
+import { selectedLeadColumns, type RestPerson } from '../../store/records/rest-queries.js';
+import { MICROSOFT_FIELDS, isMicrosoftField, microsoftValue } from './microsoft-fields.js';
 
 export type FieldSource = 'system' | 'person' | 'company';
 
@@ -28,6 +30,7 @@ const SYSTEM: readonly Omit<RestField, 'id'>[] = [
   { name: 'email', displayName: 'Email Address', dataType: 'email', length: 255, readOnly: true, source: 'system', column: null },
   { name: 'createdAt', displayName: 'Created At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
   { name: 'updatedAt', displayName: 'Updated At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
+  ...MICROSOFT_FIELDS.map((f) => ({ ...f, readOnly: true, source: 'system' as const, column: null })),
 ];
 
 const DATA_TYPES: Partial<Record<AttributeType, string>> = {
@@ -127,9 +130,10 @@ export class LeadFieldsCache {
 /** A field's value on a person, as the REST API shows it. */
 export function leadValue(
   f: RestField,
-  p: { id: number; email: string | null; fields: Record<string, unknown>; companyFields: Record<string, unknown>; createdAt: Date; updatedAt: Date },
+  p: Pick<RestPerson, 'id' | 'email' | 'fields' | 'companyFields' | 'createdAt' | 'updatedAt' | 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>,
 ): unknown {
   if (f.source === 'company') return p.companyFields[f.name] ?? null;
+  if (f.source === 'system' && isMicrosoftField(f.name)) return microsoftValue(f.name, p);
   switch (f.name) {
     case 'id': return p.id;
     case 'email': return p.email;

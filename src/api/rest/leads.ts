@@ -4,6 +4,7 @@ import { findPersonsPage, type PersonFilter, type RestPerson } from '../../store
 import type { RestContext } from './context.js';
 import { RestCode, RestError, success } from './envelope.js';
 import { leadValue, type LeadFields, type RestField } from './fields.js';
+import { isMicrosoftField, microsoftFilter } from './microsoft-fields.js';
 import {
   MAX_BATCH, batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, type Query,
 } from './params.js';
@@ -18,11 +19,12 @@ export function toLead(p: RestPerson, fields: readonly RestField[]): Record<stri
   return lead;
 }
 
-/** filterType → filter: id, email, or any person or company field; anything else is 1003. */
+/** filterType → filter: id, email, a Microsoft system field, or any person or company field; anything else is 1003. */
 export function personFilter(filterType: string, values: readonly string[], known: LeadFields): PersonFilter {
   const f = known.get(filterType);
   if (f?.name === 'id') return { kind: 'id', values: integers(values, 'id') };
   if (f?.name === 'email') return { kind: 'email', values };
+  if (f && isMicrosoftField(f.name)) return microsoftFilter(f.name, values);
   if (f && f.source !== 'system') return { kind: f.source === 'person' ? 'personField' : 'companyField', field: f.name, values };
   throw new RestError(RestCode.InvalidData, `Invalid filterType '${filterType.slice(0, 100)}'`);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidInputError, type SyncEntity } from '../../domain/index.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection, type FieldRow } from '../../sync/fields.js';
 import { openSession } from '../../sync/session.js';
+import { isWrittenEntity } from '../../sync/writable.js';
 import { parseList, print, type CliContext } from '../context.js';
 
 interface FieldsOptions {
@@ -61,11 +62,13 @@ function pickEntities(entity: string | undefined): SyncEntity[] {
 function printFields(ctx: CliContext, entity: string, fields: readonly FieldRow[]): void {
   const selected = fields.filter((f) => f.selected).length;
   print(ctx, `${entity}: ${fields.length} columns, ${selected} selected   (* selected, d default mapping)`);
+  if (!isWrittenEntity(entity)) print(ctx, `  dynasync never writes ${entity} records to Dynamics: read-only marks are shown for lead and contact fields only`);
   const label = { readable: 'readable', secured_unreadable: 'secured, unreadable', not_valid_for_read: 'not valid for read' } as const;
   for (const f of fields) {
     const marks = `${f.selected ? '*' : ' '}${f.isDefault ? 'd' : ' '}`;
     const local = f.localName ? ` → ${f.localName}` : '';
-    print(ctx, `  ${marks} ${f.logicalName.padEnd(34)} ${f.type.padEnd(16)} ${label[f.availability].padEnd(20)}${local}`);
+    const note = f.write.note ? `   (${f.write.note})` : '';
+    print(ctx, `  ${marks} ${f.logicalName.padEnd(34)} ${f.type.padEnd(16)} ${label[f.availability].padEnd(20)}${local}${note}`);
   }
   print(ctx);
 }

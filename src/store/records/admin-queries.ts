@@ -17,6 +17,7 @@ export interface PersonListItem {
   readonly companyName: string | null;
   readonly dynamicsType: string | null;
   readonly dynamicsDeleted: boolean;
+  readonly dynamicsCreatedOn: Date | null;
 }
 
 export interface KeysetPage<T> {
@@ -34,13 +35,15 @@ interface PersonListRow {
   company_name: string | null;
   dynamics_type: string | null;
   dynamics_deleted: boolean;
+  dynamics_created_on: Date | string | null;
 }
 
 // One static statement; each filter is "parameter IS NULL OR ...". The name match covers
 // "first last" typed as one string.
 const SEARCH_PERSONS = `
 SELECT p.id, p.email, p.fields->>'firstName' AS first_name, p.fields->>'lastName' AS last_name,
-       c.id AS company_id, c.fields->>'company' AS company_name, p.dynamics_type, p.dynamics_deleted
+       c.id AS company_id, c.fields->>'company' AS company_name, p.dynamics_type, p.dynamics_deleted,
+       p.dynamics_created_on
 FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id
 WHERE p.id > $1
   AND ($2::text IS NULL OR p.email ILIKE $2 OR p.fields->>'firstName' ILIKE $2 OR p.fields->>'lastName' ILIKE $2
@@ -63,6 +66,7 @@ export async function searchPersons(
     id: Number(x.id), email: x.email, firstName: x.first_name, lastName: x.last_name,
     companyId: x.company_id === null ? null : Number(x.company_id), companyName: x.company_name,
     dynamicsType: x.dynamics_type, dynamicsDeleted: x.dynamics_deleted,
+    dynamicsCreatedOn: x.dynamics_created_on === null ? null : new Date(x.dynamics_created_on),
   }));
   return { items, nextAfterId: r.rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null };
 }

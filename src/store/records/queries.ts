@@ -8,6 +8,8 @@ export interface PersonView {
   readonly email: string | null;
   readonly fields: Record<string, unknown>;
   readonly dynamicsDeleted: boolean;
+  /** Microsoft Created Date (Dynamics `createdon`); null for a marketing-only person. */
+  readonly dynamicsCreatedOn: Date | null;
   readonly ownerId: string | null;
   readonly accountId: string | null;
   /** The company's fields, shared by every person of the account; null until the account has synced. */
@@ -21,6 +23,7 @@ interface PersonRow {
   email: string | null;
   fields: Record<string, unknown>;
   dynamics_deleted: boolean;
+  dynamics_created_on: Date | string | null;
   owner_dynamics_id: string | null;
   account_dynamics_id: string | null;
   company_id: number | string | null;
@@ -30,7 +33,7 @@ interface PersonRow {
 }
 
 const PERSON_SELECT = `
-SELECT p.id, p.dynamics_id, p.dynamics_type, p.email, p.fields, p.dynamics_deleted, p.owner_dynamics_id,
+SELECT p.id, p.dynamics_id, p.dynamics_type, p.email, p.fields, p.dynamics_deleted, p.dynamics_created_on, p.owner_dynamics_id,
        p.account_dynamics_id, c.id AS company_id, c.dynamics_id AS company_dynamics_id,
        c.fields AS company_fields, c.dynamics_deleted AS company_deleted
 FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id`;
@@ -42,6 +45,7 @@ const toView = (r: PersonRow): PersonView => ({
   email: r.email,
   fields: r.fields,
   dynamicsDeleted: r.dynamics_deleted,
+  dynamicsCreatedOn: r.dynamics_created_on === null ? null : new Date(r.dynamics_created_on),
   ownerId: r.owner_dynamics_id,
   accountId: r.account_dynamics_id,
   company:

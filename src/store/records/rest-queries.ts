@@ -3,13 +3,18 @@
  * values, paged by id (keyset, never OFFSET). Field names arrive here already checked against the
  * field selection by the caller, and still only ever travel as bind parameters.
  */
-import type { AttributeType, CatalogField, OptionValue } from '../../domain/index.js';
+import type { CatalogField } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
+import { toCatalogField, type CatalogRow } from '../fields-repo.js';
 
 export type PersonFilter =
   | { readonly kind: 'id'; readonly values: readonly number[] }
   | { readonly kind: 'email'; readonly values: readonly string[] }
-  | { readonly kind: 'personField' | 'companyField'; readonly field: string; readonly values: readonly string[] };
+  | { readonly kind: 'personField' | 'companyField'; readonly field: string; readonly values: readonly string[] }
+  /** Microsoft system fields: type ('' for a marketing-only person), deleted flag, created date (ISO instants). */
+  | { readonly kind: 'microsoftType'; readonly values: readonly ('Lead' | 'Contact' | '')[] }
+  | { readonly kind: 'microsoftIsDeleted'; readonly values: readonly boolean[] }
+  | { readonly kind: 'microsoftCreatedDate'; readonly values: readonly string[] };
 
 export interface RestPerson {
   readonly id: number;
@@ -21,6 +26,10 @@ export interface RestPerson {
   readonly hasCompany: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** 'Lead' | 'Contact', null for a marketing-only person. */
+  readonly dynamicsType: string | null;
+  readonly dynamicsCreatedOn: Date | null;
+  readonly dynamicsDeleted: boolean;
 }
 
 interface PersonRow {
@@ -32,6 +41,9 @@ interface PersonRow {
   company_id: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
+  dynamics_type: string | null;
+  dynamics_created_on: Date | string | null;
+  dynamics_deleted: boolean;
 }
 
 const toPerson = (r: PersonRow): RestPerson => ({
@@ -43,6 +55,9 @@ const toPerson = (r: PersonRow): RestPerson => ({
   hasCompany: r.company_id !== null,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
+  dynamicsType: r.dynamics_type,
+  dynamicsCreatedOn: r.dynamics_created_on === null ? null : new Date(r.dynamics_created_on),
+  dynamicsDeleted: r.dynamics_deleted,
 });
 
 // Each filter is one fixed statement; the field name is parameter $4. jsonb ->> gives the text form
@@ -52,14 +67,18 @@ const PERSON_WHERE: Record<PersonFilter['kind'], string> = {
   email: 'lower(p.email) = ANY($3::text[])',
   personField: 'p.fields ->> $4::text = ANY($3::text[])',
   companyField: 'c.fields ->> $4::text = ANY($3::text[])',
+  microsoftType: `coalesce(p.dynamics_type, '') = ANY($3::text[])`,
+  microsoftIsDeleted: 'p.dynamics_deleted = ANY($3::boolean[])',
+  microsoftCreatedDate: 'p.dynamics_created_on = ANY($3::timestamptz[])',
 };
 
 /** Persons matching the filter with id > afterId, lowest id first. */
 export async function findPersonsPage(c: SqlClient, filter: PersonFilter, afterId: number, limit: number): Promise<RestPerson[]> {
-  const values = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
+  const values: readonly unknown[] = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
   const field = filter.kind === 'personField' || filter.kind === 'companyField' ? filter.field : null;
   const r = await c.query<PersonRow>(
-    `SELECT p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id, p.created_at, p.updated_at
+    `SELECT p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id, p.created_at, p.updated_at,
+            p.dynamics_type, p.dynamics_created_on, p.dynamics_deleted
      FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id
      WHERE p.id > $1 AND ${PERSON_WHERE[filter.kind]}
      ORDER BY p.id LIMIT $2`,
@@ -115,23 +134,10 @@ export interface SelectedColumn {
  * REST call checks its field names against this (reads through a one-second cache, writes fresh).
  */
 export async function selectedLeadColumns(c: SqlClient): Promise<SelectedColumn[]> {
-  const r = await c.query<{
-    entity: 'contact' | 'account'; local_name: string; logical_name: string; attribute_type: AttributeType; display_name: string;
-    is_valid_for_read: boolean; is_secured: boolean; readable: boolean; is_custom: boolean; max_length: number | null;
-    required_level: string; options: OptionValue[] | null;
-  }>(
-    `SELECT s.entity, s.local_name, f.logical_name, f.attribute_type, f.display_name, f.is_valid_for_read, f.is_secured,
-            f.readable, f.is_custom, f.max_length, f.required_level, f.options
+  const r = await c.query<CatalogRow & { local_name: string }>(
+    `SELECT f.*, s.local_name
      FROM field_selection s JOIN field_catalog f ON f.entity = s.entity AND f.logical_name = s.logical_name
      WHERE s.entity IN ('contact', 'account') ORDER BY s.entity DESC, s.local_name`,
   );
-  return r.rows.map((x) => ({
-    entity: x.entity,
-    localName: x.local_name,
-    column: {
-      entity: x.entity, logicalName: x.logical_name, attributeType: x.attribute_type, displayName: x.display_name,
-      isValidForRead: x.is_valid_for_read, isSecured: x.is_secured, readable: x.readable, isCustom: x.is_custom,
-      maxLength: x.max_length, requiredLevel: x.required_level, options: x.options,
-    },
-  }));
+  return r.rows.map((x) => ({ entity: x.entity as SelectedColumn['entity'], localName: x.local_name, column: toCatalogField(x) }));
 }

@@ -1,5 +1,6 @@
 // Field sync: per table, every Dynamics column with its availability, the default mapping marked;
-// tick the columns to sync and save. Only readable columns can be ticked.
+// tick the columns to sync and save. Only readable columns can be ticked. A selected lead or contact
+// column the sync user may not write in Dynamics says so; accounts and users are never written.
 import { api, query } from '../lib/api.js';
 import { badge, emptyRow, h, page, replace, table, toast } from '../lib/dom.js';
 import { busy, run } from '../lib/shell.js';
@@ -7,6 +8,7 @@ import { busy, run } from '../lib/shell.js';
 const TABS = [
   { entity: 'account', label: 'Accounts', note: 'become companies; their fields show on every person of the company' },
   { entity: 'contact', label: 'Contacts', note: 'become people' },
+  { entity: 'lead', label: 'Leads', note: 'become people' },
   { entity: 'systemuser', label: 'Users', note: 'become sales persons (owners)' },
 ];
 const AVAILABILITY = {
@@ -39,7 +41,15 @@ function row(f) {
     h('td', {}, f.type),
     h('td', {}, badge(label, kind), f.availability === 'secured_unreadable' ? h('div', { class: 'hint' }, 'Add it to a field security profile of the sync user') : null),
     h('td', {}, f.isDefault ? badge('default mapping', 'info') : null, f.isCustom ? badge('custom', 'neutral') : null),
-    h('td', {}, f.localName ? h('code', {}, f.localName) : h('span', { class: 'muted' }, '—')));
+    h('td', {}, f.localName ? h('code', {}, f.localName) : h('span', { class: 'muted' }, '—'),
+      writeNote(f.write)));
+}
+
+// The server's note is "read-only in Dynamics: why" or "not set when creating in Dynamics: why".
+function writeNote(write) {
+  if (!write.note) return null;
+  const [label, ...why] = write.note.split(': ');
+  return h('div', { class: 'hint write-note' }, badge(label, write.canUpdate ? 'info' : 'warn'), ' ', why.join(': '));
 }
 
 function visible() {
@@ -81,6 +91,9 @@ function show(r) {
       onclick: (e) => { e.preventDefault(); load(t.entity); },
     }, t.label))),
     h('p', { class: 'muted' }, `Dynamics ${tab.label.toLowerCase()} ${tab.note}. Secured columns need a field security profile for the sync user; columns not valid for read cannot sync.`),
+    h('p', { class: 'muted', id: 'write-direction' }, r.written
+      ? 'Changes made in dynasync to selected columns are written back to Dynamics, except columns marked read-only in Dynamics.'
+      : `dynasync never writes ${tab.label.toLowerCase()} to Dynamics: these columns only flow from Dynamics.`),
     h('div', { class: 'toolbar' }, search, h('span', { class: 'muted', id: 'field-summary' }), h('div', { class: 'actions' }, defaults, saveButton)),
     h('div', { class: 'card flush' }, table(['Sync', 'Column', 'Type', 'Availability', 'Mapping', 'Local field'], [], { id: 'fields-table' })));
   page().querySelector('#fields-table tbody').replaceWith(body);

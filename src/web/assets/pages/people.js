@@ -1,6 +1,7 @@
 // People: search the lead database by email or name (optionally within one company).
 import { api, query } from '../lib/api.js';
-import { badge, display, emptyRow, h, page, replace, setTitle, table } from '../lib/dom.js';
+import { display, emptyRow, formatDate, h, page, replace, setTitle, table } from '../lib/dom.js';
+import { deletedBadge, microsoftType } from '../lib/microsoft.js';
 import { busy, run } from '../lib/shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -14,14 +15,15 @@ function row(p) {
     h('td', {}, h('a', { href: `/people/${p.id}` }, fullName(p))),
     h('td', {}, display(p.email)),
     h('td', {}, p.companyId ? h('a', { href: `/people${query({ company: p.companyId })}` }, display(p.companyName)) : h('span', { class: 'muted' }, '—')),
-    h('td', {}, p.dynamicsType ?? 'local', p.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null));
+    h('td', { 'data-field': 'microsoftType' }, microsoftType(p), p.dynamicsDeleted ? [' ', deletedBadge(p)] : null),
+    h('td', { 'data-field': 'microsoftCreatedDate' }, formatDate(p.dynamicsCreatedOn)));
 }
 
 async function more(body, moreButton) {
   const r = await api(`/api/people${query({ ...filter, cursor, limit: 50 })}`);
   if (!cursor) body.replaceChildren();
   body.append(...r.items.map(row));
-  if (!body.children.length) body.append(emptyRow(4, 'No person matches.'));
+  if (!body.children.length) body.append(emptyRow(5, 'No person matches.'));
   cursor = r.nextCursor;
   moreButton.hidden = !cursor;
   if (filter.company && r.items[0]?.companyName && !cursor) setTitle(`People of ${r.items[0].companyName}`);
@@ -41,7 +43,7 @@ function render() {
     await more(body, moreButton);
   }));
   moreButton.addEventListener('click', busy(moreButton, () => more(body, moreButton)));
-  const t = table(['Name', 'Email', 'Company', 'Type'], [], { id: 'people-table' });
+  const t = table(['Name', 'Email', 'Company', 'Microsoft Type', 'Microsoft Created Date'], [], { id: 'people-table' });
   t.querySelector('tbody').replaceWith(body);
   replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));
   if (filter.company) setTitle('People of one company');

@@ -2,6 +2,7 @@
 // the company, is logged as Change Data Value, and is never sent to Dynamics), its activity log.
 import { api, query } from '../lib/api.js';
 import { alertBox, badge, display, emptyRow, formatDate, h, page, replace, setTitle, table, toast } from '../lib/dom.js';
+import { deletedBadge, microsoftFieldList } from '../lib/microsoft.js';
 import { busy, run } from '../lib/shell.js';
 
 const ACTIVITY_TYPES = { 12: 'New Lead', 13: 'Change Data Value', 10001: 'Sync error' };
@@ -77,10 +78,11 @@ async function load() {
   const fields = Object.entries(person.fields).sort(([a], [b]) => a.localeCompare(b));
   replace(page(),
     h('div', { class: 'toolbar' }, h('a', { href: '/people' }, '← People'),
-      h('span', { class: 'muted' }, `${person.dynamicsType ?? 'Local'} · id ${person.id}${person.dynamicsId ? ` · Dynamics ${person.dynamicsId}` : ''}`),
-      person.dynamicsDeleted ? badge('deleted in Dynamics', 'warn') : null),
+      h('span', { class: 'muted' }, `${person.dynamicsType ?? 'Marketing only'} · id ${person.id}${person.dynamicsId ? ` · Dynamics ${person.dynamicsId}` : ''}`),
+      deletedBadge(person)),
     h('div', { class: 'columns' },
       h('section', { class: 'card', id: 'person-fields' }, h('h2', {}, 'Person fields'),
+        h('p', { class: 'muted' }, 'Microsoft system fields, kept by the sync (read-only):'), microsoftFieldList(person),
         h('dl', { class: 'fields' }, fields.map(([k, v]) => [
           h('dt', {}, fieldLabels?.[k] ?? k, ' ', h('code', {}, k)), h('dd', { 'data-field': k }, display(v))]))),
       h('section', { class: 'card', id: 'company-fields' },
