@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../../domain/index.js';
 import { coerceLocalValue, type LocalValue } from '../../mapping/index.js';
+import { checkRange } from '../../mapping/ranges.js';
 import type { Db } from '../../store/db/types.js';
 import { applyLeadRecordChange, type LeadRecordChange } from '../../store/records/local-edit.js';
 import { findPersonsForLookup, type RestPerson } from '../../store/records/rest-queries.js';
@@ -84,6 +85,7 @@ function plan(known: LeadFields, lookupField: 'id' | 'email', action: string, re
     let value: LocalValue;
     try {
       value = coerceLocalValue(f.column, raw);
+      checkRange(f.column, value);
     } catch (err) {
       if (err instanceof InvalidInputError) return skipped(RestCode.InvalidValue, `Invalid value for '${f.name}': ${err.message}`);
       throw err;
