@@ -2,8 +2,10 @@
  * REST API clients and their access tokens. Only hashes are stored: the client secret as an scrypt
  * hash (computed by the caller), the token as a SHA-256 of a random value, so reading this table
  * grants no access. Expired tokens stay a day so a client hears "expired" (602), not "invalid" (601).
+ * A revoked client gets no token and its tokens are deleted: every process sees that at its next
+ * token lookup, since the lookup reads the database.
  */
-import { InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { SqlClient } from './db/types.js';
 
 export interface ApiClient {
@@ -12,6 +14,7 @@ export interface ApiClient {
   readonly clientId: string;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
 }
 
 interface ClientRow {
@@ -20,6 +23,7 @@ interface ClientRow {
   client_id: string;
   created_at: Date | string;
   last_used_at: Date | string | null;
+  revoked_at: Date | string | null;
 }
 
 const toClient = (r: ClientRow): ApiClient => ({
@@ -28,7 +32,10 @@ const toClient = (r: ClientRow): ApiClient => ({
   clientId: r.client_id,
   createdAt: new Date(r.created_at),
   lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at),
+  revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
 });
+
+const CLIENT_COLUMNS = 'id, name, client_id, created_at, last_used_at, revoked_at';
 
 /** Refuses a name already taken (names are how people tell clients apart in `api-client list`). */
 export async function insertApiClient(
@@ -37,7 +44,7 @@ export async function insertApiClient(
 ): Promise<ApiClient> {
   const r = await c.query<ClientRow>(
     `INSERT INTO api_clients (name, client_id, secret_hash) VALUES ($1, $2, $3)
-     ON CONFLICT DO NOTHING RETURNING id, name, client_id, created_at, last_used_at`,
+     ON CONFLICT DO NOTHING RETURNING ${CLIENT_COLUMNS}`,
     [input.name, input.clientId, input.secretHash],
   );
   if (!r.rows[0]) throw new InvalidInputError('api_client_exists', `An API client named '${input.name}' already exists`);
@@ -45,14 +52,30 @@ export async function insertApiClient(
 }
 
 export async function listApiClients(c: SqlClient): Promise<ApiClient[]> {
-  const r = await c.query<ClientRow>('SELECT id, name, client_id, created_at, last_used_at FROM api_clients ORDER BY id');
+  const r = await c.query<ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM api_clients ORDER BY id`);
   return r.rows.map(toClient);
 }
 
-/** The stored secret hash of a client, for checking the secret it presents. */
+/**
+ * Revokes a client, named by its client id or its name: it gets no new token and the tokens it
+ * holds are deleted. Revoking a revoked client changes nothing (its first revocation time stays).
+ */
+export async function revokeApiClient(c: SqlClient, clientIdOrName: string): Promise<ApiClient> {
+  const r = await c.query<ClientRow>(
+    `WITH revoked AS (
+       UPDATE api_clients SET revoked_at = coalesce(revoked_at, now()) WHERE client_id = $1 OR name = $1 RETURNING ${CLIENT_COLUMNS}
+     ), dropped AS (DELETE FROM api_tokens WHERE api_client_id IN (SELECT id FROM revoked))
+     SELECT * FROM revoked`,
+    [clientIdOrName],
+  );
+  if (!r.rows[0]) throw new NotFoundError('api_client_not_found', `No API client with the client id or name '${clientIdOrName.slice(0, 100)}'`);
+  return toClient(r.rows[0]);
+}
+
+/** The stored secret hash of a client that is not revoked, for checking the secret it presents. */
 export async function findApiClientSecret(c: SqlClient, clientId: string): Promise<{ id: number; secretHash: string } | null> {
   const r = await c.query<{ id: number | string; secret_hash: string }>(
-    'SELECT id, secret_hash FROM api_clients WHERE client_id = $1',
+    'SELECT id, secret_hash FROM api_clients WHERE client_id = $1 AND revoked_at IS NULL',
     [clientId],
   );
   const row = r.rows[0];
@@ -79,7 +102,8 @@ export async function insertApiToken(
 
 export async function findApiToken(c: SqlClient, tokenHash: string): Promise<{ apiClientId: number; expiresAt: Date } | null> {
   const r = await c.query<{ api_client_id: number | string; expires_at: Date | string }>(
-    'SELECT api_client_id, expires_at FROM api_tokens WHERE token_hash = $1',
+    `SELECT t.api_client_id, t.expires_at FROM api_tokens t JOIN api_clients c ON c.id = t.api_client_id
+     WHERE t.token_hash = $1 AND c.revoked_at IS NULL`,
     [tokenHash],
   );
   const row = r.rows[0];

@@ -172,6 +172,8 @@ export const apiClients = pgTable('api_clients', {
   secretHash: text('secret_hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
+  /** Set by revoke: the client gets no token, and its tokens stop working at once. */
+  revokedAt: ts('revoked_at'),
 }, (t) => [uniqueIndex('api_clients_client_id').on(t.clientId), uniqueIndex('api_clients_name').on(t.name)]);
 
 /**

@@ -24,7 +24,7 @@ function restOp(summary: string, description: string, result: Obj, extra: Obj = 
 
 const tokenOp = (method: 'get' | 'post'): Obj => ({
   summary: 'Access token (client credentials)',
-  description: 'Marketo identity: an API client made with `dynasync api-client create` exchanges its id and secret for a bearer token (1 hour).',
+  description: 'Marketo identity: an API client made with `dynasync api-client create` exchanges its id and secret for a bearer token (1 hour). A revoked client gets none. Failed checks are limited to 10 per 5 minutes per client id and per address, and at most 8 checks run at once (4 per address).',
   tags: ['Identity'],
   ...(method === 'get'
     ? { parameters: [q('grant_type', 'client_credentials', true), q('client_id', 'API client id', true), q('client_secret', 'API client secret', true)] }
@@ -32,7 +32,8 @@ const tokenOp = (method: 'get' | 'post'): Obj => ({
   responses: {
     200: { description: 'A token', content: { 'application/json': { schema: ref('Token') } } },
     400: { description: 'Missing or unsupported grant type', content: { 'application/json': { schema: ref('OAuthError') } } },
-    401: { description: 'Bad client credentials', content: { 'application/json': { schema: ref('OAuthError') } } },
+    401: { description: 'Bad client credentials (or a revoked client)', content: { 'application/json': { schema: ref('OAuthError') } } },
+    429: { description: 'Too many failed attempts, or too many at once: retry after the Retry-After header (seconds)', content: { 'application/json': { schema: ref('OAuthError') } } },
   },
 });
 
@@ -47,7 +48,7 @@ export const REST_PATHS: Obj = {
     get: restOp('Leads by filter', 'filterType is id, email, or any person or company field; at most 300 filterValues. Paged by nextPageToken.', ref('Lead'), {
       parameters: [q('filterType', 'id, email, or a field name', true), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
     }),
-    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics. With `?_method=GET` and a form body of the GET parameters, this is the GET (for long filter lists).', ref('RecordResult'), {
+    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics. Each record is one transaction and gets its own result in input order (`updated`, or `skipped` with reasons: 1001 invalid value, e.g. outside the range of its Dynamics column; 1003; 1004; 1006; 1007; 611 when its write failed); one bad record never fails the call. With `?_method=GET` and a form body of the GET parameters, this is the GET (for long filter lists).', ref('RecordResult'), {
       requestBody: batchBody({ type: 'object', additionalProperties: true }, {
         action: { type: 'string', enum: ['updateOnly', 'createOrUpdate'], default: 'createOrUpdate' },
         lookupField: { type: 'string', enum: ['email', 'id'], default: 'email' },
@@ -71,7 +72,7 @@ export const REST_PATHS: Obj = {
   '/rest/v1/activities/types.json': { get: restOp('Activity types', '12 New Lead, 13 Change Data Value, 10001 Dynamics Sync Error.', ref('ActivityType')) },
   '/rest/v1/activities/pagingtoken.json': {
     get: restOp('Paging token for a time', 'A token that starts the activity stream at the first activity at or after sinceDatetime (no result, only nextPageToken).', { type: 'object' }, {
-      parameters: [q('sinceDatetime', 'ISO 8601 date-time', true, { type: 'string', format: 'date-time' })],
+      parameters: [q('sinceDatetime', 'ISO 8601 date-time from 1753-01-01 to 9999-12-31 (else 1001)', true, { type: 'string', format: 'date-time' })],
     }),
   },
   '/rest/v1/activities.json': {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ActivityType } from '../../domain/index.js';
+import { describeDateRange, isStorableDate } from '../../mapping/ranges.js';
 import { activityCursorSince, readActivityPage, type ActivityPage } from '../../store/records/activity-pages.js';
 import { ACTIVITY_TYPES, describeTypes, toActivity, toLeadChange } from './activity-format.js';
 import type { RestContext } from './context.js';
@@ -36,6 +37,9 @@ function activityTypeIds(q: Query): number[] {
 function parseSince(raw: string): Date {
   const at = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
   if (Number.isNaN(at.getTime())) throw new RestError(RestCode.InvalidValue, `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: an ISO 8601 date-time is required`);
+  if (!isStorableDate(at.getTime())) {
+    throw new RestError(RestCode.InvalidValue, `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: dates from ${describeDateRange()} are accepted`);
+  }
   return at;
 }
 

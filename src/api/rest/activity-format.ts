@@ -12,37 +12,31 @@ interface TypeInfo {
   readonly attributes: Readonly<Record<string, { name: string; dataType: string }>>;
 }
 
+/** Attributes of type string (all of ours), by stored key → Marketo name. */
+const strings = (names: Readonly<Record<string, string>>): TypeInfo['attributes'] =>
+  Object.fromEntries(Object.entries(names).map(([key, name]) => [key, { name, dataType: 'string' }]));
+
 export const ACTIVITY_TYPES: readonly TypeInfo[] = [
   {
     id: ActivityType.NewLead,
     name: 'New Lead',
     description: 'New person/record is added to the lead database',
     primaryAttribute: { name: 'Lead ID', dataType: 'integer' },
-    attributes: { sourceType: { name: 'Source Type', dataType: 'string' }, source: { name: 'Source', dataType: 'string' } },
+    attributes: strings({ sourceType: 'Source Type', source: 'Source' }),
   },
   {
     id: ActivityType.ChangeDataValue,
     name: 'Change Data Value',
     description: 'Changed attribute value for a person',
     primaryAttribute: { name: 'Attribute Name', dataType: 'integer' },
-    attributes: {
-      newValue: { name: 'New Value', dataType: 'string' },
-      oldValue: { name: 'Old Value', dataType: 'string' },
-      reason: { name: 'Reason', dataType: 'string' },
-      source: { name: 'Source', dataType: 'string' },
-      entity: { name: 'Dynamics Table', dataType: 'string' },
-    },
+    attributes: strings({ newValue: 'New Value', oldValue: 'Old Value', reason: 'Reason', source: 'Source', entity: 'Dynamics Table' }),
   },
   {
     id: ActivityType.SyncError,
     name: 'Dynamics Sync Error',
     description: 'A record of this person could not be synced from Microsoft Dynamics 365',
     primaryAttribute: { name: 'Error Code', dataType: 'string' },
-    attributes: {
-      entity: { name: 'Dynamics Table', dataType: 'string' },
-      message: { name: 'Message', dataType: 'string' },
-      direction: { name: 'Direction', dataType: 'string' },
-    },
+    attributes: strings({ entity: 'Dynamics Table', message: 'Message', direction: 'Direction' }),
   },
 ];
 

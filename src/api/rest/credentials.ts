@@ -66,22 +66,29 @@ export interface KnownToken {
 }
 
 /**
- * Tokens found, by hash, so a busy client costs no token query per call. Tokens are never revoked
- * before they expire (there is no revoke call), so a found token's answer never changes.
+ * Tokens found, by hash, each kept at most `ttlMs`, so a busy client costs at most one token
+ * query per second, and a revoked client (in any process: the lookup reads the database) is
+ * refused within that second.
  */
 export class TokenCache {
-  readonly #known = new Map<string, KnownToken>();
-  constructor(private readonly maxEntries = 10_000) {}
+  readonly #known = new Map<string, { token: KnownToken; at: number }>();
+  constructor(
+    private readonly ttlMs = 1000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async lookup(db: Db, token: string): Promise<KnownToken | null> {
     const hash = tokenHash(token);
     const hit = this.#known.get(hash);
-    if (hit) return hit;
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.token;
     const found = await findApiToken(db, hash);
-    if (found) {
-      if (this.#known.size >= this.maxEntries) this.#known.clear();
-      this.#known.set(hash, found);
+    if (!found) {
+      this.#known.delete(hash);
+      return null;
     }
+    if (this.#known.size >= this.maxEntries) this.#known.clear();
+    this.#known.set(hash, { token: found, at: this.now() });
     return found;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * GET|POST /identity/oauth/token: Marketo's client-credentials grant. Parameters come in the query
  * string (as Marketo clients send them) or a form body. Errors follow OAuth 2 (RFC 6749 §5.2), as
- * Marketo's identity service answers them, not the REST envelope.
+ * Marketo's identity service answers them, not the REST envelope. Secret checks are limited per
+ * client id and address before any hash runs (429 with Retry-After beyond the limit).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RestContext } from './context.js';
@@ -25,7 +26,19 @@ export function registerIdentity(app: FastifyInstance, ctx: RestContext): void {
     const clientId = field(req, 'client_id');
     const clientSecret = field(req, 'client_secret');
     if (!clientId || !clientSecret) return oauthError(reply, 401, 'invalid_client', 'Bad client credentials');
-    const apiClientId = await authenticateClient(ctx.deps.db, clientId, clientSecret);
+    const reserved = ctx.tokenAttempts.reserve(clientId, req.ip);
+    if ('refused' in reserved) {
+      void reply.header('retry-after', String(reserved.retryAfterSeconds));
+      return oauthError(reply, 429, 'too_many_requests', `${reserved.refused}: retry in ${reserved.retryAfterSeconds} s`);
+    }
+    let apiClientId: number | null = null;
+    try {
+      apiClientId = await authenticateClient(ctx.deps.db, clientId, clientSecret);
+    } finally {
+      // Counted as failed unless it succeeded (also when the check itself threw).
+      if (apiClientId === null) reserved.attempt.failed();
+      else reserved.attempt.ok();
+    }
     if (apiClientId === null) return oauthError(reply, 401, 'invalid_client', 'Bad client credentials');
     const { token } = await issueToken(ctx.deps.db, apiClientId, ctx.tokenTtlSeconds);
     return reply.header('cache-control', 'no-store').send({

@@ -2,29 +2,26 @@
  * POST /rest/v1/leads.json: updates persons found by id or email. Persons come from Dynamics, so
  * nothing is created. Contact fields change on the person; company fields follow the account rule
  * (they change for every person of the company, log Change Data Value, and never go to Dynamics).
- * Each record is checked in full before anything of it is written, so a refused record changes nothing.
+ * Every lookup of the call is one query; each record is checked in full, then written in one
+ * transaction, so a refused record changes nothing and never stops the records after it.
  */
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../../domain/index.js';
 import { coerceLocalValue, type LocalValue } from '../../mapping/index.js';
+import { checkRange } from '../../mapping/ranges.js';
 import type { Db } from '../../store/db/types.js';
-import { setPersonFieldsLocally } from '../../store/records/person-edit.js';
-import { findPersonsPage, type RestPerson } from '../../store/records/rest-queries.js';
-import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
+import { applyLeadRecordChange, type LeadRecordChange } from '../../store/records/local-edit.js';
+import { findPersonsForLookup, type RestPerson } from '../../store/records/rest-queries.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, skipped, success } from './envelope.js';
 import { LeadFields } from './fields.js';
 import { asGet, readLeads } from './leads.js';
-import { MAX_BATCH, requireJsonBody } from './params.js';
+import { MAX_BATCH, requireJsonBody, unstorableText } from './params.js';
 
 type RecordResult = { id: number; status: 'updated' } | ReturnType<typeof skipped>;
+type Key = number | string;
 
-interface Plan {
-  readonly person: RestPerson;
-  readonly personValues: Record<string, LocalValue>;
-  /** Company fields whose value changes, with the value as sent (the edit coerces it again). */
-  readonly companyValues: { name: string; raw: unknown }[];
-}
+const REASON = 'Lead updated through the REST API';
 
 /** The request as a whole: Marketo's `action`, `lookupField` and `input` (at most 300 records). */
 export function parseBody(body: unknown): { action: string; lookupField: 'id' | 'email'; input: unknown[] } {
@@ -45,21 +42,32 @@ export function parseBody(body: unknown): { action: string; lookupField: 'id' | 
   return { action, lookupField, input: b.input };
 }
 
-async function lookup(db: Db, lookupField: 'id' | 'email', value: unknown): Promise<RestPerson[] | RecordResult> {
+/** The record's lookup value, checked before it reaches SQL; a refusal is the record's result. */
+function lookupKey(lookupField: 'id' | 'email', record: unknown): Key | RecordResult {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return skipped(RestCode.InvalidData, 'Each input record must be a JSON object');
+  const value = (record as Record<string, unknown>)[lookupField];
   if (lookupField === 'id') {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return skipped(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
-    return findPersonsPage(db, { kind: 'id', values: [value] }, 0, 1);
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : skipped(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
   }
   if (typeof value !== 'string' || value.trim() === '') return skipped(RestCode.InvalidData, `Field 'email' is required to find the lead`);
-  return findPersonsPage(db, { kind: 'email', values: [value.trim()] }, 0, 2);
+  const bad = unstorableText(value);
+  if (bad) return skipped(RestCode.InvalidValue, `Invalid value for 'email': ${bad}`);
+  return value.trim().toLowerCase();
 }
 
-/** Checks one record against the fields and the person; a refusal names the first problem. */
-async function plan(db: Db, known: LeadFields, lookupField: 'id' | 'email', action: string, record: unknown): Promise<Plan | RecordResult> {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return skipped(RestCode.InvalidData, 'Each input record must be a JSON object');
-  const rec = record as Record<string, unknown>;
-  const found = await lookup(db, lookupField, rec[lookupField]);
-  if (!Array.isArray(found)) return found;
+/** The persons of every lookup value of the call, found in one query. */
+async function findAll(db: Db, lookupField: 'id' | 'email', keys: readonly (Key | RecordResult)[]): Promise<Map<Key, RestPerson[]>> {
+  const wanted = [...new Set(keys.filter((k): k is Key => typeof k !== 'object'))];
+  const byKey = new Map<Key, RestPerson[]>();
+  for (const p of await findPersonsForLookup(db, lookupField, wanted)) {
+    const key = lookupField === 'id' ? p.id : (p.email ?? '').toLowerCase();
+    byKey.set(key, [...(byKey.get(key) ?? []), p]);
+  }
+  return byKey;
+}
+
+/** Checks one record against the fields and its person; a refusal names the first problem. */
+function plan(known: LeadFields, lookupField: 'id' | 'email', action: string, rec: Record<string, unknown>, found: readonly RestPerson[]): LeadRecordChange | RecordResult {
   if (found.length > 1) return skipped(RestCode.MultipleLeadsMatch, 'Multiple lead match lookup criteria');
   const person = found[0];
   if (!person) {
@@ -67,7 +75,8 @@ async function plan(db: Db, known: LeadFields, lookupField: 'id' | 'email', acti
       ? skipped(RestCode.LeadNotFound, 'Lead not found')
       : skipped(RestCode.InvalidData, 'Lead not found, and leads cannot be created here: persons come from Dynamics');
   }
-  const out: Plan = { person, personValues: {}, companyValues: [] };
+  const personValues: Record<string, LocalValue> = {};
+  const companyValues: Record<string, LocalValue> = {};
   for (const [name, raw] of Object.entries(rec)) {
     if (name === lookupField) continue;
     const f = known.get(name);
@@ -76,31 +85,49 @@ async function plan(db: Db, known: LeadFields, lookupField: 'id' | 'email', acti
     let value: LocalValue;
     try {
       value = coerceLocalValue(f.column, raw);
+      checkRange(f.column, value);
     } catch (err) {
       if (err instanceof InvalidInputError) return skipped(RestCode.InvalidValue, `Invalid value for '${f.name}': ${err.message}`);
       throw err;
     }
-    if (f.source === 'person') out.personValues[f.name] = value;
+    if (f.source === 'person') personValues[f.name] = value;
     else if (!person.hasCompany) return skipped(RestCode.InvalidData, `Lead ${person.id} has no company, so '${f.name}' cannot be set`);
-    else if (JSON.stringify(person.companyFields[f.name] ?? null) !== JSON.stringify(value)) out.companyValues.push({ name: f.name, raw });
+    else companyValues[f.name] = value;
   }
-  return out;
+  return { personId: person.id, personValues, companyValues, reason: REASON };
 }
 
-async function apply(db: Db, p: Plan): Promise<RecordResult> {
-  if (Object.keys(p.personValues).length > 0) {
-    await setPersonFieldsLocally(db, { personId: p.person.id, values: p.personValues, reason: 'Lead updated through the REST API' });
+/** One record, one transaction: a refusal or a failure leaves the whole record unwritten. */
+async function apply(ctx: RestContext, change: LeadRecordChange): Promise<RecordResult> {
+  try {
+    await applyLeadRecordChange(ctx.deps.db, change);
+    return { id: change.personId, status: 'updated' };
+  } catch (err) {
+    // The company went away or the person was deleted between the lookup and the write.
+    if (err instanceof InvalidInputError) return skipped(RestCode.InvalidData, err.message);
+    if (err instanceof NotFoundError) return skipped(RestCode.LeadNotFound, 'Lead not found');
+    ctx.deps.logger.error({ err, personId: change.personId }, 'REST lead update failed');
+    return skipped(RestCode.SystemError, 'System error');
   }
-  for (const c of p.companyValues) {
-    try {
-      await setCompanyFieldThroughPerson(db, p.person.id, c.name, c.raw);
-    } catch (err) {
-      // The company went away or the selection changed between the check and the write.
-      if (err instanceof InvalidInputError || err instanceof NotFoundError) return skipped(RestCode.InvalidData, err.message);
-      throw err;
+}
+
+/** Every record gets its own result, in input order, whatever happened to the others. */
+async function writeLeads(ctx: RestContext, body: unknown): Promise<RecordResult[]> {
+  const { action, lookupField, input } = parseBody(body);
+  const { db } = ctx.deps;
+  const known = await LeadFields.load(db);
+  const keys = input.map((record) => lookupKey(lookupField, record));
+  const persons = await findAll(db, lookupField, keys);
+  const result: RecordResult[] = [];
+  for (const [i, key] of keys.entries()) {
+    if (typeof key === 'object') {
+      result.push(key);
+      continue;
     }
+    const change = plan(known, lookupField, action, input[i] as Record<string, unknown>, persons.get(key) ?? []);
+    result.push('personId' in change ? await apply(ctx, change) : change);
   }
-  return { id: p.person.id, status: 'updated' };
+  return result;
 }
 
 export function registerLeadWrites(app: FastifyInstance, ctx: RestContext): void {
@@ -108,13 +135,6 @@ export function registerLeadWrites(app: FastifyInstance, ctx: RestContext): void
     const asQuery = asGet(req.query, req.body);
     if (asQuery) return readLeads(ctx, asQuery);
     requireJsonBody(req.headers['content-type']);
-    const { action, lookupField, input } = parseBody(req.body);
-    const known = await LeadFields.load(ctx.deps.db);
-    const result: RecordResult[] = [];
-    for (const record of input) {
-      const p = await plan(ctx.deps.db, known, lookupField, action, record);
-      result.push('person' in p ? await apply(ctx.deps.db, p) : p);
-    }
-    return success(result);
+    return success(await writeLeads(ctx, req.body));
   });
 }

@@ -6,7 +6,7 @@ import { RestCode, RestError, success } from './envelope.js';
 import { leadValue, type LeadFields, type RestField } from './fields.js';
 import { isMicrosoftField, microsoftFilter } from './microsoft-fields.js';
 import {
-  MAX_BATCH, batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, type Query,
+  MAX_BATCH, batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, unstorableText, type Query,
 } from './params.js';
 
 /** Marketo's default lead fields, where they exist here. */
@@ -32,6 +32,10 @@ export function personFilter(filterType: string, values: readonly string[], know
 export function filterValues(q: Query): string[] {
   const values = splitList(requireParam(q, 'filterValues'));
   if (values.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} filterValues are allowed, got ${values.length}`);
+  for (const v of values) {
+    const bad = unstorableText(v);
+    if (bad) throw new RestError(RestCode.InvalidValue, `Invalid value in filterValues: ${bad}`);
+  }
   return values;
 }
 

@@ -26,6 +26,13 @@ export function requireParam(q: Query, name: string): string {
   return v;
 }
 
+/** Why a text cannot reach the database (NUL, a lone UTF-16 surrogate), or null when it can. */
+export function unstorableText(s: string): string | null {
+  if (s.includes('\u0000')) return 'contains a NUL character';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) return 'contains a broken UTF-16 character (a lone surrogate)';
+  return null;
+}
+
 export const splitList = (raw: string | undefined): string[] =>
   (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 

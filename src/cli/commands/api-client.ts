@@ -1,10 +1,11 @@
 /**
- * `dynasync api-client create NAME | list`: the REST API's clients. The secret is printed once, at
- * creation; only its scrypt hash is stored, so a lost secret means a new client.
+ * `dynasync api-client create NAME | list | revoke ID`: the REST API's clients. The secret is printed
+ * once, at creation; only its scrypt hash is stored, so a lost secret means a new client. Revoking
+ * takes effect at once, in every process: tokens already issued answer 601 within a second.
  */
 import type { Command } from 'commander';
 import { createApiClient } from '../../api/rest/credentials.js';
-import { listApiClients } from '../../store/api-clients.js';
+import { listApiClients, revokeApiClient } from '../../store/api-clients.js';
 import { print, type CliContext } from '../context.js';
 
 export function registerApiClient(program: Command, ctx: CliContext): void {
@@ -34,7 +35,18 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
       if (clients.length === 0) return print(ctx, 'No API clients yet: `dynasync api-client create NAME`.');
       for (const c of clients) {
         const used = c.lastUsedAt ? `last token ${c.lastUsedAt.toISOString()}` : 'never used';
-        print(ctx, `${c.name.padEnd(24)} ${c.clientId}  created ${c.createdAt.toISOString()}, ${used}`);
+        const revoked = c.revokedAt ? `, REVOKED ${c.revokedAt.toISOString()}` : '';
+        print(ctx, `${c.name.padEnd(24)} ${c.clientId}  created ${c.createdAt.toISOString()}, ${used}${revoked}`);
       }
+    });
+
+  cmd
+    .command('revoke <id>')
+    .description('revoke a client (by client id or name): no new tokens, and its tokens stop working')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const client = await ctx.withStore((db) => revokeApiClient(db, id));
+      if (o.json) return print(ctx, JSON.stringify(client));
+      print(ctx, `API client '${client.name}' (${client.clientId}) revoked at ${client.revokedAt!.toISOString()}: its tokens answer 601 from now on.`);
     });
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../../config/logger.js';
 import { copyTextChunks } from './copy-text.js';
 import { acquireDataDirLock } from './lock.js';
 import { migratePglite } from './migrate.js';
+import { redacting } from './redact.js';
 import { copyStatement, quoteIdent } from './sql.js';
 import type { Db, QueryResult, SqlClient } from './types.js';
 
@@ -20,7 +21,7 @@ type Queryable = Pick<Transaction, 'query'>;
 const COPY_CHUNK_CHARS = 16 << 20;
 
 async function query<R>(q: Queryable, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-  const r = await q.query<R>(text, params ? [...params] : undefined);
+  const r = await redacting(q.query<R>(text, params ? [...params] : undefined));
   return { rows: r.rows, rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length };
 }
 
@@ -28,7 +29,7 @@ async function copyInto(q: Queryable, table: string, columns: readonly string[],
   const sql = copyStatement(table, columns, `'/dev/blob'`);
   let loaded = 0;
   for (const chunk of copyTextChunks(rows, columns.length, COPY_CHUNK_CHARS)) {
-    const r = await q.query(sql, [], { blob: new Blob([chunk.text]) });
+    const r = await redacting(q.query(sql, [], { blob: new Blob([chunk.text]) }));
     loaded += r.rowCount ?? r.affectedRows ?? chunk.rows;
   }
   return loaded;

@@ -10,6 +10,7 @@ import type { Logger } from '../../config/logger.js';
 import { FatalError } from '../../domain/errors.js';
 import { copyTextChunks } from './copy-text.js';
 import { migratePostgres } from './migrate.js';
+import { redacting } from './redact.js';
 import { pgTypes } from './pg-types.js';
 import { assertSchemaName, copyStatement, quoteIdent } from './sql.js';
 import type { Db, QueryResult, SqlClient } from './types.js';
@@ -17,7 +18,7 @@ import type { Db, QueryResult, SqlClient } from './types.js';
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 async function query<R>(q: Queryable, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-  const r = await q.query(text, params as unknown[] | undefined);
+  const r = await redacting(q.query(text, params as unknown[] | undefined));
   return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
 }
 
@@ -26,7 +27,7 @@ async function copyInto(client: pg.PoolClient, table: string, columns: readonly 
   const text = Readable.from((function* () {
     for (const chunk of copyTextChunks(rows, columns.length)) yield chunk.text;
   })());
-  await pipeline(text, stream);
+  await redacting(pipeline(text, stream));
   return stream.rowCount;
 }
 

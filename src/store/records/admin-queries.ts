@@ -3,10 +3,17 @@
  * person's activity log newest first, and what recent cycles moved. Search text is data, never
  * SQL: it is passed as a parameter with LIKE's wildcards escaped.
  */
+import { InvalidInputError } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 
-/** `%text%` with LIKE's own wildcards in the text escaped. */
-const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+/**
+ * `%text%` with LIKE's own wildcards in the text escaped. A NUL cannot be sent to PostgreSQL at
+ * all (the driver's error would be a 500), so it is refused here as the input error it is.
+ */
+function contains(text: string): string {
+  if (text.includes('\u0000')) throw new InvalidInputError('invalid_search_text', 'The search text contains a NUL character');
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
 
 export interface PersonListItem {
   readonly id: number;

@@ -4,7 +4,7 @@
  * Dynamics, and the next Dynamics update of the contact overwrites the fields it carries.
  */
 import { ActivityType, NotFoundError } from '../../domain/index.js';
-import type { Db } from '../db/types.js';
+import type { Db, SqlClient } from '../db/types.js';
 
 export interface PersonEditResult {
   /** The fields whose value changed (unchanged ones log nothing). */
@@ -28,17 +28,25 @@ UPDATE persons SET fields = fields || $2::jsonb,
        updated_at = $3
 WHERE id = $1`;
 
-export async function setPersonFieldsLocally(
+type Values = Readonly<Record<string, string | number | boolean | null>>;
+
+export function setPersonFieldsLocally(
   db: Db,
-  input: { personId: number; values: Readonly<Record<string, string | number | boolean | null>>; reason: string; now?: Date },
+  input: { personId: number; values: Values; reason: string; now?: Date },
 ): Promise<PersonEditResult> {
-  const now = input.now ?? new Date();
+  return db.transaction((tx) => applyPersonFields(tx, { ...input, now: input.now ?? new Date() }));
+}
+
+/** The same inside the caller's transaction; the person row stays locked until it ends. */
+export async function applyPersonFields(
+  tx: SqlClient,
+  input: { personId: number; values: Values; reason: string; now: Date },
+): Promise<PersonEditResult> {
+  const found = await tx.query('SELECT id FROM persons WHERE id = $1 FOR UPDATE', [input.personId]);
+  if (found.rowCount === 0) throw new NotFoundError('person_not_found', `No person with id ${input.personId}`);
+  if (Object.keys(input.values).length === 0) return { changed: [] };
   const json = JSON.stringify(input.values);
-  return db.transaction(async (tx) => {
-    const found = await tx.query('SELECT id FROM persons WHERE id = $1 FOR UPDATE', [input.personId]);
-    if (found.rowCount === 0) throw new NotFoundError('person_not_found', `No person with id ${input.personId}`);
-    const logged = await tx.query<{ primary_attribute_value: string }>(LOG_CHANGES, [input.personId, json, now, input.reason]);
-    if (logged.rowCount > 0) await tx.query(APPLY, [input.personId, json, now]);
-    return { changed: logged.rows.map((r) => r.primary_attribute_value) };
-  });
+  const logged = await tx.query<{ primary_attribute_value: string }>(LOG_CHANGES, [input.personId, json, input.now, input.reason]);
+  if (logged.rowCount > 0) await tx.query(APPLY, [input.personId, json, input.now]);
+  return { changed: logged.rows.map((r) => r.primary_attribute_value) };
 }

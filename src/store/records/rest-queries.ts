@@ -72,18 +72,36 @@ const PERSON_WHERE: Record<PersonFilter['kind'], string> = {
   microsoftCreatedDate: 'p.dynamics_created_on = ANY($3::timestamptz[])',
 };
 
+const PERSON_COLUMNS = `p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id,
+  p.created_at, p.updated_at, p.dynamics_type, p.dynamics_created_on, p.dynamics_deleted`;
+const PERSON_FROM = 'FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id';
+
 /** Persons matching the filter with id > afterId, lowest id first. */
 export async function findPersonsPage(c: SqlClient, filter: PersonFilter, afterId: number, limit: number): Promise<RestPerson[]> {
   const values: readonly unknown[] = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
   const field = filter.kind === 'personField' || filter.kind === 'companyField' ? filter.field : null;
   const r = await c.query<PersonRow>(
-    `SELECT p.id, p.email, p.fields, c.fields AS company_fields, p.account_dynamics_id, c.id AS company_id, p.created_at, p.updated_at,
-            p.dynamics_type, p.dynamics_created_on, p.dynamics_deleted
-     FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id
+    `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}
      WHERE p.id > $1 AND ${PERSON_WHERE[filter.kind]}
      ORDER BY p.id LIMIT $2`,
     field === null ? [afterId, limit, values] : [afterId, limit, values, field],
   );
+  return r.rows.map(toPerson);
+}
+
+/**
+ * The persons of a whole write call in one statement: by id, or by email (case-insensitive) with at
+ * most two per email, enough to tell "one lead" from "several leads match".
+ */
+export async function findPersonsForLookup(c: SqlClient, by: 'id' | 'email', values: readonly (number | string)[]): Promise<RestPerson[]> {
+  if (values.length === 0) return [];
+  const r = by === 'id'
+    ? await c.query<PersonRow>(`SELECT ${PERSON_COLUMNS} ${PERSON_FROM} WHERE p.id = ANY($1::bigint[]) ORDER BY p.id`, [values])
+    : await c.query<PersonRow>(
+        `SELECT * FROM (SELECT ${PERSON_COLUMNS}, row_number() OVER (PARTITION BY lower(p.email) ORDER BY p.id) AS nth ${PERSON_FROM}
+           WHERE lower(p.email) = ANY($1::text[])) x WHERE nth <= 2 ORDER BY id`,
+        [values.map((v) => String(v).toLowerCase())],
+      );
   return r.rows.map(toPerson);
 }
 
