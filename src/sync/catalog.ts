@@ -33,6 +33,8 @@ export function toCatalog(
       readable: a.isValidForRead && (!a.isSecured || readableSecured.has(a.metadataId)),
       isCustom: a.isCustom,
       maxLength: a.maxLength,
+      minValue: a.minValue ?? null,
+      maxValue: a.maxValue ?? null,
       requiredLevel: a.requiredLevel,
       options: a.options,
     }))
