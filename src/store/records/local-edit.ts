@@ -1,7 +1,8 @@
 /**
  * A company field edited through one person: the company's value changes (so every person of the
  * company shows it), a Change Data Value is logged on up to CDV_FAN_OUT_CAP of them, and nothing
- * is sent to Dynamics. The next Dynamics update of the account overwrites it (see companies.ts).
+ * is sent to Dynamics. The next Dynamics update of the account overwrites it; a re-read of the
+ * unchanged account keeps it (the field is listed in `local_edits`, see companies.ts).
  */
 import { ActivityType, CDV_FAN_OUT_CAP, InvalidInputError, NotFoundError } from '../../domain/index.js';
 import type { Db } from '../db/types.js';
@@ -43,7 +44,9 @@ export async function setCompanyFieldViaPerson(
     }
     const newJson = JSON.stringify(input.value);
     await tx.query(
-      `UPDATE companies SET fields = jsonb_set(fields, ARRAY[$2], $3::jsonb, true), updated_at = $4 WHERE id = $1`,
+      `UPDATE companies SET fields = jsonb_set(fields, ARRAY[$2], $3::jsonb, true), updated_at = $4,
+         local_edits = CASE WHEN $2 = ANY(local_edits) THEN local_edits ELSE array_append(local_edits, $2::text) END
+       WHERE id = $1`,
       [row.company_id, input.field, newJson, now],
     );
     const logged = await tx.query(

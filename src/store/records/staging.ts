@@ -28,7 +28,7 @@ export type StagingKind = 'companies' | 'persons' | 'sales_persons';
 // and maintaining an index on each page's staging rows cost about a sixth of the COPY.
 const DDL: Record<StagingKind, string> = {
   companies: `CREATE TEMP TABLE IF NOT EXISTS stage_companies (
-    dynamics_id uuid NOT NULL, owner_dynamics_id uuid, fields jsonb NOT NULL, modified_on timestamptz
+    dynamics_id uuid NOT NULL, owner_dynamics_id uuid, fields jsonb NOT NULL, modified_on timestamptz, version bigint
   ) ON COMMIT DELETE ROWS`,
   persons: `CREATE TEMP TABLE IF NOT EXISTS stage_persons (
     dynamics_id uuid NOT NULL, account_dynamics_id uuid, owner_dynamics_id uuid, email text,
@@ -40,7 +40,7 @@ const DDL: Record<StagingKind, string> = {
 };
 
 const COLUMNS: Record<StagingKind, readonly string[]> = {
-  companies: ['dynamics_id', 'owner_dynamics_id', 'fields', 'modified_on'],
+  companies: ['dynamics_id', 'owner_dynamics_id', 'fields', 'modified_on', 'version'],
   persons: ['dynamics_id', 'account_dynamics_id', 'owner_dynamics_id', 'email', 'fields', 'created_on', 'modified_on'],
   sales_persons: ['dynamics_id', 'fields'],
 };
