@@ -12,13 +12,7 @@ import type { SyncEntity } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 import { recordSyncErrors, resolveSyncErrors } from '../sync-errors.js';
 import { logFailuresOnPersons, type RecordFailure } from './activities.js';
-
-// The table each entity's records live in, and the rows of it that entity owns.
-const HOLDERS: Partial<Record<SyncEntity, { table: string; owns: string }>> = {
-  systemuser: { table: 'sales_persons', owns: 'true' },
-  account: { table: 'companies', owns: 'true' },
-  contact: { table: 'persons', owns: `dynamics_type = 'Contact'` },
-};
+import { HOLDERS, isHeld } from './deletes.js';
 
 export interface PageOutcome {
   /** Ids of the records the page stored. */
@@ -50,8 +44,8 @@ export async function recordPageOutcome(
 
 /** Skipped records we hold: seen in this generation (and not deleted: they were just read). id → row id. */
 async function markSeen(tx: SqlClient, entity: SyncEntity, ids: readonly string[], generation: number): Promise<Map<string, number>> {
+  if (!isHeld(entity) || ids.length === 0) return new Map();
   const holder = HOLDERS[entity];
-  if (!holder || ids.length === 0) return new Map();
   const r = await tx.query<{ id: number | string; dynamics_id: string }>(
     `UPDATE ${holder.table} SET seen_generation = greatest(seen_generation, $2), dynamics_deleted = false
      WHERE dynamics_id = ANY($1::uuid[]) AND ${holder.owns}

@@ -52,6 +52,40 @@ export async function stage(tx: SqlClient, kind: StagingKind, rows: readonly (re
   if (rows.length > 0) await tx.copyRows(`stage_${kind}`, COLUMNS[kind], rows);
 }
 
+/** The statements that apply one staged page to its table (companies.ts, persons.ts, sales-persons.ts). */
+export interface ApplySql {
+  /** `inserted`, `updated` and `total` of the staged rows against the table. */
+  readonly count: string;
+  /** Change Data Value activities of the updates ($1 now, $2 run id); absent for tables without persons. */
+  readonly logChanges?: string;
+  /** The upsert ($1 generation, $2 now, and $3 run id when it logs); may return the `activities` it logged. */
+  readonly upsert: string;
+  readonly upsertLogs?: boolean;
+}
+
+/** Stages the rows (de-duplicated by id), counts, logs changes and upserts: one page of one table. */
+export async function applyStaged(
+  tx: SqlClient,
+  kind: StagingKind,
+  rows: readonly (readonly unknown[])[],
+  sql: ApplySql,
+  ctx: ApplyContext,
+): Promise<PageStats> {
+  const stats = emptyStats();
+  if (rows.length === 0) return stats;
+  await stage(tx, kind, rows);
+  const c = (await tx.query<{ inserted: number; updated: number; total: number }>(sql.count)).rows[0]!;
+  // A logged change is always an update COUNT saw; with none (an initial read) skip the join.
+  const logged = sql.logChanges && c.updated > 0 ? (await tx.query(sql.logChanges, [ctx.now, ctx.runId])).rowCount : 0;
+  const params = sql.upsertLogs ? [ctx.generation, ctx.now, ctx.runId] : [ctx.generation, ctx.now];
+  const upserted = await tx.query<{ activities?: number }>(sql.upsert, params);
+  stats.inserted = c.inserted;
+  stats.updated = c.updated;
+  stats.unchanged = c.total - c.inserted - c.updated;
+  stats.activities = logged + (upserted.rows[0]?.activities ?? 0);
+  return stats;
+}
+
 /** Keeps the last occurrence of each id: a page may list a row twice, and ON CONFLICT cannot touch a row twice. */
 export function lastById<T extends { id: string }>(records: readonly T[]): T[] {
   const byId = new Map<string, T>();
