@@ -194,7 +194,6 @@ export async function searchSyncErrors(
 
 export const SYNC_ERROR_CSV_HEADER = [
   'id', 'occurred_at', 'entity', 'record_id', 'operation', 'direction', 'code', 'message', 'person_id', 'run_id',
-  'column_name', 'last_seen_at', 'occurrences', 'resolved_at',
 ] as const;
 
 /**
