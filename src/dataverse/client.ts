@@ -15,9 +15,12 @@ import {
   EntityDefinitionBody,
   MaxLengthList,
   OptionSetList,
+  RangeList,
+  castKind,
   castsNeeded,
   maxLengths,
   optionSets,
+  ranges,
   parse,
   selectableAttributes,
   toEntityDefinition,
@@ -130,7 +133,7 @@ export class DataverseClient {
     }
   }
 
-  /** Every selectable column with its catalog facts: 1 request, plus 1 per option-set or length cast needed. */
+  /** Every selectable column with its catalog facts: 1 request, plus 1 per option-set, length or range cast needed. */
   async attributes(logicalName: string): Promise<RawAttribute[]> {
     assertName(logicalName, 'table');
     const base = `EntityDefinitions(LogicalName='${logicalName}')/Attributes`;
@@ -146,13 +149,16 @@ export class DataverseClient {
     const attrs = selectableAttributes(list);
     const casts = castsNeeded(attrs);
     const fetchCast = (key: CastKey): string => `${base}/Microsoft.Dynamics.CRM.${CASTS[key].cast}?${CASTS[key].query}`;
-    const [lengthLists, optionLists] = await Promise.all([
-      Promise.all(casts.filter(isLengthCast).map((k) => this.getJson(fetchCast(k), MaxLengthList, `${k} columns`))),
-      Promise.all(casts.filter((k) => !isLengthCast(k)).map((k) => this.getJson(fetchCast(k), OptionSetList, `${k} columns`))),
+    const of = (kind: string) => casts.filter((k) => castKind(k) === kind);
+    const [lengthLists, optionLists, rangeLists] = await Promise.all([
+      Promise.all(of('length').map((k) => this.getJson(fetchCast(k), MaxLengthList, `${k} columns`))),
+      Promise.all(of('options').map((k) => this.getJson(fetchCast(k), OptionSetList, `${k} columns`))),
+      Promise.all(of('range').map((k) => this.getJson(fetchCast(k), RangeList, `${k} columns`))),
     ]);
     const lengths = new Map(lengthLists.flatMap((l) => [...maxLengths(l)]));
     const options = new Map(optionLists.flatMap((l) => [...optionSets(l)]));
-    return attrs.map((a) => toRawAttribute(a, lengths, options));
+    const numberRanges = new Map(rangeLists.flatMap((l) => [...ranges(l)]));
+    return attrs.map((a) => toRawAttribute(a, lengths, options, numberRanges));
   }
 
   /** Secured columns of a table: logical name → MetadataId (lower case). Column security can change at any time. */
@@ -237,8 +243,6 @@ export class DataverseClient {
     return this.session.call({ target }, (res) => parse(schema, parseJson(res), what));
   }
 }
-
-const isLengthCast = (k: CastKey): boolean => k === 'String' || k === 'Memo';
 
 function unknownTable(e: unknown, logicalName: string): unknown {
   if (e instanceof FatalError && e.code === 'not_found') {

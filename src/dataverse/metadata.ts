@@ -32,6 +32,9 @@ export interface RawAttribute {
   attributeOf: null;
   /** String and Memo columns only. */
   maxLength: number | null;
+  /** Number columns only (Integer, BigInt, Money, Decimal, Double). */
+  minValue: number | null;
+  maxValue: number | null;
   requiredLevel: string;
   /** Picklist, State, Status, Boolean (and multi-select) columns only. */
   options: OptionValue[] | null;
@@ -77,6 +80,9 @@ const OptionSet = z
   .object({ Options: z.array(Option).nullish(), TrueOption: Option.nullish(), FalseOption: Option.nullish() })
   .nullish();
 export const MaxLengthList = z.object({ value: z.array(z.object({ LogicalName: z.string(), MaxLength: z.number().nullish() })) });
+export const RangeList = z.object({
+  value: z.array(z.object({ LogicalName: z.string(), MinValue: z.number().nullish(), MaxValue: z.number().nullish() })),
+});
 export const OptionSetList = z.object({ value: z.array(z.object({ LogicalName: z.string(), OptionSet })) });
 
 /** The derived metadata types to ask for, by the AttributeType (or AttributeTypeName) that needs them. */
@@ -88,7 +94,16 @@ export const CASTS = {
   Status: { cast: 'StatusAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
   Boolean: { cast: 'BooleanAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
   MultiSelectPicklistType: { cast: 'MultiSelectPicklistAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
+  Integer: { cast: 'IntegerAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
+  BigInt: { cast: 'BigIntAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
+  Money: { cast: 'MoneyAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
+  Decimal: { cast: 'DecimalAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
+  Double: { cast: 'DoubleAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
 } as const;
+export type CastKind = 'length' | 'range' | 'options';
+/** Which list a cast request answers with. */
+export const castKind = (key: CastKey): CastKind =>
+  key === 'String' || key === 'Memo' ? 'length' : CASTS[key].query.includes('MinValue') ? 'range' : 'options';
 export type CastKey = keyof typeof CASTS;
 
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>([
@@ -134,6 +149,12 @@ export function maxLengths(list: z.infer<typeof MaxLengthList>): Map<string, num
   return new Map(list.value.flatMap((a) => (typeof a.MaxLength === 'number' ? [[a.LogicalName, a.MaxLength]] : [])));
 }
 
+export type Range = { readonly min: number | null; readonly max: number | null };
+
+export function ranges(list: z.infer<typeof RangeList>): Map<string, Range> {
+  return new Map(list.value.map((a) => [a.LogicalName, { min: a.MinValue ?? null, max: a.MaxValue ?? null }]));
+}
+
 export function optionSets(list: z.infer<typeof OptionSetList>): Map<string, OptionValue[]> {
   return new Map(list.value.map((a) => [a.LogicalName, optionsOf(a.OptionSet)]));
 }
@@ -148,6 +169,7 @@ export function toRawAttribute(
   a: z.infer<typeof AttributeBody>,
   lengths: ReadonlyMap<string, number>,
   options: ReadonlyMap<string, OptionValue[]>,
+  numberRanges: ReadonlyMap<string, Range> = new Map(),
 ): RawAttribute {
   return {
     logicalName: a.LogicalName,
@@ -162,6 +184,8 @@ export function toRawAttribute(
     isCustom: a.IsCustomAttribute === true,
     attributeOf: null,
     maxLength: lengths.get(a.LogicalName) ?? null,
+    minValue: numberRanges.get(a.LogicalName)?.min ?? null,
+    maxValue: numberRanges.get(a.LogicalName)?.max ?? null,
     requiredLevel: a.RequiredLevel?.Value ?? 'None',
     options: options.get(a.LogicalName) ?? null,
     metadataId: a.MetadataId.toLowerCase(),

@@ -10,37 +10,17 @@ export interface EntityInfo {
   readonly systemColumns: readonly string[];
 }
 
+/** Every table is read with its key, the links the lead database keeps, and its timestamps. */
+const info = (entity: SyncEntity, entitySet: string, primaryKey: string, links: readonly string[] = []): EntityInfo => ({
+  entity, entitySet, primaryKey, systemColumns: [primaryKey, ...links, 'modifiedon', 'createdon'],
+});
+
 export const ENTITY_INFO: Readonly<Record<SyncEntity, EntityInfo>> = Object.freeze({
-  systemuser: {
-    entity: 'systemuser',
-    entitySet: 'systemusers',
-    primaryKey: 'systemuserid',
-    systemColumns: ['systemuserid', 'modifiedon', 'createdon'],
-  },
-  account: {
-    entity: 'account',
-    entitySet: 'accounts',
-    primaryKey: 'accountid',
-    systemColumns: ['accountid', '_ownerid_value', 'modifiedon', 'createdon'],
-  },
-  contact: {
-    entity: 'contact',
-    entitySet: 'contacts',
-    primaryKey: 'contactid',
-    systemColumns: ['contactid', '_parentcustomerid_value', '_ownerid_value', 'modifiedon', 'createdon'],
-  },
-  lead: {
-    entity: 'lead',
-    entitySet: 'leads',
-    primaryKey: 'leadid',
-    systemColumns: ['leadid', '_ownerid_value', 'modifiedon', 'createdon'],
-  },
-  opportunity: {
-    entity: 'opportunity',
-    entitySet: 'opportunities',
-    primaryKey: 'opportunityid',
-    systemColumns: ['opportunityid', '_customerid_value', '_ownerid_value', 'modifiedon', 'createdon'],
-  },
+  systemuser: info('systemuser', 'systemusers', 'systemuserid'),
+  account: info('account', 'accounts', 'accountid', ['_ownerid_value']),
+  contact: info('contact', 'contacts', 'contactid', ['_parentcustomerid_value', '_ownerid_value']),
+  lead: info('lead', 'leads', 'leadid', ['_ownerid_value']),
+  opportunity: info('opportunity', 'opportunities', 'opportunityid', ['_customerid_value', '_ownerid_value']),
 });
 
 /** The order of a cycle: owners first, then the companies people link to, then people. */

@@ -20,6 +20,9 @@ export interface CatalogField {
   readonly readable: boolean;
   readonly isCustom: boolean;
   readonly maxLength: number | null;
+  /** MinValue / MaxValue of a number column; absent or null: the column type's own range applies. */
+  readonly minValue?: number | null;
+  readonly maxValue?: number | null;
   readonly requiredLevel: string;
   readonly options: readonly OptionValue[] | null;
   /** Whether the sync user may change it on an existing record (metadata, table privilege, column security). */

@@ -3,21 +3,19 @@
  * column's catalog entry. A value that cannot be stored faithfully raises a SkippableError: the
  * record is skipped and reported, the rest of its page goes on.
  */
-import { SkippableError, type CatalogField } from '../domain/index.js';
+import type { CatalogField } from '../domain/index.js';
+import { badValue, checkDate, checkGuid, checkRange, describe } from './check-value.js';
 
 /** jsonb cannot hold U+0000; Marketo's text fields hold at most this much. */
 const NUL = /\u0000/;
 /** A UTF-16 surrogate without its pair: valid in a JS string and in SQL Server, refused by jsonb and text. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 export const LOCAL_TEXT_LIMIT = 30_000;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export type LocalValue = string | number | boolean | null;
 
-const fail = (code: string, field: CatalogField, detail: string): never => {
-  throw new SkippableError(code, `${field.entity}.${field.logicalName}: ${detail}`);
-};
+const fail = (code: string, field: CatalogField, detail: string): never =>
+  badValue(code, field.entity, field.logicalName, detail);
 
 export function convertValue(field: CatalogField, value: unknown): LocalValue {
   if (value === null || value === undefined) return null;
@@ -40,16 +38,12 @@ export function convertValue(field: CatalogField, value: unknown): LocalValue {
     case 'Status':
       return option(field, value);
     case 'DateTime':
-      if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
-        fail('wrong_type', field, `expected an ISO date, got ${describe(value)}`);
-      }
-      return value as string;
+      return checkDate(field.entity, field.logicalName, value);
     case 'Lookup':
     case 'Customer':
     case 'Owner':
     case 'Uniqueidentifier':
-      if (typeof value !== 'string' || !GUID.test(value)) fail('wrong_type', field, `expected a GUID, got ${describe(value)}`);
-      return (value as string).toLowerCase();
+      return checkGuid(field.entity, field.logicalName, value);
     default:
       return fail('unsupported_type', field, `columns of type ${field.attributeType} are not synced`);
   }
@@ -72,7 +66,7 @@ function num(field: CatalogField, value: unknown): number {
   if ((field.attributeType === 'Integer' || field.attributeType === 'BigInt') && !Number.isInteger(value)) {
     fail('wrong_type', field, `expected a whole number, got ${value}`);
   }
-  return value;
+  return checkRange(field, value);
 }
 
 function option(field: CatalogField, value: unknown): string {
@@ -82,9 +76,4 @@ function option(field: CatalogField, value: unknown): string {
   const found = field.options?.find((o) => o.value === value);
   if (!found) return fail('unknown_option', field, `option value ${value} is not in the column's option set`);
   return found.label;
-}
-
-function describe(value: unknown): string {
-  const s = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : JSON.stringify(value);
-  return `${typeof value} ${s ?? String(value)}`;
 }

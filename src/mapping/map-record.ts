@@ -3,6 +3,7 @@
  * is rejected whole (never half-applied) with the reason, so the page can go on without it.
  */
 import { SkippableError } from '../domain/index.js';
+import { BadValueError, badValue, checkDate, checkGuid } from './check-value.js';
 import { convertValue, type LocalValue } from './convert.js';
 import type { EntityPlan } from './plan.js';
 
@@ -15,11 +16,13 @@ export interface MappedRecord {
   readonly email: string | null;
   readonly createdOn: string | null;
   readonly modifiedOn: string | null;
+  /** The row's versionnumber (from `@odata.etag`): unchanged means not updated in Dynamics since. */
+  readonly version: number | null;
 }
 
 export type MapResult =
   | { readonly ok: true; readonly record: MappedRecord }
-  | { readonly ok: false; readonly id: string | null; readonly error: SkippableError };
+  | { readonly ok: false; readonly id: string | null; readonly column: string; readonly error: SkippableError };
 
 const LOOKUP_ENTITY = '@Microsoft.Dynamics.CRM.lookuplogicalname';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -27,41 +30,53 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapResult {
   const rawId = row[plan.primaryKey];
   if (typeof rawId !== 'string' || rawId === '') {
-    return { ok: false, id: null, error: new SkippableError('missing_id', `${plan.entity} row without ${plan.primaryKey}`) };
+    const error = new BadValueError('missing_id', plan.entity, plan.primaryKey, `row without ${plan.primaryKey}`);
+    return { ok: false, id: null, column: plan.primaryKey, error };
   }
-  const id = rawId.toLowerCase();
+  let id: string | null = null;
   try {
+    id = checkGuid(plan.entity, plan.primaryKey, rawId);
     const fields: Record<string, LocalValue> = {};
     for (const f of plan.fields) fields[f.localName] = convertValue(f.field, row[f.wireName]);
     const email = typeof fields.email === 'string' ? fields.email : null;
     if (email !== null && !EMAIL.test(email)) {
-      throw new SkippableError('invalid_email', `${plan.entity}.email: ${JSON.stringify(email.slice(0, 80))} is not an email address`);
+      const column = plan.fields.find((f) => f.localName === 'email')?.field.logicalName ?? 'email';
+      badValue('invalid_email', plan.entity, column, `${JSON.stringify(email.slice(0, 80))} is not an email address`);
     }
+    const system = (column: string, check: (e: string, c: string, v: unknown) => string, wire = column) =>
+      row[wire] === null || row[wire] === undefined || row[wire] === '' ? null : check(plan.entity, column, row[wire]);
     return {
       ok: true,
       record: {
         id,
         fields,
-        accountId: accountOf(row),
-        ownerId: guidOrNull(row._ownerid_value),
+        accountId: accountOf(row, system('parentcustomerid', checkGuid, '_parentcustomerid_value')),
+        ownerId: system('ownerid', checkGuid, '_ownerid_value'),
         email,
-        createdOn: stringOrNull(row.createdon),
-        modifiedOn: stringOrNull(row.modifiedon),
+        createdOn: system('createdon', checkDate),
+        modifiedOn: system('modifiedon', checkDate),
+        version: versionOf(row),
       },
     };
   } catch (err) {
-    if (err instanceof SkippableError) return { ok: false, id, error: err };
+    if (err instanceof SkippableError) return { ok: false, id, column: err instanceof BadValueError ? err.column : '', error: err };
     throw err;
   }
 }
 
 /** parentcustomerid is polymorphic: only an account parent makes a company link. */
-function accountOf(row: Record<string, unknown>): string | null {
-  const parent = row._parentcustomerid_value;
-  if (typeof parent !== 'string') return null;
+function accountOf(row: Record<string, unknown>, parent: string | null): string | null {
+  if (parent === null) return null;
   const target = row[`_parentcustomerid_value${LOOKUP_ENTITY}`];
-  return target === undefined || target === 'account' ? parent.toLowerCase() : null;
+  return target === undefined || target === 'account' ? parent : null;
 }
 
-const guidOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
-const stringOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const ETAG = /^W\/"(\d+)"$/;
+
+/** versionnumber when selected, else the `@odata.etag` Dataverse puts on every row (`W/"<versionnumber>"`). */
+function versionOf(row: Record<string, unknown>): number | null {
+  if (typeof row.versionnumber === 'number' && Number.isSafeInteger(row.versionnumber)) return row.versionnumber;
+  const m = typeof row['@odata.etag'] === 'string' ? ETAG.exec(row['@odata.etag']) : null;
+  const v = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(v) ? v : null;
+}

@@ -19,15 +19,15 @@ function assertEntity(entity: string, items: readonly { entity: string; logicalN
 // number of columns, and it behaves identically on both backends.
 const INSERT_CATALOG = `
 INSERT INTO field_catalog (entity, logical_name, attribute_type, display_name, is_valid_for_read,
-  is_secured, readable, is_custom, max_length, required_level, options, can_update, can_create,
+  is_secured, readable, is_custom, max_length, min_value, max_value, required_level, options, can_update, can_create,
   update_denied, create_denied, refreshed_at)
 SELECT $1, x.logical_name, x.attribute_type, x.display_name, x.is_valid_for_read,
-  x.is_secured, x.readable, x.is_custom, x.max_length, x.required_level, x.options, x.can_update, x.can_create,
-  x.update_denied, x.create_denied, now()
+  x.is_secured, x.readable, x.is_custom, x.max_length, x.min_value, x.max_value, x.required_level, x.options,
+  x.can_update, x.can_create, x.update_denied, x.create_denied, now()
 FROM jsonb_to_recordset($2::jsonb) AS x(logical_name text, attribute_type text, display_name text,
   is_valid_for_read boolean, is_secured boolean, readable boolean, is_custom boolean,
-  max_length int, required_level text, options jsonb, can_update boolean, can_create boolean,
-  update_denied text, create_denied text)`;
+  max_length int, min_value float8, max_value float8, required_level text, options jsonb, can_update boolean,
+  can_create boolean, update_denied text, create_denied text)`;
 
 export async function replaceCatalog(c: SqlClient, entity: string, fields: readonly CatalogField[]): Promise<void> {
   assertEntity(entity, fields);
@@ -40,6 +40,8 @@ export async function replaceCatalog(c: SqlClient, entity: string, fields: reado
     readable: f.readable,
     is_custom: f.isCustom,
     max_length: f.maxLength,
+    min_value: f.minValue ?? null,
+    max_value: f.maxValue ?? null,
     required_level: f.requiredLevel,
     options: f.options,
     can_update: f.canUpdate,
@@ -63,6 +65,8 @@ export interface CatalogRow {
   readable: boolean;
   is_custom: boolean;
   max_length: number | null;
+  min_value: number | null;
+  max_value: number | null;
   required_level: string;
   options: OptionValue[] | null;
   can_update: boolean;
@@ -81,6 +85,8 @@ export const toCatalogField = (r: CatalogRow): CatalogField => ({
   readable: r.readable,
   isCustom: r.is_custom,
   maxLength: r.max_length,
+  minValue: r.min_value,
+  maxValue: r.max_value,
   requiredLevel: r.required_level,
   options: r.options,
   canUpdate: r.can_update,

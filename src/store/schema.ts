@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -40,6 +40,9 @@ export const fieldCatalog = pgTable('field_catalog', {
   readable: boolean('readable').notNull(),
   isCustom: boolean('is_custom').notNull(),
   maxLength: integer('max_length'),
+  /** MinValue / MaxValue of number columns (Integer, BigInt, Money, Decimal, Double). */
+  minValue: doublePrecision('min_value'),
+  maxValue: doublePrecision('max_value'),
   requiredLevel: text('required_level').notNull(),
   options: jsonb('options'),
   /** Write capability of the sync user; rows stored before it was read say 'not_checked'. */
@@ -90,6 +93,10 @@ export const companies = pgTable('companies', {
   fields: jsonb('fields').notNull().default(sql`'{}'::jsonb`),
   dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
   dynamicsModifiedOn: ts('dynamics_modified_on'),
+  /** The account's versionnumber when last read: a re-read at the same version is not a Dynamics update. */
+  dynamicsVersion: bigint('dynamics_version', { mode: 'number' }),
+  /** Fields edited locally since the account's last Dynamics update: a re-read keeps their values. */
+  localEdits: text('local_edits').array().notNull().default(sql`'{}'::text[]`),
   seenGeneration: integer('seen_generation').notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -154,7 +161,19 @@ export const syncErrors = pgTable('sync_errors', {
   code: text('code').notNull(),
   message: text('message').notNull(),
   personId: bigint('person_id', { mode: 'number' }),
-}, (t) => [index('sync_errors_time').on(t.occurredAt)]);
+  /** The Dynamics column at fault ('' when the problem is the record as a whole). */
+  columnName: text('column_name').notNull().default(''),
+  /** Seeing the same problem again bumps these instead of adding a row. */
+  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  occurrences: integer('occurrences').notNull().default(1),
+  /** Set when the record next syncs; a resolved error is history, a new break a new error. */
+  resolvedAt: ts('resolved_at'),
+}, (t) => [
+  index('sync_errors_time').on(t.occurredAt),
+  // One open error per record, column, problem and direction.
+  uniqueIndex('sync_errors_open').on(t.entity, t.recordId, t.columnName, t.code, t.direction)
+    .where(sql`resolved_at IS NULL AND record_id IS NOT NULL`),
+]);
 
 /** Small settings: admin password hash, schedule state. */
 export const settings = pgTable('settings', {

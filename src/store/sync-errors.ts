@@ -19,6 +19,8 @@ export interface NewSyncError {
   readonly personId?: number | null;
   readonly runId?: number | null;
   readonly occurredAt?: Date;
+  /** The Dynamics column at fault; omitted or '' when the problem is the record as a whole. */
+  readonly column?: string;
 }
 
 export interface SyncErrorEntry {
@@ -32,9 +34,16 @@ export interface SyncErrorEntry {
   readonly message: string;
   readonly personId: number | null;
   readonly runId: number | null;
+  readonly column: string;
+  readonly lastSeenAt: Date;
+  /** How many times this problem was seen on this record while it stayed open. */
+  readonly occurrences: number;
+  /** When the record next synced; null while the problem is open. */
+  readonly resolvedAt: Date | null;
 }
 
-const COLUMNS = 'id, occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id';
+const COLUMNS = `id, occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id,
+  column_name, last_seen_at, occurrences, resolved_at`;
 
 interface Row {
   id: number;
@@ -47,6 +56,10 @@ interface Row {
   message: string;
   person_id: number | null;
   run_id: number | null;
+  column_name: string;
+  last_seen_at: Date;
+  occurrences: number;
+  resolved_at: Date | null;
 }
 
 const toEntry = (r: Row): SyncErrorEntry => ({
@@ -60,19 +73,41 @@ const toEntry = (r: Row): SyncErrorEntry => ({
   message: r.message,
   personId: r.person_id,
   runId: r.run_id,
+  column: r.column_name,
+  lastSeenAt: new Date(r.last_seen_at),
+  occurrences: r.occurrences,
+  resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
 });
 
-// A page's errors go in with one statement (one jsonb parameter), whatever their number.
-const INSERT = `
-INSERT INTO sync_errors (occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id)
-SELECT coalesce(x.occurred_at, now()), x.entity, x.record_id, x.operation, x.direction, x.code, x.message, x.person_id, x.run_id
+// A page's errors go in with one statement (one jsonb parameter), whatever their number. A record
+// problem that is still open (same record, column, code and direction) is not added again: its
+// last-seen time and count move instead, so a full read that re-reads a bad record logs nothing new.
+const UPSERT = `
+INSERT INTO sync_errors (occurred_at, last_seen_at, entity, record_id, operation, direction, code, message, person_id, run_id, column_name)
+SELECT t, t, x.entity, x.record_id, x.operation, x.direction, x.code, x.message, x.person_id, x.run_id, x.column_name
 FROM jsonb_to_recordset($1::jsonb) AS x(occurred_at timestamptz, entity text, record_id text, operation text,
-  direction text, code text, message text, person_id bigint, run_id bigint)
-RETURNING id`;
+  direction text, code text, message text, person_id bigint, run_id bigint, column_name text)
+CROSS JOIN LATERAL (SELECT coalesce(x.occurred_at, now()) AS t) n
+ON CONFLICT (entity, record_id, column_name, code, direction) WHERE resolved_at IS NULL AND record_id IS NOT NULL
+DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, occurrences = sync_errors.occurrences + 1,
+  message = EXCLUDED.message, run_id = EXCLUDED.run_id, person_id = coalesce(EXCLUDED.person_id, sync_errors.person_id)
+RETURNING id, (xmax = 0) AS is_new, record_id`;
 
-export async function recordSyncErrors(c: SqlClient, errors: readonly NewSyncError[]): Promise<number[]> {
-  if (errors.length === 0) return [];
-  const rows = errors.map((e) => ({
+export interface RecordedSyncError {
+  readonly id: number;
+  /** False when an open error of the same problem was bumped instead. */
+  readonly isNew: boolean;
+  readonly recordId: string | null;
+}
+
+const keyOf = (e: NewSyncError, i: number): string =>
+  e.recordId ? JSON.stringify([e.entity, e.recordId, e.column ?? '', e.code, e.direction]) : `#${i}`;
+
+export async function recordSyncErrors(c: SqlClient, errors: readonly NewSyncError[]): Promise<RecordedSyncError[]> {
+  // One statement cannot touch a row twice: a problem listed twice in one batch is recorded once.
+  const unique = [...new Map(errors.map((e, i) => [keyOf(e, i), e])).values()];
+  if (unique.length === 0) return [];
+  const rows = unique.map((e) => ({
     occurred_at: e.occurredAt?.toISOString() ?? null,
     entity: e.entity,
     record_id: e.recordId ?? null,
@@ -82,14 +117,26 @@ export async function recordSyncErrors(c: SqlClient, errors: readonly NewSyncErr
     message: e.message,
     person_id: e.personId ?? null,
     run_id: e.runId ?? null,
+    column_name: e.column ?? '',
   }));
-  const r = await c.query<{ id: number }>(INSERT, [JSON.stringify(rows)]);
-  return r.rows.map((x) => x.id);
+  const r = await c.query<{ id: number | string; is_new: boolean; record_id: string | null }>(UPSERT, [JSON.stringify(rows)]);
+  return r.rows.map((x) => ({ id: Number(x.id), isNew: x.is_new, recordId: x.record_id }));
 }
 
 export async function recordSyncError(c: SqlClient, error: NewSyncError): Promise<number> {
-  const [id] = await recordSyncErrors(c, [error]);
-  return id as number;
+  const [recorded] = await recordSyncErrors(c, [error]);
+  return recorded!.id;
+}
+
+/** Records that synced after all: their open problems from Dynamics are history now. */
+export async function resolveSyncErrors(c: SqlClient, entity: string, recordIds: readonly string[], now: Date): Promise<number> {
+  if (recordIds.length === 0) return 0;
+  const r = await c.query(
+    `UPDATE sync_errors SET resolved_at = $3
+     WHERE resolved_at IS NULL AND record_id IS NOT NULL AND entity = $1 AND record_id = ANY($2::text[]) AND direction = 'from_dynamics'`,
+    [entity, recordIds, now],
+  );
+  return r.rowCount;
 }
 
 export interface SyncErrorQuery {

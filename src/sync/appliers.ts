@@ -3,9 +3,8 @@ import type { SyncEntity } from '../domain/index.js';
 import type { MappedRecord } from '../mapping/index.js';
 import type { SqlClient } from '../store/db/types.js';
 import {
-  applyCompanies, applyPersons, applySalesPersons, markCompaniesDeleted, markPersonsDeleted,
-  markSalesPersonsDeleted, markUnseenCompaniesDeleted, markUnseenPersonsDeleted, markUnseenSalesPersonsDeleted,
-  type ApplyContext, type PageStats,
+  applyCompanies, applyPersons, applySalesPersons, markDeleted, markUnseenDeleted,
+  type ApplyContext, type HeldEntity, type PageStats,
 } from '../store/records/index.js';
 
 export interface Applier {
@@ -15,8 +14,14 @@ export interface Applier {
   markUnseen(tx: SqlClient, generation: number, now: Date): Promise<number>;
 }
 
+const applier = (entity: HeldEntity, apply: Applier['apply']): Applier => ({
+  apply,
+  markDeleted: (tx, ids, now) => markDeleted(tx, entity, ids, now),
+  markUnseen: (tx, generation, now) => markUnseenDeleted(tx, entity, generation, now),
+});
+
 export const APPLIERS: Partial<Record<SyncEntity, Applier>> = {
-  systemuser: { apply: applySalesPersons, markDeleted: markSalesPersonsDeleted, markUnseen: markUnseenSalesPersonsDeleted },
-  account: { apply: applyCompanies, markDeleted: markCompaniesDeleted, markUnseen: markUnseenCompaniesDeleted },
-  contact: { apply: applyPersons, markDeleted: markPersonsDeleted, markUnseen: markUnseenPersonsDeleted },
+  systemuser: applier('systemuser', applySalesPersons),
+  account: applier('account', applyCompanies),
+  contact: applier('contact', applyPersons),
 };

@@ -32,6 +32,8 @@ export function toCatalog(entity: string, attributes: readonly SourceAttribute[]
       readable: a.isValidForRead && (!a.isSecured || rights.columns.get(a.metadataId)?.read === true),
       isCustom: a.isCustom,
       maxLength: a.maxLength,
+      minValue: a.minValue ?? null,
+      maxValue: a.maxValue ?? null,
       requiredLevel: a.requiredLevel,
       options: a.options,
       ...writeFlags(entity, a, rights),

@@ -36,6 +36,8 @@ export interface SourceAttribute {
   readonly isCustom: boolean;
   readonly attributeOf: string | null;
   readonly maxLength: number | null;
+  readonly minValue?: number | null;
+  readonly maxValue?: number | null;
   readonly requiredLevel: string;
   readonly options: readonly OptionValue[] | null;
   readonly metadataId: string;

@@ -60,10 +60,6 @@ export async function recordSyncError(c: SqlClient, e: EngineSyncError): Promise
   await recordSyncErrors(c, [{ ...e, direction: 'from_dynamics' }]);
 }
 
-export async function recordSyncErrorsBatch(c: SqlClient, errors: readonly EngineSyncError[]): Promise<void> {
-  if (errors.length > 0) await recordSyncErrors(c, errors.map((e) => ({ ...e, direction: 'from_dynamics' as const })));
-}
-
 export async function loadSelection(c: SqlClient, entity: SyncEntity): Promise<{ catalog: CatalogField[]; selection: SelectedField[] }> {
   const [catalog, selection] = await Promise.all([listCatalog(c, entity), getSelection(c, entity)]);
   return { catalog, selection };

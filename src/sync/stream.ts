@@ -7,12 +7,12 @@ import { DeltaTokenExpiredError, FatalError, isSyncError, type SyncEntity } from
 import type { Logger } from '../config/index.js';
 import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
-import { logFailuresOnPersons, refreshStatistics, type RecordFailure } from '../store/records/index.js';
+import { recordPageOutcome, refreshStatistics, type RecordFailure } from '../store/records/index.js';
 import { APPLIERS } from './appliers.js';
 import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
 import {
-  blockStream, commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError, recordSyncErrorsBatch, type StreamCheckpoint,
+  blockStream, commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError, type StreamCheckpoint,
 } from './state.js';
 
 export interface StreamDeps {
@@ -144,7 +144,7 @@ function mapPage(plan: EntityPlan, page: ReadPage): MappedPage {
   for (const row of page.rows) {
     const m = mapRecord(plan, row);
     if (m.ok) good.push(m.record);
-    else failures.push({ dynamicsId: m.id ?? '', entity: plan.entity, code: m.error.code, message: m.error.message });
+    else failures.push({ dynamicsId: m.id ?? '', entity: plan.entity, column: m.column, code: m.error.code, message: m.error.message });
   }
   return { good, failures };
 }
@@ -165,17 +165,9 @@ async function applyPage(
   return deps.db.transaction(async (tx) => {
     const s = await applier.apply(tx, good, ctx);
     s.deleted += await applier.markDeleted(tx, page.deletedIds, now);
+    // Before the sweep: a record read but skipped exists, and counts as seen.
+    await recordPageOutcome(tx, plan.entity, { storedIds: good.map((r) => r.id), failures }, ctx);
     if (finished && cp.phase === 'initial') s.deleted += await applier.markUnseen(tx, cp.generation, now);
-    if (failures.length > 0) {
-      const persons = plan.entity === 'contact' ? await logFailuresOnPersons(tx, failures.filter((f) => f.dynamicsId), ctx) : new Map<string, number>();
-      // A record we already hold failed to update; one we do not hold failed to be created. Only
-      // contacts are looked up (their persons carry the activity); other tables go by the phase.
-      const held = (id: string) => (plan.entity === 'contact' ? persons.has(id) : cp.phase === 'delta');
-      await recordSyncErrorsBatch(tx, failures.map((f) => ({
-        runId: deps.runId, entity: f.entity, recordId: f.dynamicsId || null, operation: held(f.dynamicsId) ? 'update' as const : 'create' as const,
-        code: f.code, message: f.message, personId: persons.get(f.dynamicsId) ?? null,
-      })));
-    }
     const next = await commitCheckpoint(tx, cp, finished ? { phase: 'delta', link: page.deltaLink } : { phase: cp.phase, link: page.nextLink });
     result.pages++;
     result.inserted += s.inserted;

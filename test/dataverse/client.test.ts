@@ -97,14 +97,15 @@ describe('DataverseClient metadata and checks', () => {
     const api = new FakeWebApi()
       .on("Attributes?$select", ok({ value: [attr('name', 'String'), attr('telephone1', 'String'), attr('industrycode', 'Picklist'), attr('revenue', 'Money')] }))
       .on('StringAttributeMetadata', ok({ value: [{ LogicalName: 'name', MaxLength: 160 }, { LogicalName: 'telephone1', MaxLength: 50 }] }))
-      .on('PicklistAttributeMetadata', ok({ value: [{ LogicalName: 'industrycode', OptionSet: { Options: [{ Value: 1, Label: { UserLocalizedLabel: { Label: 'Accounting' } } }] } }] }));
+      .on('PicklistAttributeMetadata', ok({ value: [{ LogicalName: 'industrycode', OptionSet: { Options: [{ Value: 1, Label: { UserLocalizedLabel: { Label: 'Accounting' } } }] } }] }))
+      .on('MoneyAttributeMetadata', ok({ value: [{ LogicalName: 'revenue', MinValue: 0, MaxValue: 100_000_000_000_000 }] }));
     const attrs = await client(api).attributes('account');
-    expect(api.requests).toHaveLength(3);
-    expect(attrs.map((a) => [a.logicalName, a.maxLength, a.options?.length ?? null])).toEqual([
-      ['name', 160, null],
-      ['telephone1', 50, null],
-      ['industrycode', null, 1],
-      ['revenue', null, null],
+    expect(api.requests).toHaveLength(4);
+    expect(attrs.map((a) => [a.logicalName, a.maxLength, a.options?.length ?? null, a.minValue, a.maxValue])).toEqual([
+      ['name', 160, null, null, null],
+      ['telephone1', 50, null, null, null],
+      ['industrycode', null, 1, null, null],
+      ['revenue', null, null, 0, 100_000_000_000_000],
     ]);
   });
 

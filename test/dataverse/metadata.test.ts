@@ -70,6 +70,8 @@ describe('attribute metadata', () => {
       isCustom: false,
       attributeOf: null,
       maxLength: 160,
+      minValue: null,
+      maxValue: null,
       requiredLevel: 'ApplicationRequired',
       options: null,
       metadataId: 'a1965545-0000-0000-0000-000000000001',

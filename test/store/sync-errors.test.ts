@@ -1,6 +1,6 @@
 /** Sync errors: keyset pages newest first, filters as data, and a CSV a spreadsheet cannot execute. */
 import { expect, it } from 'vitest';
-import { recordSyncErrors, searchSyncErrors, syncErrorsCsv, type NewSyncError } from '../../src/store/sync-errors.js';
+import { recordSyncErrors, resolveSyncErrors, searchSyncErrors, syncErrorsCsv, type NewSyncError } from '../../src/store/sync-errors.js';
 import { describeEachBackend } from '../helpers/db.js';
 
 const error = (i: number, message: string): NewSyncError => ({
@@ -33,5 +33,39 @@ describeEachBackend('sync errors', ({ db }) => {
     expect(csv).toContain(`'+1 555`);
     expect(csv).toContain('"plain, ""quoted"""');
     expect(csv).not.toMatch(/,=HYPERLINK/);
+  });
+
+  it('keeps one open error per record, column and problem: seen again, it is bumped, not added', async () => {
+    const id = '0b3c5f1e-0000-4000-8000-000000000001';
+    const bad = (column: string, code: string, at: string): NewSyncError => ({
+      runId: null, entity: 'contact', recordId: id, column, operation: 'update', direction: 'from_dynamics',
+      code, message: `${column} is bad (${at})`, occurredAt: new Date(at),
+    });
+    const first = await recordSyncErrors(db(), [bad('emailaddress1', 'invalid_email', '2024-01-01T00:00:00Z')]);
+    expect(first).toEqual([{ id: first[0]!.id, isNew: true, recordId: id }]);
+    // The same problem twice in one batch, and again later: still one row.
+    const again = await recordSyncErrors(db(), [
+      bad('emailaddress1', 'invalid_email', '2024-01-02T00:00:00Z'), bad('emailaddress1', 'invalid_email', '2024-01-03T00:00:00Z'),
+      bad('jobtitle', 'value_too_long', '2024-01-03T00:00:00Z'),
+    ]);
+    expect(again.map((r) => r.isNew)).toEqual([false, true]);
+    let items = (await searchSyncErrors(db(), {})).items;
+    expect(items.map((e) => [e.column, e.occurrences, e.lastSeenAt.toISOString(), e.message])).toEqual([
+      ['jobtitle', 1, '2024-01-03T00:00:00.000Z', 'jobtitle is bad (2024-01-03T00:00:00Z)'],
+      ['emailaddress1', 2, '2024-01-03T00:00:00.000Z', 'emailaddress1 is bad (2024-01-03T00:00:00Z)'],
+    ]);
+    expect(items[1]!.occurredAt.toISOString(), 'first seen stays').toBe('2024-01-01T00:00:00.000Z');
+
+    // Resolved by a good read: the next break is a new error, the old one history.
+    expect(await resolveSyncErrors(db(), 'contact', [id], new Date('2024-01-04T00:00:00Z'))).toBe(2);
+    const later = await recordSyncErrors(db(), [bad('emailaddress1', 'invalid_email', '2024-01-05T00:00:00Z')]);
+    expect(later[0]!.isNew).toBe(true);
+    items = (await searchSyncErrors(db(), {})).items;
+    expect(items.map((e) => [e.column, e.resolvedAt?.toISOString() ?? null])).toEqual([
+      ['emailaddress1', null], ['jobtitle', '2024-01-04T00:00:00.000Z'], ['emailaddress1', '2024-01-04T00:00:00.000Z'],
+    ]);
+    // Table-level errors (no record) are never merged.
+    await recordSyncErrors(db(), [error(1, 'table failed'), error(1, 'table failed')]);
+    expect((await searchSyncErrors(db(), { text: 'table failed' })).total).toBe(2);
   });
 });

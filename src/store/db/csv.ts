@@ -41,37 +41,3 @@ export function csvLine(values: readonly unknown[], eol = '\n'): string {
   for (let i = 0; i < values.length; i++) line += (i === 0 ? '' : ',') + csvField(values[i]);
   return line + eol;
 }
-
-export interface CsvChunk {
-  readonly text: string;
-  readonly rows: number;
-}
-
-/**
- * Groups rows into chunks of about `chunkChars` characters, so a large load streams in pieces
- * instead of building one giant string. Every row must have exactly `width` values: a short row
- * would otherwise shift later columns silently.
- */
-export function* csvChunks(
-  rows: Iterable<readonly unknown[]>,
-  width: number,
-  chunkChars = 1 << 20,
-): Generator<CsvChunk> {
-  let text = '';
-  let count = 0;
-  let seen = 0;
-  for (const row of rows) {
-    seen++;
-    if (row.length !== width) {
-      throw new RangeError(`copyRows: row ${seen} has ${row.length} values, expected ${width}`);
-    }
-    text += csvLine(row);
-    count++;
-    if (text.length >= chunkChars) {
-      yield { text, rows: count };
-      text = '';
-      count = 0;
-    }
-  }
-  if (count > 0) yield { text, rows: count };
-}

@@ -7,6 +7,8 @@ export interface RecordFailure {
   readonly entity: string;
   readonly code: string;
   readonly message: string;
+  /** The Dynamics column at fault ('' or absent: the record as a whole). */
+  readonly column?: string;
 }
 
 /**

@@ -59,15 +59,20 @@ SELECT b.last_scanned, b.scanned, a.id, a.person_id, a.type_id, a.occurred_at, a
 FROM bounds b LEFT JOIN (matched m JOIN activities a ON a.id = m.id) ON true
 ORDER BY a.id`;
 
-interface PageRow {
-  last_scanned: number | string | null;
-  scanned: number;
-  id: number | string | null;
+/** An activities row as both backends return it (bigints may come as text). */
+export interface ActivityDbRow {
+  id: number | string;
   person_id: number | string;
   type_id: number;
   occurred_at: Date | string;
   primary_attribute_value: string | null;
   attributes: Record<string, unknown>;
+}
+
+interface PageRow extends Omit<ActivityDbRow, 'id'> {
+  last_scanned: number | string | null;
+  scanned: number;
+  id: number | string | null;
 }
 
 /** Runs fn once no transaction that may still add activities is in flight (see above). */
@@ -87,7 +92,7 @@ export async function readActivityPage(db: Db, q: ActivityPageQuery): Promise<Ac
     return r.rows;
   });
   const head = rows[0];
-  const found = rows.filter((r) => r.id !== null).map(toActivity);
+  const found = rows.filter((r): r is PageRow & ActivityDbRow => r.id !== null).map(toActivity);
   if (found.length > q.limit) {
     const page = found.slice(0, q.limit);
     return { rows: page, nextAfterId: page[page.length - 1]!.id, more: true };
@@ -96,7 +101,7 @@ export async function readActivityPage(db: Db, q: ActivityPageQuery): Promise<Ac
   return { rows: found, nextAfterId: lastScanned, more: (head?.scanned ?? 0) >= q.scanLimit };
 }
 
-const toActivity = (r: PageRow): ActivityRow => ({
+export const toActivity = (r: ActivityDbRow): ActivityRow => ({
   id: Number(r.id),
   personId: Number(r.person_id),
   typeId: r.type_id,

@@ -4,37 +4,43 @@
  *
  * Each field a Dynamics update changes logs a Change Data Value on the account's persons, at most
  * CDV_FAN_OUT_CAP of them, lowest person id first (deterministic). The value applies to all.
+ *
+ * Local edits (local-edit.ts) last until the account's next Dynamics update, which overwrites all its
+ * fields (the reference product's rule). A row read again at the version already stored (a new
+ * field selection, an expired delta token) is not an update: it fills in values but keeps the
+ * fields edited locally, and a value it does change is logged as re-read, not as a Dynamics update.
  */
-import { CDV_FAN_OUT_CAP, ActivityType } from '../../domain/index.js';
+import { CDV_FAN_OUT_CAP } from '../../domain/index.js';
+import { changedFields, insertChanges } from './change-sql.js';
 import type { SqlClient } from '../db/types.js';
-import { emptyStats, lastById, stage, type ApplyContext, type PageStats } from './staging.js';
+import { applyStaged, lastById, type ApplyContext, type PageStats } from './staging.js';
 
 export interface CompanyRecord {
   readonly id: string;
   readonly ownerId: string | null;
   readonly fields: Record<string, unknown>;
   readonly modifiedOn: string | null;
+  /** versionnumber; null when unknown (then the row counts as updated). */
+  readonly version: number | null;
 }
+
+/** SQL: whether an incoming row at `version` is a Dynamics update of the stored company `c`. */
+const UPDATED_IN_DYNAMICS = (c: string, version: string) =>
+  `(${version} IS NULL OR ${c}.dynamics_version IS DISTINCT FROM ${version})`;
+/** SQL: the fields an incoming row `s` writes: all on an update, else all but the locally edited ones. */
+const INCOMING = (c: string, s: string, version = `${s}.version`) =>
+  `(CASE WHEN ${UPDATED_IN_DYNAMICS(c, version)} THEN ${s}.fields ELSE ${s}.fields - ${c}.local_edits END)`;
 
 // Staged rows find their company through a LATERAL ... LIMIT 1 (one unique-index probe each): with
 // a plain join the planner, which has no statistics for a temp table, hashed all companies per page.
 
-// Only fields the company already had count as changes: a newly selected field filling in is not
-// a change of value, and logging it would flood every person's activity log.
-const LOG_CHANGES = `
-INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
-SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
-       jsonb_build_object('field', ch.key, 'oldValue', ch.old_value, 'newValue', ch.new_value,
-                          'reason', 'Account updated in Dynamics', 'source', 'dynamics',
-                          'entity', 'account', 'accountId', s.dynamics_id),
-       $2
+const LOG_CHANGES = `${insertChanges(`'entity', 'account', 'accountId', s.dynamics_id,
+  'reason', CASE WHEN ${UPDATED_IN_DYNAMICS('c', 's.version')} THEN 'Account updated in Dynamics' ELSE 'Account re-read from Dynamics' END`)}
 FROM stage_companies s
-CROSS JOIN LATERAL (SELECT cc.fields FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1) c
 CROSS JOIN LATERAL (
-  SELECT n.key, c.fields -> n.key AS old_value, n.value AS new_value
-  FROM jsonb_each(s.fields) n
-  WHERE c.fields ? n.key AND (c.fields -> n.key) IS DISTINCT FROM n.value
-) ch
+  SELECT cc.fields, cc.dynamics_version, cc.local_edits FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1
+) c
+CROSS JOIN LATERAL (${changedFields('c.fields', INCOMING('c', 's'))}) ch
 CROSS JOIN LATERAL (
   SELECT pp.id FROM persons pp
   WHERE pp.account_dynamics_id = s.dynamics_id AND NOT pp.dynamics_deleted
@@ -45,67 +51,32 @@ CROSS JOIN LATERAL (
 const COUNT = `
 SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS inserted,
        count(*) FILTER (WHERE c.id IS NOT NULL AND (
-         (c.fields || s.fields) IS DISTINCT FROM c.fields
+         (c.fields || ${INCOMING('c', 's')}) IS DISTINCT FROM c.fields
          OR c.owner_dynamics_id IS DISTINCT FROM s.owner_dynamics_id
          OR c.dynamics_deleted))::int AS updated,
        count(*)::int AS total
 FROM stage_companies s LEFT JOIN LATERAL (
-  SELECT cc.id, cc.fields, cc.owner_dynamics_id, cc.dynamics_deleted
+  SELECT cc.id, cc.fields, cc.owner_dynamics_id, cc.dynamics_deleted, cc.dynamics_version, cc.local_edits
   FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1
 ) c ON true`;
 
-// Merge, not replace: fields deselected later keep their last value; every synced field is in
-// s.fields, so local edits of synced fields are overwritten by the Dynamics values.
+// Merge, not replace: fields deselected later keep their last value. A Dynamics update carries
+// every synced field, so it overwrites local edits and forgets them.
 const UPSERT = `
-INSERT INTO companies (dynamics_id, owner_dynamics_id, fields, dynamics_modified_on, seen_generation, created_at, updated_at)
-SELECT dynamics_id, owner_dynamics_id, fields, modified_on, $1, $2, $2 FROM stage_companies
+INSERT INTO companies (dynamics_id, owner_dynamics_id, fields, dynamics_modified_on, dynamics_version, seen_generation, created_at, updated_at)
+SELECT dynamics_id, owner_dynamics_id, fields, modified_on, version, $1, $2, $2 FROM stage_companies
 ON CONFLICT (dynamics_id) DO UPDATE SET
   owner_dynamics_id = EXCLUDED.owner_dynamics_id,
-  fields = companies.fields || EXCLUDED.fields,
+  fields = companies.fields || ${INCOMING('companies', 'EXCLUDED', 'EXCLUDED.dynamics_version')},
+  local_edits = CASE WHEN ${UPDATED_IN_DYNAMICS('companies', 'EXCLUDED.dynamics_version')} THEN '{}' ELSE companies.local_edits END,
   dynamics_modified_on = EXCLUDED.dynamics_modified_on,
+  dynamics_version = EXCLUDED.dynamics_version,
   dynamics_deleted = false,
   seen_generation = EXCLUDED.seen_generation,
-  updated_at = CASE WHEN companies.fields || EXCLUDED.fields IS DISTINCT FROM companies.fields
+  updated_at = CASE WHEN companies.fields || ${INCOMING('companies', 'EXCLUDED', 'EXCLUDED.dynamics_version')} IS DISTINCT FROM companies.fields
                     THEN EXCLUDED.updated_at ELSE companies.updated_at END`;
 
-export async function applyCompanies(
-  tx: SqlClient,
-  records: readonly CompanyRecord[],
-  ctx: ApplyContext,
-): Promise<PageStats> {
-  const stats = emptyStats();
-  const rows = lastById(records).map((r) => [r.id, r.ownerId, r.fields, r.modifiedOn] as const);
-  if (rows.length === 0) return stats;
-  await stage(tx, 'companies', rows);
-  const counted = await tx.query<{ inserted: number; updated: number; total: number }>(COUNT);
-  const c = counted.rows[0]!;
-  // A logged change is always an update COUNT saw; with none (an initial read) skip the join.
-  const logged = c.updated > 0 ? await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]) : { rowCount: 0 };
-  await tx.query(UPSERT, [ctx.generation, ctx.now]);
-  stats.inserted = c.inserted;
-  stats.updated = c.updated;
-  stats.unchanged = c.total - c.inserted - c.updated;
-  stats.activities = logged.rowCount;
-  return stats;
-}
-
-/** A company deleted in Dynamics stays, marked deleted, so its people keep their history. */
-export async function markCompaniesDeleted(tx: SqlClient, ids: readonly string[], now: Date): Promise<number> {
-  if (ids.length === 0) return 0;
-  const res = await tx.query(
-    `UPDATE companies SET dynamics_deleted = true, updated_at = $2
-     WHERE dynamics_id = ANY($1::uuid[]) AND NOT dynamics_deleted`,
-    [ids, now],
-  );
-  return res.rowCount;
-}
-
-/** After a full read: companies it did not see are gone from Dynamics. */
-export async function markUnseenCompaniesDeleted(tx: SqlClient, generation: number, now: Date): Promise<number> {
-  const res = await tx.query(
-    `UPDATE companies SET dynamics_deleted = true, updated_at = $2
-     WHERE seen_generation < $1 AND NOT dynamics_deleted`,
-    [generation, now],
-  );
-  return res.rowCount;
+export function applyCompanies(tx: SqlClient, records: readonly CompanyRecord[], ctx: ApplyContext): Promise<PageStats> {
+  const rows = lastById(records).map((r) => [r.id, r.ownerId, r.fields, r.modifiedOn, r.version] as const);
+  return applyStaged(tx, 'companies', rows, { count: COUNT, logChanges: LOG_CHANGES, upsert: UPSERT }, ctx);
 }

@@ -4,6 +4,8 @@ export * from './persons.js';
 export * from './sales-persons.js';
 export * from './local-edit.js';
 export * from './activities.js';
+export * from './skipped.js';
+export * from './deletes.js';
 export * from './queries.js';
 export * from './counts.js';
 export * from './samples.js';

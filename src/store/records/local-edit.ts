@@ -3,7 +3,8 @@
  * edit is one transaction, person fields and company fields together: all of it applies or none.
  * A company field edited through a person changes the company (so every person of it shows the new
  * value) and logs a Change Data Value on up to CDV_FAN_OUT_CAP of its persons; the next Dynamics
- * update of the account overwrites it (see companies.ts).
+ * update of the account overwrites it; a re-read of the unchanged account keeps it (the field is
+ * listed in `local_edits`, see companies.ts).
  */
 import { ActivityType, CDV_FAN_OUT_CAP, InvalidInputError } from '../../domain/index.js';
 import type { Db, SqlClient } from '../db/types.js';
@@ -73,7 +74,12 @@ async function applyCompanyFields(tx: SqlClient, personId: number, values: Reado
   if (!row) throw new InvalidInputError('no_company', `Person ${personId} has no synced company to edit`);
   const json = JSON.stringify(values);
   const logged = await tx.query(LOG_COMPANY_CHANGES, [row.company_id, now, json, personId]);
-  await tx.query('UPDATE companies SET fields = fields || $2::jsonb, updated_at = $3 WHERE id = $1', [row.company_id, json, now]);
+  await tx.query(
+    `UPDATE companies SET fields = fields || $2::jsonb, updated_at = $3,
+       local_edits = ARRAY(SELECT DISTINCT e FROM unnest(local_edits || $4::text[]) e ORDER BY e)
+     WHERE id = $1`,
+    [row.company_id, json, now, Object.keys(values)],
+  );
   const count = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE account_dynamics_id = $1', [row.dynamics_id]);
   const oldValues = Object.fromEntries(
     Object.entries(values)

@@ -6,8 +6,9 @@
  * New persons log a New Lead activity; a changed field logs a Change Data Value on that person.
  */
 import { ActivityType } from '../../domain/index.js';
+import { changedFields, insertChanges } from './change-sql.js';
 import type { SqlClient } from '../db/types.js';
-import { emptyStats, lastById, stage, type ApplyContext, type PageStats } from './staging.js';
+import { applyStaged, lastById, type ApplyContext, type PageStats } from './staging.js';
 
 export interface PersonRecord {
   readonly id: string;
@@ -24,20 +25,12 @@ export interface PersonRecord {
 // on every page, which made an initial sync quadratic (a 5,000-row page scanned 1,000,000 persons).
 
 // Field changes, plus a move to another account as the `accountId` pseudo-field.
-const LOG_CHANGES = `
-INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
-SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
-       jsonb_build_object('field', ch.key, 'oldValue', ch.old_value, 'newValue', ch.new_value,
-                          'reason', 'Contact updated in Dynamics', 'source', 'dynamics', 'entity', 'contact'),
-       $2
+const LOG_CHANGES = `${insertChanges(`'reason', 'Contact updated in Dynamics', 'entity', 'contact'`)}
 FROM stage_persons s
 CROSS JOIN LATERAL (
   SELECT pp.id, pp.fields, pp.account_dynamics_id FROM persons pp WHERE pp.dynamics_id = s.dynamics_id LIMIT 1
 ) p
-CROSS JOIN LATERAL (
-  SELECT n.key, p.fields -> n.key AS old_value, n.value AS new_value
-  FROM jsonb_each(s.fields) n
-  WHERE p.fields ? n.key AND (p.fields -> n.key) IS DISTINCT FROM n.value
+CROSS JOIN LATERAL (${changedFields('p.fields', 's.fields')}
   UNION ALL
   SELECT 'accountId', to_jsonb(p.account_dynamics_id), to_jsonb(s.account_dynamics_id)
   WHERE p.account_dynamics_id IS DISTINCT FROM s.account_dynamics_id
@@ -82,46 +75,11 @@ WITH up AS (
   FROM up WHERE inserted
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM welcomed)::int AS welcomed`;
+SELECT (SELECT count(*) FROM welcomed)::int AS activities`;
 
-export async function applyPersons(
-  tx: SqlClient,
-  records: readonly PersonRecord[],
-  ctx: ApplyContext,
-): Promise<PageStats> {
-  const stats = emptyStats();
+export function applyPersons(tx: SqlClient, records: readonly PersonRecord[], ctx: ApplyContext): Promise<PageStats> {
   const rows = lastById(records).map(
     (r) => [r.id, r.accountId, r.ownerId, r.email, r.fields, r.createdOn, r.modifiedOn] as const,
   );
-  if (rows.length === 0) return stats;
-  await stage(tx, 'persons', rows);
-  const c = (await tx.query<{ inserted: number; updated: number; total: number }>(COUNT)).rows[0]!;
-  // A logged change is always an update COUNT saw; with none (an initial read) skip the join.
-  const logged = c.updated > 0 ? await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]) : { rowCount: 0 };
-  const welcomed = await tx.query<{ welcomed: number }>(UPSERT_AND_WELCOME, [ctx.generation, ctx.now, ctx.runId]);
-  stats.inserted = c.inserted;
-  stats.updated = c.updated;
-  stats.unchanged = c.total - c.inserted - c.updated;
-  stats.activities = logged.rowCount + welcomed.rows[0]!.welcomed;
-  return stats;
-}
-
-/** A contact deleted in Dynamics keeps its person, flagged `dynamics_deleted`. */
-export async function markPersonsDeleted(tx: SqlClient, ids: readonly string[], now: Date): Promise<number> {
-  if (ids.length === 0) return 0;
-  const res = await tx.query(
-    `UPDATE persons SET dynamics_deleted = true, updated_at = $2
-     WHERE dynamics_id = ANY($1::uuid[]) AND dynamics_type = 'Contact' AND NOT dynamics_deleted`,
-    [ids, now],
-  );
-  return res.rowCount;
-}
-
-export async function markUnseenPersonsDeleted(tx: SqlClient, generation: number, now: Date): Promise<number> {
-  const res = await tx.query(
-    `UPDATE persons SET dynamics_deleted = true, updated_at = $2
-     WHERE dynamics_type = 'Contact' AND seen_generation < $1 AND NOT dynamics_deleted`,
-    [generation, now],
-  );
-  return res.rowCount;
+  return applyStaged(tx, 'persons', rows, { count: COUNT, logChanges: LOG_CHANGES, upsert: UPSERT_AND_WELCOME, upsertLogs: true }, ctx);
 }

@@ -1,5 +1,6 @@
 /** Reads of the lead database used by the CLI, the tests and (later) the API. */
 import type { SqlClient } from '../db/types.js';
+import { toActivity, type ActivityDbRow, type ActivityRow } from './activity-pages.js';
 
 export interface PersonView {
   readonly id: number;
@@ -87,33 +88,20 @@ export async function getCompanyByDynamicsId(db: SqlClient, dynamicsId: string):
   return r ? { id: Number(r.id), dynamicsId: r.dynamics_id, ownerId: r.owner_dynamics_id, fields: r.fields, dynamicsDeleted: r.dynamics_deleted } : null;
 }
 
-export interface ActivityView {
-  readonly id: number;
-  readonly personId: number;
-  readonly typeId: number;
-  readonly occurredAt: Date;
-  readonly primaryAttributeValue: string | null;
-  readonly attributes: Record<string, unknown>;
-}
+/** A person's activity as the CLI and the tests read it: the activity stream's row. */
+export type ActivityView = ActivityRow;
 
 export async function listActivities(
   db: SqlClient,
   filter: { personId?: number; typeId?: number; afterId?: number; limit?: number },
 ): Promise<ActivityView[]> {
-  const res = await db.query<{ id: number | string; person_id: number | string; type_id: number; occurred_at: Date | string; primary_attribute_value: string | null; attributes: Record<string, unknown> }>(
+  const res = await db.query<ActivityDbRow>(
     `SELECT id, person_id, type_id, occurred_at, primary_attribute_value, attributes FROM activities
      WHERE ($1::bigint IS NULL OR person_id = $1) AND ($2::int IS NULL OR type_id = $2) AND id > $3
      ORDER BY id LIMIT $4`,
     [filter.personId ?? null, filter.typeId ?? null, filter.afterId ?? 0, filter.limit ?? 1000],
   );
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    personId: Number(r.person_id),
-    typeId: r.type_id,
-    occurredAt: new Date(r.occurred_at),
-    primaryAttributeValue: r.primary_attribute_value,
-    attributes: r.attributes,
-  }));
+  return res.rows.map(toActivity);
 }
 
 export interface RecordCounts {
