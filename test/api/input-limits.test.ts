@@ -82,13 +82,16 @@ for (const backend of backends) {
           { id, title: 'Rich', annualRevenue: 1e300 },
           { id, numberOfEmployees: 3_000_000_000 },
           { id, annualRevenue: 922_337_203_685_477 },
+          { id, annualRevenue: 100_000_000_000_000 },
         ],
       });
-      expect(e.result!.map((r) => [r.status, r.reasons?.[0]?.code])).toEqual([['skipped', '1001'], ['skipped', '1001'], ['updated', undefined]]);
-      expect(e.result![0]!.reasons![0]!.message).toMatch(/annualRevenue.*1e\+300 is outside the column's range, -922337203685477 to 922337203685477/);
+      expect(e.result!.map((r) => [r.status, r.reasons?.[0]?.code])).toEqual([['skipped', '1001'], ['skipped', '1001'], ['skipped', '1001'], ['updated', undefined]]);
+      // The column's own range (the emulator's revenue: 0 to 100,000,000,000,000), not only Money's.
+      expect(e.result![0]!.reasons![0]!.message).toMatch(/annualRevenue.*1e\+300 is outside the column's range, 0 to 100000000000000/);
+      expect(e.result![2]!.reasons![0]!.message).toMatch(/annualRevenue.*922337203685477 is outside the column's range/);
       const after = (await getPerson(api.w.db, id))!;
       expect(after.fields.title).toEqual(before.fields.title);
-      expect(after.company!.fields).toMatchObject({ annualRevenue: 922_337_203_685_477, numberOfEmployees: before.company!.fields.numberOfEmployees });
+      expect(after.company!.fields).toMatchObject({ annualRevenue: 100_000_000_000_000, numberOfEmployees: before.company!.fields.numberOfEmployees });
     });
   });
 
