@@ -8,7 +8,8 @@ import type { SeedName } from '../options.js';
 import type { Database } from './database.js';
 import { Prng, prngGuid } from './prng.js';
 import { seedAccounts, seedContacts } from './seed-customers.js';
-import { seedLeads, seedOpportunities } from './seed-sales.js';
+import { seedLeads } from './seed-leads.js';
+import { seedOpportunities } from './seed-sales.js';
 import { seedPlan } from './seed-plan.js';
 import { poolsFor, type Pools } from './seed-pools.js';
 import { SeedWriter } from './seed-writer.js';
@@ -38,7 +39,7 @@ export function seedDatabase(input: SeedInput): void {
   const ctx: SeedContext = { db: input.db, r, pools, owners: reps.length ? reps : input.users.map((u) => u.id) };
   const accounts = seedAccounts(ctx, plan.accounts);
   const contacts = seedContacts(ctx, accounts, plan);
-  seedLeads(ctx, plan.leads, accounts);
+  seedLeads(ctx, plan.leads, accounts, contacts);
   seedOpportunities(ctx, plan.opportunities, accounts, contacts);
   finish(input.db);
 }
