@@ -24,7 +24,7 @@ function checkIfMatch(req: EmuRequest, store: TableStore, row: number | undefine
   if (ifMatch === undefined) return;
   if (row === undefined) throw missing(store, id);
   if (ifMatch !== '*' && ifMatch !== etagOf(store, row)) {
-    throw new DataverseHttpError(412, '0x80060882', "The version of the existing record doesn't match the RowVersion property provided.");
+    throw new DataverseHttpError(412, DvCode.ConcurrencyVersionMismatch, "The version of the existing record doesn't match the RowVersion property provided.");
   }
 }
 
@@ -64,7 +64,7 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
       if (property !== undefined) break;
       checkIfMatch(req, store, row, id);
       if (row !== undefined && req.headers['if-none-match'] === '*') {
-        throw new DataverseHttpError(412, '0x80040237', 'A record with matching key values already exists.');
+        throw new DataverseHttpError(412, DvCode.DuplicateRecord, 'A record with matching key values already exists.');
       }
       if (row === undefined) {
         deps.security.assertCanWrite(req.principal, table, 'create');

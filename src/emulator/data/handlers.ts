@@ -1,6 +1,6 @@
 /** The data plane's Web API handlers: collections, $count, single rows, the service document. */
 import { DvCode } from '../../wire/index.js';
-import { DataverseHttpError } from '../errors.js';
+import { DataverseHttpError, badRequest } from '../errors.js';
 import type { DataHandlers } from '../http/router.js';
 import type { EmuRequest, EmuResponse } from '../http/types.js';
 import { compileFilter } from '../odata/filter-eval.js';
@@ -11,6 +11,20 @@ import { countDelta, readDelta } from './delta.js';
 import { JSON_HEADERS, storeFor, type PlaneDeps } from './deps.js';
 import { entityResponse, handleEntity } from './entity.js';
 import { countMatching, readCollection } from './read.js';
+import type { TableStore } from './table-store.js';
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A create may carry its own primary key (`"leadid": "<guid>"`), so a resent create cannot make a second row. */
+function chosenKey(store: TableStore, body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const raw = (body as Record<string, unknown>)[store.def.primaryIdAttribute];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string' || !GUID.test(raw)) {
+    throw badRequest(`Cannot convert the literal '${String(raw)}' to the expected type 'Edm.Guid'.`, DvCode.QueryValidation);
+  }
+  return raw.toLowerCase();
+}
 
 const methodNotAllowed = (req: EmuRequest) =>
   new DataverseHttpError(405, DvCode.InvalidArgument, `The HTTP method '${req.method}' is not allowed on this resource.`);
@@ -22,7 +36,7 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     const table = store.def.logicalName;
     if (req.method === 'POST') {
       deps.security.assertCanWrite(req.principal, table, 'create');
-      const id = deps.mutator.create(req.principal, store, req.body);
+      const id = deps.mutator.create(req.principal, store, req.body, chosenKey(store, req.body));
       return entityResponse(deps, req, store, store.rowOf(id)!, 201);
     }
     if (req.method !== 'GET') throw methodNotAllowed(req);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, Principal } from '../context.js';
+import { DvCode } from '../../wire/index.js';
 import { DataverseHttpError, notFound } from '../errors.js';
 import { DELETE, UPSERT } from './change-log.js';
 import { type Cell, LookupColumn } from './columns.js';
@@ -63,7 +64,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     const assignments = parseBody(db, store, body, 'create');
     const existing = store.rowOf(id);
     if (existing !== undefined) {
-      throw new DataverseHttpError(412, '0x80040237', 'A record with matching key values already exists.');
+      throw new DataverseHttpError(412, DvCode.DuplicateRecord, 'Cannot insert duplicate key.');
     }
     const revived = store.tombstones.get(id);
     const row = revived ?? store.allocate(id);
