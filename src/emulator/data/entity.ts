@@ -75,6 +75,16 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
       }
       return entityResponse(deps, req, store, store.rowOf(id)!, 204);
     }
+    case 'PUT': {
+      // PUT <set>(<id>)/<column> {"value": ...}: a single-column update.
+      if (property === undefined) break;
+      deps.security.assertCanWrite(req.principal, table, 'write');
+      if (row === undefined) throw missing(store, id);
+      checkIfMatch(req, store, row, id);
+      const value = typeof req.body === 'object' && req.body !== null ? (req.body as { value?: unknown }).value : undefined;
+      deps.mutator.update(req.principal, store, row, { [property]: value ?? null });
+      return { status: 204 };
+    }
     case 'DELETE': {
       if (property !== undefined) break;
       deps.security.assertCanWrite(req.principal, table, 'delete');

@@ -67,6 +67,6 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     collection,
     count,
     entity: (req) => handleEntity(deps, req),
-    batch: (req, dispatch) => handleBatch(req, dispatch),
+    batch: (req, dispatch) => handleBatch(req, dispatch, deps.mutator.atomic),
   };
 }
