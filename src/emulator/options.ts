@@ -10,8 +10,12 @@ export interface EmulatorUserOptions {
   mfaRequired?: boolean;
   /** Tables this user may not read (403 on read). */
   denyRead?: string[];
+  /** Tables this user may not create, update or delete rows of (403 PrivilegeDenied). */
+  denyWrite?: string[];
   /** Secured columns this user may read, as `table.column`; `'*'` for all. Default: none. */
   securedRead?: string[] | '*';
+  /** Secured columns this user may create and update (CanCreate/CanUpdate). Default: as securedRead. */
+  securedWrite?: string[] | '*';
   disabled?: boolean;
 }
 
@@ -64,5 +68,5 @@ export const DEFAULT_USERS: readonly EmulatorUserOptions[] = Object.freeze([
   { name: 'sync@contoso.test', fullName: 'Sync User', securedRead: '*' },
   { name: 'rep@contoso.test', fullName: 'Rita Rep', securedRead: '*' },
   { name: 'mfa@contoso.test', fullName: 'Max Mfa', mfaRequired: true },
-  { name: 'limited@contoso.test', fullName: 'Lee Limited', denyRead: ['lead'], securedRead: [] },
+  { name: 'limited@contoso.test', fullName: 'Lee Limited', denyRead: ['lead'], denyWrite: ['lead'], securedRead: [] },
 ]);

@@ -8,7 +8,7 @@ import { parsePrefer } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query-options.js';
 import { handleBatch } from './batch.js';
 import { countDelta, readDelta } from './delta.js';
-import { JSON_HEADERS, storeFor, type PlaneDeps } from './deps.js';
+import { JSON_HEADERS, assertCanWriteBody, storeFor, type PlaneDeps } from './deps.js';
 import { entityResponse, handleEntity } from './entity.js';
 import { countMatching, readCollection } from './read.js';
 import type { TableStore } from './table-store.js';
@@ -35,7 +35,7 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     const store = storeFor(deps, req.path.entitySet);
     const table = store.def.logicalName;
     if (req.method === 'POST') {
-      deps.security.assertCanWrite(req.principal, table, 'create');
+      assertCanWriteBody(deps, req.principal, store, req.body, 'create');
       const id = deps.mutator.create(req.principal, store, req.body, chosenKey(store, req.body));
       return entityResponse(deps, req, store, store.rowOf(id)!, 201);
     }

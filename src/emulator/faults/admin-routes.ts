@@ -46,7 +46,7 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('PUT', '/users/:user/disabled', (p, body) => admin.setUserDisabled(p.user!, S.parse(S.flag('disabled'), body).disabled));
       route('PUT', '/users/:user/privileges/:table', (p, body) => admin.setTablePrivileges(p.user!, p.table!, S.parse(S.privileges, body)));
       route('PUT', '/users/:user/secured-columns/:table/:column', (p, body) =>
-        admin.setSecuredColumnRead(p.user!, p.table!, p.column!, S.parse(S.flag('read'), body).read));
+        admin.setSecuredColumn(p.user!, p.table!, p.column!, S.parse(S.fieldRights, body)));
 
       route('POST', '/records/:table/:id/corrupt', (p, body) => {
         const c = S.parse(S.corruption, body);
