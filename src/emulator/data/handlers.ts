@@ -10,6 +10,7 @@ import { handleBatch } from './batch.js';
 import { countDelta, readDelta } from './delta.js';
 import { JSON_HEADERS, assertCanWriteBody, storeFor, type PlaneDeps } from './deps.js';
 import { entityResponse, handleEntity } from './entity.js';
+import { qualifyLead } from './qualify.js';
 import { countMatching, readCollection } from './read.js';
 import type { TableStore } from './table-store.js';
 
@@ -67,6 +68,8 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     collection,
     count,
     entity: (req) => handleEntity(deps, req),
+    boundAction: (req) =>
+      req.path.kind === 'boundFunction' && req.path.entitySet === 'leads' && req.path.name === 'QualifyLead' ? qualifyLead(deps, req) : undefined,
     batch: (req, dispatch) => handleBatch(req, dispatch, deps.mutator.atomic),
   };
 }
