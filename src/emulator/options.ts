@@ -48,6 +48,11 @@ export interface EmulatorOptions {
   limits?: Partial<ServiceProtectionLimits>;
   /** Serve the fault/admin API under /_emulator/. Default false (the CLI enables it with --admin). */
   enableAdmin?: boolean;
+  /**
+   * Add the optional sync filter column `new_synctomkto` (Two Options, default Yes) to lead, contact
+   * and account, seeded mostly Yes with some No and some empty. Default false (the column is absent).
+   */
+  syncFilterColumn?: boolean;
   /** Tables created with change tracking off. Default none. */
   changeTrackingDisabled?: string[];
 }

@@ -76,7 +76,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     if (revived !== undefined) store.revive(row);
     else db.journal?.save(store, row, true);
     for (const col of store.columns.values()) {
-      if (col.def.type === 'Boolean') col.set(row, false);
+      if (col.def.type === 'Boolean') col.set(row, col.def.defaultValue ?? false);
       else if (!(col instanceof LookupColumn)) col.set(row, null);
       else col.setRef(row, null, col.def.targets?.[0] ?? '');
     }

@@ -6,6 +6,7 @@
 import type { EmulatorUser } from '../context.js';
 import type { SeedName } from '../options.js';
 import type { Database } from './database.js';
+import { SYNC_FILTER_COLUMN, SYNC_FILTER_TABLES } from '../schema/sync-filter.js';
 import { Prng, prngGuid } from './prng.js';
 import { seedAccounts, seedContacts } from './seed-customers.js';
 import { seedLeads } from './seed-leads.js';
@@ -41,7 +42,21 @@ export function seedDatabase(input: SeedInput): void {
   const contacts = seedContacts(ctx, accounts, plan);
   seedLeads(ctx, plan.leads, accounts, contacts);
   seedOpportunities(ctx, plan.opportunities, accounts, contacts);
+  seedSyncFilter(ctx);
   finish(input.db);
+}
+
+/** Where the sync filter column exists: mostly Yes, one in twenty No, one in ten empty (created before it). */
+function seedSyncFilter({ db, r }: SeedContext): void {
+  for (const table of SYNC_FILTER_TABLES) {
+    const store = db.store(table)!;
+    const col = store.column(SYNC_FILTER_COLUMN);
+    if (!col) continue;
+    for (let row = 0; row < store.size; row++) {
+      const x = r.next();
+      col.set(row, x < 0.05 ? false : x < 0.15 ? null : true);
+    }
+  }
 }
 
 function finish(db: Database): void {

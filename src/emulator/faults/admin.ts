@@ -66,6 +66,10 @@ export class EmulatorAdmin {
   requestCounts(): RequestCountSnapshot {
     return this.#state.counts.snapshot();
   }
+  /** The same counts per signed-in user: proves who wrote what (e.g. the sync user never wrote accounts). */
+  requestCountsByUser(): Record<string, RequestCountSnapshot> {
+    return this.#state.counts.snapshotByUser();
+  }
   /** Requests seen for one resource (entity set, `$metadata`, ...), optionally of one method. */
   requestCount(resource: string, method?: string): number {
     return this.#state.counts.count(resource, method);
