@@ -47,6 +47,12 @@ export class DataverseWriter {
     await this.session.call({ method: 'PATCH', target: `${entitySet}(${id})`, body, ifMatch: '*' }, () => undefined);
   }
 
+  /** The lead's out-of-box Qualify (bound action QualifyLead): closes it and creates what is asked. */
+  async qualifyLead(id: string, params: { CreateAccount: boolean; CreateContact: boolean; CreateOpportunity: boolean; Status: number }): Promise<void> {
+    assertGuid(id, 'lead id');
+    await this.session.call({ method: 'POST', target: `leads(${id})/Microsoft.Dynamics.CRM.QualifyLead`, body: params }, () => undefined);
+  }
+
   async remove(entitySet: string, id: string): Promise<void> {
     assertName(entitySet, 'entity set');
     assertGuid(id, 'row id');

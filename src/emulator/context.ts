@@ -54,6 +54,8 @@ export interface SecurityService {
   /** Throws a 403 DataverseHttpError when the principal has no read privilege on the table. */
   assertCanRead(p: Principal, table: string): void;
   assertCanWrite(p: Principal, table: string, op: 'create' | 'write' | 'delete'): void;
+  /** Throws a 403 when a write sets a secured column the principal may not create / update. */
+  assertCanWriteColumns(p: Principal, table: string, columns: readonly string[], op: 'create' | 'write'): void;
   /** Secured columns this principal may not read: they serialize as null. */
   unreadableColumns(p: Principal, table: string): ReadonlySet<string>;
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmulatorContext, OrgSettings } from './context.js';
 import { createClock } from './clock.js';
 import { createSchemaRegistry } from './schema/registry.js';
+import { addSyncFilterColumn } from './schema/sync-filter.js';
 import { createIdentityService } from './identity/service.js';
 import { createSecurityService } from './security/service.js';
 import { createDataPlane } from './data/plane.js';
@@ -46,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const users = [...DEFAULT_USERS, ...(options.users ?? [])];
   const schema = createSchemaRegistry({ changeTrackingDisabled: options.changeTrackingDisabled ?? [] });
+  if (options.syncFilterColumn) addSyncFilterColumn(schema);
   const identity = createIdentityService({ org, clock, users, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600 });
   const security = createSecurityService({ schema, identity, users });
   const { data, handlers } = createDataPlane({

@@ -10,8 +10,12 @@ export interface EmulatorUserOptions {
   mfaRequired?: boolean;
   /** Tables this user may not read (403 on read). */
   denyRead?: string[];
+  /** Tables this user may not create, update or delete rows of (403 PrivilegeDenied). */
+  denyWrite?: string[];
   /** Secured columns this user may read, as `table.column`; `'*'` for all. Default: none. */
   securedRead?: string[] | '*';
+  /** Secured columns this user may create and update (CanCreate/CanUpdate). Default: as securedRead. */
+  securedWrite?: string[] | '*';
   disabled?: boolean;
 }
 
@@ -44,6 +48,11 @@ export interface EmulatorOptions {
   limits?: Partial<ServiceProtectionLimits>;
   /** Serve the fault/admin API under /_emulator/. Default false (the CLI enables it with --admin). */
   enableAdmin?: boolean;
+  /**
+   * Add the optional sync filter column `new_synctomkto` (Two Options, default Yes) to lead, contact
+   * and account, seeded mostly Yes with some No and some empty. Default false (the column is absent).
+   */
+  syncFilterColumn?: boolean;
   /** Tables created with change tracking off. Default none. */
   changeTrackingDisabled?: string[];
 }
@@ -64,5 +73,5 @@ export const DEFAULT_USERS: readonly EmulatorUserOptions[] = Object.freeze([
   { name: 'sync@contoso.test', fullName: 'Sync User', securedRead: '*' },
   { name: 'rep@contoso.test', fullName: 'Rita Rep', securedRead: '*' },
   { name: 'mfa@contoso.test', fullName: 'Max Mfa', mfaRequired: true },
-  { name: 'limited@contoso.test', fullName: 'Lee Limited', denyRead: ['lead'], securedRead: [] },
+  { name: 'limited@contoso.test', fullName: 'Lee Limited', denyRead: ['lead'], denyWrite: ['lead'], securedRead: [] },
 ]);

@@ -22,6 +22,18 @@ const METHODS = new Set(['GET', 'POST', 'PATCH', 'DELETE', 'PUT']);
 export function createServer(): FastifyInstance {
   const app = fastify({ logger: false, bodyLimit: 32 * 1024 * 1024, keepAliveTimeout: 65_000 });
   app.decorateRequest('principal', undefined);
+  // Dataverse answers a DELETE (or any request) that sends `Content-Type: application/json` with no
+  // body as if no body was sent; fastify's own parser would refuse it with 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch {
+      done(new DataverseHttpError(400, DvCode.QueryValidation, 'The request body is not valid JSON.'), undefined);
+    }
+  });
   // $batch bodies are multipart/mixed text; parse them in the batch handler.
   app.addContentTypeParser('multipart/mixed', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => {

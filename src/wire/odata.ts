@@ -53,6 +53,13 @@ export const DvCode = Object.freeze({
   ChangeTrackingDisabled: '0x80044353',
   Unauthenticated: '0x80048306',
   GenericSql: '0x80044150',
+  /** 412 on a create whose primary key exists (DuplicateRecord). */
+  DuplicateRecord: '0x80040237',
+  /** 412 when If-Match names an older row version (ConcurrencyVersionMismatch). */
+  ConcurrencyVersionMismatch: '0x80060882',
+  /** 403 writing a secured column without CanCreate / CanUpdate (field security). */
+  AttributePrivilegeCreateIsMissing: '0x8004F502',
+  AttributePermissionUpdateIsMissingDuringUpdate: '0x8004F507',
 });
 
 export const EXPIRED_VERSION_STAMP_MESSAGE =

@@ -188,12 +188,13 @@ describe('WhoAmI and privilege functions', () => {
     });
   });
 
-  it('lists table privileges, without read on denied tables', async () => {
+  it('lists table privileges, without read or write on denied tables', async () => {
     const id = h.ctx.identity.userIdByName('limited@contoso.test')!;
     const body = await json(`systemusers(${id})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`);
     const names = (body.RolePrivileges as Obj[]).map((p) => p.PrivilegeName);
     expect(names).toContain('prvReadAccount');
-    expect(names).toContain('prvWriteLead');
+    expect(names).toContain('prvWriteAccount');
+    expect(names).not.toContain('prvWriteLead');
     expect(names).not.toContain('prvReadLead');
     expect((body.RolePrivileges as Obj[])[0]).toMatchObject({ Depth: 'Global', BusinessUnitId: h.ctx.org.businessUnitId, PrivilegeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
@@ -205,8 +206,9 @@ describe('WhoAmI and privilege functions', () => {
     const fn = (id: string) => json(`systemusers(${id})/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`);
     expect((await fn(sync)).AttributePrivileges).toEqual([{ AttributeId: creditLimit, CanCreate: 4, CanRead: 4, CanUpdate: 4, CanReadUnMasked: 0 }]);
     expect((await fn(limited)).AttributePrivileges).toEqual([]);
+    // Read alone does not grant create or update.
     h.admin.setSecuredColumnRead('limited@contoso.test', 'account', 'creditlimit', true);
-    expect((await fn(limited)).AttributePrivileges).toEqual([{ AttributeId: creditLimit, CanCreate: 4, CanRead: 4, CanUpdate: 4, CanReadUnMasked: 0 }]);
+    expect((await fn(limited)).AttributePrivileges).toEqual([{ AttributeId: creditLimit, CanCreate: 0, CanRead: 4, CanUpdate: 0, CanReadUnMasked: 0 }]);
     h.admin.setSecuredColumnRead('limited@contoso.test', 'account', 'creditlimit', false);
     expect((await fn(limited)).AttributePrivileges).toEqual([{ AttributeId: creditLimit, CanCreate: 0, CanRead: 0, CanUpdate: 0, CanReadUnMasked: 0 }]);
   });

@@ -34,7 +34,7 @@ describe('seed data', () => {
     try {
       expect(s.data.count('account')).toBe(200);
       expect(s.data.count('contact')).toBe(2000);
-      expect(s.data.count('lead')).toBe(100);
+      expect(s.data.count('lead')).toBe(200);
       expect(s.data.count('opportunity')).toBe(50);
       expect(s.data.count('systemuser')).toBe(USERS.length + 20);
       expect(elapsed).toBeLessThan(1500);
@@ -58,6 +58,26 @@ describe('seed data', () => {
       const accounts = ((await (await s.get('accounts?$select=industrycode,revenue,numberofemployees,address1_city,_primarycontactid_value')).json()) as { value: Row[] }).value;
       expect(new Set(accounts.map((a) => a.industrycode)).size).toBeGreaterThan(10);
       expect(accounts.every((a) => typeof a.revenue === 'number' && typeof a.address1_city === 'string')).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('seeds leads with every default lead column and qualified leads with the contact they became', async () => {
+    const s = await startDataPlaneServer({ seed: 50 });
+    try {
+      const cols = 'subject,salutation,firstname,lastname,emailaddress1,companyname,jobtitle,telephone1,mobilephone,address1_line1,address1_city,address1_stateorprovince,address1_postalcode,address1_country,leadsourcecode,industrycode,revenue,numberofemployees,websiteurl,description,donotemail,donotphone,donotbulkemail,donotfax,donotsendmm,preferredcontactmethodcode,leadqualitycode,statecode,statuscode,_ownerid_value,_parentaccountid_value,createdon';
+      const leads = ((await (await s.get(`leads?$select=${cols}`)).json()) as { value: Row[] }).value;
+      expect(leads).toHaveLength(50);
+      for (const c of ['subject', 'firstname', 'lastname', 'emailaddress1', 'companyname', 'address1_city', 'leadsourcecode', 'industrycode', 'statecode', '_ownerid_value']) {
+        expect(leads.every((l) => l[c] !== null && l[c] !== undefined), c).toBe(true);
+      }
+      expect(new Set(leads.map((l) => l.statecode))).toEqual(new Set([0, 1, 2]));
+      expect(leads.some((l) => typeof l._parentaccountid_value === 'string')).toBe(true);
+      const qualified = new Set(leads.filter((l) => l.statecode === 1).map((l) => l.leadid));
+      const contacts = ((await (await s.get('contacts?$select=_originatingleadid_value&$filter=_originatingleadid_value ne null')).json()) as { value: Row[] }).value;
+      expect(contacts.length).toBeGreaterThan(0);
+      expect(contacts.every((c) => qualified.has(c._originatingleadid_value))).toBe(true);
     } finally {
       await s.close();
     }

@@ -1,7 +1,8 @@
 /**
  * Plays sales reps editing Dynamics through the Web API every few seconds, so a demo shows changes,
- * Change Data Value activities and (on the largest account) the 5,000-person cap happen live.
- * It writes as rep@contoso.test through DataverseWriter; the sync itself never writes.
+ * Change Data Value activities and (on the largest account) the 5,000-person cap happen live, and
+ * leads arriving, being worked and being qualified into contacts (QualifyLead).
+ * It writes as rep@contoso.test through DataverseWriter.
  */
 import type { Logger } from '../../config/index.js';
 import type { DataverseWriter } from '../../dataverse/index.js';
@@ -11,6 +12,8 @@ import { largestCompany, sampleDynamicsIds } from '../../store/records/index.js'
 const CITIES = ['Lyon', 'Nantes', 'Lille', 'Porto', 'Seville', 'Gdansk', 'Leeds', 'Bologna', 'Ghent', 'Aarhus'];
 const TITLES = ['VP Marketing', 'Head of Growth', 'CMO', 'Marketing Ops Lead', 'Demand Gen Manager', 'CRM Admin'];
 const INDUSTRIES = [1, 3, 7, 10, 16, 19, 25, 33];
+const COMPANIES = ['Northwind Traders', 'Fabrikam', 'Tailspin Toys', 'Wide World Importers', 'Adventure Works', 'Litware'];
+const SOURCES = [1, 6, 7, 8];
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
@@ -18,6 +21,8 @@ export class RepSimulator {
   #timer: NodeJS.Timeout | null = null;
   #busy = false;
   #actions = 0;
+  /** Open leads this simulator created (it has no read access of its own): worked, then qualified. */
+  readonly #openLeads: string[] = [];
 
   constructor(
     private readonly writer: DataverseWriter,
@@ -57,6 +62,7 @@ export class RepSimulator {
   }
 
   private async act(r: number): Promise<string> {
+    if (r < 0.2) return this.leadAction(Math.random());
     if (r < 0.45) {
       const [id] = await sampleDynamicsIds(this.db, 'persons', 1);
       if (!id) return 'nothing to edit yet';
@@ -88,5 +94,29 @@ export class RepSimulator {
     if (!id) return 'nothing to delete yet';
     await this.writer.remove('contacts', id);
     return `deleted contact ${id}`;
+  }
+
+  /** A rep's lead work: a new lead, an edit of an open one, or qualifying one into a contact. */
+  private async leadAction(r: number): Promise<string> {
+    const open = this.#openLeads;
+    if (open.length === 0 || r < 0.4) {
+      const n = Math.floor(Math.random() * 1e6);
+      const company = pick(COMPANIES);
+      const id = await this.writer.create('leads', {
+        subject: `Inquiry from ${company}`, firstname: 'Lead', lastname: `Visitor ${n}`, companyname: company,
+        emailaddress1: `visitor${n}@example.com`, jobtitle: pick(TITLES), leadsourcecode: pick(SOURCES), address1_city: pick(CITIES),
+      });
+      open.push(id);
+      return `new lead ${id}`;
+    }
+    const i = Math.floor(Math.random() * open.length);
+    const id = open[i]!;
+    if (r < 0.75) {
+      await this.writer.update('leads', id, { jobtitle: pick(TITLES), telephone1: `+33 1 ${Math.floor(1e7 + Math.random() * 9e7)}`, statuscode: 2 });
+      return `lead ${id}: contacted, job title and phone`;
+    }
+    open.splice(i, 1);
+    await this.writer.qualifyLead(id, { CreateAccount: false, CreateContact: true, CreateOpportunity: false, Status: 3 });
+    return `qualified lead ${id} into a contact`;
   }
 }

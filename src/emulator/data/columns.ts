@@ -44,58 +44,54 @@ class StringColumn extends BaseColumn implements ColumnStore {
   grow(): void {}
 }
 
-class FloatColumn extends BaseColumn implements ColumnStore {
+type NumberArray = Float64Array | Int32Array | Int8Array;
+
+/** Numbers, dates, choices and booleans: one typed array per column, a sentinel for null. */
+abstract class TypedColumn<A extends NumberArray> extends BaseColumn implements ColumnStore {
+  abstract values: A;
+  /** A new array of `capacity` cells, every one null. */
+  protected abstract alloc(capacity: number): A;
+  protected abstract decode(raw: number): unknown;
+  protected abstract encode(value: Exclude<Cell, null>): number;
+  protected abstract readonly nullValue: number;
+
+  get(row: number): unknown {
+    if (this.overrides !== undefined && this.overrides.has(row)) return this.overrides.get(row);
+    return this.decode(this.values[row]!);
+  }
+  set(row: number, value: Cell): void {
+    this.clearOverride(row);
+    this.values[row] = value === null ? this.nullValue : this.encode(value);
+  }
+  grow(capacity: number): void {
+    const next = this.alloc(capacity);
+    next.set(this.values);
+    this.values = next;
+  }
+}
+
+class FloatColumn extends TypedColumn<Float64Array> {
   values = new Float64Array(0);
-  get(row: number): unknown {
-    if (this.overrides !== undefined && this.overrides.has(row)) return this.overrides.get(row);
-    const v = this.values[row]!;
-    return v !== v ? null : v;
-  }
-  set(row: number, value: Cell): void {
-    this.clearOverride(row);
-    this.values[row] = value === null ? NaN : Number(value);
-  }
-  grow(capacity: number): void {
-    const next = new Float64Array(capacity).fill(NaN);
-    next.set(this.values);
-    this.values = next;
-  }
+  protected readonly nullValue = NaN;
+  protected alloc = (n: number) => new Float64Array(n).fill(NaN);
+  protected decode = (v: number) => (v !== v ? null : v);
+  protected encode = (v: Exclude<Cell, null>) => Number(v);
 }
 
-class IntColumn extends BaseColumn implements ColumnStore {
+class IntColumn extends TypedColumn<Int32Array> {
   values = new Int32Array(0);
-  get(row: number): unknown {
-    if (this.overrides !== undefined && this.overrides.has(row)) return this.overrides.get(row);
-    const v = this.values[row]!;
-    return v === INT_NULL ? null : v;
-  }
-  set(row: number, value: Cell): void {
-    this.clearOverride(row);
-    this.values[row] = value === null ? INT_NULL : Number(value);
-  }
-  grow(capacity: number): void {
-    const next = new Int32Array(capacity).fill(INT_NULL);
-    next.set(this.values);
-    this.values = next;
-  }
+  protected readonly nullValue = INT_NULL;
+  protected alloc = (n: number) => new Int32Array(n).fill(INT_NULL);
+  protected decode = (v: number) => (v === INT_NULL ? null : v);
+  protected encode = (v: Exclude<Cell, null>) => Number(v);
 }
 
-class BoolColumn extends BaseColumn implements ColumnStore {
+class BoolColumn extends TypedColumn<Int8Array> {
   values = new Int8Array(0);
-  get(row: number): unknown {
-    if (this.overrides !== undefined && this.overrides.has(row)) return this.overrides.get(row);
-    const v = this.values[row]!;
-    return v < 0 ? null : v === 1;
-  }
-  set(row: number, value: Cell): void {
-    this.clearOverride(row);
-    this.values[row] = value === null ? -1 : value ? 1 : 0;
-  }
-  grow(capacity: number): void {
-    const next = new Int8Array(capacity).fill(-1);
-    next.set(this.values);
-    this.values = next;
-  }
+  protected readonly nullValue = -1;
+  protected alloc = (n: number) => new Int8Array(n).fill(-1);
+  protected decode = (v: number) => (v < 0 ? null : v === 1);
+  protected encode = (v: Exclude<Cell, null>) => (v ? 1 : 0);
 }
 
 /** Lookup, Customer and Owner: the referenced id plus which of `def.targets` it points to. */

@@ -3,6 +3,7 @@
  * (it becomes the row's versionnumber and etag), so versions order changes across all tables.
  */
 import type { SchemaRegistry } from '../context.js';
+import type { Journal } from './journal.js';
 import { TableStore } from './table-store.js';
 
 /** The organization's base currency (Dataverse stamps it on every row of a table with money columns). */
@@ -11,6 +12,8 @@ export const USD_CURRENCY_ID = '7a6b3c1e-2d4f-4e8a-9b0c-5d6e7f8a9b01';
 export class Database {
   private readonly stores = new Map<string, TableStore>();
   private versionCounter = 1_000_000;
+  /** Set while a $batch change set runs: every write saves the rows it touches first. */
+  journal: Journal | undefined;
 
   constructor(private readonly schema: SchemaRegistry, private readonly orgName: string, private readonly businessUnitId: string) {
     for (const def of schema.tables()) this.stores.set(def.logicalName, new TableStore(def));

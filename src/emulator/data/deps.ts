@@ -42,3 +42,15 @@ export function storeFor(deps: PlaneDeps, entitySet: string): TableStore {
   if (!store) throw new DataverseHttpError(404, DvCode.QueryValidation, `Resource not found for the segment '${entitySet}'.`);
   return store;
 }
+
+/** Columns a write body sets: plain properties and the lookup behind each `<nav>@odata.bind`. */
+function columnsOf(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.keys(body).flatMap((k) => (k.endsWith('@odata.bind') ? [k.slice(0, -'@odata.bind'.length).replace(/_(account|contact)$/, '')] : k.includes('@') ? [] : [k]));
+}
+
+/** Table privilege, then column security of every column the body sets (Dataverse checks both). */
+export function assertCanWriteBody(deps: PlaneDeps, p: Principal, store: TableStore, body: unknown, op: 'create' | 'write'): void {
+  deps.security.assertCanWrite(p, store.def.logicalName, op);
+  deps.security.assertCanWriteColumns(p, store.def.logicalName, columnsOf(body), op);
+}

@@ -8,7 +8,7 @@ import { DataverseHttpError, notFound } from '../errors.js';
 import type { EmuRequest, EmuResponse } from '../http/types.js';
 import { parsePrefer } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query-options.js';
-import { JSON_HEADERS, storeFor, writerFor, type PlaneDeps } from './deps.js';
+import { JSON_HEADERS, assertCanWriteBody, storeFor, writerFor, type PlaneDeps } from './deps.js';
 import { resolveProperty } from './properties.js';
 import { resolveSelection } from './selection.js';
 import type { TableStore } from './table-store.js';
@@ -24,7 +24,7 @@ function checkIfMatch(req: EmuRequest, store: TableStore, row: number | undefine
   if (ifMatch === undefined) return;
   if (row === undefined) throw missing(store, id);
   if (ifMatch !== '*' && ifMatch !== etagOf(store, row)) {
-    throw new DataverseHttpError(412, '0x80060882', "The version of the existing record doesn't match the RowVersion property provided.");
+    throw new DataverseHttpError(412, DvCode.ConcurrencyVersionMismatch, "The version of the existing record doesn't match the RowVersion property provided.");
   }
 }
 
@@ -64,16 +64,27 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
       if (property !== undefined) break;
       checkIfMatch(req, store, row, id);
       if (row !== undefined && req.headers['if-none-match'] === '*') {
-        throw new DataverseHttpError(412, '0x80040237', 'A record with matching key values already exists.');
+        throw new DataverseHttpError(412, DvCode.DuplicateRecord, 'A record with matching key values already exists.');
       }
       if (row === undefined) {
-        deps.security.assertCanWrite(req.principal, table, 'create');
+        assertCanWriteBody(deps, req.principal, store, req.body, 'create');
         deps.mutator.create(req.principal, store, req.body, id);
       } else {
-        deps.security.assertCanWrite(req.principal, table, 'write');
+        assertCanWriteBody(deps, req.principal, store, req.body, 'write');
         deps.mutator.update(req.principal, store, row, req.body);
       }
       return entityResponse(deps, req, store, store.rowOf(id)!, 204);
+    }
+    case 'PUT': {
+      // PUT <set>(<id>)/<column> {"value": ...}: a single-column update.
+      if (property === undefined) break;
+      const value = typeof req.body === 'object' && req.body !== null ? (req.body as { value?: unknown }).value : undefined;
+      const body = { [property]: value ?? null };
+      assertCanWriteBody(deps, req.principal, store, body, 'write');
+      if (row === undefined) throw missing(store, id);
+      checkIfMatch(req, store, row, id);
+      deps.mutator.update(req.principal, store, row, body);
+      return { status: 204 };
     }
     case 'DELETE': {
       if (property !== undefined) break;

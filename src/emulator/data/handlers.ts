@@ -1,6 +1,6 @@
 /** The data plane's Web API handlers: collections, $count, single rows, the service document. */
 import { DvCode } from '../../wire/index.js';
-import { DataverseHttpError } from '../errors.js';
+import { DataverseHttpError, badRequest } from '../errors.js';
 import type { DataHandlers } from '../http/router.js';
 import type { EmuRequest, EmuResponse } from '../http/types.js';
 import { compileFilter } from '../odata/filter-eval.js';
@@ -8,9 +8,24 @@ import { parsePrefer } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query-options.js';
 import { handleBatch } from './batch.js';
 import { countDelta, readDelta } from './delta.js';
-import { JSON_HEADERS, storeFor, type PlaneDeps } from './deps.js';
+import { JSON_HEADERS, assertCanWriteBody, storeFor, type PlaneDeps } from './deps.js';
 import { entityResponse, handleEntity } from './entity.js';
+import { qualifyLead } from './qualify.js';
 import { countMatching, readCollection } from './read.js';
+import type { TableStore } from './table-store.js';
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A create may carry its own primary key (`"leadid": "<guid>"`), so a resent create cannot make a second row. */
+function chosenKey(store: TableStore, body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const raw = (body as Record<string, unknown>)[store.def.primaryIdAttribute];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string' || !GUID.test(raw)) {
+    throw badRequest(`Cannot convert the literal '${String(raw)}' to the expected type 'Edm.Guid'.`, DvCode.QueryValidation);
+  }
+  return raw.toLowerCase();
+}
 
 const methodNotAllowed = (req: EmuRequest) =>
   new DataverseHttpError(405, DvCode.InvalidArgument, `The HTTP method '${req.method}' is not allowed on this resource.`);
@@ -21,8 +36,8 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     const store = storeFor(deps, req.path.entitySet);
     const table = store.def.logicalName;
     if (req.method === 'POST') {
-      deps.security.assertCanWrite(req.principal, table, 'create');
-      const id = deps.mutator.create(req.principal, store, req.body);
+      assertCanWriteBody(deps, req.principal, store, req.body, 'create');
+      const id = deps.mutator.create(req.principal, store, req.body, chosenKey(store, req.body));
       return entityResponse(deps, req, store, store.rowOf(id)!, 201);
     }
     if (req.method !== 'GET') throw methodNotAllowed(req);
@@ -53,6 +68,8 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     collection,
     count,
     entity: (req) => handleEntity(deps, req),
-    batch: (req, dispatch) => handleBatch(req, dispatch),
+    boundAction: (req) =>
+      req.path.kind === 'boundFunction' && req.path.entitySet === 'leads' && req.path.name === 'QualifyLead' ? qualifyLead(deps, req) : undefined,
+    batch: (req, dispatch) => handleBatch(req, dispatch, deps.mutator.atomic),
   };
 }

@@ -5,10 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, Principal } from '../context.js';
+import { DvCode } from '../../wire/index.js';
 import { DataverseHttpError, notFound } from '../errors.js';
 import { DELETE, UPSERT } from './change-log.js';
 import { type Cell, LookupColumn } from './columns.js';
 import { type Database, USD_CURRENCY_ID } from './database.js';
+import { Journal } from './journal.js';
 import { type Assignment, parseBody } from './validate.js';
 import type { TableStore } from './table-store.js';
 
@@ -24,6 +26,7 @@ export interface Mutator {
   remove(p: Principal, store: TableStore, row: number): void;
   /** Stamps version, modifiedon/by and logs the change of a row whose cells were set directly. */
   touch(store: TableStore, row: number, userId: string): void;
+  atomic<T>(fn: () => Promise<T>, failed: (result: T) => boolean): Promise<T>;
 }
 
 export function createMutator(db: Database, clock: Clock): Mutator {
@@ -34,6 +37,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     store.lookup(name)?.setRef(row, userId, 'systemuser');
 
   const apply = (store: TableStore, row: number, assignments: Assignment[]) => {
+    db.journal?.save(store, row);
     for (const a of assignments) {
       if (a.kind === 'ref') a.col.setRef(row, a.id, a.target);
       else a.col.set(row, a.value);
@@ -52,6 +56,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
   };
 
   const touch = (store: TableStore, row: number, userId: string) => {
+    db.journal?.save(store, row);
     const v = db.nextVersion();
     set(store, row, 'versionnumber', v);
     set(store, row, 'modifiedon', nowSeconds());
@@ -63,13 +68,15 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     const assignments = parseBody(db, store, body, 'create');
     const existing = store.rowOf(id);
     if (existing !== undefined) {
-      throw new DataverseHttpError(412, '0x80040237', 'A record with matching key values already exists.');
+      throw new DataverseHttpError(412, DvCode.DuplicateRecord, 'Cannot insert duplicate key.');
     }
     const revived = store.tombstones.get(id);
+    if (revived !== undefined) db.journal?.save(store, revived);
     const row = revived ?? store.allocate(id);
     if (revived !== undefined) store.revive(row);
+    else db.journal?.save(store, row, true);
     for (const col of store.columns.values()) {
-      if (col.def.type === 'Boolean') col.set(row, false);
+      if (col.def.type === 'Boolean') col.set(row, col.def.defaultValue ?? false);
       else if (!(col instanceof LookupColumn)) col.set(row, null);
       else col.setRef(row, null, col.def.targets?.[0] ?? '');
     }
@@ -94,6 +101,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
   const remove = (p: Principal, store: TableStore, row: number) => {
     if (!store.alive[row]) throw notFound(`${store.def.logicalName} With Id = ${store.ids[row]} Does Not Exist`);
     const id = store.ids[row]!;
+    db.journal?.save(store, row);
     store.tombstone(row);
     store.log.append(db.nextVersion(), row, DELETE);
     cascade(p, store.def.logicalName, id);
@@ -121,5 +129,22 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     }
   };
 
-  return { create, update, remove, touch };
+  /** Runs a $batch change set: all of its writes, or (when it throws or answers an error) none. */
+  const atomic = async <T>(fn: () => Promise<T>, failed: (result: T) => boolean): Promise<T> => {
+    // An action inside a change set (QualifyLead in a $batch) joins the change set's transaction.
+    if (db.journal) return fn();
+    const journal = (db.journal = new Journal(db));
+    try {
+      const result = await fn();
+      if (failed(result)) journal.rollback();
+      return result;
+    } catch (err) {
+      journal.rollback();
+      throw err;
+    } finally {
+      db.journal = undefined;
+    }
+  };
+
+  return { create, update, remove, touch, atomic };
 }

@@ -13,14 +13,14 @@ export interface SeededAccounts {
 export function seedAccounts(ctx: SeedContext, n: number): SeededAccounts {
   const { db, r, pools } = ctx;
   const w = new SeedWriter(db.store('account')!, db, r, n);
-  const c = {
-    name: w.col('name'), number: w.col('accountnumber'), web: w.col('websiteurl'), tel: w.col('telephone1'),
-    mail: w.col('emailaddress1'), line1: w.col('address1_line1'), city: w.col('address1_city'),
-    state: w.col('address1_stateorprovince'), zip: w.col('address1_postalcode'), country: w.col('address1_country'),
-    industry: w.col('industrycode'), type: w.col('customertypecode'), category: w.col('accountcategorycode'),
-    revenue: w.col('revenue'), credit: w.col('creditlimit'), employees: w.col('numberofemployees'),
-    parent: w.ref('parentaccountid'), noMail: w.col('donotemail'), noBulk: w.col('donotbulkemail'), noPhone: w.col('donotphone'),
-  };
+  const c = w.cols({
+    name: 'name', number: 'accountnumber', web: 'websiteurl', tel: 'telephone1', mail: 'emailaddress1',
+    line1: 'address1_line1', city: 'address1_city', state: 'address1_stateorprovince', zip: 'address1_postalcode',
+    country: 'address1_country', industry: 'industrycode', type: 'customertypecode', category: 'accountcategorycode',
+    revenue: 'revenue', credit: 'creditlimit', employees: 'numberofemployees', noMail: 'donotemail',
+    noBulk: 'donotbulkemail', noPhone: 'donotphone',
+  });
+  const parent = w.ref('parentaccountid');
   const rows = new Int32Array(n);
   const domains: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ export function seedAccounts(ctx: SeedContext, n: number): SeededAccounts {
     c.revenue.set(row, size.revenue);
     c.credit.set(row, r.chance(0.5) ? Math.round(size.revenue / 100_000) * 1000 : null);
     c.employees.set(row, size.employees);
-    if (i > 10 && r.chance(0.05)) c.parent.setRef(row, db.store('account')!.ids[rows[r.int(i)]!]!, 'account');
+    if (i > 10 && r.chance(0.05)) parent.setRef(row, db.store('account')!.ids[rows[r.int(i)]!]!, 'account');
     c.noMail.set(row, r.chance(0.05));
     c.noBulk.set(row, r.chance(0.1));
     c.noPhone.set(row, r.chance(0.03));
@@ -71,13 +71,13 @@ export function seedContacts(ctx: SeedContext, accounts: SeededAccounts, plan: S
   const accountStore = db.store('account')!;
   const n = plan.contacts;
   const w = new SeedWriter(db.store('contact')!, db, r, n);
-  const c = {
-    first: w.col('firstname'), last: w.col('lastname'), full: w.col('fullname'), mail: w.col('emailaddress1'),
-    mail2: w.col('emailaddress2'), job: w.col('jobtitle'), dept: w.col('department'), tel: w.col('telephone1'),
-    mobile: w.col('mobilephone'), birth: w.col('birthdate'), gender: w.col('gendercode'),
-    method: w.col('preferredcontactmethodcode'), parent: w.ref('parentcustomerid'), noMail: w.col('donotemail'),
-    noBulk: w.col('donotbulkemail'), noPhone: w.col('donotphone'),
-  };
+  const c = w.cols({
+    first: 'firstname', last: 'lastname', full: 'fullname', mail: 'emailaddress1', mail2: 'emailaddress2',
+    job: 'jobtitle', dept: 'department', tel: 'telephone1', mobile: 'mobilephone', birth: 'birthdate',
+    gender: 'gendercode', method: 'preferredcontactmethodcode', noMail: 'donotemail', noBulk: 'donotbulkemail',
+    noPhone: 'donotphone',
+  });
+  const parent = w.ref('parentcustomerid');
   const copy = ['address1_line1', 'address1_city', 'address1_stateorprovince', 'address1_postalcode', 'address1_country']
     .map((name) => [accountStore.column(name)!, w.col(name)] as const);
   const primary = accountStore.lookup('primarycontactid')!;
@@ -106,11 +106,11 @@ export function seedContacts(ctx: SeedContext, accounts: SeededAccounts, plan: S
     c.noBulk.set(row, r.chance(0.08));
     c.noPhone.set(row, r.chance(0.03));
     if (accRow >= 0) {
-      c.parent.setRef(row, accountStore.ids[accRow]!, 'account');
+      parent.setRef(row, accountStore.ids[accRow]!, 'account');
       for (const [from, to] of copy) to.set(row, from.get(accRow) as string | null);
       if (primary.get(accRow) === null) primary.setRef(accRow, w.store.ids[row]!, 'contact');
     } else if (i > 0 && r.chance(0.3)) {
-      c.parent.setRef(row, w.store.ids[rows[r.int(i)]!]!, 'contact');
+      parent.setRef(row, w.store.ids[rows[r.int(i)]!]!, 'contact');
     }
     rows[i] = row;
   }

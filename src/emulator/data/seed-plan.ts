@@ -16,7 +16,8 @@ const plan = (accounts: number, contacts: number, bigAccounts: number[] = []): S
   accounts,
   contacts,
   bigAccounts,
-  leads: Math.ceil(accounts / 2),
+  // About one lead per ten contacts, as in a typical sales organization's Dynamics.
+  leads: Math.ceil(contacts / 10),
   opportunities: Math.ceil(accounts / 4),
   reps: 20,
 });

@@ -41,6 +41,13 @@ export class SeedWriter {
     return c;
   }
 
+  /** Column stores by short name: `cols({ first: 'firstname' })` → `{ first: <firstname store> }`. */
+  cols<K extends string>(names: Record<K, string>): Record<K, ColumnStore> {
+    const out = {} as Record<K, ColumnStore>;
+    for (const k in names) out[k] = this.col(names[k]);
+    return out;
+  }
+
   ref(name: string): LookupColumn {
     const c = this.store.lookup(name);
     if (!c) throw new Error(`seed: no lookup ${this.store.def.logicalName}.${name}`);

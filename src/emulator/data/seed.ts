@@ -6,9 +6,11 @@
 import type { EmulatorUser } from '../context.js';
 import type { SeedName } from '../options.js';
 import type { Database } from './database.js';
+import { SYNC_FILTER_COLUMN, SYNC_FILTER_TABLES } from '../schema/sync-filter.js';
 import { Prng, prngGuid } from './prng.js';
 import { seedAccounts, seedContacts } from './seed-customers.js';
-import { seedLeads, seedOpportunities } from './seed-sales.js';
+import { seedLeads } from './seed-leads.js';
+import { seedOpportunities } from './seed-sales.js';
 import { seedPlan } from './seed-plan.js';
 import { poolsFor, type Pools } from './seed-pools.js';
 import { SeedWriter } from './seed-writer.js';
@@ -38,9 +40,23 @@ export function seedDatabase(input: SeedInput): void {
   const ctx: SeedContext = { db: input.db, r, pools, owners: reps.length ? reps : input.users.map((u) => u.id) };
   const accounts = seedAccounts(ctx, plan.accounts);
   const contacts = seedContacts(ctx, accounts, plan);
-  seedLeads(ctx, plan.leads, accounts);
+  seedLeads(ctx, plan.leads, accounts, contacts);
   seedOpportunities(ctx, plan.opportunities, accounts, contacts);
+  seedSyncFilter(ctx);
   finish(input.db);
+}
+
+/** Where the sync filter column exists: mostly Yes, one in twenty No, one in ten empty (created before it). */
+function seedSyncFilter({ db, r }: SeedContext): void {
+  for (const table of SYNC_FILTER_TABLES) {
+    const store = db.store(table)!;
+    const col = store.column(SYNC_FILTER_COLUMN);
+    if (!col) continue;
+    for (let row = 0; row < store.size; row++) {
+      const x = r.next();
+      col.set(row, x < 0.05 ? false : x < 0.15 ? null : true);
+    }
+  }
 }
 
 function finish(db: Database): void {

@@ -31,7 +31,7 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('POST', '/clock/advance', (_, body) => ({ now: new Date(admin.advanceClock(body as { ms?: number })).toISOString() }));
       route('PUT', '/change-tracking/expiry-days', (_, body) => admin.setChangeTrackingExpiryDays(S.parse(S.days, body).days));
 
-      route('GET', '/requests', () => ({ counts: admin.requestCounts() }));
+      route('GET', '/requests', () => ({ counts: admin.requestCounts(), byUser: admin.requestCountsByUser() }));
       route('DELETE', '/requests', () => admin.resetRequestCounts());
       route('GET', '/limits', () => admin.limits());
       route('PUT', '/limits', (_, body) => admin.setLimits(S.parse(S.limitsSpec, body)));
@@ -46,7 +46,7 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('PUT', '/users/:user/disabled', (p, body) => admin.setUserDisabled(p.user!, S.parse(S.flag('disabled'), body).disabled));
       route('PUT', '/users/:user/privileges/:table', (p, body) => admin.setTablePrivileges(p.user!, p.table!, S.parse(S.privileges, body)));
       route('PUT', '/users/:user/secured-columns/:table/:column', (p, body) =>
-        admin.setSecuredColumnRead(p.user!, p.table!, p.column!, S.parse(S.flag('read'), body).read));
+        admin.setSecuredColumn(p.user!, p.table!, p.column!, S.parse(S.fieldRights, body)));
 
       route('POST', '/records/:table/:id/corrupt', (p, body) => {
         const c = S.parse(S.corruption, body);

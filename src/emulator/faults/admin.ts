@@ -10,6 +10,7 @@ import type { RequestCountSnapshot } from '../protection/counts.js';
 import { controlState, type ControlState } from '../protection/state.js';
 import type { ColumnDef, TableDef } from '../schema/types.js';
 import { TABLE_OPS, type TableOp } from '../security/privileges.js';
+import { FIELD_RIGHTS, type FieldRight } from '../security/field-profiles.js';
 import { controlSecurity, type ControlSecurityService } from '../security/service.js';
 import { customColumn, type CustomColumnSpec } from './columns.js';
 import type { FaultSpec } from './queue.js';
@@ -65,6 +66,10 @@ export class EmulatorAdmin {
   requestCounts(): RequestCountSnapshot {
     return this.#state.counts.snapshot();
   }
+  /** The same counts per signed-in user: proves who wrote what (e.g. the sync user never wrote accounts). */
+  requestCountsByUser(): Record<string, RequestCountSnapshot> {
+    return this.#state.counts.snapshotByUser();
+  }
   /** Requests seen for one resource (entity set, `$metadata`, ...), optionally of one method. */
   requestCount(resource: string, method?: string): number {
     return this.#state.counts.count(resource, method);
@@ -110,7 +115,7 @@ export class EmulatorAdmin {
   addUser(options: EmulatorUserOptions): EmulatorUser {
     const o = S.parse(S.userSpec, options);
     if (this.#identity.userIdByName(o.name)) throw new AdminInputError(`user ${o.name} already exists`);
-    for (const t of o.denyRead ?? []) this.#table(t);
+    for (const t of [...(o.denyRead ?? []), ...(o.denyWrite ?? [])]) this.#table(t);
     const user = this.#identity.addUser(o);
     this.#security.registerUser(user.id, o);
     // Every user who can sign in is a systemuser row, as seeded users are (WhoAmI's UserId must resolve).
@@ -139,10 +144,15 @@ export class EmulatorAdmin {
     for (const op of TABLE_OPS) if (p[op] !== undefined) this.#security.setTablePrivilege(id, t.logicalName, op, p[op]);
   }
   setSecuredColumnRead(user: string, table: string, column: string, allowed: boolean): void {
+    this.setSecuredColumn(user, table, column, { read: S.parse(S.flag('read'), { read: allowed }).read });
+  }
+  /** A user's field permission on a secured column: CanRead, CanCreate, CanUpdate. */
+  setSecuredColumn(user: string, table: string, column: string, rights: Partial<Record<FieldRight, boolean>>): void {
     const id = this.#user(user).id;
     const t = this.#table(table);
     this.#column(t, column);
-    this.#security.setSecuredColumnRead(id, t.logicalName, column, S.parse(S.flag('read'), { read: allowed }).read);
+    const r = S.parse(S.fieldRights, rights);
+    for (const right of FIELD_RIGHTS) if (r[right] !== undefined) this.#security.setSecuredColumn(id, t.logicalName, column, right, r[right]);
   }
 
   // Records ------------------------------------------------------------------------------------

@@ -36,7 +36,9 @@ export const userSpec = z.strictObject({
   fullName: name.optional(),
   mfaRequired: z.boolean().optional(),
   denyRead: z.array(name).optional(),
+  denyWrite: z.array(name).optional(),
   securedRead: z.union([z.literal('*'), z.array(z.string().regex(/^\w+\.\w+$/, 'use table.column'))]).optional(),
+  securedWrite: z.union([z.literal('*'), z.array(z.string().regex(/^\w+\.\w+$/, 'use table.column'))]).optional(),
   disabled: z.boolean().optional(),
 });
 
@@ -54,6 +56,10 @@ export const clockAdvance = z
 export const privileges = z
   .strictObject({ read: z.boolean().optional(), create: z.boolean().optional(), write: z.boolean().optional(), delete: z.boolean().optional() })
   .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of read, create, write, delete' });
+
+export const fieldRights = z
+  .strictObject({ read: z.boolean().optional(), create: z.boolean().optional(), update: z.boolean().optional() })
+  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of read, create, update' });
 
 export const flag = <K extends string>(key: K) => z.strictObject({ [key]: z.boolean() } as Record<K, z.ZodBoolean>);
 export const days = z.strictObject({ days: z.number().positive().max(365) });

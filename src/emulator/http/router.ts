@@ -13,6 +13,8 @@ export interface DataHandlers {
   count(req: EmuRequest): EmuResponse;
   /** GET, PATCH or DELETE one row. */
   entity(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
+  /** Actions bound to a row that change data, e.g. `leads(<id>)/Microsoft.Dynamics.CRM.QualifyLead`. */
+  boundAction(req: EmuRequest): Promise<EmuResponse> | undefined;
   /** POST $batch (multipart/mixed); inner requests go back through `dispatch`. */
   batch(req: EmuRequest, dispatch: (inner: EmuRequest) => Promise<EmuResponse>): Promise<EmuResponse>;
 }
@@ -34,7 +36,7 @@ export function createDispatcher(ctx: EmulatorContext, data: DataHandlers) {
         if (p.name === 'RetrieveTotalRecordCount') return ctx.control.totalRecordCount(req);
         break;
       case 'boundFunction':
-        return ctx.control.boundFunction(req);
+        return data.boundAction(req) ?? ctx.control.boundFunction(req);
       case 'collection':
         return data.collection(req);
       case 'count':

@@ -50,10 +50,10 @@ function rolePrivileges(ctx: Ctx, userId: string): Record<string, unknown>[] {
 function attributePrivileges(ctx: Ctx, userId: string): Record<string, unknown>[] {
   return controlSecurity(ctx.security)
     .fieldPrivileges(userId)
-    .flatMap(({ table, column, canRead }) => {
+    .flatMap(({ table, column, canRead, canCreate, canUpdate }) => {
       const c = ctx.schema.table(table)?.columns.get(column);
       if (!c) return [];
-      const v = canRead ? 4 : 0;
-      return [{ AttributeId: c.metadataId, CanCreate: v, CanRead: v, CanUpdate: v, CanReadUnMasked: 0 }];
+      const v = (allowed: boolean) => (allowed ? 4 : 0);
+      return [{ AttributeId: c.metadataId, CanCreate: v(canCreate), CanRead: v(canRead), CanUpdate: v(canUpdate), CanReadUnMasked: 0 }];
     });
 }

@@ -1,13 +1,16 @@
 /**
- * The small query language metadata endpoints accept: `$select` of top-level properties and a
- * `$filter` of comparisons joined by and/or/not, e.g. `LogicalName eq 'account'`,
- * `ChangeTrackingEnabled eq true`, `AttributeType eq Microsoft.Dynamics.CRM.AttributeTypeCode'Picklist'`.
+ * `$select` and `$filter` on metadata endpoints (EntityDefinitions, Attributes). The filter is parsed
+ * by the same OData parser as table queries (odata/filter-parser.ts) and evaluated over the
+ * serialized metadata object, e.g. `LogicalName eq 'account'`, `AttributeTypeName/Value eq 'StringType'`,
+ * `AttributeType eq Microsoft.Dynamics.CRM.AttributeTypeCode'Picklist'`.
  */
 import { DvCode } from '../../wire/index.js';
 import { badRequest } from '../errors.js';
+import type { CompareOp, FilterExpr, Operand } from '../odata/filter-ast.js';
+import { FilterSyntaxError } from '../odata/filter-lexer.js';
+import { parseFilter as parseODataFilter } from '../odata/filter-parser.js';
 
 type Obj = Record<string, unknown>;
-type Literal = string | number | boolean | null;
 type Predicate = (o: Obj) => boolean;
 
 const queryError = (message: string) => badRequest(message, DvCode.QueryValidation);
@@ -30,42 +33,22 @@ export function applySelect(o: Obj, select: string[] | undefined, keep: readonly
   return out;
 }
 
-const TOKEN = /\s*(\(|\)|'(?:[^']|'')*'|[A-Za-z_][\w.]*'(?:[^']|'')*'|[^\s()]+)/y;
-
-function tokenize(filter: string): string[] {
-  const out: string[] = [];
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while (TOKEN.lastIndex < filter.length && (m = TOKEN.exec(filter))) out.push(m[1]!);
-  if (filter.slice(TOKEN.lastIndex).trim() !== '') throw queryError(`Syntax error in $filter: '${filter}'.`);
-  return out;
-}
-
-function literal(tok: string): Literal {
-  const enumLit = /^[A-Za-z_][\w.]*'((?:[^']|'')*)'$/.exec(tok);
-  if (enumLit) return enumLit[1]!.replace(/''/g, "'");
-  if (tok.startsWith("'")) return tok.slice(1, -1).replace(/''/g, "'");
-  if (tok === 'true' || tok === 'false') return tok === 'true';
-  if (tok === 'null') return null;
-  if (/^-?\d+(\.\d+)?$/.test(tok)) return Number(tok);
-  if (/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(tok)) return tok.toLowerCase();
-  throw queryError(`Unsupported literal '${tok}' in $filter.`);
-}
-
 const valueAt = (o: Obj, path: string): unknown =>
   path.split('/').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
 
 /** Ordering compares numbers with numbers and strings with strings; anything else is false. */
-const order = (a: unknown, b: Literal): number | undefined =>
+const order = (a: unknown, b: unknown): number | undefined =>
   typeof a === 'number' && typeof b === 'number' ? a - b : typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : undefined;
-const ordered = (test: (d: number) => boolean) => (a: unknown, b: Literal): boolean => {
+const ordered = (test: (d: number) => boolean) => (a: unknown, b: unknown): boolean => {
   const d = order(a, b);
   return d !== undefined && test(d);
 };
+const equal = (a: unknown, b: unknown): boolean =>
+  (a ?? null) === (b ?? null) || (typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase());
 
-const COMPARE: Record<string, (a: unknown, b: Literal) => boolean> = {
-  eq: (a, b) => (a ?? null) === b || (typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase()),
-  ne: (a, b) => !COMPARE.eq!(a, b),
+const COMPARE: Record<CompareOp, (a: unknown, b: unknown) => boolean> = {
+  eq: equal,
+  ne: (a, b) => !equal(a, b),
   gt: ordered((d) => d > 0),
   ge: ordered((d) => d >= 0),
   lt: ordered((d) => d < 0),
@@ -75,51 +58,41 @@ const COMPARE: Record<string, (a: unknown, b: Literal) => boolean> = {
 /** Compiles `$filter` into a predicate over a serialized metadata object. */
 export function parseFilter(raw: string | null, known: ReadonlySet<string>, typeName: string): Predicate {
   if (raw === null || raw.trim() === '') return () => true;
-  const toks = tokenize(raw);
-  let i = 0;
-  const peek = (): string | undefined => toks[i];
-  const next = (): string => {
-    const t = toks[i++];
-    if (t === undefined) throw queryError(`Unexpected end of $filter: '${raw}'.`);
-    return t;
+  let expr: FilterExpr;
+  try {
+    expr = parseODataFilter(raw);
+  } catch (err) {
+    if (err instanceof FilterSyntaxError) throw queryError(err.message);
+    throw err;
+  }
+  const property = (name: string): string => {
+    if (!known.has(name.split('/')[0]!)) throw queryError(`Could not find a property named '${name}' on type '${typeName}'.`);
+    return name;
   };
-  const primary = (): Predicate => {
-    const t = next();
-    if (t === 'not') {
-      const inner = primary();
-      return (o) => !inner(o);
+  const operand = (op: Operand): ((o: Obj) => unknown) => {
+    if (op.kind === 'property') {
+      const path = property(op.name);
+      return (o) => valueAt(o, path);
     }
-    if (t === '(') {
-      const inner = expr();
-      if (next() !== ')') throw queryError(`Expected ')' in $filter: '${raw}'.`);
-      return inner;
-    }
-    if (!known.has(t.split('/')[0]!)) throw queryError(`Could not find a property named '${t}' on type '${typeName}'.`);
-    const op = next();
-    const cmp = COMPARE[op];
-    if (!cmp) throw queryError(`Unsupported operator '${op}' in $filter.`);
-    const lit = literal(next());
-    return (o) => cmp(valueAt(o, t), lit);
+    const value = op.kind === 'null' ? null : op.kind === 'datetime' ? op.text : op.value;
+    return () => value;
   };
-  const conj = (): Predicate => {
-    let left = primary();
-    while (peek() === 'and') {
-      i++;
-      const l = left, r = primary();
-      left = (o) => l(o) && r(o);
+  const compile = (e: FilterExpr): Predicate => {
+    switch (e.kind) {
+      case 'and': { const l = compile(e.left), r = compile(e.right); return (o) => l(o) && r(o); }
+      case 'or': { const l = compile(e.left), r = compile(e.right); return (o) => l(o) || r(o); }
+      case 'not': { const inner = compile(e.expr); return (o) => !inner(o); }
+      case 'compare': {
+        const l = operand(e.left), r = operand(e.right), cmp = COMPARE[e.op];
+        return (o) => cmp(l(o), r(o));
+      }
+      case 'function': {
+        const path = property(e.property), needle = e.value.toLowerCase();
+        const test = e.name === 'contains' ? (s: string) => s.includes(needle)
+          : e.name === 'startswith' ? (s: string) => s.startsWith(needle) : (s: string) => s.endsWith(needle);
+        return (o) => { const v = valueAt(o, path); return typeof v === 'string' && test(v.toLowerCase()); };
+      }
     }
-    return left;
   };
-  const expr = (): Predicate => {
-    let left = conj();
-    while (peek() === 'or') {
-      i++;
-      const l = left, r = conj();
-      left = (o) => l(o) || r(o);
-    }
-    return left;
-  };
-  const pred = expr();
-  if (i !== toks.length) throw queryError(`Syntax error in $filter: '${raw}'.`);
-  return pred;
+  return compile(expr);
 }

@@ -36,6 +36,11 @@ export function tokenize(src: string): Token[] {
     }
     const id = IDENT.exec(rest);
     if (!id) throw new FilterSyntaxError(`Syntax error at position ${i} in '${src}'.`);
+    // `Microsoft.Dynamics.CRM.AttributeTypeCode'Picklist'`: an enum member, compared as its name.
+    if (src[i + id[0].length] === "'") {
+      i = readString(src, i + id[0].length, out);
+      continue;
+    }
     out.push(keywordOrIdent(id[0], i));
     i += id[0].length;
   }

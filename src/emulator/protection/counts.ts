@@ -7,20 +7,44 @@ import type { ResourcePath } from '../http/resource-path.js';
 
 export type RequestCountSnapshot = Record<string, Record<string, number>>;
 
+type Counts = Map<string, Map<string, number>>;
+
+function add(counts: Counts, resource: string, method: string): void {
+  let byMethod = counts.get(resource);
+  if (!byMethod) counts.set(resource, (byMethod = new Map()));
+  byMethod.set(method, (byMethod.get(method) ?? 0) + 1);
+}
+
+const toSnapshot = (counts: Counts): RequestCountSnapshot => {
+  const out: RequestCountSnapshot = {};
+  for (const [resource, byMethod] of counts) out[resource] = Object.fromEntries(byMethod);
+  return out;
+};
+
 export class RequestCounts {
-  #counts = new Map<string, Map<string, number>>();
+  #counts: Counts = new Map();
+  /** The same counts per signed-in user (UPN, or app id for application users). */
+  #byUser = new Map<string, Counts>();
 
   record(resource: string, method: string): void {
-    let byMethod = this.#counts.get(resource);
-    if (!byMethod) this.#counts.set(resource, (byMethod = new Map()));
-    byMethod.set(method, (byMethod.get(method) ?? 0) + 1);
+    add(this.#counts, resource, method);
+  }
+
+  /** Counts a request under the user who sent it (the totals are counted by `record`). */
+  recordFor(user: string, resource: string, method: string): void {
+    let counts = this.#byUser.get(user);
+    if (!counts) this.#byUser.set(user, (counts = new Map()));
+    add(counts, resource, method);
   }
 
   /** `{ accounts: { GET: 12, PATCH: 1 }, $metadata: { GET: 1 } }` */
   snapshot(): RequestCountSnapshot {
-    const out: RequestCountSnapshot = {};
-    for (const [resource, byMethod] of this.#counts) out[resource] = Object.fromEntries(byMethod);
-    return out;
+    return toSnapshot(this.#counts);
+  }
+
+  /** `{ 'sync@contoso.test': { leads: { PATCH: 3 } } }` */
+  snapshotByUser(): Record<string, RequestCountSnapshot> {
+    return Object.fromEntries([...this.#byUser].map(([user, counts]) => [user, toSnapshot(counts)]));
   }
 
   count(resource: string, method?: string): number {
@@ -31,6 +55,7 @@ export class RequestCounts {
 
   reset(): void {
     this.#counts = new Map();
+    this.#byUser = new Map();
   }
 }
 

@@ -37,6 +37,7 @@ export function installPipeline(
     const resource = resourceOfUrl(request.url);
     state.counts.record(resource, request.method);
     request.principal = authenticate(request.headers.authorization, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
+    state.counts.recordFor(request.principal.name, resource, request.method);
 
     const started = performance.now();
     const admission = state.protection.admit(request.principal.userId);
@@ -53,7 +54,10 @@ export function installPipeline(
   app.addHook('preHandler', async (request) => {
     if (!request.url.startsWith(PREFIX) || typeof request.body !== 'string') return;
     if (resourceOfUrl(request.url) !== '$batch') return;
-    for (const { method, url } of innerRequests(request.body)) state.counts.record(resourceOfUrl(url), method);
+    for (const { method, url } of innerRequests(request.body)) {
+      state.counts.record(resourceOfUrl(url), method);
+      if (request.principal) state.counts.recordFor(request.principal.name, resourceOfUrl(url), method);
+    }
   });
 
   app.addHook('onSend', async (request: FastifyRequest, reply, payload) => truncateIfMalformed(request, reply, payload));

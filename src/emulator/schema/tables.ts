@@ -4,31 +4,15 @@
  */
 import {
   bool, buildTable, column, currency, customer, date, guid, int, lookup, memo, money, ownedColumns, pick,
-  primaryId, str, systemColumns, type ColumnFactory, type TableSpec,
+  primaryId, str, systemColumns, type TableSpec,
 } from './columns.js';
 import {
-  ACCESS_MODE, ACCOUNT_CATEGORY, CUSTOMER_TYPE, GENDER, INDUSTRY, LEAD_SOURCE, LEAD_STATE, LEAD_STATUS,
-  OPPORTUNITY_STATE, OPPORTUNITY_STATUS, PREFERRED_CONTACT_METHOD, RATING,
+  ACCESS_MODE, ACCOUNT_CATEGORY, CUSTOMER_TYPE, INDUSTRY, OPPORTUNITY_STATE, OPPORTUNITY_STATUS, RATING,
 } from './option-sets.js';
+import { CONTACT, LEAD, address1, contactChannels } from './people-tables.js';
 import type { TableDef } from './types.js';
 
 const readOnly = { isValidForCreate: false, isValidForUpdate: false } as const;
-
-const address1 = (): ColumnFactory[] => [
-  str('address1_line1', 'Address 1: Street 1', 250),
-  str('address1_line2', 'Address 1: Street 2', 250),
-  str('address1_line3', 'Address 1: Street 3', 250),
-  str('address1_city', 'Address 1: City', 80),
-  str('address1_stateorprovince', 'Address 1: State/Province', 50),
-  str('address1_postalcode', 'Address 1: ZIP/Postal Code', 20),
-  str('address1_country', 'Address 1: Country/Region', 80),
-];
-
-const contactChannels = (): ColumnFactory[] => [
-  bool('donotemail', 'Do not allow Emails'),
-  bool('donotbulkemail', 'Do not allow Bulk Emails'),
-  bool('donotphone', 'Do not allow Phone Calls'),
-];
 
 const ACCOUNT: TableSpec = {
   logicalName: 'account', entitySetName: 'accounts', displayName: 'Account', displayCollectionName: 'Accounts',
@@ -53,71 +37,10 @@ const ACCOUNT: TableSpec = {
     int('numberofemployees', 'Number of Employees', 0, 1_000_000_000),
     lookup('parentaccountid', 'Parent Account', ['account']),
     lookup('primarycontactid', 'Primary Contact', ['contact']),
+    lookup('originatingleadid', 'Originating Lead', ['lead']),
     ...contactChannels(),
     currency(),
     ...ownedColumns(),
-    ...systemColumns(),
-  ],
-};
-
-const CONTACT: TableSpec = {
-  logicalName: 'contact', entitySetName: 'contacts', displayName: 'Contact', displayCollectionName: 'Contacts',
-  primaryIdAttribute: 'contactid', primaryNameAttribute: 'fullname', objectTypeCode: 2, ownership: 'UserOwned',
-  columns: [
-    primaryId('contactid', 'Contact'),
-    str('salutation', 'Salutation', 100),
-    str('firstname', 'First Name', 50, 'Recommended'),
-    str('middlename', 'Middle Name', 50),
-    str('lastname', 'Last Name', 50, 'ApplicationRequired'),
-    str('fullname', 'Full Name', 160, undefined, readOnly),
-    str('emailaddress1', 'Email', 100),
-    str('emailaddress2', 'Email Address 2', 100),
-    str('emailaddress3', 'Email Address 3', 100),
-    str('jobtitle', 'Job Title', 100),
-    str('department', 'Department', 100),
-    str('telephone1', 'Business Phone', 50),
-    str('mobilephone', 'Mobile Phone', 50),
-    ...address1(),
-    date('birthdate', 'Birthday', { dateOnly: true, isSecured: true }),
-    pick('gendercode', 'Gender', GENDER),
-    pick('preferredcontactmethodcode', 'Preferred Method of Contact', PREFERRED_CONTACT_METHOD),
-    customer('parentcustomerid', 'Company Name'),
-    memo('description', 'Description'),
-    ...contactChannels(),
-    ...ownedColumns(),
-    ...systemColumns(),
-  ],
-};
-
-const LEAD: TableSpec = {
-  logicalName: 'lead', entitySetName: 'leads', displayName: 'Lead', displayCollectionName: 'Leads',
-  primaryIdAttribute: 'leadid', primaryNameAttribute: 'fullname', objectTypeCode: 4, ownership: 'UserOwned',
-  columns: [
-    primaryId('leadid', 'Lead'),
-    str('subject', 'Topic', 300, 'ApplicationRequired'),
-    str('firstname', 'First Name', 50, 'Recommended'),
-    str('lastname', 'Last Name', 50, 'ApplicationRequired'),
-    str('fullname', 'Name', 160, undefined, readOnly),
-    str('companyname', 'Company Name', 100),
-    str('emailaddress1', 'Email', 100),
-    str('jobtitle', 'Job Title', 100),
-    str('telephone1', 'Business Phone', 50),
-    str('mobilephone', 'Mobile Phone', 20),
-    str('websiteurl', 'Website', 200),
-    str('address1_city', 'City', 80),
-    str('address1_country', 'Country/Region', 80),
-    pick('industrycode', 'Industry', INDUSTRY),
-    money('revenue', 'Annual Revenue', { minValue: 0, maxValue: 100_000_000_000_000 }),
-    int('numberofemployees', 'No. of Employees', 0, 1_000_000),
-    pick('leadsourcecode', 'Lead Source', LEAD_SOURCE),
-    pick('leadqualitycode', 'Rating', RATING),
-    customer('customerid', 'Customer'),
-    lookup('parentaccountid', 'Existing Account', ['account']),
-    lookup('parentcontactid', 'Existing Contact', ['contact']),
-    memo('description', 'Description'),
-    ...contactChannels(),
-    currency(),
-    ...ownedColumns(LEAD_STATE, LEAD_STATUS),
     ...systemColumns(),
   ],
 };

@@ -27,6 +27,8 @@ export interface ColumnDef {
   readonly targets?: readonly string[];
   /** DateTime with DateOnly behaviour serializes as Edm.Date ("2025-05-01"). */
   readonly dateOnly?: boolean;
+  /** Two Options columns: the value a create without one stores (Dataverse's DefaultValue). */
+  readonly defaultValue?: boolean;
   readonly isValidForRead: boolean;
   readonly isValidForCreate: boolean;
   readonly isValidForUpdate: boolean;

@@ -3,18 +3,13 @@
  * privileges except the reads listed in `denyRead`; secured columns are readable only through
  * `securedRead`. Both can be changed at run time (admin API, tests) to simulate a changed role.
  */
+import { DvCode } from '../../wire/index.js';
 import type { IdentityService, Principal, SchemaRegistry, SecurityService } from '../context.js';
 import { forbidden } from '../errors.js';
+import { FieldProfile, type FieldRight } from './field-profiles.js';
 import type { EmulatorUserOptions } from '../options.js';
 import type { TableDef } from '../schema/types.js';
 import { TABLE_OPS, privilegeDeniedMessage, type TableOp } from './privileges.js';
-
-/** A user's field security profile: `all` is the `'*'` option; `revoked` overrides it per column. */
-interface FieldProfile {
-  all: boolean;
-  granted: Set<string>;
-  revoked: Set<string>;
-}
 
 interface UserGrants {
   /** `table` → ops denied (tables not listed: every op allowed). */
@@ -26,15 +21,19 @@ export interface FieldPrivilege {
   readonly table: string;
   readonly column: string;
   readonly canRead: boolean;
+  readonly canCreate: boolean;
+  readonly canUpdate: boolean;
 }
+
+type GrantOptions = Pick<EmulatorUserOptions, 'denyRead' | 'denyWrite' | 'securedRead' | 'securedWrite'>;
 
 export interface ControlSecurityService extends SecurityService {
   can(p: Principal | string, table: string, op: TableOp): boolean;
   setTablePrivilege(userId: string, table: string, op: TableOp, allowed: boolean): void;
-  setSecuredColumnRead(userId: string, table: string, column: string, allowed: boolean): void;
+  setSecuredColumn(userId: string, table: string, column: string, right: FieldRight, allowed: boolean): void;
   /** Secured columns (currently `isSecured`) the user has a profile entry for. */
   fieldPrivileges(userId: string): FieldPrivilege[];
-  registerUser(userId: string, options: Pick<EmulatorUserOptions, 'denyRead' | 'securedRead'>): void;
+  registerUser(userId: string, options: GrantOptions): void;
 }
 
 export function createSecurityService(deps: {
@@ -45,17 +44,19 @@ export function createSecurityService(deps: {
   const { schema, identity } = deps;
   const grants = new Map<string, UserGrants>();
   // Users (and the application user) not configured explicitly: full table access, all secured columns.
-  const fullAccess = (): UserGrants => ({ denied: new Map(), fields: { all: true, granted: new Set(), revoked: new Set() } });
+  const fullAccess = (): UserGrants => ({ denied: new Map(), fields: FieldProfile.full() });
   const grantsOf = (userId: string): UserGrants => {
     let g = grants.get(userId);
     if (!g) grants.set(userId, (g = fullAccess()));
     return g;
   };
 
-  const registerUser = (userId: string, o: Pick<EmulatorUserOptions, 'denyRead' | 'securedRead'>): void => {
-    const denied = new Map<string, Set<TableOp>>((o.denyRead ?? []).map((t) => [t, new Set<TableOp>(['read'])]));
-    const list = o.securedRead === '*' ? [] : (o.securedRead ?? []);
-    grants.set(userId, { denied, fields: { all: o.securedRead === '*', granted: new Set(list), revoked: new Set() } });
+  const registerUser = (userId: string, o: GrantOptions): void => {
+    const denied = new Map<string, Set<TableOp>>();
+    const deny = (table: string, ops: TableOp[]) => denied.set(table, new Set([...(denied.get(table) ?? []), ...ops]));
+    for (const t of o.denyRead ?? []) deny(t, ['read']);
+    for (const t of o.denyWrite ?? []) deny(t, ['create', 'write', 'delete']);
+    grants.set(userId, { denied, fields: new FieldProfile(o.securedRead, o.securedWrite ?? o.securedRead) });
   };
   for (const u of deps.users) {
     const id = identity.userIdByName(u.name);
@@ -69,7 +70,6 @@ export function createSecurityService(deps: {
   };
   const idOf = (p: Principal | string): string => (typeof p === 'string' ? p : p.userId);
   const can = (p: Principal | string, table: string, op: TableOp): boolean => !grantsOf(idOf(p)).denied.get(table)?.has(op);
-  const canReadColumn = (f: FieldProfile, key: string): boolean => !f.revoked.has(key) && (f.all || f.granted.has(key));
 
   const assert = (p: Principal, table: string, op: TableOp): void => {
     if (can(p, table, op)) return;
@@ -88,7 +88,7 @@ export function createSecurityService(deps: {
       const f = grantsOf(p.userId).fields;
       const out = new Set<string>();
       for (const c of schema.table(table)?.columns.values() ?? []) {
-        if (c.isSecured && !canReadColumn(f, `${table}.${c.logicalName}`)) out.add(c.logicalName);
+        if (c.isSecured && !f.can('read', `${table}.${c.logicalName}`)) out.add(c.logicalName);
       }
       return out;
     },
@@ -100,17 +100,20 @@ export function createSecurityService(deps: {
       else ops.add(op);
       denied.set(table, ops);
     },
-    setSecuredColumnRead(userId, table, column, allowed) {
-      if (!tableOrThrow(table).columns.has(column)) throw new Error(`unknown column ${table}.${column}`);
-      const f = grantsOf(userId).fields;
-      const key = `${table}.${column}`;
-      if (allowed) {
-        f.revoked.delete(key);
-        f.granted.add(key);
-      } else {
-        f.granted.delete(key);
-        f.revoked.add(key);
+    assertCanWriteColumns(p, table, columns, op) {
+      const f = grantsOf(p.userId).fields;
+      const defs = tableOrThrow(table).columns;
+      const right: FieldRight = op === 'create' ? 'create' : 'update';
+      for (const name of columns) {
+        if (!defs.get(name)?.isSecured || f.can(right, `${table}.${name}`)) continue;
+        throw op === 'create'
+          ? forbidden('The user does not have create permissions to a secured field. The requested operation could not be completed.', DvCode.AttributePrivilegeCreateIsMissing)
+          : forbidden("The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation", DvCode.AttributePermissionUpdateIsMissingDuringUpdate);
       }
+    },
+    setSecuredColumn(userId, table, column, right, allowed) {
+      if (!tableOrThrow(table).columns.has(column)) throw new Error(`unknown column ${table}.${column}`);
+      grantsOf(userId).fields.set(right, `${table}.${column}`, allowed);
     },
     fieldPrivileges(userId) {
       const f = grantsOf(userId).fields;
@@ -118,8 +121,8 @@ export function createSecurityService(deps: {
       for (const t of schema.tables()) {
         for (const c of t.columns.values()) {
           const key = `${t.logicalName}.${c.logicalName}`;
-          if (!c.isSecured || !(f.all || f.granted.has(key) || f.revoked.has(key))) continue;
-          out.push({ table: t.logicalName, column: c.logicalName, canRead: canReadColumn(f, key) });
+          if (!c.isSecured || !f.lists(key)) continue;
+          out.push({ table: t.logicalName, column: c.logicalName, canRead: f.can('read', key), canCreate: f.can('create', key), canUpdate: f.can('update', key) });
         }
       }
       return out;

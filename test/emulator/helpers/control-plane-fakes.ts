@@ -122,6 +122,7 @@ function fakeHandlers(ctx: EmulatorContext): DataHandlers {
     },
     count: () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: '1' }),
     entity: () => ({ status: 204 }),
+    boundAction: () => undefined,
     batch: async () => ({ status: 200, headers: { 'content-type': 'multipart/mixed; boundary=batchresponse_x' }, body: '--batchresponse_x--' }),
   };
 }

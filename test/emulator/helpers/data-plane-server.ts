@@ -56,6 +56,7 @@ function fakeSecurity(schema: SchemaRegistry): SecurityService {
     assertCanWrite(p, table) {
       if (limited(p)) throw forbidden(`Principal user (Id=${p.userId}) is missing prvWrite privilege on ${table}.`);
     },
+    assertCanWriteColumns() {},
     unreadableColumns(p, table) {
       if (!limited(p)) return new Set();
       return new Set([...(schema.table(table)?.columns.values() ?? [])].filter((c) => c.isSecured).map((c) => c.logicalName));
