@@ -141,7 +141,7 @@ describe('metadata and privileges', () => {
     await expect(syncClient().entityDefinition('nosuchtable')).rejects.toMatchObject({ code: 'unknown_table' });
   });
 
-  it('reads every column with lengths, options and security in a few requests', async () => {
+  it('reads every column with lengths, ranges, options and security in a few requests', async () => {
     const before = admin.requestCount('EntityDefinitions');
     const attrs = await syncClient().attributes('account');
     const requests = admin.requestCount('EntityDefinitions') - before;
@@ -151,7 +151,8 @@ describe('metadata and privileges', () => {
     expect(byName.get('donotemail')?.options?.map((o) => o.value).sort()).toEqual([0, 1]);
     expect(byName.get('revenue')).toMatchObject({ attributeType: 'Money', isSecured: true });
     expect(attrs.every((a) => a.attributeOf === null)).toBe(true);
-    expect(requests).toBeLessThanOrEqual(1 + 6);
+    // One for the attributes, six for lengths and options, four for the number types' MinValue/MaxValue.
+    expect(requests).toBeLessThanOrEqual(1 + 6 + 4);
   });
 
   it('lists privileges and the secured columns each user may read', async () => {

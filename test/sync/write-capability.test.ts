@@ -43,12 +43,18 @@ describeWorlds('write capability in the field catalog', ({ open }) => {
   it('a secured column the sync user has no field permission on is neither readable nor writable', async () => {
     const w = await open();
     w.admin.setColumnSecured('contact', 'jobtitle', true);
-    w.admin.setSecuredColumnRead('sync@contoso.test', 'contact', 'jobtitle', false);
+    w.admin.setSecuredColumn('sync@contoso.test', 'contact', 'jobtitle', { read: false, update: false, create: false });
     await w.saveFields('contact');
     expect((await flags(w, 'contact')).get('jobtitle')).toMatchObject({
       readable: false, canUpdate: false, updateDenied: 'secured_no_update', canCreate: false, createDenied: 'secured_no_create',
     });
+    // Read alone grants neither update nor create (three separate field-security rights).
     w.admin.setSecuredColumnRead('sync@contoso.test', 'contact', 'jobtitle', true);
+    await w.saveFields('contact');
+    expect((await flags(w, 'contact')).get('jobtitle')).toMatchObject({
+      readable: true, canUpdate: false, updateDenied: 'secured_no_update', canCreate: false,
+    });
+    w.admin.setSecuredColumn('sync@contoso.test', 'contact', 'jobtitle', { update: true, create: true });
     await w.saveFields('contact');
     expect((await flags(w, 'contact')).get('jobtitle')).toMatchObject({ readable: true, canUpdate: true, canCreate: true });
   });
