@@ -59,15 +59,18 @@ export interface Config {
   /** REST API calls allowed per client per window (Marketo: 100 per 20 s). */
   readonly restRateLimit?: Readonly<{ calls: number; windowSeconds: number }>;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
-  readonly dynamics: Readonly<{
-    url?: string;
-    username?: string;
-    password?: string;
-    clientId?: string;
-    clientSecret?: string;
-    tenant?: string;
-    authority?: string;
-  }>;
+  readonly dynamics: Readonly<DynamicsEnv>;
+}
+
+/** The connection settings `connect` takes, as DYNAMICS_* variables or as its flags of the same names. */
+export interface DynamicsEnv {
+  url?: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+  clientSecret?: string;
+  tenant?: string;
+  authority?: string;
 }
 
 export class ConfigError extends Error {
