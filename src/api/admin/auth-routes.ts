@@ -42,9 +42,9 @@ export class SignInLimiter {
 
 export function registerAuthRoutes(app: FastifyInstance, db: Db, sessions: SessionStore): void {
   const limiter = new SignInLimiter();
-  const startSession = (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.adminSession) sessions.destroy(request.adminSession.id);
-    const session = sessions.create();
+  const startSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.adminSession) await sessions.destroy(request.adminSession.id);
+    const session = await sessions.create();
     const maxAgeSeconds = Math.floor((session.expiresAt - session.createdAt) / 1000);
     void reply.header('set-cookie', sessionCookie(session.id, { secure: request.protocol === 'https', maxAgeSeconds }));
     return { signedIn: true, csrfToken: session.csrfToken };
@@ -77,7 +77,7 @@ export function registerAuthRoutes(app: FastifyInstance, db: Db, sessions: Sessi
   });
 
   app.post('/api/logout', async (request, reply) => {
-    if (request.adminSession) sessions.destroy(request.adminSession.id);
+    if (request.adminSession) await sessions.destroy(request.adminSession.id);
     void reply.header('set-cookie', sessionCookie('', { secure: request.protocol === 'https', maxAgeSeconds: 0 }));
     return { signedIn: false };
   });

@@ -41,7 +41,7 @@ export function createGuard(sessions: SessionStore) {
     if (changing && isCrossSite(request)) {
       return refuse(reply, 403, 'cross_site_request', 'Cross-site requests are refused: use the dynasync UI itself');
     }
-    const session = sessions.touch(readCookie(request.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.touch(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (session) request.adminSession = session;
     if (request.routeOptions.config.public) return;
     if (!session) {

@@ -28,7 +28,7 @@ export interface AdminOptions {
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps } = opts;
   await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
-  const sessions = new SessionStore(opts.sessionLimits);
+  const sessions = new SessionStore(deps.db, opts.sessionLimits);
   const dynamics = new DynamicsAccess({ db: deps.db, secretBox: deps.secretBox, logger: deps.logger, pageSize: deps.config.pageSize });
 
   app.setErrorHandler(createErrorHandler(deps.logger));

@@ -6,7 +6,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { InvalidInputError } from '../../domain/index.js';
 import type { SqlClient } from '../../store/db/types.js';
-import { getSetting, setSetting, setSettingIfAbsent } from '../../store/settings-repo.js';
+import { setSettingRevokingSessions } from '../../store/admin-sessions.js';
+import { getSetting, setSettingIfAbsent } from '../../store/settings-repo.js';
 
 export const ADMIN_PASSWORD_KEY = 'admin_password';
 export const MIN_PASSWORD_LENGTH = 8;
@@ -54,8 +55,9 @@ export function checkNewPassword(password: unknown): string {
 export const loadPasswordHash = (c: SqlClient): Promise<PasswordHash | undefined> =>
   getSetting<PasswordHash>(c, ADMIN_PASSWORD_KEY);
 
+/** A new password signs every admin session out (in every process: sessions live in the database). */
 export async function storePassword(c: SqlClient, password: string): Promise<void> {
-  await setSetting(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
+  await setSettingRevokingSessions(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
 }
 
 /** The first-run form: sets the password only when none is stored (two racing visitors: one wins). */
