@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { storePassword } from '../../src/api/admin/password.js';
 import { describeEachBackend } from '../helpers/db.js';
-import { SignInLimiter } from '../../src/api/admin/auth-routes.js';
+import { HashSlots, SignInLimiter } from '../../src/api/admin/sign-in-limiter.js';
 import { SessionStore, csrfMatches, readCookie } from '../../src/api/admin/session.js';
 
 describeEachBackend('SessionStore', ({ db }) => {
@@ -77,17 +77,55 @@ describe('readCookie', () => {
 });
 
 describe('SignInLimiter', () => {
-  it('refuses an address after max failures until its window has passed; other addresses are unaffected', () => {
+  it('counts an attempt when it starts, forgives on success, and unlocks when its window has passed', () => {
     let now = 0;
-    const limiter = new SignInLimiter(2, 1000, () => now);
-    limiter.fail('a');
-    limiter.check('a');
-    limiter.fail('a');
-    expect(() => limiter.check('a')).toThrow(/Too many failed sign-ins/);
-    limiter.check('b');
+    const limiter = new SignInLimiter(2, 1000, 5, () => now);
+    const wrong = () => limiter.reserve('a').finished();
+    wrong();
+    wrong();
+    expect(() => limiter.reserve('a')).toThrow(/Too many failed sign-ins/);
+    limiter.reserve('b').finished();
     now = 999;
-    expect(() => limiter.check('a')).toThrow();
+    expect(() => limiter.reserve('a')).toThrow();
     now = 1000;
-    limiter.check('a');
+    const right = limiter.reserve('a');
+    right.succeeded();
+    right.finished();
+    wrong();
+    wrong();
+    expect(() => limiter.reserve('a'), 'a success starts the count again').toThrow();
+  });
+
+  it('refuses more checks of one address at once than allowed, while they run', () => {
+    const limiter = new SignInLimiter(100, 1000, 2, () => 0);
+    const first = limiter.reserve('a');
+    limiter.reserve('a');
+    expect(() => limiter.reserve('a')).toThrow(/being checked/);
+    first.finished();
+    limiter.reserve('a');
+  });
+});
+
+describe('HashSlots', () => {
+  it('runs at most its slots at once, queues a few, and refuses the rest as busy', async () => {
+    const slots = new HashSlots(2, 3);
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const work = () => slots.run(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((r) => release.push(r));
+      running -= 1;
+    });
+    const accepted = Array.from({ length: 5 }, work);
+    await expect(work()).rejects.toMatchObject({ status: 503, code: 'sign_in_busy' });
+    while (accepted.length > 0 && (release.length > 0 || running > 0)) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+      if (running === 0 && release.length === 0) break;
+    }
+    await Promise.all(accepted);
+    expect(most).toBe(2);
   });
 });

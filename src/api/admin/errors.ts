@@ -18,7 +18,7 @@ const LOCAL_FAILURES = new Set(['secret_key_mismatch', 'sealed_secret_malformed'
 /** A refusal specific to the admin API (sign-in, rate limit, state conflicts) with its HTTP status. */
 export class AdminRefusal extends Error {
   constructor(
-    readonly status: 401 | 403 | 409 | 429,
+    readonly status: 401 | 403 | 409 | 429 | 503,
     readonly code: string,
     message: string,
     readonly retryAfterSeconds?: number,

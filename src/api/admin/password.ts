@@ -1,7 +1,7 @@
 /**
  * The admin password of the web UI: stored only as a scrypt hash (random salt) in the settings
- * table. DYNASYNC_ADMIN_PASSWORD, when set, replaces the stored hash at start; otherwise the first
- * visit sets it. Verification compares in constant time.
+ * table. DYNASYNC_ADMIN_PASSWORD, when set, replaces the stored hash at start; otherwise it is set
+ * once with the setup code (auth-routes.ts). Verification compares in constant time.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { InvalidInputError } from '../../domain/index.js';
@@ -60,9 +60,9 @@ export async function storePassword(c: SqlClient, password: string): Promise<voi
   await setSettingRevokingSessions(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
 }
 
-/** The first-run form: sets the password only when none is stored (two racing visitors: one wins). */
-export async function storeFirstPassword(c: SqlClient, password: string): Promise<boolean> {
-  return setSettingIfAbsent(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
+/** The first-run form: stores the hash only when no password is stored (two racing visitors: one wins). */
+export async function storeFirstPassword(c: SqlClient, hash: PasswordHash): Promise<boolean> {
+  return setSettingIfAbsent(c, ADMIN_PASSWORD_KEY, hash);
 }
 
 /**
