@@ -195,6 +195,7 @@ describe('a fresh install (issue 15 §1)', () => {
       expect((await s.app.inject({ url: '/login', headers: { host: 'sync.example.com' } })).statusCode).toBe(200);
       expect((await s.app.inject({ url: '/login', headers: { host: 'SYNC.example.com.:443' } })).statusCode).toBe(200);
       expect((await s.app.inject({ url: '/login', headers: { host: 'sync.example.com.evil.test' } })).statusCode).toBe(421);
+      expect(() => loadConfig({ DYNASYNC_ALLOWED_HOSTS: 'https://sync.example.com/' })).toThrow(/DYNASYNC_ALLOWED_HOSTS: must be host names/);
     } finally {
       await s.close();
     }
