@@ -32,6 +32,12 @@ const EnvSchema = z.object({
   DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
   DYNASYNC_HTTP_PORT: wholeNumber(0, 65_535, 8080),
   DYNASYNC_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DYNASYNC_ALLOWED_HOSTS: z.string().optional().transform((raw, ctx) => {
+    const names = (raw ?? '').split(/[,\s]+/).filter(Boolean);
+    const bad = names.filter((n) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(n));
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `must be host names separated by commas (e.g. sync.example.com), got ${JSON.stringify(bad.join(','))}` });
+    return names;
+  }),
   DYNASYNC_API_RATE_LIMIT: wholeNumber(1, 1_000_000, 100, ' of calls'),
   DYNASYNC_API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, 20, ' of seconds'),
   DYNAMICS_URL: optionalString,
@@ -52,22 +58,27 @@ export interface Config {
   readonly pageSize: number;
   /** Used heap (MB) past which a syncing process collects garbage between pages (config/heap.ts); 0: never. */
   readonly heapBudgetMb?: number;
-  /** The web UI's admin password; when set it replaces the stored one at start (else set on first visit). */
+  /** The web UI's admin password; when set it replaces the stored one at start (else set once with the setup code). */
   readonly adminPassword?: string;
+  /** Host names the server answers for besides loopback and its listen address (DNS rebinding guard). */
+  readonly allowedHosts?: readonly string[];
   /** Where `serve`, `run` and `demo` listen (flags override). Optional so hand-built test configs need not give it. */
   readonly http?: Readonly<{ port: number; host: string }>;
   /** REST API calls allowed per client per window (Marketo: 100 per 20 s). */
   readonly restRateLimit?: Readonly<{ calls: number; windowSeconds: number }>;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
-  readonly dynamics: Readonly<{
-    url?: string;
-    username?: string;
-    password?: string;
-    clientId?: string;
-    clientSecret?: string;
-    tenant?: string;
-    authority?: string;
-  }>;
+  readonly dynamics: Readonly<DynamicsEnv>;
+}
+
+/** The connection settings `connect` takes, as DYNAMICS_* variables or as its flags of the same names. */
+export interface DynamicsEnv {
+  url?: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+  clientSecret?: string;
+  tenant?: string;
+  authority?: string;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heapBudgetMb: e.DYNASYNC_HEAP_BUDGET_MB,
     adminPassword: e.DYNASYNC_ADMIN_PASSWORD,
     http: Object.freeze({ port: e.DYNASYNC_HTTP_PORT, host: e.DYNASYNC_HTTP_HOST }),
+    allowedHosts: Object.freeze(e.DYNASYNC_ALLOWED_HOSTS),
     restRateLimit: Object.freeze({ calls: e.DYNASYNC_API_RATE_LIMIT, windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS }),
     dynamics: Object.freeze({
       url: e.DYNAMICS_URL,

@@ -205,3 +205,15 @@ export const apiTokens = pgTable('api_tokens', {
   createdAt: ts('created_at').notNull().defaultNow(),
   expiresAt: ts('expires_at').notNull(),
 }, (t) => [index('api_tokens_expires').on(t.expiresAt)]);
+
+/**
+ * Admin sessions of the web UI, shared by every process on the database: only a SHA-256 of the
+ * random session id is stored (the CSRF token is derived from the id, so nothing else is secret).
+ * Expiry is decided by the server; a password change deletes every row.
+ */
+export const adminSessions = pgTable('admin_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  createdAt: ts('created_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [index('admin_sessions_expires').on(t.expiresAt)]);

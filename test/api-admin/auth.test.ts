@@ -1,7 +1,7 @@
 /** Sign-in, sessions, CSRF and same-origin checks of the admin API and pages, through inject(). */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from '../../src/api/server.js';
+import { buildServer } from '../../src/api/server.js';
 import { SESSION_COOKIE } from '../../src/api/admin/session.js';
 import { ADMIN_PASSWORD, ORIGIN, sessionCookieOf, signedInClient } from './client.js';
 import { openEmptyDeps } from './fixture.js';
@@ -17,22 +17,32 @@ afterEach(async () => {
   db = undefined;
 });
 
-async function server(opts: { adminPassword?: string } = {}) {
+async function server(opts: { adminPassword?: string; firstRun?: boolean } = {}) {
   const opened = await openEmptyDeps(opts);
   db = opened.db;
-  app = await createServer(opened.deps);
-  return { app, deps: opened.deps };
+  const built = await buildServer(opened.deps);
+  app = built.app;
+  return { app, deps: opened.deps, setupCode: built.setupCode };
 }
 
 describe('first run and sign-in', () => {
-  it('asks for a password on the first visit, stores it hashed, and refuses a second setup', async () => {
-    const { app } = await server();
+  it('sets the first password only with the setup code, stores it hashed, and refuses a second setup', async () => {
+    const { app, setupCode } = await server({ firstRun: true });
+    const code = setupCode.code!;
+    expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     expect((await app.inject({ url: '/api/session' })).json()).toEqual({ signedIn: false, needsSetup: true });
-    const weak = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'short' } });
+    const weak = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'short', setupCode: code } });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('weak_password');
+    for (const wrong of [undefined, '', 'AAAA-AAAA-AAAA-AAAA']) {
+      const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, ...(wrong === undefined ? {} : { setupCode: wrong }) } });
+      expect(res.statusCode, String(wrong)).toBe(401);
+      expect(res.json().error.code).toBe('wrong_setup_code');
+    }
+    expect((await app.inject({ url: '/api/session' })).json().needsSetup, 'a wrong code sets nothing').toBe(true);
 
-    const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD } });
+    // Case, spaces and dashes do not matter: people type what they read.
+    const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, setupCode: ` ${code.toLowerCase().replaceAll('-', ' ')} ` } });
     expect(res.statusCode).toBe(200);
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43};`));
@@ -43,7 +53,8 @@ describe('first run and sign-in', () => {
     expect(stored.rows[0]!.value).toMatchObject({ algorithm: 'scrypt' });
     expect(JSON.stringify(stored.rows[0]!.value)).not.toContain(ADMIN_PASSWORD);
 
-    const again = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'another password' } });
+    expect(setupCode.code, 'the code is spent').toBeNull();
+    const again = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'another password', setupCode: code } });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('password_already_set');
     expect((await app.inject({ url: '/api/session' })).json()).toEqual({ signedIn: false, needsSetup: false });
@@ -86,7 +97,7 @@ describe('first run and sign-in', () => {
 
 describe('what needs a session', () => {
   it('answers 401 JSON on /api and redirects pages to the sign-in page; sign-in page and assets are public', async () => {
-    const { app } = await server();
+    const { app } = await server({ firstRun: true });
     for (const url of ['/api/status', '/api/people', '/api/connection', '/api/sync-errors.csv']) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(401);

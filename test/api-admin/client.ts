@@ -3,7 +3,7 @@
  * replayed on later requests, as the browser and the UI's api.js do.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createServer } from '../../src/api/server.js';
+import { buildServer } from '../../src/api/server.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery';
@@ -26,12 +26,14 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
 }
 
 /**
- * A server over these deps, signed in: the admin password is set through the first-run endpoint,
- * or, when the database already has it, used to sign in.
+ * A server over these deps, signed in: the admin password is set with the server's setup code on
+ * a first run, or, when the database already has it, used to sign in.
  */
 export async function signedInClient(deps: ApiDeps): Promise<AdminClient> {
-  const app = await createServer(deps);
-  let res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD } });
+  const { app, setupCode } = await buildServer(deps);
+  let res = setupCode.code
+    ? await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, setupCode: setupCode.code } })
+    : await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
   if (res.statusCode === 409) res = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const cookie = sessionCookieOf(res);

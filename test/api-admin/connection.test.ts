@@ -75,7 +75,7 @@ describe('POST /api/connection/validate', () => {
 describe('PUT /api/connection', () => {
   it('refuses incomplete or malformed settings with 400', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [body({ orgUrl: 'not a url' }), 'invalid_input'],
+      [body({ orgUrl: 'not a url' }), 'invalid_org_url'],
       [body({ clientId: '' }), 'invalid_input'],
       [body({ username: 'someone.else@contoso.test', password: '' }), 'password_required'],
       [body({ username: '', clientSecret: '' }), 'client_secret_required'],

@@ -15,6 +15,7 @@ import { SyncRunner } from '../../src/sync/runner.js';
 import { FIELD_ENTITIES, saveFieldSelection } from '../../src/sync/fields.js';
 import { openSession } from '../../src/sync/session.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
+import { ADMIN_PASSWORD } from './client.js';
 
 export const SYNC_USER = { username: 'sync@contoso.test', password: 'Passw0rd!', clientId: 'dynasync-local', tenant: 'contoso' };
 
@@ -24,7 +25,8 @@ export interface SyncedFixture {
   readonly secretBox: SecretBox;
   /** Emulator account ids given an unknown industry option before the sync (each is one sync error). */
   readonly corruptedAccounts: readonly string[];
-  deps(extra?: { runner?: RunnerControl; adminPassword?: string }): ApiDeps;
+  /** The admin password comes from the environment (ADMIN_PASSWORD) unless `firstRun` leaves it unset. */
+  deps(extra?: { runner?: RunnerControl; adminPassword?: string; firstRun?: boolean }): ApiDeps;
   /** The sales rep edits a record in Dynamics (the emulator), as the demo's simulated reps do. */
   repEdit(table: string, id: string, body: Record<string, unknown>): void;
   /** A real SyncRunner over the fixture (its first cycle starts at once); stopped by close(). */
@@ -74,7 +76,7 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
       return runner;
     },
     deps: (extra = {}) => ({
-      config: testConfig(extra.adminPassword), logger, db, secretBox, ...(extra.runner ? { runner: extra.runner } : {}),
+      config: testConfig(extra.firstRun ? undefined : (extra.adminPassword ?? ADMIN_PASSWORD)), logger, db, secretBox, ...(extra.runner ? { runner: extra.runner } : {}),
     }),
     close: async () => {
       await Promise.all(runners.map((r) => r.stop()));
@@ -84,9 +86,9 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
   };
 }
 
-/** A migrated, empty lead database and deps over it: no connection, no emulator. */
-export async function openEmptyDeps(opts: { adminPassword?: string } = {}): Promise<{ deps: ApiDeps; db: TestDb }> {
+/** A migrated, empty lead database and deps over it: no connection, no emulator; the admin password as in deps(). */
+export async function openEmptyDeps(opts: { adminPassword?: string; firstRun?: boolean } = {}): Promise<{ deps: ApiDeps; db: TestDb }> {
   const db = await openTestDb();
-  const deps: ApiDeps = { config: testConfig(opts.adminPassword), logger: silentLogger(), db, secretBox: new SecretBox(randomBytes(32)) };
+  const deps: ApiDeps = { config: testConfig(opts.firstRun ? undefined : (opts.adminPassword ?? ADMIN_PASSWORD)), logger: silentLogger(), db, secretBox: new SecretBox(randomBytes(32)) };
   return { deps, db };
 }

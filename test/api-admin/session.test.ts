@@ -1,35 +1,66 @@
-/** Session lifetimes and cookie parsing (a fake clock: no waiting). */
+/** Session lifetimes (in the lead database, on each backend) and cookie parsing (a fake clock: no waiting). */
 import { describe, expect, it } from 'vitest';
-import { SignInLimiter } from '../../src/api/admin/auth-routes.js';
+import { storePassword } from '../../src/api/admin/password.js';
+import { describeEachBackend } from '../helpers/db.js';
+import { HashSlots, SignInLimiter } from '../../src/api/admin/sign-in-limiter.js';
 import { SessionStore, csrfMatches, readCookie } from '../../src/api/admin/session.js';
 
-describe('SessionStore', () => {
+describeEachBackend('SessionStore', ({ db }) => {
   const limits = { idleMs: 1000, absoluteMs: 5000, maxSessions: 3 };
 
-  it('ends a session after the idle time, and after the absolute time however active', () => {
+  it('ends a session after the idle time, and after the absolute time however active', async () => {
     let now = 0;
-    const store = new SessionStore(limits, () => now);
-    const idle = store.create();
+    const store = new SessionStore(db(), limits, () => now);
+    const idle = await store.create();
     now = 999;
-    expect(store.touch(idle.id)?.id).toBe(idle.id);
+    expect((await store.touch(idle.id))?.id).toBe(idle.id);
     now = 1999;
-    expect(store.touch(idle.id)).toBeNull();
+    expect(await store.touch(idle.id)).toBeNull();
 
-    const busy = store.create();
-    for (now = 2000; now < busy.expiresAt; now += 900) expect(store.touch(busy.id)).not.toBeNull();
-    expect(store.touch(busy.id)).toBeNull();
+    const busy = await store.create();
+    for (now = 2000; now < busy.expiresAt; now += 900) expect(await store.touch(busy.id)).not.toBeNull();
+    expect(await store.touch(busy.id)).toBeNull();
   });
 
-  it('keeps at most maxSessions, dropping the oldest', () => {
-    const store = new SessionStore(limits, () => 0);
-    const first = store.create();
-    const rest = [store.create(), store.create(), store.create()];
-    expect(store.touch(first.id)).toBeNull();
-    for (const s of rest) expect(store.touch(s.id)).not.toBeNull();
+  it('keeps at most maxSessions, dropping the oldest', async () => {
+    let now = 0;
+    const store = new SessionStore(db(), limits, () => now);
+    const first = await store.create();
+    const rest = [];
+    for (let i = 0; i < 3; i++) {
+      now += 1;
+      rest.push(await store.create());
+    }
+    expect(await store.touch(first.id)).toBeNull();
+    for (const s of rest) expect(await store.touch(s.id)).not.toBeNull();
   });
 
-  it('checks the CSRF token exactly', () => {
-    const s = new SessionStore(limits, () => 0).create();
+  it('stores only a hash of the id: the table signs nobody in', async () => {
+    const s = await new SessionStore(db(), limits, () => 0).create();
+    const rows = (await db().query<Record<string, unknown>>('SELECT * FROM admin_sessions')).rows;
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(s.id);
+    expect(JSON.stringify(rows)).not.toContain(s.csrfToken);
+  });
+
+  it('a second store on the same database (another process) knows the session; destroy ends it for both', async () => {
+    const a = new SessionStore(db(), limits, () => 0);
+    const b = new SessionStore(db(), limits, () => 0);
+    const s = await a.create();
+    expect(await b.touch(s.id)).toMatchObject({ id: s.id, csrfToken: s.csrfToken });
+    await b.destroy(s.id);
+    expect(await a.touch(s.id)).toBeNull();
+  });
+
+  it('a new admin password signs every session out', async () => {
+    const store = new SessionStore(db(), limits, () => 0);
+    const s = await store.create();
+    await storePassword(db(), 'a brand new password');
+    expect(await store.touch(s.id)).toBeNull();
+  });
+
+  it('checks the CSRF token exactly', async () => {
+    const s = await new SessionStore(db(), limits, () => 0).create();
     expect(csrfMatches(s, s.csrfToken)).toBe(true);
     expect(csrfMatches(s, undefined)).toBe(false);
     expect(csrfMatches(s, s.csrfToken.slice(1))).toBe(false);
@@ -46,17 +77,55 @@ describe('readCookie', () => {
 });
 
 describe('SignInLimiter', () => {
-  it('refuses an address after max failures until its window has passed; other addresses are unaffected', () => {
+  it('counts an attempt when it starts, forgives on success, and unlocks when its window has passed', () => {
     let now = 0;
-    const limiter = new SignInLimiter(2, 1000, () => now);
-    limiter.fail('a');
-    limiter.check('a');
-    limiter.fail('a');
-    expect(() => limiter.check('a')).toThrow(/Too many failed sign-ins/);
-    limiter.check('b');
+    const limiter = new SignInLimiter(2, 1000, 5, () => now);
+    const wrong = () => limiter.reserve('a').finished();
+    wrong();
+    wrong();
+    expect(() => limiter.reserve('a')).toThrow(/Too many failed sign-ins/);
+    limiter.reserve('b').finished();
     now = 999;
-    expect(() => limiter.check('a')).toThrow();
+    expect(() => limiter.reserve('a')).toThrow();
     now = 1000;
-    limiter.check('a');
+    const right = limiter.reserve('a');
+    right.succeeded();
+    right.finished();
+    wrong();
+    wrong();
+    expect(() => limiter.reserve('a'), 'a success starts the count again').toThrow();
+  });
+
+  it('refuses more checks of one address at once than allowed, while they run', () => {
+    const limiter = new SignInLimiter(100, 1000, 2, () => 0);
+    const first = limiter.reserve('a');
+    limiter.reserve('a');
+    expect(() => limiter.reserve('a')).toThrow(/being checked/);
+    first.finished();
+    limiter.reserve('a');
+  });
+});
+
+describe('HashSlots', () => {
+  it('runs at most its slots at once, queues a few, and refuses the rest as busy', async () => {
+    const slots = new HashSlots(2, 3);
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const work = () => slots.run(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((r) => release.push(r));
+      running -= 1;
+    });
+    const accepted = Array.from({ length: 5 }, work);
+    await expect(work()).rejects.toMatchObject({ status: 503, code: 'sign_in_busy' });
+    while (accepted.length > 0 && (release.length > 0 || running > 0)) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+      if (running === 0 && release.length === 0) break;
+    }
+    await Promise.all(accepted);
+    expect(most).toBe(2);
   });
 });

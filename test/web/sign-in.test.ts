@@ -1,21 +1,46 @@
-/** Sign-in page: first-run password, sign-in, sign-out, and cross-site requests refused in a real browser. */
+/**
+ * Sign-in page in a real browser: the first-run password set with the setup code, sign-in,
+ * sign-out, the redirect after sign-in kept on this site, and cross-site requests refused.
+ */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
 import { ADMIN_PASSWORD } from '../api-admin/client.js';
-import { describeBrowser, expectNoPageErrors, openUi, type Ui } from './harness.js';
+import { openSyncedFixture } from '../api-admin/fixture.js';
+import { describeBrowser, expectNoPageErrors, launchChromium, type Ui } from './harness.js';
+
+/** Like openUi, but a first run: no DYNASYNC_ADMIN_PASSWORD, so the server arms its setup code. */
+async function openFirstRunUi(): Promise<Ui & { setupCode: string }> {
+  const fixture = await openSyncedFixture();
+  const server = await startServer(fixture.deps({ firstRun: true }), '127.0.0.1', 0);
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
+  page.setDefaultTimeout(20_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    url: server.url, fixture, runner: null, browser, page, pageErrors, setupCode: server.setupCode!,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await fixture.close();
+    },
+  };
+}
 
 describeBrowser('sign-in page', () => {
-  let ui: Ui;
+  let ui: Ui & { setupCode: string };
   beforeAll(async () => {
-    ui = await openUi();
+    ui = await openFirstRunUi();
   });
   afterAll(async () => {
     await ui?.close();
   });
 
-  it('sends a first visitor to set the admin password, then into the page asked for', async () => {
+  it('sends a first visitor to set the admin password with the setup code, then into the page asked for', async () => {
     const { page } = ui;
+    expect(ui.setupCode).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     await page.goto(`${ui.url}/people`);
     await page.waitForURL(`${ui.url}/login?next=%2Fpeople`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Set the admin password');
@@ -24,6 +49,12 @@ describeBrowser('sign-in page', () => {
     await page.click('button[type=submit]');
     await expect.poll(() => page.locator('.alert.error').textContent()).toBe('The two passwords differ.');
     await page.fill('#confirm', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('.alert.error').textContent()).toBe('Enter the setup code from the server console.');
+    await page.fill('#setup-code', 'AAAA-BBBB-CCCC-DDDD');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('.alert.error').textContent()).toMatch(/^Wrong setup code/);
+    await page.fill('#setup-code', ui.setupCode.toLowerCase());
     await page.click('button[type=submit]');
     await page.waitForURL(`${ui.url}/people`);
     await page.locator('#people-rows tr').first().waitFor();
@@ -47,6 +78,16 @@ describeBrowser('sign-in page', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${ui.url}/companies`);
     expectNoPageErrors(ui);
+  });
+
+  it('after sign-in, follows only a path of this site: tab, newline or return tricks go to the status page', async () => {
+    const { page } = ui;
+    for (const trick of ['%09', '%0a', '%0d', '%5C']) {
+      await page.goto(`${ui.url}/login?next=/${trick}/evil.example/x`);
+      await page.waitForURL(`${ui.url}/status`);
+    }
+    await page.goto(`${ui.url}/login?next=${encodeURIComponent('/people?q=a#top')}`);
+    await page.waitForURL(`${ui.url}/people?q=a#top`);
   });
 
   it('refuses a state change without the CSRF token, even from the page itself', async () => {

@@ -11,14 +11,14 @@ import {
 import { ConnectionChangeRefused } from '../../store/errors.js';
 
 /** Fatal errors that mean "set something up first", not "Dynamics refused". */
-const NEEDS_SETUP = new Set(['not_connected', 'no_connection', 'not_configured', 'no_runner']);
+const NEEDS_SETUP = new Set(['not_connected', 'no_connection', 'not_configured', 'no_runner', 'credentials_not_bound']);
 /** Fatal errors about this installation's own secrets: our fault, not Dynamics'. */
 const LOCAL_FAILURES = new Set(['secret_key_mismatch', 'sealed_secret_malformed', 'secret_key_invalid']);
 
 /** A refusal specific to the admin API (sign-in, rate limit, state conflicts) with its HTTP status. */
 export class AdminRefusal extends Error {
   constructor(
-    readonly status: 401 | 403 | 409 | 429,
+    readonly status: 401 | 403 | 409 | 429 | 503,
     readonly code: string,
     message: string,
     readonly retryAfterSeconds?: number,
@@ -50,7 +50,6 @@ export function mapError(err: unknown): MappedError | null {
   if (err instanceof FatalError) {
     if (NEEDS_SETUP.has(err.code)) return { status: 409, code: err.code, message: err.message };
     if (LOCAL_FAILURES.has(err.code)) return { status: 500, code: err.code, message: err.message };
-    if (err.code === 'invalid_org_url') return { status: 400, code: err.code, message: err.message };
     // What is left comes from Dynamics or its sign-in (wrong password, missing privilege): a bad gateway.
     return { status: 502, code: err.code, message: err.message };
   }

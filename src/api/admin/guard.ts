@@ -3,11 +3,12 @@
  *  - a state-changing request (anything but GET/HEAD/OPTIONS) coming from another site is refused:
  *    its Origin must be this server's, and Sec-Fetch-Site, when the browser sends it, same-origin;
  *  - every route but the sign-in ones needs a live session: /api answers 401 JSON, pages redirect
- *    to /login;
+ *    to /login, with the page asked for as `next` only when it is a path of this site;
  *  - a state-changing request of a signed-in session must carry the session's CSRF token in the
  *    X-CSRF-Token header (a cross-site form cannot set headers; SameSite=Strict is a second wall).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeNextPath } from './next-path.js';
 import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, readCookie, type AdminSession, type SessionStore } from './session.js';
 
 declare module 'fastify' {
@@ -41,13 +42,13 @@ export function createGuard(sessions: SessionStore) {
     if (changing && isCrossSite(request)) {
       return refuse(reply, 403, 'cross_site_request', 'Cross-site requests are refused: use the dynasync UI itself');
     }
-    const session = sessions.touch(readCookie(request.headers.cookie, SESSION_COOKIE));
+    const session = await sessions.touch(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (session) request.adminSession = session;
     if (request.routeOptions.config.public) return;
     if (!session) {
       if (isApi(request)) return refuse(reply, 401, 'not_signed_in', 'Sign in first');
-      const next = encodeURIComponent(request.url);
-      return reply.redirect(`/login?next=${next}`, 303);
+      const next = safeNextPath(request.url, '');
+      return reply.redirect(next ? `/login?next=${encodeURIComponent(next)}` : '/login', 303);
     }
     const sent = request.headers[CSRF_HEADER];
     if (changing && !csrfMatches(session, typeof sent === 'string' ? sent : undefined)) {

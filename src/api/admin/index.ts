@@ -11,9 +11,10 @@ import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
 import { registerPageRoutes } from './page-routes.js';
-import { applyEnvironmentPassword } from './password.js';
+import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { SessionStore, type SessionLimits } from './session.js';
+import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerSyncErrorRoutes } from './sync-error-routes.js';
 
@@ -21,6 +22,8 @@ export interface AdminOptions {
   readonly deps: ApiDeps;
   /** Session lifetimes (tests shorten them). */
   readonly sessionLimits?: SessionLimits;
+  /** Armed here when no admin password is set; the server prints it at start. */
+  readonly setupCode: SetupCode;
   /** Called after a field selection is saved (the REST API's cached field list). */
   readonly onFieldsSaved?: () => void;
 }
@@ -28,7 +31,8 @@ export interface AdminOptions {
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps } = opts;
   await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
-  const sessions = new SessionStore(opts.sessionLimits);
+  if ((await loadPasswordHash(deps.db)) === undefined) opts.setupCode.arm();
+  const sessions = new SessionStore(deps.db, opts.sessionLimits);
   const dynamics = new DynamicsAccess({ db: deps.db, secretBox: deps.secretBox, logger: deps.logger, pageSize: deps.config.pageSize });
 
   app.setErrorHandler(createErrorHandler(deps.logger));
@@ -37,7 +41,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
   });
 
-  registerAuthRoutes(app, deps.db, sessions);
+  registerAuthRoutes(app, { db: deps.db, sessions, setupCode: opts.setupCode });
   registerStatusRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);

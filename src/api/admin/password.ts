@@ -1,12 +1,13 @@
 /**
  * The admin password of the web UI: stored only as a scrypt hash (random salt) in the settings
- * table. DYNASYNC_ADMIN_PASSWORD, when set, replaces the stored hash at start; otherwise the first
- * visit sets it. Verification compares in constant time.
+ * table. DYNASYNC_ADMIN_PASSWORD, when set, replaces the stored hash at start; otherwise it is set
+ * once with the setup code (auth-routes.ts). Verification compares in constant time.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { InvalidInputError } from '../../domain/index.js';
 import type { SqlClient } from '../../store/db/types.js';
-import { getSetting, setSetting, setSettingIfAbsent } from '../../store/settings-repo.js';
+import { setSettingRevokingSessions } from '../../store/admin-sessions.js';
+import { getSetting, setSettingIfAbsent } from '../../store/settings-repo.js';
 
 export const ADMIN_PASSWORD_KEY = 'admin_password';
 export const MIN_PASSWORD_LENGTH = 8;
@@ -54,13 +55,14 @@ export function checkNewPassword(password: unknown): string {
 export const loadPasswordHash = (c: SqlClient): Promise<PasswordHash | undefined> =>
   getSetting<PasswordHash>(c, ADMIN_PASSWORD_KEY);
 
+/** A new password signs every admin session out (in every process: sessions live in the database). */
 export async function storePassword(c: SqlClient, password: string): Promise<void> {
-  await setSetting(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
+  await setSettingRevokingSessions(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
 }
 
-/** The first-run form: sets the password only when none is stored (two racing visitors: one wins). */
-export async function storeFirstPassword(c: SqlClient, password: string): Promise<boolean> {
-  return setSettingIfAbsent(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
+/** The first-run form: stores the hash only when no password is stored (two racing visitors: one wins). */
+export async function storeFirstPassword(c: SqlClient, hash: PasswordHash): Promise<boolean> {
+  return setSettingIfAbsent(c, ADMIN_PASSWORD_KEY, hash);
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
- * Admin sessions, held server-side in memory: the cookie carries only a random id (256 bits), and
- * expiry is decided here, not by the browser. Each session has its own CSRF token, which the UI
- * sends back in a header on every state-changing request. A restart signs everyone out, which is
- * acceptable for one admin console served by one process.
+ * Admin sessions, held server-side in the lead database (store/admin-sessions.ts): the cookie
+ * carries only a random id (256 bits), the database only its SHA-256, and expiry is decided here,
+ * not by the browser. A restart keeps them, every process on the database shares them, and a
+ * password change ends them all. Each session's CSRF token, which the UI sends back in a header on
+ * every state-changing request, is derived from its id, so there is nothing else to store.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SqlClient } from '../../store/db/types.js';
+import { deleteAdminSession, insertAdminSession, touchAdminSession } from '../../store/admin-sessions.js';
 
 export const SESSION_COOKIE = 'dynasync_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -15,7 +18,6 @@ export interface AdminSession {
   readonly createdAt: number;
   /** Absolute end, whatever the activity. */
   readonly expiresAt: number;
-  lastSeenAt: number;
 }
 
 export interface SessionLimits {
@@ -23,62 +25,45 @@ export interface SessionLimits {
   readonly idleMs: number;
   /** Signed out this long after sign-in, active or not. */
   readonly absoluteMs: number;
-  /** Oldest sessions are dropped beyond this many (a flood of sign-ins cannot fill memory). */
+  /** Oldest sessions are dropped beyond this many (a flood of sign-ins cannot fill the table). */
   readonly maxSessions: number;
 }
 
 export const DEFAULT_LIMITS: SessionLimits = { idleMs: 2 * 3600_000, absoluteMs: 12 * 3600_000, maxSessions: 100 };
 
-const token = (): string => randomBytes(32).toString('base64url');
+/** A session id as this server makes them: 32 random bytes, base64url. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');
+const csrfTokenOf = (id: string): string => createHmac('sha256', id).update('dynasync csrf token').digest('base64url');
 
 export class SessionStore {
-  readonly #sessions = new Map<string, AdminSession>();
-
   constructor(
+    private readonly db: SqlClient,
     private readonly limits: SessionLimits = DEFAULT_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(): AdminSession {
-    this.sweep();
-    while (this.#sessions.size >= this.limits.maxSessions) {
-      const oldest = this.#sessions.keys().next().value as string;
-      this.#sessions.delete(oldest);
-    }
+  async create(): Promise<AdminSession> {
     const at = this.now();
-    const session = { id: token(), csrfToken: token(), createdAt: at, expiresAt: at + this.limits.absoluteMs, lastSeenAt: at };
-    this.#sessions.set(session.id, session);
-    return session;
+    const id = randomBytes(32).toString('base64url');
+    const expiresAt = at + this.limits.absoluteMs;
+    await insertAdminSession(this.db, {
+      idHash: hashId(id), now: new Date(at), expiresAt: new Date(expiresAt), idleSince: new Date(at - this.limits.idleMs), maxSessions: this.limits.maxSessions,
+    });
+    return { id, csrfToken: csrfTokenOf(id), createdAt: at, expiresAt };
   }
 
   /** The live session with this id (its idle clock restarts), or null. */
-  touch(id: string | undefined): AdminSession | null {
-    if (!id) return null;
-    const s = this.#sessions.get(id);
-    if (!s) return null;
+  async touch(id: string | undefined): Promise<AdminSession | null> {
+    if (!id || !SESSION_ID.test(id)) return null;
     const at = this.now();
-    if (at >= s.expiresAt || at - s.lastSeenAt >= this.limits.idleMs) {
-      this.#sessions.delete(id);
-      return null;
-    }
-    s.lastSeenAt = at;
-    return s;
+    const row = await touchAdminSession(this.db, hashId(id), new Date(at), new Date(at - this.limits.idleMs));
+    return row && { id, csrfToken: csrfTokenOf(id), createdAt: row.createdAt.getTime(), expiresAt: row.expiresAt.getTime() };
   }
 
-  destroy(id: string): void {
-    this.#sessions.delete(id);
-  }
-
-  /** Signs every session out (after the password changes). */
-  clear(): void {
-    this.#sessions.clear();
-  }
-
-  private sweep(): void {
-    const at = this.now();
-    for (const [id, s] of this.#sessions) {
-      if (at >= s.expiresAt || at - s.lastSeenAt >= this.limits.idleMs) this.#sessions.delete(id);
-    }
+  async destroy(id: string): Promise<void> {
+    await deleteAdminSession(this.db, hashId(id));
   }
 }
 

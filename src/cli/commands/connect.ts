@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
+import type { DynamicsEnv } from '../../config/index.js';
 import { InvalidInputError } from '../../domain/index.js';
 import { saveConnection } from '../../store/connection-repo.js';
+import { getSelection } from '../../store/fields-repo.js';
 import { print, type CliContext } from '../context.js';
 
-interface ConnectOptions {
-  url?: string;
-  username?: string;
-  password?: string;
-  clientId?: string;
-  clientSecret?: string;
-  tenant?: string;
-  authority?: string;
-  reset?: boolean;
+/** The flags carry the same settings as the DYNAMICS_* variables (a flag wins over its variable). */
+type ConnectOptions = DynamicsEnv & { reset?: boolean };
+
+/** What to run next, in the order that works: validate checks the selected columns, so fields come first. */
+export function nextSteps(fieldsSelected: boolean): string {
+  return fieldsSelected
+    ? 'Next: dynasync validate, then dynasync run (the field selection is kept).'
+    : 'Next: dynasync fields --defaults, then dynasync validate, then dynasync run.';
 }
 
 export function registerConnect(program: Command, ctx: CliContext): void {
@@ -26,32 +27,20 @@ export function registerConnect(program: Command, ctx: CliContext): void {
     .option('--tenant <tenant>', 'tenant id or domain (or DYNAMICS_TENANT)')
     .option('--authority <url>', 'token authority host; default https://login.microsoftonline.com (or DYNAMICS_AUTHORITY)')
     .option('--reset', 'allow a different organization URL: deletes all synced data')
-    .action(async (o: ConnectOptions) => {
-      const env = ctx.config.dynamics;
-      const url = o.url ?? env.url;
-      const username = o.username ?? env.username;
-      const password = o.password ?? env.password;
-      const clientId = o.clientId ?? env.clientId;
-      const clientSecret = o.clientSecret ?? env.clientSecret;
-      const missing = [!url && '--url', !clientId && '--client-id', username && !password && '--password', !username && !clientSecret && '--client-secret (client credentials need it)'].filter(Boolean);
+    .action(async ({ reset, ...flags }: ConnectOptions) => {
+      const s: DynamicsEnv = { ...ctx.config.dynamics, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+      const missing = [!s.url && '--url', !s.clientId && '--client-id', s.username && !s.password && '--password',
+        !s.username && !s.clientSecret && '--client-secret (client credentials need it)'].filter(Boolean);
       if (missing.length > 0) throw new InvalidInputError('missing_option', `connect needs ${missing.join(', ')}`);
-      try {
-        new URL(url!);
-      } catch {
-        throw new InvalidInputError('invalid_url', `--url ${JSON.stringify(url)} is not a URL`);
-      }
-      const result = await ctx.withStore((db) =>
-        saveConnection(db, ctx.secretBox(), {
-          orgUrl: url!,
-          authKind: username ? 'password' : 'client_credentials',
-          username,
-          clientId: clientId!,
-          tenant: o.tenant ?? env.tenant,
-          authority: o.authority ?? env.authority,
-          secrets: { password, clientSecret },
-        }, { reset: o.reset === true }),
-      );
-      print(ctx, `Connection saved for ${url} (${username ? `user ${username}` : 'client credentials'}).${result.reset ? ' Synced data was reset.' : ''}`);
-      print(ctx, 'Next: dynasync validate, then dynasync fields --defaults.');
+      const { saved, fieldsSelected } = await ctx.withStore(async (db) => ({
+        saved: await saveConnection(db, ctx.secretBox(), {
+          orgUrl: s.url!, authKind: s.username ? 'password' : 'client_credentials', username: s.username, clientId: s.clientId!,
+          tenant: s.tenant, authority: s.authority, secrets: { password: s.password, clientSecret: s.clientSecret },
+        }, { reset: reset === true }),
+        fieldsSelected: (await getSelection(db)).length > 0,
+      }));
+      const who = s.username ? `user ${s.username}` : 'client credentials';
+      print(ctx, `Connection saved for ${saved.orgUrl} (${who}).${saved.reset ? ' Synced data was reset.' : ''}`);
+      print(ctx, nextSteps(fieldsSelected));
     });
 }

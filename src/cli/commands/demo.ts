@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { storePassword } from '../../api/admin/password.js';
 import { DataverseWriter } from '../../dataverse/index.js';
 import { saveConnection, setDynamicsUserId } from '../../store/connection-repo.js';
 import { getSelection } from '../../store/fields-repo.js';
@@ -51,11 +53,14 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           print(ctx, 'Validation:');
           printReport(ctx, report);
           print(ctx, `Default fields selected. Initial sync, then a cycle every ${interval} s. Ctrl-C stops.`);
+          // The demo's database is new each time: it gets its own admin password, so no setup code is needed.
+          const demoPassword = ctx.config.adminPassword ? null : randomBytes(9).toString('base64url');
+          if (demoPassword) await storePassword(db, demoPassword);
           const simulator = o.simulate ? startSimulator(ctx, emu.url, db) : null;
           try {
             await withServer(ctx, db, o, async (attach, url) => {
               if (url) {
-                print(ctx, ctx.config.adminPassword ? 'Sign in with DYNASYNC_ADMIN_PASSWORD.' : 'Sign in: choose the admin password on your first visit.');
+                print(ctx, demoPassword ? `Sign in with the admin password ${demoPassword} (this demo's own; DYNASYNC_ADMIN_PASSWORD chooses one).` : 'Sign in with DYNASYNC_ADMIN_PASSWORD.');
                 await printDemoApiClient(ctx, db, url);
               }
               return runForever(ctx, db, interval * 1000, attach);

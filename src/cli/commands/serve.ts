@@ -39,6 +39,7 @@ export async function serveDb(ctx: CliContext, db: Db, o: ServeOptions, runner?:
     parseHttpPort(o.port),
   );
   print(ctx, `API and web UI: ${server.url}/  (REST: ${server.url}/rest/v1, docs: ${server.url}/docs, metrics: ${server.url}/metrics)`);
+  if (server.setupCode) print(ctx, `First sign-in: open ${server.url}/login and enter the one-time setup code ${server.setupCode} to choose the admin password.`);
   return server;
 }
 

@@ -15,17 +15,17 @@ function connectionForm(c) {
   const mode = configured && c.authKind === 'client_credentials' ? 'client_credentials' : 'password';
   const radio = (value, label) => h('label', { class: 'radio' },
     h('input', { type: 'radio', name: 'authKind', value, checked: mode === value }), label);
-  const kept = (has) => (has ? 'stored; leave empty to keep it' : undefined);
+  const kept = (has) => (has ? 'stored; leave empty to keep it (same URL, tenant and authority)' : undefined);
   const f = h('form', { class: 'card form-grid', id: 'connection-form', autocomplete: 'off' },
     h('h2', { class: 'span-2' }, 'Dynamics 365 connection'),
-    input('orgUrl', 'Organization URL', { value: c.orgUrl, placeholder: 'https://contoso.crm.dynamics.com', required: true, help: 'The environment URL, without a path.' }),
+    input('orgUrl', 'Organization URL', { value: c.orgUrl, placeholder: 'https://contoso.crm.dynamics.com', required: true, help: 'The environment URL; pasted with /api/data/v9.2/ it is stored without that path. https only (http only for an emulator on this machine).' }),
     input('clientId', 'Client (application) ID', { value: c.clientId, required: true, help: 'From the Entra ID app registration.' }),
     h('fieldset', { class: 'span-2 radios' }, h('legend', {}, 'Sign in as'), radio('password', 'The dedicated sync user'), radio('client_credentials', 'An application user (client credentials)')),
     input('username', 'Sync user name', { value: c.username, placeholder: 'sync@contoso.com', help: 'Must equal the Dynamics user name.' }),
     input('password', 'Sync user password', { type: 'password', placeholder: kept(c.hasPassword), autocomplete: 'new-password' }),
     input('clientSecret', 'Client secret', { type: 'password', placeholder: kept(c.hasClientSecret) ?? 'only for confidential apps', autocomplete: 'new-password' }),
     input('tenant', 'Tenant', { value: c.tenant, placeholder: 'contoso.onmicrosoft.com or tenant id' }),
-    input('authority', 'Token authority (optional)', { value: c.authority, placeholder: 'https://login.microsoftonline.com', help: 'Only for sovereign clouds or the emulator.' }),
+    input('authority', 'Token authority (optional)', { value: c.authority, placeholder: 'https://login.microsoftonline.com', help: 'Only for sovereign clouds or the emulator. Changing it, the URL or the tenant needs the password and secret again.' }),
     h('div', { class: 'span-2 actions' },
       h('button', { type: 'submit', class: 'button primary', id: 'save-connection' }, 'Save connection'),
       configured ? h('span', { class: 'muted' }, `Saved ${formatDate(c.updatedAt)}`) : null));

@@ -1,11 +1,17 @@
-// Sign-in, or on the very first visit the form that sets the admin password.
+// Sign-in, or on the very first visit the form that sets the admin password with the one-time
+// setup code the server printed on its console.
 import { api, ApiError } from '../lib/api.js';
 import { alertBox, h, page, replace, setTitle } from '../lib/dom.js';
 
-/** Only same-site paths are followed after sign-in (no open redirect to another host). */
+/**
+ * Only paths of this site are followed after sign-in. The browser's own URL parser decides (it
+ * drops tabs and newlines, reads `\` as `/`), so `/%09/evil.example` cannot pass as a path.
+ */
 function nextPath() {
   const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/login') ? next : '/status';
+  if (!next || !next.startsWith('/')) return '/status';
+  const url = new URL(next, location.origin);
+  return url.origin === location.origin && !url.pathname.startsWith('/login') ? `${url.pathname}${url.search}${url.hash}` : '/status';
 }
 
 function passwordField(id, label, autocomplete) {
@@ -13,13 +19,20 @@ function passwordField(id, label, autocomplete) {
     h('input', { id, name: id, type: 'password', required: true, minlength: 8, autocomplete }));
 }
 
+function setupCodeField() {
+  return h('label', { class: 'field', for: 'setup-code' }, h('span', {}, 'Setup code'),
+    h('input', { id: 'setup-code', name: 'setup-code', type: 'text', required: true, autocomplete: 'one-time-code', spellcheck: 'false', placeholder: 'XXXX-XXXX-XXXX-XXXX' }),
+    h('small', { class: 'help' }, 'Printed on the console of the dynasync server when it started.'));
+}
+
 function form({ setup }) {
   const message = h('div', { class: 'form-message' });
   const submit = h('button', { type: 'submit', class: 'button primary wide' }, setup ? 'Set password and sign in' : 'Sign in');
   const el = h('form', { class: 'card auth-card', id: setup ? 'setup-form' : 'login-form', novalidate: true },
     h('p', { class: 'muted' }, setup
-      ? 'Welcome to dynasync. Choose the admin password for this installation (at least 8 characters). You will use it to sign in from now on.'
+      ? 'Welcome to dynasync. Enter the setup code the server printed on its console, then choose the admin password for this installation (at least 8 characters). You will use it to sign in from now on.'
       : 'Sign in with the admin password of this dynasync installation.'),
+    setup ? setupCodeField() : null,
     passwordField('password', setup ? 'New admin password' : 'Admin password', setup ? 'new-password' : 'current-password'),
     setup ? passwordField('confirm', 'Repeat the password', 'new-password') : null,
     message, submit);
@@ -29,9 +42,12 @@ function form({ setup }) {
     replace(message);
     if (setup && password !== el.querySelector('#confirm').value) return replace(message, alertBox('The two passwords differ.'));
     if (password.length < 8) return replace(message, alertBox('The password needs at least 8 characters.'));
+    const setupCode = setup ? el.querySelector('#setup-code').value.trim() : '';
+    if (setup && !setupCode) return replace(message, alertBox('Enter the setup code from the server console.'));
     submit.disabled = true;
     try {
-      await api(setup ? '/api/setup' : '/api/login', { method: 'POST', body: { password }, signedIn: false });
+      const body = setup ? { password, setupCode } : { password };
+      await api(setup ? '/api/setup' : '/api/login', { method: 'POST', body, signedIn: false });
       location.assign(nextPath());
     } catch (err) {
       submit.disabled = false;
