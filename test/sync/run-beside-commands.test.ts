@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { DATABASE_URL } from '../helpers/db.js';
-import { connectAndSelectDefaults, runCli, spawnCli, type CliEnv, type RunningCli } from '../reliability/helpers/cli.js';
+import { connectAndSelectDefaults, spawnCli, type CliEnv, type RunningCli } from '../reliability/helpers/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../reliability/helpers/scratch-pg.js';
 
 /** Generous: a tsx start on a loaded 2-core machine takes a few seconds; a hang takes forever. */
