@@ -6,9 +6,9 @@
  */
 import pg from 'pg';
 import { FatalError } from '../domain/index.js';
+import { ADVISORY_LOCK } from './db/advisory-locks.js';
 
-/** Arbitrary, fixed: "dynasync runner". */
-const LOCK_KEY = 0x64796e61;
+const LOCK_KEY = ADVISORY_LOCK.runner;
 
 export interface RunnerLock {
   release(): Promise<void>;

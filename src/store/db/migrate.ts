@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePgDb } from 'drizzle-orm/node-postgres/migrator';
 import type { Pool } from 'pg';
 import type { Logger } from '../../config/logger.js';
+import { ADVISORY_LOCK } from './advisory-locks.js';
 import { quoteIdent } from './sql.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -20,8 +21,6 @@ const migrationConfig = (schema: string | undefined) => ({
   migrationsSchema: schema ?? 'drizzle',
 });
 
-/** Advisory lock class for "migrating schema X" (the second key is hashtext(schema)). */
-const MIGRATION_LOCK_CLASS = 0x64796e61; // 'dyna'
 
 /** PGlite is one connection in one process (and the data dir is locked): nothing to serialise. */
 export async function migratePglite(pg: PGlite, schema: string | undefined, logger: Logger): Promise<void> {
@@ -39,12 +38,14 @@ export async function migratePglite(pg: PGlite, schema: string | undefined, logg
 /**
  * Two processes starting at once would both run CREATE SCHEMA / CREATE TABLE IF NOT EXISTS and
  * race on the catalog. A session advisory lock on one dedicated connection serialises them; the
- * second finds the journal up to date. The lock dies with the connection if the process does.
+ * second finds the journal up to date. The lock dies with the connection if the process does. Its
+ * key is its own (never the runner lock's, which is held for the runner's life): a migration waits
+ * only for another migration, which takes seconds.
  */
 export async function migratePostgres(pool: Pool, schema: string | undefined, logger: Logger): Promise<void> {
   const started = performance.now();
   const client = await pool.connect();
-  const key = [MIGRATION_LOCK_CLASS, schema ?? 'public'];
+  const key = [ADVISORY_LOCK.migration, schema ?? 'public'];
   let broken: Error | undefined;
   try {
     await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', key);
