@@ -3,6 +3,8 @@
  * `fields --defaults` selects the ones the sync user can read; any other readable column can be
  * added and keeps its logical name locally.
  */
+import { LEAD_MAPPING } from './lead-defaults.js';
+
 export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
   account: {
     name: 'company',
@@ -51,6 +53,7 @@ export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, st
     preferredcontactmethodcode: 'microsoftPreferredMethodOfContact',
     mkt_leadscore: 'personScore',
   },
+  lead: LEAD_MAPPING,
   systemuser: {
     fullname: 'fullName',
     firstname: 'firstName',

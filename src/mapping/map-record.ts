@@ -15,6 +15,11 @@ export interface MappedRecord {
   readonly email: string | null;
   readonly createdOn: string | null;
   readonly modifiedOn: string | null;
+  /** versionnumber: the ETag of the row (persons keep it for If-Match). */
+  readonly version: number | null;
+  readonly modifiedBy: string | null;
+  /** contact → the lead it was qualified from. */
+  readonly originatingLeadId: string | null;
 }
 
 export type MapResult =
@@ -47,6 +52,9 @@ export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapRe
         email,
         createdOn: stringOrNull(row.createdon),
         modifiedOn: stringOrNull(row.modifiedon),
+        version: versionOf(row.versionnumber),
+        modifiedBy: guidOrNull(row._modifiedby_value),
+        originatingLeadId: guidOrNull(row._originatingleadid_value),
       },
     };
   } catch (err) {
@@ -64,4 +72,7 @@ function accountOf(row: Record<string, unknown>): string | null {
 }
 
 const guidOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
+/** versionnumber is an Edm.Int64: a number, or a string when the service writes big numbers as strings. */
+const versionOf = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 const stringOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -3,9 +3,9 @@ import type { SyncEntity } from '../domain/index.js';
 import type { MappedRecord } from '../mapping/index.js';
 import type { SqlClient } from '../store/db/types.js';
 import {
-  applyCompanies, applyPersons, applySalesPersons, markCompaniesDeleted, markPersonsDeleted,
+  applyCompanies, applyPeople, applySalesPersons, markCompaniesDeleted, markPersonsDeleted,
   markSalesPersonsDeleted, markUnseenCompaniesDeleted, markUnseenPersonsDeleted, markUnseenSalesPersonsDeleted,
-  type ApplyContext, type PageStats,
+  SYNC_FILTER_FIELD, type ApplyContext, type PageStats,
 } from '../store/records/index.js';
 
 export interface Applier {
@@ -17,6 +17,16 @@ export interface Applier {
 
 export const APPLIERS: Partial<Record<SyncEntity, Applier>> = {
   systemuser: { apply: applySalesPersons, markDeleted: markSalesPersonsDeleted, markUnseen: markUnseenSalesPersonsDeleted },
-  account: { apply: applyCompanies, markDeleted: markCompaniesDeleted, markUnseen: markUnseenCompaniesDeleted },
-  contact: { apply: applyPersons, markDeleted: markPersonsDeleted, markUnseen: markUnseenPersonsDeleted },
+  // new_synctomkto No on an account: not created, an existing company is no longer updated.
+  account: { apply: (tx, r, ctx) => applyCompanies(tx, r.filter((x) => x.fields[SYNC_FILTER_FIELD] !== false), ctx), markDeleted: markCompaniesDeleted, markUnseen: markUnseenCompaniesDeleted },
+  contact: {
+    apply: (tx, r, ctx) => applyPeople(tx, 'contact', r, ctx),
+    markDeleted: (tx, ids, now) => markPersonsDeleted(tx, ids, now, 'contact'),
+    markUnseen: (tx, g, now) => markUnseenPersonsDeleted(tx, g, now, 'contact'),
+  },
+  lead: {
+    apply: (tx, r, ctx) => applyPeople(tx, 'lead', r, ctx),
+    markDeleted: (tx, ids, now) => markPersonsDeleted(tx, ids, now, 'lead'),
+    markUnseen: (tx, g, now) => markUnseenPersonsDeleted(tx, g, now, 'lead'),
+  },
 };

@@ -10,7 +10,7 @@ import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
 import { loadSelection, replaceCatalog, replaceSelection, unblockStream } from './state.js';
 
-export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'systemuser'];
+export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
 
 export interface FieldRow {
   readonly logicalName: string;

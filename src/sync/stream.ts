@@ -3,7 +3,7 @@
  * delta reads. Each page's records, activities, sync errors and the new checkpoint commit in one
  * transaction, so a killed process resumes from the last committed page without loss or duplicates.
  */
-import { DeltaTokenExpiredError, FatalError, isSyncError, type SyncEntity } from '../domain/index.js';
+import { DeltaTokenExpiredError, FatalError, isPersonEntity, isSyncError, type SyncEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
 import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
@@ -160,17 +160,17 @@ async function applyPage(
   const applier = APPLIERS[plan.entity];
   if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
   const now = deps.now();
-  const ctx = { runId: deps.runId, generation: cp.generation, now };
+  const ctx = { runId: deps.runId, generation: cp.generation, now, syncUserId: deps.userId };
   const finished = page.deltaLink !== null;
   return deps.db.transaction(async (tx) => {
     const s = await applier.apply(tx, good, ctx);
     s.deleted += await applier.markDeleted(tx, page.deletedIds, now);
     if (finished && cp.phase === 'initial') s.deleted += await applier.markUnseen(tx, cp.generation, now);
     if (failures.length > 0) {
-      const persons = plan.entity === 'contact' ? await logFailuresOnPersons(tx, failures.filter((f) => f.dynamicsId), ctx) : new Map<string, number>();
+      const persons = isPersonEntity(plan.entity) ? await logFailuresOnPersons(tx, failures.filter((f) => f.dynamicsId), ctx) : new Map<string, number>();
       // A record we already hold failed to update; one we do not hold failed to be created. Only
       // contacts are looked up (their persons carry the activity); other tables go by the phase.
-      const held = (id: string) => (plan.entity === 'contact' ? persons.has(id) : cp.phase === 'delta');
+      const held = (id: string) => (isPersonEntity(plan.entity) ? persons.has(id) : cp.phase === 'delta');
       await recordSyncErrorsBatch(tx, failures.map((f) => ({
         runId: deps.runId, entity: f.entity, recordId: f.dynamicsId || null, operation: held(f.dynamicsId) ? 'update' as const : 'create' as const,
         code: f.code, message: f.message, personId: persons.get(f.dynamicsId) ?? null,

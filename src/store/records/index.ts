@@ -8,3 +8,4 @@ export * from './queries.js';
 export * from './counts.js';
 export * from './samples.js';
 export * from './statistics.js';
+export * from './people-sync.js';

@@ -5,7 +5,7 @@
  *
  * New persons log a New Lead activity; a changed field logs a Change Data Value on that person.
  */
-import { ActivityType } from '../../domain/index.js';
+import { ActivityType, PERSON_TYPES, type PersonEntity } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 import { emptyStats, lastById, stage, type ApplyContext, type PageStats } from './staging.js';
 
@@ -24,11 +24,11 @@ export interface PersonRecord {
 // on every page, which made an initial sync quadratic (a 5,000-row page scanned 1,000,000 persons).
 
 // Field changes, plus a move to another account as the `accountId` pseudo-field.
-const LOG_CHANGES = `
+const logChanges = (e: PersonEntity) => `
 INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
 SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
        jsonb_build_object('field', ch.key, 'oldValue', ch.old_value, 'newValue', ch.new_value,
-                          'reason', 'Contact updated in Dynamics', 'source', 'dynamics', 'entity', 'contact'),
+                          'reason', '${PERSON_TYPES[e]} updated in Dynamics', 'source', 'dynamics', 'entity', '${e}'),
        $2
 FROM stage_persons s
 CROSS JOIN LATERAL (
@@ -56,11 +56,11 @@ FROM stage_persons s LEFT JOIN LATERAL (
   FROM persons pp WHERE pp.dynamics_id = s.dynamics_id LIMIT 1
 ) p ON true`;
 
-const UPSERT_AND_WELCOME = `
+const upsertAndWelcome = (e: PersonEntity) => `
 WITH up AS (
   INSERT INTO persons (dynamics_id, dynamics_type, account_dynamics_id, owner_dynamics_id, email, fields,
                        dynamics_created_on, dynamics_modified_on, seen_generation, created_at, updated_at)
-  SELECT dynamics_id, 'Contact', account_dynamics_id, owner_dynamics_id, email, fields,
+  SELECT dynamics_id, '${PERSON_TYPES[e]}', account_dynamics_id, owner_dynamics_id, email, fields,
          created_on, modified_on, $1, $2, $2
   FROM stage_persons
   ON CONFLICT (dynamics_id) DO UPDATE SET
@@ -77,8 +77,8 @@ WITH up AS (
   RETURNING id, (xmax = 0) AS inserted
 ), welcomed AS (
   INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
-  SELECT id, ${ActivityType.NewLead}, $2, 'Dynamics contact',
-         jsonb_build_object('sourceType', 'Dynamics contact', 'source', 'dynamics'), $3
+  SELECT id, ${ActivityType.NewLead}, $2, 'Dynamics ${e}',
+         jsonb_build_object('sourceType', 'Dynamics ${e}', 'source', 'dynamics'), $3
   FROM up WHERE inserted
   RETURNING 1
 )
@@ -88,6 +88,7 @@ export async function applyPersons(
   tx: SqlClient,
   records: readonly PersonRecord[],
   ctx: ApplyContext,
+  entity: PersonEntity = 'contact',
 ): Promise<PageStats> {
   const stats = emptyStats();
   const rows = lastById(records).map(
@@ -97,8 +98,8 @@ export async function applyPersons(
   await stage(tx, 'persons', rows);
   const c = (await tx.query<{ inserted: number; updated: number; total: number }>(COUNT)).rows[0]!;
   // A logged change is always an update COUNT saw; with none (an initial read) skip the join.
-  const logged = c.updated > 0 ? await tx.query(LOG_CHANGES, [ctx.now, ctx.runId]) : { rowCount: 0 };
-  const welcomed = await tx.query<{ welcomed: number }>(UPSERT_AND_WELCOME, [ctx.generation, ctx.now, ctx.runId]);
+  const logged = c.updated > 0 ? await tx.query(logChanges(entity), [ctx.now, ctx.runId]) : { rowCount: 0 };
+  const welcomed = await tx.query<{ welcomed: number }>(upsertAndWelcome(entity), [ctx.generation, ctx.now, ctx.runId]);
   stats.inserted = c.inserted;
   stats.updated = c.updated;
   stats.unchanged = c.total - c.inserted - c.updated;
@@ -106,22 +107,22 @@ export async function applyPersons(
   return stats;
 }
 
-/** A contact deleted in Dynamics keeps its person, flagged `dynamics_deleted`. */
-export async function markPersonsDeleted(tx: SqlClient, ids: readonly string[], now: Date): Promise<number> {
+/** A contact (or lead) deleted in Dynamics keeps its person, flagged `dynamics_deleted`. */
+export async function markPersonsDeleted(tx: SqlClient, ids: readonly string[], now: Date, entity: PersonEntity = 'contact'): Promise<number> {
   if (ids.length === 0) return 0;
   const res = await tx.query(
     `UPDATE persons SET dynamics_deleted = true, updated_at = $2
-     WHERE dynamics_id = ANY($1::uuid[]) AND dynamics_type = 'Contact' AND NOT dynamics_deleted`,
-    [ids, now],
+     WHERE dynamics_id = ANY($1::uuid[]) AND dynamics_type = $3 AND NOT dynamics_deleted`,
+    [ids, now, PERSON_TYPES[entity]],
   );
   return res.rowCount;
 }
 
-export async function markUnseenPersonsDeleted(tx: SqlClient, generation: number, now: Date): Promise<number> {
+export async function markUnseenPersonsDeleted(tx: SqlClient, generation: number, now: Date, entity: PersonEntity = 'contact'): Promise<number> {
   const res = await tx.query(
     `UPDATE persons SET dynamics_deleted = true, updated_at = $2
-     WHERE dynamics_type = 'Contact' AND seen_generation < $1 AND NOT dynamics_deleted`,
-    [generation, now],
+     WHERE dynamics_type = $3 AND seen_generation < $1 AND NOT dynamics_deleted`,
+    [generation, now, PERSON_TYPES[entity]],
   );
   return res.rowCount;
 }
