@@ -16,6 +16,7 @@ import { registerPeopleRoutes } from './people-routes.js';
 import { SessionStore, type SessionLimits } from './session.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerSyncErrorRoutes } from './sync-error-routes.js';
+import { registerSyncErrorRetryRoutes } from './sync-error-retry-routes.js';
 
 export interface AdminOptions {
   readonly deps: ApiDeps;
@@ -40,6 +41,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerAuthRoutes(app, deps.db, sessions);
   registerStatusRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
+  registerSyncErrorRetryRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
