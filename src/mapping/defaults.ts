@@ -3,9 +3,9 @@
  * `fields --defaults` selects the ones the sync user can read; any other readable column can be
  * added and keeps its logical name locally.
  */
-import { LEAD_MAPPING } from './lead-defaults.js';
+import { leadMapping } from './lead-defaults.js';
 
-export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+const BASE_MAPPING = {
   account: {
     name: 'company',
     address1_line1: 'billingStreet',
@@ -53,7 +53,6 @@ export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, st
     preferredcontactmethodcode: 'microsoftPreferredMethodOfContact',
     mkt_leadscore: 'personScore',
   },
-  lead: LEAD_MAPPING,
   systemuser: {
     fullname: 'fullName',
     firstname: 'firstName',
@@ -63,6 +62,11 @@ export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, st
     title: 'title',
     isdisabled: 'isDisabled',
   },
+};
+
+export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+  ...BASE_MAPPING,
+  lead: leadMapping(BASE_MAPPING.contact),
 });
 
 /** The local name a selected column gets: its default name, else its logical name. */

@@ -5,35 +5,13 @@
  * (companyname, revenue…), stored on the person: the account rule applies to contacts only.
  * Microsoft Created Date is `createdon`, a system column of every person (dynamics_created_on).
  */
-export const LEAD_MAPPING: Readonly<Record<string, string>> = Object.freeze({
-  salutation: 'salutation',
-  firstname: 'firstName',
-  middlename: 'middleName',
-  lastname: 'lastName',
-  emailaddress1: 'email',
-  jobtitle: 'title',
-  telephone1: 'phone',
-  mobilephone: 'mobilePhone',
+/** Contact pairs a lead does not have (reference: Person Score is contact only). */
+const CONTACT_ONLY = new Set(['mkt_leadscore']);
+
+const LEAD_ONLY: Readonly<Record<string, string>> = {
   fax: 'fax',
-  address1_line1: 'address',
-  address1_line2: 'microsoftAddress2',
-  address1_line3: 'microsoftAddress3',
-  address1_city: 'city',
-  address1_stateorprovince: 'state',
-  address1_country: 'country',
-  address1_postalcode: 'postalCode',
   leadsourcecode: 'leadSource',
-  statecode: 'personStatus',
-  statuscode: 'statusReason',
-  description: 'personNotes',
-  donotphone: 'doNotCall',
-  donotbulkemail: 'unsubscribed',
   leadqualitycode: 'rating',
-  donotemail: 'microsoftDoNotEmail',
-  donotfax: 'microsoftDoNotFax',
-  donotsendmm: 'microsoftDoNotSendMarketingMaterial',
-  telephone2: 'microsoftHomePhone',
-  preferredcontactmethodcode: 'microsoftPreferredMethodOfContact',
   // Marketo maps subject to both Microsoft Topic and Subject; one local field holds it.
   subject: 'microsoftTopic',
   mkt_lastinterestingmomentdate: 'lastInterestingMomentDate',
@@ -45,4 +23,8 @@ export const LEAD_MAPPING: Readonly<Record<string, string>> = Object.freeze({
   mkt_priority: 'priority',
   mkt_urgency: 'urgency',
   revenue: 'annualRevenue',
-});
+};
+
+/** The lead mapping: the contact's pairs (same local names) without the contact-only ones, plus the lead's own. */
+export const leadMapping = (contact: Readonly<Record<string, string>>): Readonly<Record<string, string>> =>
+  Object.freeze({ ...Object.fromEntries(Object.entries(contact).filter(([k]) => !CONTACT_ONLY.has(k))), ...LEAD_ONLY });
