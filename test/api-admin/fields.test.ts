@@ -24,7 +24,7 @@ describe('GET /api/fields', () => {
     const res = await c.send({ url: '/api/fields?entity=account' });
     expect(res.statusCode).toBe(200);
     const r = res.json();
-    expect(r).toMatchObject({ entity: 'account', entities: ['account', 'contact', 'systemuser'], catalogLoaded: true });
+    expect(r).toMatchObject({ entity: 'account', entities: ['account', 'contact', 'lead', 'systemuser'], catalogLoaded: true });
     expect(field(r.fields, 'address1_city')).toMatchObject({ availability: 'readable', selected: true, isDefault: true, localName: 'billingCity' });
     expect(field(r.fields, 'fax')).toMatchObject({ availability: 'readable', selected: false, isDefault: false, localName: null });
     expect((await c.send({ url: '/api/fields?entity=contact' })).json().fields.length).toBeGreaterThan(20);
