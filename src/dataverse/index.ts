@@ -9,3 +9,6 @@ export type { EntityDefinition, RawAttribute } from './metadata.js';
 export type { RequestStats } from './session.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { DEFAULT_THROTTLE, sharedThrottle, Throttle, type ThrottleOptions, type ThrottleStats } from './throttle.js';
+export { DataverseOutboxWriter, type OutboxWriterOptions } from './outbox-writer.js';
+export type { BatchAnswer, BatchWrite } from './batch.js';
+export { MAX_BATCH_REQUESTS } from './batch.js';

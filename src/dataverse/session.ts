@@ -32,6 +32,8 @@ export interface ApiRequest {
   prefer?: readonly string[];
   accept?: string;
   body?: unknown;
+  /** A body sent as is with its own content type ($batch's multipart), instead of JSON. */
+  raw?: { readonly contentType: string; readonly text: string };
   /** `If-Match` for writes (`*`: update only, never upsert). */
   ifMatch?: string;
   signal?: AbortSignal;
@@ -116,7 +118,7 @@ export class WebApiSession {
         method: req.method ?? 'GET',
         url,
         headers: this.headers(req, token),
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        body: req.raw?.text ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
         signal: req.signal,
         timeoutMs: this.timeoutMs,
       });
@@ -133,6 +135,7 @@ export class WebApiSession {
     if ((req.method ?? 'GET') === 'GET') h['If-None-Match'] = 'null'; // documented: avoids cached results
     if (req.prefer && req.prefer.length > 0) h.Prefer = req.prefer.join(',');
     if (req.body !== undefined) h['Content-Type'] = 'application/json; charset=utf-8';
+    if (req.raw) h['Content-Type'] = req.raw.contentType;
     if (req.ifMatch !== undefined) h['If-Match'] = req.ifMatch;
     return h;
   }

@@ -3,7 +3,9 @@
  * `fields --defaults` selects the ones the sync user can read; any other readable column can be
  * added and keeps its logical name locally.
  */
-export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+import { leadMapping } from './lead-defaults.js';
+
+const BASE_MAPPING = {
   account: {
     name: 'company',
     address1_line1: 'billingStreet',
@@ -60,6 +62,11 @@ export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, st
     title: 'title',
     isdisabled: 'isDisabled',
   },
+};
+
+export const DEFAULT_MAPPING: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+  ...BASE_MAPPING,
+  lead: leadMapping(BASE_MAPPING.contact),
 });
 
 /** The local name a selected column gets: its default name, else its logical name. */

@@ -3,3 +3,4 @@ export * from './convert.js';
 export * from './plan.js';
 export * from './map-record.js';
 export * from './local-value.js';
+export * from './wire-value.js';

@@ -16,8 +16,11 @@ export interface MappedRecord {
   readonly email: string | null;
   readonly createdOn: string | null;
   readonly modifiedOn: string | null;
-  /** The row's versionnumber (from `@odata.etag`): unchanged means not updated in Dynamics since. */
+  /** versionnumber: the ETag of the row (persons keep it for If-Match). */
   readonly version: number | null;
+  readonly modifiedBy: string | null;
+  /** contact → the lead it was qualified from. */
+  readonly originatingLeadId: string | null;
 }
 
 export type MapResult =
@@ -56,6 +59,8 @@ export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapRe
         createdOn: system('createdon', checkDate),
         modifiedOn: system('modifiedon', checkDate),
         version: versionOf(row),
+        modifiedBy: system('modifiedby', checkGuid, '_modifiedby_value'),
+        originatingLeadId: system('originatingleadid', checkGuid, '_originatingleadid_value'),
       },
     };
   } catch (err) {
@@ -76,6 +81,8 @@ const ETAG = /^W\/"(\d+)"$/;
 /** versionnumber when selected, else the `@odata.etag` Dataverse puts on every row (`W/"<versionnumber>"`). */
 function versionOf(row: Record<string, unknown>): number | null {
   if (typeof row.versionnumber === 'number' && Number.isSafeInteger(row.versionnumber)) return row.versionnumber;
+  // Edm.Int64 may come as a string when the service writes big numbers as strings.
+  if (typeof row.versionnumber === 'string' && /^\d+$/.test(row.versionnumber)) return Number(row.versionnumber);
   const m = typeof row['@odata.etag'] === 'string' ? ETAG.exec(row['@odata.etag']) : null;
   const v = m ? Number(m[1]) : NaN;
   return Number.isSafeInteger(v) ? v : null;

@@ -41,6 +41,7 @@ export function buildPlan(
   const fields: FieldPlan[] = [];
   const unreadable: string[] = [];
   const select = new Set(info.systemColumns);
+  for (const c of info.optionalColumns ?? []) if (byName.has(c.logicalName)) select.add(c.wireName);
   for (const s of selection) {
     if (s.entity !== entity) continue;
     const field = byName.get(s.logicalName);

@@ -114,11 +114,18 @@ export const persons = pgTable('persons', {
   dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
   dynamicsCreatedOn: ts('dynamics_created_on'),
   dynamicsModifiedOn: ts('dynamics_modified_on'),
+  /** The Dynamics row's versionnumber when last read or written: the `If-Match` of the next write. */
+  dynamicsVersion: bigint('dynamics_version', { mode: 'number' }),
+  /** The lead this person was (or is): a qualified lead's contact keeps the person, and its lead id. */
+  dynamicsLeadId: uuid('dynamics_lead_id'),
+  /** new_synctomkto turned No: the person is kept but no longer updated (reference 2.2). */
+  syncStopped: boolean('sync_stopped').notNull().default(false),
   seenGeneration: integer('seen_generation').notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('persons_dynamics_id').on(t.dynamicsId),
+  uniqueIndex('persons_dynamics_lead_id').on(t.dynamicsLeadId),
   index('persons_account').on(t.accountDynamicsId, t.id),
   index('persons_email').on(sql`lower(${t.email})`),
 ]);
@@ -173,6 +180,34 @@ export const syncErrors = pgTable('sync_errors', {
   // One open error per record, column, problem and direction.
   uniqueIndex('sync_errors_open').on(t.entity, t.recordId, t.columnName, t.code, t.direction)
     .where(sql`resolved_at IS NULL AND record_id IS NOT NULL`),
+]);
+
+/**
+ * Pending writes to Dynamics (the outbox): one row per person and field, committed in the same
+ * transaction as the local change. The sender is the only reader; a confirmed row is deleted in
+ * the transaction that stores the new version, so a killed process resends exactly what it had not
+ * confirmed. `op = 'create'` rows carry the primary key chosen at enqueue time (`dynamics_id`).
+ */
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  personId: bigint('person_id', { mode: 'number' }).notNull(),
+  entity: text('entity').notNull(), // 'lead' | 'contact'
+  dynamicsId: uuid('dynamics_id').notNull(),
+  op: text('op').notNull().default('update'), // 'update' | 'create'
+  /** Local field name ('*' for a create, whose value is the whole body). */
+  field: text('field').notNull(),
+  value: jsonb('value'),
+  /** The value Dynamics had when the field was first changed locally: a different incoming value is a Dynamics edit. */
+  base: jsonb('base'),
+  /** Bumped by every change of the value: a confirmation of an older send keeps the row. */
+  revision: integer('revision').notNull().default(1),
+  state: text('state').notNull().default('pending'), // 'pending' | 'failed'
+  syncErrorId: bigint('sync_error_id', { mode: 'number' }),
+  enqueuedAt: ts('enqueued_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('outbox_person_field').on(t.personId, t.field),
+  index('outbox_dynamics_id').on(t.dynamicsId),
+  index('outbox_pending').on(t.state, t.id),
 ]);
 
 /** Small settings: admin password hash, schedule state. */

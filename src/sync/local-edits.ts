@@ -1,8 +1,9 @@
 /** Edits made in the lead database, validated against the field catalog before they are stored. */
-import { InvalidInputError } from '../domain/index.js';
+import { InvalidInputError, NotFoundError } from '../domain/index.js';
 import { coerceLocalValue } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
-import { setCompanyFieldViaPerson, type LocalEditResult } from '../store/records/index.js';
+import { getPerson, setCompanyFieldViaPerson, type LocalEditResult } from '../store/records/index.js';
+import { setPersonFieldsLocally, type PersonEditResult } from '../store/records/person-edit.js';
 import { loadSelection } from './state.js';
 
 /**
@@ -30,4 +31,20 @@ export async function setCompanyFieldThroughPerson(
     value,
     companyFields: selection.map((s) => s.localName),
   });
+}
+
+/**
+ * Sets a person field (a synced lead or contact column, by local or Dynamics name): stored on the
+ * person with a Change Data Value, and queued for Dynamics in the same transaction (the outbox).
+ * Returns null when the name is not a person field of the person's table (maybe a company field).
+ */
+export async function setPersonField(db: Db, personId: number, field: string, input: unknown): Promise<PersonEditResult | null> {
+  const person = await getPerson(db, personId);
+  if (!person) throw new NotFoundError('person_not_found', `No person with id ${personId}`);
+  const { catalog, selection } = await loadSelection(db, person.dynamicsType === 'Lead' ? 'lead' : 'contact');
+  const chosen = selection.find((s) => s.localName === field || s.logicalName === field);
+  const column = chosen && catalog.find((c) => c.logicalName === chosen.logicalName);
+  if (!chosen || !column) return null;
+  const value = coerceLocalValue(column, input);
+  return setPersonFieldsLocally(db, { personId, values: { [chosen.localName]: value }, reason: 'Person updated in the lead database' });
 }

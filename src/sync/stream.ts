@@ -160,7 +160,7 @@ async function applyPage(
   const applier = APPLIERS[plan.entity];
   if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
   const now = deps.now();
-  const ctx = { runId: deps.runId, generation: cp.generation, now };
+  const ctx = { runId: deps.runId, generation: cp.generation, now, syncUserId: deps.userId };
   const finished = page.deltaLink !== null;
   return deps.db.transaction(async (tx) => {
     const s = await applier.apply(tx, good, ctx);

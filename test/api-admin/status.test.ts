@@ -26,9 +26,10 @@ describe('GET /api/status', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const s = res.json();
-    expect(s.tables.map((t: { table: string }) => t.table)).toEqual(['systemuser', 'account', 'contact']);
+    expect(s.tables.map((t: { table: string }) => t.table)).toEqual(['systemuser', 'account', 'contact', 'lead']);
     const stored = {
       systemuser: await count('sales_persons'), account: await count('companies'), contact: await count(`persons WHERE dynamics_type = 'Contact'`),
+      lead: await count(`persons WHERE dynamics_type = 'Lead'`),
     };
     for (const t of s.tables) {
       expect(t.stored, t.table).toBe(stored[t.table as keyof typeof stored]);
@@ -39,7 +40,7 @@ describe('GET /api/status', () => {
       // The emulator was asked with the delta link: nothing changed since the cycle.
       expect(t.pendingChanges).toBe(0);
     }
-    const total = stored.systemuser + stored.account + stored.contact;
+    const total = stored.systemuser + stored.account + stored.contact + stored.lead;
     expect(s.recordsLastHour).toBe(total);
     expect(s.cycles).toHaveLength(1);
     expect(s.cycles[0]).toMatchObject({ runId: 1, trigger: 'once', status: 'success', records: total });

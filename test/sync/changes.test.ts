@@ -122,7 +122,7 @@ describeWorlds('changes from Dynamics', ({ open }) => {
     const first = await w.cycle();
     expect(first.tables.find((t) => t.entity === 'account')!.status).toBe('failed');
   const status = await buildStatus(w.db, null);
-  expect(status.tables.map((t) => [t.table, t.lastCycle?.status])).toEqual([['systemuser', 'success'], ['account', 'failed'], ['contact', 'success']]);
+  expect(status.tables.map((t) => [t.table, t.lastCycle?.status])).toEqual([['systemuser', 'success'], ['account', 'failed'], ['contact', 'success'], ['lead', 'success']]);
     const early = (await getPersonByDynamicsId(w.db, contactId))!;
     expect(early.accountId).toBe(accountId);
     expect(early.company).toBeNull();

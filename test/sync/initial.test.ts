@@ -25,15 +25,16 @@ describeWorlds('initial sync', ({ open }) => {
     w.admin.resetRequestCounts();
     const result = await w.cycle();
     expect(result.status).toBe('success');
-    expect(result.tables.map((t) => [t.entity, t.fullRead])).toEqual([['systemuser', true], ['account', true], ['contact', true]]);
+    expect(result.tables.map((t) => [t.entity, t.fullRead])).toEqual([['systemuser', true], ['account', true], ['contact', true], ['lead', true]]);
     expect(writesSeen(w)).toEqual([]);
 
     const accounts = await emulatorRows(w, 'accounts', ['accountid', 'name', 'address1_city', 'numberofemployees', 'revenue', 'websiteurl', '_ownerid_value']);
     const contacts = await emulatorRows(w, 'contacts', ['contactid', 'firstname', 'lastname', 'emailaddress1', '_parentcustomerid_value', '_ownerid_value']);
     const users = await emulatorRows(w, 'systemusers', ['systemuserid', 'fullname', 'internalemailaddress']);
+    const leads = await emulatorRows(w, 'leads', ['leadid']);
     const counts = await countRecords(w.db);
     expect(counts.companies).toBe(accounts.length);
-    expect(counts.persons).toBe(contacts.length);
+    expect(counts.persons).toBe(contacts.length + leads.length);
     expect(counts.salesPersons).toBe(users.length);
 
     for (const a of accounts) {

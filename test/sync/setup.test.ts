@@ -35,19 +35,19 @@ for (const backend of backends) {
       const early = await cli('validate');
       expect(early.exitCode).toBe(1);
       expect(early.out).toMatch(/✗ Every selected column is readable — No columns are selected yet\n {4}hint: Select the columns to sync: dynasync fields --defaults/);
-      for (const entity of ['account', 'contact', 'systemuser']) {
+      for (const entity of ['account', 'contact', 'lead', 'systemuser']) {
         await cli('fields', '--entity', entity, '--defaults');
       }
       const validated = await cli('validate');
       expect(validated.exitCode).toBe(0);
-      expect(validated.out).toMatch(/✓ The credentials work[\s\S]*✓ Read privilege on the synced tables — systemuser, account, contact[\s\S]*All checks passed/);
+      expect(validated.out).toMatch(/✓ The credentials work[\s\S]*✓ Read privilege on the synced tables — systemuser, account, contact, lead[\s\S]*All checks passed/);
       const listed = (await cli('fields', '--entity', 'account')).out;
       expect(listed).toMatch(/\*d name\s+String\s+readable\s+→ company/);
       expect(listed).toMatch(/revenue\s+Money/);
       const synced = await cli('sync', '--once');
       expect(synced.exitCode).toBe(0);
       expect(synced.out).toMatch(/cycle 1: success/);
-      expect(await countRecords(db)).toMatchObject({ companies: emu.ctx.data.count('account'), persons: emu.ctx.data.count('contact') });
+      expect(await countRecords(db)).toMatchObject({ companies: emu.ctx.data.count('account'), persons: emu.ctx.data.count('contact') + emu.ctx.data.count('lead') });
     });
 
     it('gives wrong password, MFA required and wrong client secret each their own message, exiting non-zero', async () => {
@@ -77,7 +77,7 @@ for (const backend of backends) {
 
     it('reports missing privileges, change tracking off and unreadable selected columns for a limited user', async () => {
       await connect('sync@contoso.test');
-      for (const entity of ['account', 'contact', 'systemuser']) await cli('fields', '--entity', entity, '--defaults');
+      for (const entity of ['account', 'contact', 'lead', 'systemuser']) await cli('fields', '--entity', entity, '--defaults');
       const admin = createAdmin(emu.ctx);
       admin.setColumnSecured('contact', 'mobilephone', true);
       admin.setSecuredColumnRead('sync@contoso.test', 'contact', 'mobilephone', false);
@@ -102,7 +102,7 @@ for (const backend of backends) {
 
     it('refuses to change the org URL once data has synced, unless --reset', async () => {
       await connect('sync@contoso.test');
-      for (const entity of ['account', 'contact', 'systemuser']) await cli('fields', '--entity', entity, '--defaults');
+      for (const entity of ['account', 'contact', 'lead', 'systemuser']) await cli('fields', '--entity', entity, '--defaults');
       await cli('sync', '--once');
       const other = ['connect', '--url', 'https://other.crm.dynamics.com', '--username', 'a@b.c', '--password', 'x', '--client-id', 'c'];
       await expect(cli(...other)).rejects.toThrow(/--reset/);

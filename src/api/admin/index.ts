@@ -17,6 +17,7 @@ import { SessionStore, type SessionLimits } from './session.js';
 import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerSyncErrorRoutes } from './sync-error-routes.js';
+import { registerSyncErrorRetryRoutes } from './sync-error-retry-routes.js';
 
 export interface AdminOptions {
   readonly deps: ApiDeps;
@@ -44,6 +45,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerAuthRoutes(app, { db: deps.db, sessions, setupCode: opts.setupCode });
   registerStatusRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
+  registerSyncErrorRetryRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);

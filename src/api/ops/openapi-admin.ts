@@ -37,7 +37,7 @@ const connection = {
 const fieldsBody = {
   type: 'object', required: ['entity'],
   properties: {
-    entity: { type: 'string', enum: ['systemuser', 'account', 'contact'] }, selected: { type: 'array', items: { type: 'string' } },
+    entity: { type: 'string', enum: ['systemuser', 'account', 'contact', 'lead'] }, selected: { type: 'array', items: { type: 'string' } },
     add: { type: 'array', items: { type: 'string' } }, remove: { type: 'array', items: { type: 'string' } }, defaults: { type: 'boolean' },
   },
 };
@@ -51,6 +51,7 @@ export const ADMIN_PATHS: Obj = {
   '/api/status': { get: op('Sync status per table, records in the last hour, recent cycles, next cycle') },
   '/api/sync-now': { post: op('Start a cycle now (409 when no runner runs in this process)', { security: CHANGING, status: 202 }) },
   '/api/sync-errors': { get: op('Search sync errors, newest first', { parameters: [...errorFilter, ...PAGE] }) },
+  '/api/sync-errors/{id}/retry': { post: op('Retry a write Dynamics refused: its pending writes are sent again', { parameters: [idParam] }) },
   '/api/sync-errors.csv': { get: op('Sync errors as CSV', { parameters: errorFilter, ok: { content: { 'text/csv': { schema: { type: 'string' } } } } }) },
   '/api/connection': {
     get: op('The Dynamics connection (secrets never returned, only whether they are stored)'),
@@ -58,7 +59,7 @@ export const ADMIN_PATHS: Obj = {
   },
   '/api/connection/validate': { post: op('Run the validation checklist against Dynamics', { security: CHANGING }) },
   '/api/fields': {
-    get: op('Columns of a table: availability, default mapping, selection', { parameters: [{ ...q('entity', 'Table', { type: 'string', enum: ['systemuser', 'account', 'contact'] }), required: true }] }),
+    get: op('Columns of a table: availability, default mapping, selection', { parameters: [{ ...q('entity', 'Table', { type: 'string', enum: ['systemuser', 'account', 'contact', 'lead'] }), required: true }] }),
     put: op('Save the field selection of a table', { security: CHANGING, body: fieldsBody }),
   },
   '/api/people': { get: op('Search people by email or name', { parameters: [q('q', 'Email or name'), q('company', 'Company id', { type: 'integer' }), ...PAGE] }) },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError, NotFoundError } from '../../domain/index.js';
 import { getPerson, listActivities } from '../../store/records/index.js';
-import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
+import { setCompanyFieldThroughPerson, setPersonField } from '../../sync/local-edits.js';
 import { print, type CliContext } from '../context.js';
 
 const personId = (raw: string): number => {
@@ -35,11 +35,13 @@ export function registerPerson(program: Command, ctx: CliContext): void {
 
   person
     .command('set <id>')
-    .description('edit a company field through a person: every person of the company changes; nothing is sent to Dynamics')
-    .requiredOption('--field <name>', 'company field (local name, e.g. billingCity, or the Dynamics column)')
+    .description('edit a person field (sent to Dynamics by the sender) or a company field through a person (every person of the company changes; never sent)')
+    .requiredOption('--field <name>', 'person or company field (local name, e.g. title or billingCity, or the Dynamics column)')
     .requiredOption('--value <value>', 'new value (empty for null); picklists take a label')
     .action(async (raw: string, o: { field: string; value: string }) => {
       const id = personId(raw);
+      const own = await ctx.withStore((db) => setPersonField(db, id, o.field, o.value));
+      if (own) return print(ctx, own.changed.length > 0 ? `${o.field} changed on person ${id}; queued for Dynamics.` : `${o.field}: unchanged.`);
       const r = await ctx.withStore((db) => setCompanyFieldThroughPerson(db, id, o.field, o.value));
       print(ctx, `${o.field}: ${JSON.stringify(r.oldValue)} → ${JSON.stringify(r.newValue)} on company ${r.companyId}; ` +
         `${r.persons} persons show it, ${r.activities} Change Data Value activities logged. Not sent to Dynamics.`);

@@ -6,6 +6,8 @@ import { readRunnerFile, removeRunnerFile, runnerFilePath, writeRunnerFile } fro
 import type { Db } from '../../store/db/types.js';
 import { runCycle, type CycleResult } from '../../sync/cycle.js';
 import { SyncRunner } from '../../sync/runner.js';
+import { createOutboxWriter, startSenderLoop } from '../../sync/sender-loop.js';
+import { drainOutbox } from '../../sync/sender.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
 import { relievingHeap } from '../../config/index.js';
@@ -50,6 +52,8 @@ export function registerSync(program: Command, ctx: CliContext): void {
         try {
           const bar = new ProgressBar(ctx.out);
           const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => bar.update(e));
+          // Local changes go first: a 412 decides a collision before the delta brings the other side.
+          await drainOutbox({ db, writer: createOutboxWriter(session.connection, ctx.logger), logger: ctx.logger, signal: stop.signal });
           const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage }, 'once');
           bar.finish();
           printCycle(ctx, result);
@@ -93,9 +97,10 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
   const { lock, session, userId } = await prepare(ctx, db);
   const bar = new ProgressBar(ctx.out);
   const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => (e.fullRead ? bar.update(e) : undefined));
+  const sender = startSenderLoop({ db, writer: createOutboxWriter(session.connection, ctx.logger), logger: ctx.logger });
   const runner = new SyncRunner(
     { db, source: session.source, logger: ctx.logger, userId, onPage },
-    { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); } },
+    { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); void sender.drain(); } },
     ctx.logger,
   );
   const stop = () => void runner.stop();
@@ -117,6 +122,7 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
     if (pidFile) removeRunnerFile(pidFile);
+    await sender.stop();
     await lock.release();
   }
 }

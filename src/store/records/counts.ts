@@ -5,7 +5,8 @@ export async function storedPerTable(c: SqlClient): Promise<Record<string, { sto
   const res = await c.query<{ t: string; stored: number; deleted: number }>(
     `SELECT 'systemuser' AS t, count(*)::int AS stored, count(*) FILTER (WHERE dynamics_deleted)::int AS deleted FROM sales_persons
      UNION ALL SELECT 'account', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM companies
-     UNION ALL SELECT 'contact', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM persons WHERE dynamics_type = 'Contact'`,
+     UNION ALL SELECT 'contact', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM persons WHERE dynamics_type = 'Contact'
+     UNION ALL SELECT 'lead', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int FROM persons WHERE dynamics_type = 'Lead'`,
   );
   return Object.fromEntries(res.rows.map((r) => [r.t, { stored: r.stored, deleted: r.deleted }]));
 }

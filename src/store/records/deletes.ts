@@ -8,8 +8,9 @@ import type { SqlClient } from '../db/types.js';
 export const HOLDERS = {
   systemuser: { table: 'sales_persons', owns: 'true' },
   account: { table: 'companies', owns: 'true' },
-  // Persons are also leads (and local-only people): contacts own only their own rows.
+  // Persons are contacts, leads and local-only people: each table owns only its own rows.
   contact: { table: 'persons', owns: `dynamics_type = 'Contact'` },
+  lead: { table: 'persons', owns: `dynamics_type = 'Lead'` },
 } as const;
 export type HeldEntity = keyof typeof HOLDERS;
 

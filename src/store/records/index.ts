@@ -10,3 +10,4 @@ export * from './queries.js';
 export * from './counts.js';
 export * from './samples.js';
 export * from './statistics.js';
+export * from './people-sync.js';

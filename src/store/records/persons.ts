@@ -5,7 +5,7 @@
  *
  * New persons log a New Lead activity; a changed field logs a Change Data Value on that person.
  */
-import { ActivityType } from '../../domain/index.js';
+import { ActivityType, PERSON_TYPES, type PersonEntity } from '../../domain/index.js';
 import { changedFields, insertChanges } from './change-sql.js';
 import type { SqlClient } from '../db/types.js';
 import { applyStaged, lastById, type ApplyContext, type PageStats } from './staging.js';
@@ -25,7 +25,7 @@ export interface PersonRecord {
 // on every page, which made an initial sync quadratic (a 5,000-row page scanned 1,000,000 persons).
 
 // Field changes, plus a move to another account as the `accountId` pseudo-field.
-const LOG_CHANGES = `${insertChanges(`'reason', 'Contact updated in Dynamics', 'entity', 'contact'`)}
+const logChanges = (e: PersonEntity) => `${insertChanges(`'reason', '${PERSON_TYPES[e]} updated in Dynamics', 'entity', '${e}'`)}
 FROM stage_persons s
 CROSS JOIN LATERAL (
   SELECT pp.id, pp.fields, pp.account_dynamics_id FROM persons pp WHERE pp.dynamics_id = s.dynamics_id LIMIT 1
@@ -49,11 +49,11 @@ FROM stage_persons s LEFT JOIN LATERAL (
   FROM persons pp WHERE pp.dynamics_id = s.dynamics_id LIMIT 1
 ) p ON true`;
 
-const UPSERT_AND_WELCOME = `
+const upsertAndWelcome = (e: PersonEntity) => `
 WITH up AS (
   INSERT INTO persons (dynamics_id, dynamics_type, account_dynamics_id, owner_dynamics_id, email, fields,
                        dynamics_created_on, dynamics_modified_on, seen_generation, created_at, updated_at)
-  SELECT dynamics_id, 'Contact', account_dynamics_id, owner_dynamics_id, email, fields,
+  SELECT dynamics_id, '${PERSON_TYPES[e]}', account_dynamics_id, owner_dynamics_id, email, fields,
          created_on, modified_on, $1, $2, $2
   FROM stage_persons
   ON CONFLICT (dynamics_id) DO UPDATE SET
@@ -70,16 +70,21 @@ WITH up AS (
   RETURNING id, (xmax = 0) AS inserted
 ), welcomed AS (
   INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes, run_id)
-  SELECT id, ${ActivityType.NewLead}, $2, 'Dynamics contact',
-         jsonb_build_object('sourceType', 'Dynamics contact', 'source', 'dynamics'), $3
+  SELECT id, ${ActivityType.NewLead}, $2, 'Dynamics ${e}',
+         jsonb_build_object('sourceType', 'Dynamics ${e}', 'source', 'dynamics'), $3
   FROM up WHERE inserted
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM welcomed)::int AS activities`;
 
-export function applyPersons(tx: SqlClient, records: readonly PersonRecord[], ctx: ApplyContext): Promise<PageStats> {
+export function applyPersons(
+  tx: SqlClient,
+  records: readonly PersonRecord[],
+  ctx: ApplyContext,
+  entity: PersonEntity = 'contact',
+): Promise<PageStats> {
   const rows = lastById(records).map(
     (r) => [r.id, r.accountId, r.ownerId, r.email, r.fields, r.createdOn, r.modifiedOn] as const,
   );
-  return applyStaged(tx, 'persons', rows, { count: COUNT, logChanges: LOG_CHANGES, upsert: UPSERT_AND_WELCOME, upsertLogs: true }, ctx);
+  return applyStaged(tx, 'persons', rows, { count: COUNT, logChanges: logChanges(entity), upsert: upsertAndWelcome(entity), upsertLogs: true }, ctx);
 }

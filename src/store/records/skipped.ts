@@ -8,7 +8,7 @@
  *   only a new one adds a Sync Error activity to the person.
  * - A good record resolves the open problems it had.
  */
-import type { SyncEntity } from '../../domain/index.js';
+import { isPersonEntity, type SyncEntity } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 import { recordSyncErrors, resolveSyncErrors } from '../sync-errors.js';
 import { logFailuresOnPersons, type RecordFailure } from './activities.js';
@@ -34,10 +34,10 @@ export async function recordPageOutcome(
     runId: ctx.runId, entity, recordId: f.dynamicsId || null, column: f.column, direction: 'from_dynamics' as const,
     // A record we already hold failed to update; one we do not hold failed to be created.
     operation: held.has(f.dynamicsId) ? 'update' as const : 'create' as const,
-    code: f.code, message: f.message, personId: entity === 'contact' ? (held.get(f.dynamicsId) ?? null) : null,
+    code: f.code, message: f.message, personId: isPersonEntity(entity) ? (held.get(f.dynamicsId) ?? null) : null,
     occurredAt: ctx.now,
   })));
-  if (entity !== 'contact') return;
+  if (!isPersonEntity(entity)) return;
   const isNew = new Set(recorded.filter((r) => r.isNew).map((r) => r.recordId));
   await logFailuresOnPersons(tx, page.failures.filter((f) => f.dynamicsId && isNew.has(f.dynamicsId)), ctx);
 }

@@ -10,6 +10,8 @@ export interface ApplyContext {
   /** The stream's full-read generation: rows a full read touches carry it. */
   readonly generation: number;
   readonly now: Date;
+  /** The sync user's Dynamics id: person rows it last modified are dynasync's own writes (not synced back). */
+  readonly syncUserId?: string;
 }
 
 export interface PageStats {

@@ -1,0 +1,21 @@
+/**
+ * POST /api/sync-errors/:id/retry: an admin retries a write Dynamics refused. Its outbox rows are
+ * pending again and the sender sends them within seconds while `run` is up.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { NotFoundError } from '../../domain/index.js';
+import type { Db } from '../../store/db/types.js';
+import { retryFailedWrites } from '../../store/outbox.js';
+import { parseInput, positiveId } from './input.js';
+
+const IdParams = z.object({ id: positiveId });
+
+export function registerSyncErrorRetryRoutes(app: FastifyInstance, db: Db): void {
+  app.post('/api/sync-errors/:id/retry', async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'sync error id');
+    const requeued = await retryFailedWrites(db, id);
+    if (requeued === 0) throw new NotFoundError('no_failed_write', `Sync error ${id} has no refused write waiting to be retried`);
+    return { id, requeued };
+  });
+}
