@@ -2,12 +2,13 @@
  * One sync cycle: users, then accounts, then contacts (owners before the companies that point at
  * them, companies before people). A table that fails or is blocked does not stop the others.
  */
-import { CYCLE_ORDER, FatalError } from '../domain/index.js';
+import { CYCLE_ORDER, FatalError, type SyncEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
 import { buildPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SourceReader } from './ports.js';
 import { finishRun, loadSelection, startRun } from './state.js';
+import { saveFieldSelection } from './fields.js';
 import { syncStream, type PageEvent, type StreamResult } from './stream.js';
 
 export interface CycleDeps {
@@ -39,7 +40,14 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   try {
     for (const entity of CYCLE_ORDER) {
       if (deps.signal?.aborted) break;
-      const { catalog, selection } = await loadSelection(deps.db, entity);
+      let { catalog, selection } = await loadSelection(deps.db, entity);
+      if (catalog.length === 0 && tables.length > 0) {
+        // A table that joined the cycle after setup (leads, for a database set up before they
+        // synced) starts with its default mapping instead of stopping every cycle.
+        const adopted = await adoptDefaults(deps, entity);
+        if (!adopted) continue;
+        ({ catalog, selection } = await loadSelection(deps.db, entity));
+      }
       if (catalog.length === 0) {
         throw new FatalError('not_configured', `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`);
       }
@@ -57,6 +65,18 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   const endedAt = now();
   await finishRun(deps.db, runId, { status, tables, endedAt, error: null });
   return { runId, status, tables, startedAt, endedAt };
+}
+
+async function adoptDefaults(deps: CycleDeps, entity: SyncEntity): Promise<boolean> {
+  try {
+    await saveFieldSelection(deps.db, deps.source, deps.userId, { entity, defaults: true });
+    deps.logger.info({ entity }, `${entity}: default fields selected (the table is new to this database)`);
+    return true;
+  } catch (err) {
+    // E.g. the sync user may not read the table: the others still sync; `dynasync fields` tells why.
+    deps.logger.warn({ entity, err }, `${entity}: skipped, its fields could not be selected`);
+    return false;
+  }
 }
 
 function cycleStatus(tables: readonly StreamResult[], aborted: boolean): CycleStatus {
