@@ -62,10 +62,11 @@ describe('API client revoke across processes (PostgreSQL)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dynasync-revoke-'));
     const env = { dataDir, logLevel: 'warn', extra: { DATABASE_URL: url.toString() } };
     const serve = spawnCli(['serve', '--port', '0'], env);
+    // Listen from the start: serve may print its address before the other command ends.
+    let out = '';
+    serve.child.stdout!.on('data', (d: string) => (out += d));
     try {
       const created = JSON.parse((await runCli(['api-client', 'create', 'script', '--json'], env)).stdout) as { clientId: string; clientSecret: string };
-      let out = '';
-      serve.child.stdout!.on('data', (d: string) => (out += d));
       const deadline = Date.now() + 60_000;
       while (!/API and web UI: (\S+)\//.test(out)) {
         if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`);

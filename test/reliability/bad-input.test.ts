@@ -92,7 +92,7 @@ describe('bad input from Dynamics', () => {
     const r = await h.cycle();
     expect(r.status, JSON.stringify(r.tables.map((t) => t.error))).toBe('success');
     const skipped = Object.fromEntries(r.tables.map((t) => [t.entity, t.skipped]));
-    expect(skipped).toEqual({ systemuser: 0, account: BAD.filter((c) => c.table === 'account').length, contact: BAD.filter((c) => c.table === 'contact').length });
+    expect(skipped).toEqual({ systemuser: 0, account: BAD.filter((c) => c.table === 'account').length, contact: BAD.filter((c) => c.table === 'contact').length, lead: 0 });
 
     const errors = await h.syncErrors();
     expect(errors).toHaveLength(BAD.length);

@@ -35,7 +35,7 @@ const CFG = FULL
     seed: 'small' as const, pageSize: 40, initialKills: envInt('CRASH_INITIAL_KILLS', 3), batches: 1, killsPerBatch: 2,
     sizes: { updateAccounts: 8, deleteAccounts: 2, updateContacts: 60, createContacts: 30, deleteContacts: 20, moveContacts: 20 },
   };
-const RESOURCES = ['systemusers', 'accounts', 'contacts'] as const;
+const RESOURCES = ['systemusers', 'accounts', 'contacts', 'leads'] as const;
 const SYNC = ['sync', '--once'];
 /** PostgreSQL too in full mode (or with RELIABILITY_POSTGRES=1) when DATABASE_URL is set. */
 const BACKENDS = (FULL || process.env.RELIABILITY_POSTGRES === '1') && DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);

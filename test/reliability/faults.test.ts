@@ -132,7 +132,7 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
     inject({ kind: '500', count: 6, entitySet: 'contacts' }); // 1 try + 5 retries
     const failed = await h.cycle();
     expect(failed.status).toBe('partial');
-    expect(failed.tables.map((t) => [t.entity, t.status])).toEqual([['systemuser', 'success'], ['account', 'success'], ['contact', 'failed']]);
+    expect(failed.tables.map((t) => [t.entity, t.status])).toEqual([['systemuser', 'success'], ['account', 'success'], ['contact', 'failed'], ['lead', 'success']]);
     const errors = await h.syncErrors();
     expect(errors.at(-1)).toMatchObject({ entity: 'contact', operation: 'read', recordId: null });
     expect(errors.at(-1)!.message).toMatch(/500|SQL|server/i);
@@ -161,7 +161,7 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
       expect(t.rebaselined).toMatch(/expired|full sync/i);
     }
     const notes = await h.db.query<{ notes: { table: string; message: string }[] }>('SELECT notes FROM sync_runs WHERE id = $1', [r.runId]);
-    expect(notes.rows[0]!.notes.map((n) => n.table).sort()).toEqual(['account', 'contact', 'systemuser']);
+    expect(notes.rows[0]!.notes.map((n) => n.table).sort()).toEqual(['account', 'contact', 'lead', 'systemuser']);
     const snap = await h.snapshot();
     for (const id of gone) expect(snap.persons.get(id)?.deleted).toBe(true);
     await expectInSync();

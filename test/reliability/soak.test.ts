@@ -85,7 +85,7 @@ describe(`soak: the demo with simulated reps, ${SECONDS} s at a ${INTERVAL}-seco
     await sleep(1000);
     const base = seen.cycles().length;
     await until('two cycles after the reps stopped', () => seen.cycles().length >= base + 2, (INTERVAL * 3 + 60) * 1000);
-    const dynamics = await FrozenRows.read(new WebApi({ url, tokenEndpoint: `${url}/contoso/oauth2/v2.0/token` }, 'sync@contoso.test'), ['systemusers', 'accounts', 'contacts']);
+    const dynamics = await FrozenRows.read(new WebApi({ url, tokenEndpoint: `${url}/contoso/oauth2/v2.0/token` }, 'sync@contoso.test'), ['systemusers', 'accounts', 'contacts', 'leads']);
     demo.child.kill('SIGTERM');
     const exit = await demo.done;
 

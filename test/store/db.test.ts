@@ -16,8 +16,8 @@ describeEachBackend('db', ({ db }) => {
       [db().schema],
     );
     expect(tables.rows.map((t) => t.table_name)).toEqual([
-      '__drizzle_migrations', 'activities', 'api_clients', 'api_tokens', 'checkpoints', 'companies', 'connection', 'field_catalog',
-      'field_selection', 'persons', 'sales_persons', 'settings', 'sync_errors', 'sync_runs',
+      '__drizzle_migrations', 'activities', 'admin_sessions', 'api_clients', 'api_tokens', 'checkpoints', 'companies', 'connection', 'field_catalog',
+      'field_selection', 'outbox', 'persons', 'sales_persons', 'settings', 'sync_errors', 'sync_runs',
     ]);
     const journal = await db().query<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations');
     expect(journal.rows[0]!.n).toBe(MIGRATION_COUNT);

@@ -30,9 +30,9 @@ for (const backend of backends) {
     it('marks selected lead and contact fields Dynamics keeps read-only for the sync user, with the reason', async () => {
       createAdmin(emu.ctx).setTablePrivileges('sync@contoso.test', 'lead', { write: false });
       const lead = (await cli('fields', '--entity', 'lead', '--add', 'firstname,lastname')).out;
-      expect(lead).toMatch(/\* {2}firstname\s+String\s+readable\s+→ firstname {3}\(read-only in Dynamics: the sync user has no write privilege on the table\)/);
+      expect(lead).toMatch(/\*d firstname\s+String\s+readable\s+→ firstName {3}\(read-only in Dynamics: the sync user has no write privilege on the table\)/);
       // Only selected fields are marked.
-      expect(lead).toMatch(/ {4}subject\s+String\s+readable\s*\n/);
+      expect(lead).toMatch(/ {3}d subject\s+String\s+readable\s*\n/);
 
       const contact = (await cli('fields', '--entity', 'contact', '--defaults', '--add', 'createdon')).out;
       expect(contact).toMatch(/createdon\s+DateTime\s+readable\s+→ createdon {3}\(read-only in Dynamics: the column cannot be updated \(IsValidForUpdate is false\)\)/);

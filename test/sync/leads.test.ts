@@ -4,14 +4,12 @@
  * keeps the person (same id, type Contact, activities kept), whichever table is read first.
  *
  * Qualify is played here as QualifyLead does it (the lead turns Qualified, a contact is created with
- * originatingleadid). Until the emulator serves contact.originatingleadid and QualifyLead (the emu
- * branch), the test adds the lookup column to contact at run time.
+ * originatingleadid) with two rep requests, in either order, as a client or plug-in can do it.
  */
 import { expect, it } from 'vitest';
 import { ActivityType } from '../../src/domain/index.js';
 import { getPersonByDynamicsId, listActivities } from '../../src/store/records/index.js';
-import { customColumn } from '../../src/emulator/faults/columns.js';
-import { describeWorlds, emulatorIds, emulatorRows, type World } from './world.js';
+import { describeWorlds, openLeadIds, emulatorRows, type World } from './world.js';
 
 interface PersonRow { id: string; dynamics_type: string; dynamics_created_on: Date | null; dynamics_deleted: boolean; dynamics_lead_id: string | null; dynamics_version: string | null }
 
@@ -34,22 +32,19 @@ async function qualify(w: World, leadId: string, order: 'contact-first' | 'lead-
   return contactId;
 }
 
-/** Dataverse's contact.originatingleadid; added directly until the emulator serves it (emu branch). */
-function withOriginatingLead(w: World): void {
-  const contact = w.emu.ctx.schema.table('contact');
-  if (contact?.columns.has('originatingleadid')) return;
-  w.emu.ctx.schema.addColumn('contact', { ...customColumn('contact', { logicalName: 'new_x', type: 'Lookup', targets: ['lead'] }),
-    logicalName: 'originatingleadid', schemaName: 'OriginatingLeadId', displayName: 'Originating Lead', isCustom: false });
-}
 
 describeWorlds('leads become persons', ({ open }) => {
 
   it('syncs every lead into persons with type Lead, its created date and its own company fields', async () => {
     const w = await open();
     await w.cycle();
-    const leads = await emulatorRows(w, 'leads', ['leadid', 'companyname', 'lastname', 'createdon']);
-    expect(leads.length).toBeGreaterThan(0);
-    for (const l of leads) {
+    const leads = await emulatorRows(w, 'leads', ['leadid', 'companyname', 'lastname', 'createdon', 'statecode']);
+    const origins = new Map((await emulatorRows(w, 'contacts', ['contactid', '_originatingleadid_value']))
+      .filter((c) => c._originatingleadid_value).map((c) => [c._originatingleadid_value as string, c.contactid as string]));
+    const open_ = leads.filter((l) => !origins.has(l.leadid as string));
+    expect(open_.length).toBeGreaterThan(0);
+    expect(origins.size).toBeGreaterThan(0); // the seed holds qualified leads that became contacts
+    for (const l of open_) {
       const p = (await getPersonByDynamicsId(w.db, l.leadid as string))!;
       expect(p.dynamicsType).toBe('Lead');
       expect(p.fields).toMatchObject({ company: l.companyname ?? null, lastName: l.lastname ?? null });
@@ -59,14 +54,20 @@ describeWorlds('leads become persons', ({ open }) => {
       expect(row.dynamics_lead_id).toBe(l.leadid);
       expect(Number(row.dynamics_version)).toBeGreaterThan(0);
     }
-    const welcomed = await listActivities(w.db, { personId: (await getPersonByDynamicsId(w.db, leads[0]!.leadid as string))!.id, typeId: ActivityType.NewLead });
+    // A seeded qualified lead is one person: its contact, which remembers the lead.
+    for (const [leadId, contactId] of origins) {
+      const rows = await w.db.query<{ dynamics_id: string; dynamics_type: string }>(
+        'SELECT dynamics_id, dynamics_type FROM persons WHERE dynamics_lead_id = $1 OR dynamics_id = $1', [leadId]);
+      expect(rows.rows).toEqual([{ dynamics_id: contactId, dynamics_type: 'Contact' }]);
+    }
+    const welcomed = await listActivities(w.db, { personId: (await getPersonByDynamicsId(w.db, open_[0]!.leadid as string))!.id, typeId: ActivityType.NewLead });
     expect(welcomed.map((a) => a.attributes)).toEqual([expect.objectContaining({ sourceType: 'Dynamics lead' })]);
   });
 
   it('logs lead changes on the lead person only, and marks a lead deleted in Dynamics without deleting it', async () => {
     const w = await open();
     await w.cycle();
-    const [a, b] = emulatorIds(w, 'lead', 2) as [string, string];
+    const [a, b] = (await openLeadIds(w, 2)) as [string, string];
     await w.rep.update('leads', a, { companyname: 'Lead Co Renamed' });
     await w.rep.remove('leads', b);
     await w.cycle();
@@ -80,10 +81,9 @@ describeWorlds('leads become persons', ({ open }) => {
   for (const order of ['contact-first', 'lead-first'] as const) {
     it(`a qualified lead's contact keeps the person, its id and its activities (${order})`, async () => {
       const w = await open();
-      withOriginatingLead(w);
       await w.saveFields('contact');
       await w.cycle();
-      const leadId = emulatorIds(w, 'lead', 1)[0]!;
+      const leadId = (await openLeadIds(w, 1))[0]!;
       const before = (await getPersonByDynamicsId(w.db, leadId))!;
       const history = await listActivities(w.db, { personId: before.id });
       const persons = Number((await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')).rows[0]!.n);
@@ -104,9 +104,24 @@ describeWorlds('leads become persons', ({ open }) => {
     });
   }
 
+  it('QualifyLead (the bound action, with a new account) turns the lead person into the contact it created', async () => {
+    const w = await open();
+    await w.saveFields('contact');
+    await w.cycle();
+    const leadId = (await openLeadIds(w, 1))[0]!;
+    const before = (await getPersonByDynamicsId(w.db, leadId))!;
+    await w.rep.qualifyLead(leadId, { CreateAccount: true, CreateContact: true, CreateOpportunity: false, Status: 3 });
+    await w.cycle();
+    const made = (await emulatorRows(w, 'contacts', ['contactid', '_originatingleadid_value', '_parentcustomerid_value'], `_originatingleadid_value eq ${leadId}`))[0]!;
+    const after = (await getPersonByDynamicsId(w.db, made.contactid as string))!;
+    expect(after.id).toBe(before.id);
+    expect(after.dynamicsType).toBe('Contact');
+    expect(after.accountId).not.toBeNull(); // linked to the account QualifyLead created, synced as a company
+    expect(await getPersonByDynamicsId(w.db, leadId)).toBeNull();
+  });
+
   it('a lead created and qualified between two cycles makes one person, the contact', async () => {
     const w = await open();
-    withOriginatingLead(w);
     await w.saveFields('contact');
     await w.cycle();
     const leadId = await w.rep.create('leads', { subject: 'Fresh', lastname: 'Fresh', emailaddress1: 'fresh@lead.example' });

@@ -64,7 +64,7 @@ describe.runIf(DATABASE_URL)('commands beside a cycling `dynasync run` on Postgr
 
     const status = await answers(['status', '--offline', '--json'], env);
     expect(status.code, status.stderr).toBe(0);
-    expect((JSON.parse(status.stdout) as { tables: unknown[] }).tables).toHaveLength(3);
+    expect((JSON.parse(status.stdout) as { tables: unknown[] }).tables).toHaveLength(4);
 
     const person = await answers(['person', 'show', '1', '--json'], env);
     expect(person.code, person.stderr).toBe(0);

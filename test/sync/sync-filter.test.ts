@@ -9,7 +9,7 @@ import { getPersonByDynamicsId, listActivities } from '../../src/store/records/i
 import { DataverseWriter } from '../../src/dataverse/index.js';
 import { silentLogger } from '../../src/config/logger.js';
 import { DEFAULT_APP_ID, DEFAULT_PASSWORD } from '../../src/emulator/index.js';
-import { describeWorlds, emulatorIds } from './world.js';
+import { describeWorlds, emulatorIds, openLeadIds } from './world.js';
 
 describeWorlds('sync filter and deletes', ({ open }) => {
 
@@ -56,7 +56,7 @@ describeWorlds('sync filter and deletes', ({ open }) => {
   it('a person deleted in dynasync whose Dynamics record changes comes back as a new person', async () => {
     const w = await open();
     await w.cycle();
-    const id = emulatorIds(w, 'lead', 1)[0]!;
+    const id = (await openLeadIds(w, 1))[0]!;
     const old = (await getPersonByDynamicsId(w.db, id))!;
     await w.db.query('DELETE FROM persons WHERE id = $1', [old.id]); // no product delete path yet (REST leads/delete.json is later work)
     await w.rep.update('leads', id, { jobtitle: 'Back Again' });

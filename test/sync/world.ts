@@ -87,14 +87,15 @@ export async function personsOfAccount(w: World, accountId: string): Promise<str
  * Every row of an entity set as Dataverse serves it, read with plain fetch and a token of the
  * rep's (not the sync's client), so a bug in the client cannot hide on both sides of a comparison.
  */
-export async function emulatorRows(w: World, entitySet: string, select: readonly string[]): Promise<Record<string, unknown>[]> {
+export async function emulatorRows(w: Pick<World, 'emu'>, entitySet: string, select: readonly string[], filter?: string): Promise<Record<string, unknown>[]> {
   const form = new URLSearchParams({
     grant_type: 'password', client_id: DEFAULT_APP_ID, username: 'rep@contoso.test', password: DEFAULT_PASSWORD,
     scope: `${w.emu.url}/.default`,
   });
   const token = ((await (await fetch(w.emu.tokenEndpoint, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
   const rows: Record<string, unknown>[] = [];
-  let next: string | undefined = `${w.emu.url}/api/data/v9.2/${entitySet}?$select=${select.join(',')}`;
+  const where = filter ? `&$filter=${encodeURIComponent(filter)}` : '';
+  let next: string | undefined = `${w.emu.url}/api/data/v9.2/${entitySet}?$select=${select.join(',')}${where}`;
   while (next) {
     const res = await fetch(next, { headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=5000' } });
     if (!res.ok) throw new Error(`${entitySet}: HTTP ${res.status} ${await res.text()}`);
@@ -103,6 +104,26 @@ export async function emulatorRows(w: World, entitySet: string, select: readonly
     next = page['@odata.nextLink'];
   }
   return rows;
+}
+
+/**
+ * Ids of open leads (statecode 0). The seed also holds qualified leads, whose person became their
+ * contact, so a test that edits "a lead" picks an open one.
+ */
+export async function openLeadIds(w: World, limit: number): Promise<string[]> {
+  const rows = await emulatorRows(w, 'leads', ['leadid'], 'statecode eq 0');
+  return rows.slice(0, limit).map((r) => r.leadid as string);
+}
+
+/**
+ * How many persons Dynamics holds: every contact, and every lead no contact was qualified from (a
+ * qualified lead's person is its contact).
+ */
+export async function dynamicsPersonCount(w: Pick<World, 'emu'>): Promise<number> {
+  const contacts = await emulatorRows(w, 'contacts', ['contactid', '_originatingleadid_value']);
+  const leads = await emulatorRows(w, 'leads', ['leadid']);
+  const became = new Set(contacts.map((c) => c._originatingleadid_value).filter((v): v is string => typeof v === 'string'));
+  return contacts.length + leads.filter((l) => !became.has(l.leadid as string)).length;
 }
 
 export interface WorldSuite {

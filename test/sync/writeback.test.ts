@@ -12,7 +12,7 @@ import { getPersonByDynamicsId, listActivities } from '../../src/store/records/i
 import { setPersonField } from '../../src/sync/local-edits.js';
 import { createOutboxWriter } from '../../src/sync/sender-loop.js';
 import { drainOutbox } from '../../src/sync/sender.js';
-import { describeWorlds, emulatorIds, emulatorRows, type World } from './world.js';
+import { describeWorlds, emulatorIds, openLeadIds, emulatorRows, type World } from './world.js';
 
 const drain = (w: World) => drainOutbox({ db: w.db, writer: createOutboxWriter(w.session.connection, silentLogger()), logger: silentLogger() });
 
@@ -34,7 +34,7 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
     const w = await open();
     await w.cycle();
     const contactId = emulatorIds(w, 'contact', 1)[0]!;
-    const leadId = emulatorIds(w, 'lead', 1)[0]!;
+    const leadId = (await openLeadIds(w, 1))[0]!;
     const c = await personOf(w, contactId);
     const l = await personOf(w, leadId);
     await setPersonField(w.db, c.id, 'title', 'Chief Marketing Officer');
@@ -89,7 +89,7 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
   it('a lead field changed on both sides: marketing wins (read first or written first)', async () => {
     const w = await open();
     await w.cycle();
-    const [a, b] = emulatorIds(w, 'lead', 2) as [string, string];
+    const [a, b] = (await openLeadIds(w, 2)) as [string, string];
     for (const id of [a, b]) await setPersonField(w.db, (await personOf(w, id)).id, 'company', 'Marketing Co');
     for (const id of [a, b]) await w.rep.update('leads', id, { companyname: 'Sales Co' });
     await w.cycle(); // a and b: the delta brings Sales Co while Marketing Co is pending

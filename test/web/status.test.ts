@@ -22,7 +22,7 @@ describeBrowser('sync status page', () => {
     await expect.poll(() => row.locator('td').nth(5).textContent()).toBe(contacts.toLocaleString('en-US'));
     expect(await row.locator('td.pending').textContent()).toBe('0');
     expect(await row.locator('td.last-hour').textContent()).toBe(contacts.toLocaleString('en-US'));
-    expect(await page.locator('#status-table tbody tr').count()).toBe(3);
+    expect(await page.locator('#status-table tbody tr').count()).toBe(4); // systemuser, account, contact, lead
     const lastHour = Number((await page.locator('#records-last-hour').textContent())!.replace(/\D/g, ''));
     expect(lastHour).toBeGreaterThanOrEqual(contacts);
     await expect.poll(() => page.locator('#next-cycle').textContent()).toMatch(/^\d+:\d\d$/);

@@ -22,6 +22,9 @@ export interface StoredRecord {
   readonly accountId: string | null;
   readonly ownerId: string | null;
   readonly email: string | null;
+  /** Persons only: Microsoft Type ('Lead' or 'Contact'), and the lead a contact was qualified from. */
+  readonly type: string | null;
+  readonly leadId: string | null;
 }
 
 export interface LeadSnapshot {
@@ -50,9 +53,9 @@ export async function withLeadDb<T>(where: LeadLocation, fn: (db: Db) => Promise
 }
 
 const TABLES = {
-  persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, account_dynamics_id, owner_dynamics_id, email FROM persons',
-  companies: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, owner_dynamics_id, NULL AS email FROM companies',
-  sales_persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, NULL::uuid AS owner_dynamics_id, NULL AS email FROM sales_persons',
+  persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, account_dynamics_id, owner_dynamics_id, email, dynamics_type, dynamics_lead_id FROM persons',
+  companies: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM companies',
+  sales_persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, NULL::uuid AS owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM sales_persons',
 } as const;
 
 interface RawRecord {
@@ -63,6 +66,8 @@ interface RawRecord {
   account_dynamics_id: string | null;
   owner_dynamics_id: string | null;
   email: string | null;
+  dynamics_type: string | null;
+  dynamics_lead_id: string | null;
 }
 
 async function readTable(db: SqlClient, table: keyof typeof TABLES): Promise<Map<string, StoredRecord>> {
@@ -76,6 +81,7 @@ async function readTable(db: SqlClient, table: keyof typeof TABLES): Promise<Map
       out.set(r.dynamics_id, {
         id: Number(r.id), fields: r.fields, deleted: r.dynamics_deleted,
         accountId: r.account_dynamics_id, ownerId: r.owner_dynamics_id, email: r.email,
+        type: r.dynamics_type, leadId: r.dynamics_lead_id,
       });
     }
   }
