@@ -102,14 +102,15 @@ for (const backend of backends) {
       try {
         await db.query('CREATE TABLE t_unique (email text PRIMARY KEY)');
         await db.query('INSERT INTO t_unique VALUES ($1)', [EMAIL]);
+        // Started one at a time: a rejection must have its handler when it happens.
         const failures = [
-          db.query('SELECT $1::text', [`${EMAIL}\u0000`]),
-          db.query('SELECT $1::uuid', [EMAIL]),
-          db.transaction((tx) => tx.query('INSERT INTO t_unique VALUES ($1)', [EMAIL])),
-          db.copyRows('t_unique', ['email'], [[EMAIL]]),
+          () => db.query('SELECT $1::text', [`${EMAIL}\u0000`]),
+          () => db.query('SELECT $1::uuid', [EMAIL]),
+          () => db.transaction((tx) => tx.query('INSERT INTO t_unique VALUES ($1)', [EMAIL])),
+          () => db.copyRows('t_unique', ['email'], [[EMAIL]]),
         ];
-        for (const p of failures) {
-          const err = await p.then(() => null, (e: unknown) => e);
+        for (const run of failures) {
+          const err = await run().then(() => null, (e: unknown) => e);
           expect(err).toBeInstanceOf(Error);
           log.logger.error({ err }, 'request failed');
         }

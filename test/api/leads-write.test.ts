@@ -1,5 +1,5 @@
 /**
- * Issue 4 §2: POST /rest/v1/leads.json (updateOnly by id or email). Contact fields change on the
+ * Issue 4 §2 and issue 10: POST /rest/v1/leads.json (createOnly, updateOnly, createOrUpdate). Contact fields change on the
  * person and log a Change Data Value; company fields follow the account rule: every person of the
  * company shows the new value, each logs a Change Data Value, and nothing is sent to Dynamics.
  */
@@ -85,16 +85,53 @@ for (const backend of backends) {
       expect(await listActivities(api.w.db, { personId: a!, typeId: ActivityType.ChangeDataValue })).toEqual([]);
     });
 
-    it('answers 1007 when an email matches two leads, and refuses to create leads', async () => {
+    it('answers 1007 when an email matches two leads', async () => {
       api = await openApiWorld(backend);
       const [a, b] = await companyWithPersons(api);
       const shared = (await getPerson(api.w.db, a!))!.email!;
       await api.post('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id: b, email: shared }] });
       const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', input: [{ email: shared, title: 'Y' }] });
       expect(e.result![0]).toMatchObject({ status: 'skipped', reasons: [{ code: '1007' }] });
-      const create = await api.post<Row>('/rest/v1/leads.json', { input: [{ email: 'nobody@new.test', firstName: 'New' }] });
-      expect(create.result![0]).toMatchObject({ status: 'skipped', reasons: [{ code: '1003' }] });
-      expect(create.result![0]!.reasons![0]!.message).toMatch(/persons come from Dynamics/);
+    });
+
+    it('creates a marketing-only person (New Lead, its own company fields, nothing sent), once per email', async () => {
+      api = await openApiWorld(backend);
+      api.w.admin.resetRequestCounts();
+      const e = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'createOrUpdate',
+        input: [{ email: 'Nobody@New.test', firstName: 'New', company: 'New Co', billingCity: 'Nantes' }, { email: 'nobody@new.test', title: 'Buyer' }],
+      });
+      const id = e.result![0]!.id!;
+      expect(e.result).toEqual([{ id, status: 'created' }, { id, status: 'updated' }]);
+      const p = (await getPerson(api.w.db, id))!;
+      expect(p).toMatchObject({ dynamicsId: null, dynamicsType: null, email: 'Nobody@New.test' });
+      expect(p.fields).toMatchObject({ email: 'Nobody@New.test', firstName: 'New', company: 'New Co', billingCity: 'Nantes', title: 'Buyer' });
+      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', { filterType: 'company', filterValues: 'New Co', fields: 'id,company,billingCity,microsoftType' });
+      expect(read.result).toEqual([{ id, company: 'New Co', billingCity: 'Nantes', microsoftType: null }]);
+      expect((await listActivities(api.w.db, { personId: id, typeId: ActivityType.NewLead })).map((a) => a.attributes))
+        .toEqual([expect.objectContaining({ sourceType: 'Web service API' })]);
+      const outbox = await api.w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+      expect(outbox.rows[0]!.n).toBe(0); // a marketing-only person is not in Dynamics: nothing to write
+      expect(api.w.admin.requestCounts()).toEqual({});
+
+      const again = await api.post<Row>('/rest/v1/leads.json', { action: 'createOnly', input: [{ email: 'nobody@new.test' }, { email: 'other@new.test' }] });
+      expect(again.result).toEqual([{ status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] }, { id: expect.any(Number), status: 'created' }]);
+      const missing = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', input: [{ email: 'third@new.test', firstName: 'X' }] });
+      expect(missing.result![0]).toMatchObject({ status: 'skipped', reasons: [{ code: '1004' }] });
+    });
+
+    it('reads and writes a Dynamics lead\'s company fields as its own, and queues the write for Dynamics', async () => {
+      api = await openApiWorld(backend);
+      const lead = await api.w.db.query<{ id: string; company: string }>(
+        `SELECT id, fields ->> 'company' AS company FROM persons WHERE dynamics_type = 'Lead' AND fields ->> 'company' IS NOT NULL ORDER BY id LIMIT 1`);
+      const id = Number(lead.rows[0]!.id);
+      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', { filterType: 'id', filterValues: String(id), fields: 'id,company' });
+      expect(read.result).toEqual([{ id, company: lead.rows[0]!.company }]);
+      const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id, company: 'Renamed Lead Co' }] });
+      expect(e.result).toEqual([{ id, status: 'updated' }]);
+      expect((await getPerson(api.w.db, id))!.fields.company).toBe('Renamed Lead Co');
+      const queued = await api.w.db.query<{ field: string; entity: string }>('SELECT field, entity FROM outbox WHERE person_id = $1', [id]);
+      expect(queued.rows).toEqual([{ field: 'company', entity: 'lead' }]);
     });
 
     it('refuses bad requests as a whole: invalid JSON (609), unknown action or lookupField, more than 300 records (1003)', async () => {
@@ -104,7 +141,8 @@ for (const backend of backends) {
       });
       expect(bad.statusCode).toBe(200);
       expect(errorOf(bad.json())).toEqual(['609', 'Invalid JSON']);
-      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'createOnly', input: [{ email: 'a@b.c' }] }))[0]).toBe('1003');
+      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'createOnly', lookupField: 'id', input: [{ id: 1 }] }))[0]).toBe('1003');
+      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'upsert', input: [{ email: 'a@b.c' }] }))[0]).toBe('1003');
       expect(errorOf(await api.post('/rest/v1/leads.json', { lookupField: 'firstName', input: [{ firstName: 'a' }] }))[0]).toBe('1003');
       expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'updateOnly', input: [] }))[0]).toBe('1003');
       const many = Array.from({ length: 301 }, (_, i) => ({ email: `p${i}@x.test` }));

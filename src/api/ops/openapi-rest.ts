@@ -48,9 +48,9 @@ export const REST_PATHS: Obj = {
     get: restOp('Leads by filter', 'filterType is id, email, or any person or company field; at most 300 filterValues. Paged by nextPageToken.', ref('Lead'), {
       parameters: [q('filterType', 'id, email, or a field name', true), q('filterValues', 'Comma-separated values (at most 300)', true), FIELDS, BATCH, NEXT],
     }),
-    post: restOp('Update leads', 'updateOnly (or createOrUpdate of existing leads) by id or email. Company fields change for every person of the company, log Change Data Value, and are never sent to Dynamics. Each record is one transaction and gets its own result in input order (`updated`, or `skipped` with reasons: 1001 invalid value, e.g. outside the range of its Dynamics column; 1003; 1004; 1006; 1007; 611 when its write failed); one bad record never fails the call. With `?_method=GET` and a form body of the GET parameters, this is the GET (for long filter lists).', ref('RecordResult'), {
+    post: restOp('Create or update leads', 'createOnly, updateOnly or createOrUpdate (the default), by email (id: updateOnly only). A lead not found by email is created as a marketing-only person (Microsoft Type empty; it reaches Dynamics only when pushed). Person fields of a synced lead or contact are written to Dynamics. Company fields of a contact change for every person of the company, log Change Data Value, and are never sent to Dynamics; a lead or marketing-only person holds its company fields itself. Each record is one transaction and gets its own result in input order (`created`, `updated`, or `skipped` with reasons: 1001 invalid value, e.g. outside the range of its Dynamics column; 1003; 1004 not found (updateOnly); 1005 already exists (createOnly); 1006; 1007; 611 when its write failed); one bad record never fails the call. With `?_method=GET` and a form body of the GET parameters, this is the GET (for long filter lists).', ref('RecordResult'), {
       requestBody: batchBody({ type: 'object', additionalProperties: true }, {
-        action: { type: 'string', enum: ['updateOnly', 'createOrUpdate'], default: 'createOrUpdate' },
+        action: { type: 'string', enum: ['createOnly', 'updateOnly', 'createOrUpdate'], default: 'createOrUpdate' },
         lookupField: { type: 'string', enum: ['email', 'id'], default: 'email' },
       }),
     }),

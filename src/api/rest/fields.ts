@@ -1,7 +1,7 @@
 /**
  * The lead fields the REST API knows: id, email, createdAt, updatedAt, the read-only Microsoft
- * system fields (microsoft-fields.ts), the selected contact fields
- * (stored on the person) and the selected account fields (read through the person's company).
+ * system fields (microsoft-fields.ts), the selected contact and lead fields (stored on the
+ * person) and the selected account fields (read through a contact's company; a lead's own).
  * Names are the lead database's local names from the field mapping. This list is also the
  * whitelist every field name in a request is checked against: nothing else reaches a query.
  */
@@ -87,7 +87,9 @@ export class LeadFields {
     };
     SYSTEM.forEach(add);
     // Contact columns first (ordered so by the query): a person field wins a name clash.
-    for (const c of columns) add(fromColumn(c.entity === 'contact' ? 'person' : 'company', c.localName, c.column));
+    // Then account columns, then lead-only ones: a name both tables have (company, city...) is a
+    // company field, which a lead holds itself (RestPerson.ownsCompanyFields).
+    for (const c of columns) add(fromColumn(c.entity === 'account' ? 'company' : 'person', c.localName, c.column));
     return new LeadFields(list.map((f, i) => ({ ...f, id: i + 1 })));
   }
 }
@@ -130,9 +132,9 @@ export class LeadFieldsCache {
 /** A field's value on a person, as the REST API shows it. */
 export function leadValue(
   f: RestField,
-  p: Pick<RestPerson, 'id' | 'email' | 'fields' | 'companyFields' | 'createdAt' | 'updatedAt' | 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>,
+  p: Pick<RestPerson, 'id' | 'email' | 'fields' | 'companyFields' | 'ownsCompanyFields' | 'createdAt' | 'updatedAt' | 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>,
 ): unknown {
-  if (f.source === 'company') return p.companyFields[f.name] ?? null;
+  if (f.source === 'company') return (p.ownsCompanyFields ? p.fields : p.companyFields)[f.name] ?? null;
   if (f.source === 'system' && isMicrosoftField(f.name)) return microsoftValue(f.name, p);
   switch (f.name) {
     case 'id': return p.id;

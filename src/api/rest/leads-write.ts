@@ -1,7 +1,9 @@
 /**
- * POST /rest/v1/leads.json: updates persons found by id or email. Persons come from Dynamics, so
- * nothing is created. Contact fields change on the person; company fields follow the account rule
- * (they change for every person of the company, log Change Data Value, and never go to Dynamics).
+ * POST /rest/v1/leads.json: Marketo's createOnly / updateOnly / createOrUpdate, by id or email.
+ * A person found gets its fields changed (its synced person fields are queued for Dynamics; company
+ * fields of a contact follow the account rule: they change for every person of the company, log
+ * Change Data Value, and never go to Dynamics; a lead's company fields are its own). A person not
+ * found by email is created as a marketing-only person (no Dynamics record until it is pushed).
  * Every lookup of the call is one query; each record is checked in full, then written in one
  * transaction, so a refused record changes nothing and never stops the records after it.
  */
@@ -11,6 +13,7 @@ import { coerceLocalValue, type LocalValue } from '../../mapping/index.js';
 import { checkRange } from '../../mapping/ranges.js';
 import type { Db } from '../../store/db/types.js';
 import { applyLeadRecordChange, type LeadRecordChange } from '../../store/records/local-edit.js';
+import { createLocalPerson, type NewLocalPerson } from '../../store/records/local-person.js';
 import { findPersonsForLookup, type RestPerson } from '../../store/records/rest-queries.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, skipped, success } from './envelope.js';
@@ -18,28 +21,33 @@ import { LeadFields } from './fields.js';
 import { asGet, readLeads } from './leads.js';
 import { MAX_BATCH, requireJsonBody, unstorableText } from './params.js';
 
-type RecordResult = { id: number; status: 'updated' } | ReturnType<typeof skipped>;
+type RecordResult = { id: number; status: 'updated' | 'created' } | ReturnType<typeof skipped>;
+type Action = 'createOnly' | 'updateOnly' | 'createOrUpdate';
+const ACTIONS: readonly string[] = ['createOnly', 'updateOnly', 'createOrUpdate'];
 type Key = number | string;
 
 const REASON = 'Lead updated through the REST API';
 
 /** The request as a whole: Marketo's `action`, `lookupField` and `input` (at most 300 records). */
-export function parseBody(body: unknown): { action: string; lookupField: 'id' | 'email'; input: unknown[] } {
+export function parseBody(body: unknown): { action: Action; lookupField: 'id' | 'email'; input: unknown[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with an input array');
   }
   const b = body as Record<string, unknown>;
   const action = b.action ?? 'createOrUpdate';
-  if (action !== 'updateOnly' && action !== 'createOrUpdate') {
-    throw new RestError(RestCode.InvalidData, `Invalid action '${String(action).slice(0, 40)}': persons come from Dynamics, so only updateOnly (and createOrUpdate of existing leads) are supported`);
+  if (typeof action !== 'string' || !ACTIONS.includes(action)) {
+    throw new RestError(RestCode.InvalidData, `Invalid action '${String(action).slice(0, 40)}': use createOnly, updateOnly or createOrUpdate`);
   }
   const lookupField = b.lookupField ?? 'email';
   if (lookupField !== 'id' && lookupField !== 'email') {
     throw new RestError(RestCode.InvalidData, `Invalid lookupField '${String(lookupField).slice(0, 40)}': use id or email`);
   }
+  if (lookupField === 'id' && action !== 'updateOnly') {
+    throw new RestError(RestCode.InvalidData, `lookupField 'id' works with updateOnly only: a new lead is looked up (and created) by email`);
+  }
   if (!Array.isArray(b.input) || b.input.length === 0) throw new RestError(RestCode.InvalidData, 'input must be a non-empty array');
   if (b.input.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${b.input.length}`);
-  return { action, lookupField, input: b.input };
+  return { action: action as Action, lookupField, input: b.input };
 }
 
 /** The record's lookup value, checked before it reaches SQL; a refusal is the record's result. */
@@ -66,47 +74,62 @@ async function findAll(db: Db, lookupField: 'id' | 'email', keys: readonly (Key 
   return byKey;
 }
 
-/** Checks one record against the fields and its person; a refusal names the first problem. */
-function plan(known: LeadFields, lookupField: 'id' | 'email', action: string, rec: Record<string, unknown>, found: readonly RestPerson[]): LeadRecordChange | RecordResult {
-  if (found.length > 1) return skipped(RestCode.MultipleLeadsMatch, 'Multiple lead match lookup criteria');
-  const person = found[0];
-  if (!person) {
-    return action === 'updateOnly'
-      ? skipped(RestCode.LeadNotFound, 'Lead not found')
-      : skipped(RestCode.InvalidData, 'Lead not found, and leads cannot be created here: persons come from Dynamics');
-  }
-  const personValues: Record<string, LocalValue> = {};
-  const companyValues: Record<string, LocalValue> = {};
+type Values = Record<string, LocalValue>;
+
+/** The record's values by field, each checked; a refusal names the first problem. */
+function values(known: LeadFields, lookupField: 'id' | 'email', rec: Record<string, unknown>): { person: Values; company: Values } | RecordResult {
+  const person: Values = {};
+  const company: Values = {};
   for (const [name, raw] of Object.entries(rec)) {
     if (name === lookupField) continue;
     const f = known.get(name);
     if (!f) return skipped(RestCode.FieldNotFound, `Field '${name.slice(0, 100)}' not found`);
     if (f.readOnly || !f.column) return skipped(RestCode.InvalidData, `Field '${f.name}' is read-only`);
-    let value: LocalValue;
     try {
-      value = coerceLocalValue(f.column, raw);
+      const value = coerceLocalValue(f.column, raw);
       checkRange(f.column, value);
+      (f.source === 'person' ? person : company)[f.name] = value;
     } catch (err) {
       if (err instanceof InvalidInputError) return skipped(RestCode.InvalidValue, `Invalid value for '${f.name}': ${err.message}`);
       throw err;
     }
-    if (f.source === 'person') personValues[f.name] = value;
-    else if (!person.hasCompany) return skipped(RestCode.InvalidData, `Lead ${person.id} has no company, so '${f.name}' cannot be set`);
-    else companyValues[f.name] = value;
   }
-  return { personId: person.id, personValues, companyValues, reason: REASON };
+  return { person, company };
+}
+
+type Planned = { change: LeadRecordChange } | { create: NewLocalPerson } | RecordResult;
+
+/** Checks one record against the fields and its person: an update, a create, or the refusal. */
+function plan(known: LeadFields, lookupField: 'id' | 'email', action: Action, rec: Record<string, unknown>, found: readonly RestPerson[], key: Key): Planned {
+  if (found.length > 1) return skipped(RestCode.MultipleLeadsMatch, 'Multiple lead match lookup criteria');
+  const person = found[0];
+  if (person && action === 'createOnly') return skipped(RestCode.LeadAlreadyExists, 'Lead already exists');
+  if (!person && action === 'updateOnly') return skipped(RestCode.LeadNotFound, 'Lead not found');
+  const v = values(known, lookupField, rec);
+  if ('status' in v) return v;
+  // A new person, a lead, a marketing-only person: no company, so company columns are its own.
+  if (!person) {
+    const email = String(rec.email).trim(); // as given (the key is lower-cased for the lookup)
+    return { create: { email, fields: { ...v.company, ...v.person, email }, sourceType: 'Web service API' } };
+  }
+  if (person.ownsCompanyFields) return { change: { personId: person.id, personValues: { ...v.company, ...v.person }, companyValues: {}, reason: REASON } };
+  const first = Object.keys(v.company)[0];
+  if (first !== undefined && !person.hasCompany) return skipped(RestCode.InvalidData, `Lead ${person.id} has no company, so '${first}' cannot be set`);
+  return { change: { personId: person.id, personValues: v.person, companyValues: v.company, reason: REASON } };
 }
 
 /** One record, one transaction: a refusal or a failure leaves the whole record unwritten. */
-async function apply(ctx: RestContext, change: LeadRecordChange): Promise<RecordResult> {
+async function apply(ctx: RestContext, planned: { change: LeadRecordChange } | { create: NewLocalPerson }): Promise<RecordResult> {
+  const { db } = ctx.deps;
   try {
-    await applyLeadRecordChange(ctx.deps.db, change);
-    return { id: change.personId, status: 'updated' };
+    if ('create' in planned) return { id: await db.transaction((tx) => createLocalPerson(tx, planned.create)), status: 'created' };
+    await applyLeadRecordChange(db, planned.change);
+    return { id: planned.change.personId, status: 'updated' };
   } catch (err) {
     // The company went away or the person was deleted between the lookup and the write.
     if (err instanceof InvalidInputError) return skipped(RestCode.InvalidData, err.message);
     if (err instanceof NotFoundError) return skipped(RestCode.LeadNotFound, 'Lead not found');
-    ctx.deps.logger.error({ err, personId: change.personId }, 'REST lead update failed');
+    ctx.deps.logger.error({ err, personId: 'change' in planned ? planned.change.personId : null }, 'REST lead write failed');
     return skipped(RestCode.SystemError, 'System error');
   }
 }
@@ -118,14 +141,19 @@ async function writeLeads(ctx: RestContext, body: unknown): Promise<RecordResult
   const known = await LeadFields.load(db);
   const keys = input.map((record) => lookupKey(lookupField, record));
   const persons = await findAll(db, lookupField, keys);
+  const created = new Set<Key>();
   const result: RecordResult[] = [];
   for (const [i, key] of keys.entries()) {
     if (typeof key === 'object') {
       result.push(key);
       continue;
     }
-    const change = plan(known, lookupField, action, input[i] as Record<string, unknown>, persons.get(key) ?? []);
-    result.push('personId' in change ? await apply(ctx, change) : change);
+    // An email created by an earlier record of this call is looked up again: one person per email.
+    if (created.has(key)) for (const [k, list] of await findAll(db, lookupField, [key])) persons.set(k, list);
+    const planned = plan(known, lookupField, action, input[i] as Record<string, unknown>, persons.get(key) ?? [], key);
+    const r = 'change' in planned || 'create' in planned ? await apply(ctx, planned) : planned;
+    if ('create' in planned && 'id' in r) created.add(key);
+    result.push(r);
   }
   return result;
 }

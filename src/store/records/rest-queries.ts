@@ -24,6 +24,8 @@ export interface RestPerson {
   readonly accountId: string | null;
   /** Whether the person's company has synced (its company fields exist). */
   readonly hasCompany: boolean;
+  /** A lead or a marketing-only person (no company, not a contact): company columns are its own fields. */
+  readonly ownsCompanyFields: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** 'Lead' | 'Contact', null for a marketing-only person. */
@@ -53,6 +55,7 @@ const toPerson = (r: PersonRow): RestPerson => ({
   companyFields: r.company_fields ?? {},
   accountId: r.account_dynamics_id,
   hasCompany: r.company_id !== null,
+  ownsCompanyFields: r.company_id === null && r.dynamics_type !== 'Contact',
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
   dynamicsType: r.dynamics_type,
@@ -66,7 +69,9 @@ const PERSON_WHERE: Record<PersonFilter['kind'], string> = {
   id: 'p.id = ANY($3::bigint[])',
   email: 'lower(p.email) = ANY($3::text[])',
   personField: 'p.fields ->> $4::text = ANY($3::text[])',
-  companyField: 'c.fields ->> $4::text = ANY($3::text[])',
+  // A person without a company who is not a contact (a lead, a marketing-only person) holds its
+  // company columns itself (a lead's companyname and friends).
+  companyField: `(CASE WHEN c.id IS NULL AND p.dynamics_type IS DISTINCT FROM 'Contact' THEN p.fields ELSE c.fields END) ->> $4::text = ANY($3::text[])`,
   microsoftType: `coalesce(p.dynamics_type, '') = ANY($3::text[])`,
   microsoftIsDeleted: 'p.dynamics_deleted = ANY($3::boolean[])',
   microsoftCreatedDate: 'p.dynamics_created_on = ANY($3::timestamptz[])',
@@ -142,7 +147,7 @@ export async function findCompaniesPage(c: SqlClient, filter: CompanyFilter, aft
 }
 
 export interface SelectedColumn {
-  readonly entity: 'contact' | 'account';
+  readonly entity: 'contact' | 'account' | 'lead';
   readonly localName: string;
   readonly column: CatalogField;
 }
@@ -155,7 +160,8 @@ export async function selectedLeadColumns(c: SqlClient): Promise<SelectedColumn[
   const r = await c.query<CatalogRow & { local_name: string }>(
     `SELECT f.*, s.local_name
      FROM field_selection s JOIN field_catalog f ON f.entity = s.entity AND f.logical_name = s.logical_name
-     WHERE s.entity IN ('contact', 'account') ORDER BY s.entity DESC, s.local_name`,
+     WHERE s.entity IN ('contact', 'account', 'lead')
+     ORDER BY CASE s.entity WHEN 'contact' THEN 0 WHEN 'account' THEN 1 ELSE 2 END, s.local_name`,
   );
   return r.rows.map((x) => ({ entity: x.entity as SelectedColumn['entity'], localName: x.local_name, column: toCatalogField(x) }));
 }
