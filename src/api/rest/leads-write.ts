@@ -100,7 +100,7 @@ function values(known: LeadFields, lookupField: 'id' | 'email', rec: Record<stri
 type Planned = { change: LeadRecordChange } | { create: NewLocalPerson } | RecordResult;
 
 /** Checks one record against the fields and its person: an update, a create, or the refusal. */
-function plan(known: LeadFields, lookupField: 'id' | 'email', action: Action, rec: Record<string, unknown>, found: readonly RestPerson[], key: Key): Planned {
+function plan(known: LeadFields, lookupField: 'id' | 'email', action: Action, rec: Record<string, unknown>, found: readonly RestPerson[]): Planned {
   if (found.length > 1) return skipped(RestCode.MultipleLeadsMatch, 'Multiple lead match lookup criteria');
   const person = found[0];
   if (person && action === 'createOnly') return skipped(RestCode.LeadAlreadyExists, 'Lead already exists');
@@ -150,7 +150,7 @@ async function writeLeads(ctx: RestContext, body: unknown): Promise<RecordResult
     }
     // An email created by an earlier record of this call is looked up again: one person per email.
     if (created.has(key)) for (const [k, list] of await findAll(db, lookupField, [key])) persons.set(k, list);
-    const planned = plan(known, lookupField, action, input[i] as Record<string, unknown>, persons.get(key) ?? [], key);
+    const planned = plan(known, lookupField, action, input[i] as Record<string, unknown>, persons.get(key) ?? []);
     const r = 'change' in planned || 'create' in planned ? await apply(ctx, planned) : planned;
     if ('create' in planned && 'id' in r) created.add(key);
     result.push(r);
