@@ -21,7 +21,7 @@ export interface ReadRequest {
   /** null: a new change-tracked full read; otherwise a nextLink or deltaLink to continue from. */
   readonly link: string | null;
   readonly signal?: AbortSignal;
-  /** Fetch the next page while this one is stored (at most two pages in memory). */
+  /** Fetch the next page while this one is stored (two pages in memory; the stream may map a third on PostgreSQL). */
   readonly prefetch?: boolean;
 }
 
