@@ -160,3 +160,13 @@ export async function outboxCounts(c: SqlClient): Promise<{ pending: number; fai
   );
   return r.rows[0] ?? { pending: 0, failed: 0 };
 }
+
+/** A person's writes not yet confirmed by Dynamics (pending or failed). */
+export async function personWritesWaiting(c: SqlClient, personId: number): Promise<{ pending: number; failed: number }> {
+  const r = await c.query<{ pending: number; failed: number }>(
+    `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'failed')::int AS failed
+     FROM outbox WHERE person_id = $1`,
+    [personId],
+  );
+  return r.rows[0] ?? { pending: 0, failed: 0 };
+}

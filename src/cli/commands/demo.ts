@@ -8,6 +8,7 @@ import { FIELD_ENTITIES, saveFieldSelection } from '../../sync/fields.js';
 import { openSession } from '../../sync/session.js';
 import { validateConnection } from '../../sync/validate.js';
 import type { Db } from '../../store/db/types.js';
+import { MarketerSimulator } from '../demo/marketer.js';
 import { RepSimulator } from '../demo/simulator.js';
 import { print, type CliContext } from '../context.js';
 import { parsePort, parseSeed } from './emulator.js';
@@ -27,11 +28,11 @@ interface DemoOptions extends ServeOptions {
 export function registerDemo(program: Command, ctx: CliContext): void {
   addServerOptions(program
     .command('demo')
-    .description('the whole thing on embedded defaults: emulator, connection, default fields, initial sync, then a cycle every 30 s while simulated reps edit Dynamics')
+    .description('the whole thing on embedded defaults: emulator, connection, default fields, initial sync, then a cycle every 30 s while simulated reps edit Dynamics and simulated marketing edits people (sent to Dynamics)')
     .option('--seed <seed>', 'emulator seed: small | medium | large | <number of accounts>', 'small')
     .option('--emulator-port <port>', 'emulator port (0: any free port)', '0')
     .option('--interval <seconds>', 'wait between cycles', '30')
-    .option('--no-simulate', 'do not simulate sales reps editing Dynamics'), ctx, { optional: true })
+    .option('--no-simulate', 'do not simulate sales reps editing Dynamics nor marketing editing people'), ctx, { optional: true })
     .action(async (o: DemoOptions) => {
       const interval = Number(o.interval);
       const emu = await ctx.startEmulator({
@@ -105,13 +106,16 @@ function noteStopSignal(): { readonly signal: NodeJS.Signals | null; dispose(): 
   };
 }
 
-function startSimulator(ctx: CliContext, url: string, db: Db): RepSimulator {
+function startSimulator(ctx: CliContext, url: string, db: Db): { stop(): void } {
   const writer = new DataverseWriter({
     settings: { orgUrl: url, authKind: 'password', username: 'rep@contoso.test', password: 'Passw0rd!', clientId: DEMO_USER.clientId, tenant: DEMO_USER.tenant, authority: url },
     logger: ctx.logger,
   });
   const sim = new RepSimulator(writer, db, ctx.logger);
   sim.start(3_000);
-  print(ctx, 'Simulated sales rep rep@contoso.test edits accounts and contacts in Dynamics every 3 s.');
-  return sim;
+  const marketer = new MarketerSimulator(db, (line) => print(ctx, line), ctx.logger);
+  marketer.start(20_000);
+  print(ctx, 'Simulated sales rep rep@contoso.test edits accounts, contacts and leads in Dynamics every 3 s;');
+  print(ctx, 'simulated marketing changes a person\'s job title in the lead database every 20 s, sent to Dynamics.');
+  return { stop: () => { sim.stop(); marketer.stop(); } };
 }
