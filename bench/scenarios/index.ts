@@ -6,6 +6,7 @@ import { incremental } from './incremental.js';
 import { initial } from './initial.js';
 import { memory } from './memory.js';
 import type { Scenario } from './types.js';
+import { writeback } from './writeback.js';
 
 /** In this order: later scenarios continue from the databases the initial sync filled. */
-export const SCENARIOS: readonly Scenario[] = [initial, memory, idle, incremental, fanout, api, emulatorServe];
+export const SCENARIOS: readonly Scenario[] = [initial, memory, idle, incremental, fanout, api, emulatorServe, writeback];

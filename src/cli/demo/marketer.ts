@@ -9,8 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../config/index.js';
 import type { Db } from '../../store/db/types.js';
 import { personWritesWaiting } from '../../store/outbox.js';
-import { getPersonByDynamicsId, sampleDynamicsIds } from '../../store/records/index.js';
-import { setPersonFieldsLocally } from '../../store/records/person-edit.js';
+import { getPersonByDynamicsId, sampleDynamicsIds, setPersonFieldsLocally } from '../../store/records/index.js';
 
 const TITLES = ['Marketing Champion', 'Webinar Speaker', 'Newsletter Subscriber', 'Event Attendee', 'Beta Tester'];
 const WAIT_MS = 60_000;

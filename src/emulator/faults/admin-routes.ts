@@ -31,7 +31,7 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('POST', '/clock/advance', (_, body) => ({ now: new Date(admin.advanceClock(body as { ms?: number })).toISOString() }));
       route('PUT', '/change-tracking/expiry-days', (_, body) => admin.setChangeTrackingExpiryDays(S.parse(S.days, body).days));
 
-      route('GET', '/requests', () => ({ counts: admin.requestCounts(), byUser: admin.requestCountsByUser() }));
+      route('GET', '/requests', () => ({ counts: admin.requestCounts(), byUser: admin.requestCountsByUser(), executionMs: admin.executionMsByUser() }));
       route('DELETE', '/requests', () => admin.resetRequestCounts());
       route('GET', '/limits', () => admin.limits());
       route('PUT', '/limits', (_, body) => admin.setLimits(S.parse(S.limitsSpec, body)));

@@ -74,8 +74,13 @@ export class EmulatorAdmin {
   requestCount(resource: string, method?: string): number {
     return this.#state.counts.count(resource, method);
   }
+  /** Execution time (ms) each user id used since the last reset: what service protection charges. */
+  executionMsByUser(): Record<string, number> {
+    return this.#state.protection.executionTotals();
+  }
   resetRequestCounts(): void {
     this.#state.counts.reset();
+    this.#state.protection.resetTotals();
   }
   limits(): ServiceProtectionLimits {
     return { ...this.#state.protection.limits };

@@ -29,6 +29,8 @@ const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
 export class ServiceProtection {
   readonly #users = new Map<string, UserWindow>();
+  /** Execution time used per user since the last reset of the request counts (not windowed). */
+  readonly #executionTotals = new Map<string, number>();
 
   constructor(
     public limits: ServiceProtectionLimits,
@@ -69,8 +71,18 @@ export class ServiceProtection {
         released = true;
         w.inFlight--;
         w.executions.push({ at: this.now(), ms });
+        this.#executionTotals.set(userId, (this.#executionTotals.get(userId) ?? 0) + ms);
       },
     };
+  }
+
+  /** Milliseconds of execution time each user (by id) used since `resetTotals`. */
+  executionTotals(): Record<string, number> {
+    return Object.fromEntries([...this.#executionTotals].map(([u, ms]) => [u, Math.round(ms * 10) / 10]));
+  }
+
+  resetTotals(): void {
+    this.#executionTotals.clear();
   }
 
   /** Forget every window (admin reset, or new limits). */

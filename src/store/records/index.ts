@@ -12,3 +12,4 @@ export * from './samples.js';
 export * from './statistics.js';
 export * from './people-sync.js';
 export * from './local-person.js';
+export { setPersonFieldsLocally } from './person-edit.js';
