@@ -11,3 +11,4 @@ export * from './counts.js';
 export * from './samples.js';
 export * from './statistics.js';
 export * from './people-sync.js';
+export * from './push.js';
