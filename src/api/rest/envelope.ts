@@ -17,6 +17,7 @@ export const RestCode = Object.freeze({
   InvalidValue: '1001',
   InvalidData: '1003',
   LeadNotFound: '1004',
+  LeadAlreadyExists: '1005',
   FieldNotFound: '1006',
   MultipleLeadsMatch: '1007',
 } as const);
