@@ -11,6 +11,7 @@ import { listActivities, queuePush } from '../../src/store/records/index.js';
 import { setPersonField } from '../../src/sync/local-edits.js';
 import { createOutboxWriter } from '../../src/sync/sender-loop.js';
 import { drainOutbox, type OutboxWriterPort } from '../../src/sync/sender.js';
+import { runCli } from './cli.js';
 import { describeWorlds, emulatorRows, type World } from './world.js';
 
 const drain = (w: World, writer: OutboxWriterPort = createOutboxWriter(w.session.connection, silentLogger())) =>
@@ -163,5 +164,20 @@ describeWorlds('sync person to Microsoft', ({ open }) => {
     expect(await listActivities(w.db, { personId: p, typeId: ActivityType.SyncError })).toHaveLength(1);
     expect(await outboxCounts(w.db)).toEqual({ pending: 0, failed: 1 });
     expect(await rowsByEmail(w, 'contacts', 'contactid', 'fine@marketing.test')).toHaveLength(1);
+  });
+
+  it('dynasync person push: queues as a lead or a contact with an owner; a synced person is a no-op; unknown owner or table is an error', async () => {
+    const w = await open();
+    await w.cycle();
+    const owner = await salesEmail(w);
+    const p = await marketingPerson(w, 'cli-push@marketing.test');
+    await expect(runCli(w, ['person', 'push', String(p), '--as', 'account'])).rejects.toThrow(/lead or contact/);
+    await expect(runCli(w, ['person', 'push', String(p), '--owner', 'ghost@nowhere.test'])).rejects.toThrow(/ghost@nowhere.test/);
+    const queued = await runCli(w, ['person', 'push', String(p), '--as', 'contact', '--owner', owner.email]);
+    expect(queued.out).toMatch(/queued for creation in Dynamics as a contact/);
+    const synced = Number((await w.db.query<{ id: string }>(`SELECT id FROM persons WHERE dynamics_type = 'Lead' ORDER BY id LIMIT 1`)).rows[0]!.id);
+    expect((await runCli(w, ['person', 'push', String(synced)])).out).toMatch(/no-op: .*already in Dynamics/);
+    expect(await drain(w)).toMatchObject({ confirmed: 1 });
+    expect(await rowsByEmail(w, 'contacts', 'contactid', 'cli-push@marketing.test')).toEqual([expect.objectContaining({ _ownerid_value: owner.id })]);
   });
 });
