@@ -180,4 +180,19 @@ describeWorlds('sync person to Microsoft', ({ open }) => {
     expect(await drain(w)).toMatchObject({ confirmed: 1 });
     expect(await rowsByEmail(w, 'contacts', 'contactid', 'cli-push@marketing.test')).toEqual([expect.objectContaining({ _ownerid_value: owner.id })]);
   });
+
+  it('a person whose record was deleted in Dynamics is pushed as a new record with a new id', async () => {
+    const w = await open();
+    await w.cycle();
+    const p = await marketingPerson(w, 'deleted-then-pushed@marketing.test');
+    const first = await queuePush(w.db, { personId: p, syncAs: 'lead', ownerEmail: null, source: 'test' });
+    await drain(w);
+    await w.db.query('UPDATE persons SET dynamics_deleted = true WHERE id = $1', [p]); // as a delta's $deletedEntity does
+    const again = await queuePush(w.db, { personId: p, syncAs: 'lead', ownerEmail: null, source: 'test' });
+    expect(again).toMatchObject({ status: 'queued' });
+    expect(again.status === 'queued' && first.status === 'queued' && again.dynamicsId !== first.dynamicsId).toBe(true);
+    expect(await drain(w)).toMatchObject({ confirmed: 1, failed: 0 });
+    const person = (await w.db.query<{ dynamics_id: string; dynamics_deleted: boolean }>('SELECT dynamics_id, dynamics_deleted FROM persons WHERE id = $1', [p])).rows[0]!;
+    expect(person).toEqual({ dynamics_id: again.status === 'queued' ? again.dynamicsId : '', dynamics_deleted: false });
+  });
 });
