@@ -6,6 +6,7 @@
  * one; the batch saves round trips, not budget.
  */
 import { randomUUID } from 'node:crypto';
+import { DvCode } from '../wire/index.js';
 import { MalformedResponseError } from './errors.js';
 import type { WebApiSession } from './session.js';
 
@@ -24,6 +25,10 @@ export interface BatchAnswer {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
+
+/** A create answered "Cannot insert duplicate key": the record with that primary key exists already. */
+export const isDuplicateKey = (a: BatchAnswer): boolean =>
+  a.status === 412 && (a.body as { error?: { code?: string } } | null)?.error?.code === DvCode.DuplicateRecord;
 
 /** The request body: one change set per entry of `sets`, each request with its Content-ID. */
 export function encodeBatch(sets: readonly (readonly BatchWrite[])[], apiUrl: string): { contentType: string; text: string } {

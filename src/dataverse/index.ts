@@ -11,4 +11,4 @@ export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { DEFAULT_THROTTLE, sharedThrottle, Throttle, type ThrottleOptions, type ThrottleStats } from './throttle.js';
 export { DataverseOutboxWriter, type OutboxWriterOptions } from './outbox-writer.js';
 export type { BatchAnswer, BatchWrite } from './batch.js';
-export { MAX_BATCH_REQUESTS } from './batch.js';
+export { MAX_BATCH_REQUESTS, isDuplicateKey } from './batch.js';

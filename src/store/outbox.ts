@@ -38,6 +38,15 @@ export interface FieldChange {
  */
 export async function recordPersonChange(tx: SqlClient, personId: number, changes: readonly FieldChange[]): Promise<number> {
   if (changes.length === 0) return 0;
+  // A person whose create is queued (or was refused) folds the change into the create: the sender
+  // builds the create from the person's current values, so there is no record to PATCH yet. The
+  // new revision keeps the row pending when an older send is confirmed (sender-create.ts).
+  const folded = await tx.query(
+    `UPDATE outbox SET revision = revision + 1, state = 'pending', sync_error_id = NULL, enqueued_at = $2
+     WHERE person_id = $1 AND op = 'create'`,
+    [personId, new Date()],
+  );
+  if (folded.rowCount > 0) return folded.rowCount;
   const res = await tx.query(
     `WITH p AS (
        SELECT id, dynamics_id, CASE dynamics_type WHEN $4 THEN 'lead' ELSE 'contact' END AS entity
@@ -59,7 +68,10 @@ export async function recordPersonChange(tx: SqlClient, personId: number, change
   return res.rowCount;
 }
 
-/** The pending writes of the first `persons` persons, oldest change first, with each person's version. */
+/**
+ * The pending writes of the first `persons` persons, oldest change first, with each person's version.
+ * A create's value is `{ owner, fields }`: the owner chosen at push time and the person's current fields.
+ */
 export async function pendingWritesByPerson(c: SqlClient, persons: number, exclude: readonly number[] = []): Promise<OutboxRow[][]> {
   const res = await c.query<{
     id: number; person_id: number; entity: 'lead' | 'contact'; dynamics_id: string; op: 'update' | 'create';
@@ -70,7 +82,8 @@ export async function pendingWritesByPerson(c: SqlClient, persons: number, exclu
        WHERE state = 'pending' AND NOT (person_id = ANY($2::bigint[]))
        GROUP BY person_id ORDER BY min(id) LIMIT $1
      )
-     SELECT o.id, o.person_id, o.entity, o.dynamics_id, o.op, o.field, o.value, o.base, o.revision,
+     SELECT o.id, o.person_id, o.entity, o.dynamics_id, o.op, o.field, o.base, o.revision,
+            CASE WHEN o.op = 'create' THEN jsonb_build_object('owner', o.value -> 'owner', 'fields', p.fields) ELSE o.value END AS value,
             p.dynamics_version AS version
      FROM first f JOIN outbox o ON o.person_id = f.person_id AND o.state = 'pending'
      JOIN persons p ON p.id = o.person_id

@@ -15,6 +15,9 @@
  * A refused write (validation, privilege, deleted record) becomes a sync error (to_dynamics) and a
  * Sync Error activity; a refused change set of several fields is retried one field per change set,
  * so the person's other fields and other people's writes go on.
+ *
+ * A queued create (Sync Person to Microsoft) is a POST with the key chosen at push time; see
+ * sender-create.ts for why a resend can never make a second record.
  */
 import { ENTITY_INFO, type CatalogField, type PersonEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
@@ -25,6 +28,7 @@ import {
   confirmWrites, dropWrites, failWrites, pendingWritesByPerson, storeVersion, type OutboxRow,
 } from '../store/outbox.js';
 import { dynamicsWins } from '../store/records/people-sync.js';
+import { createPlan, createWrite, settleCreate, type CreatePlan } from './sender-create.js';
 import { loadSelection } from './state.js';
 
 export interface OutboxWriterPort {
@@ -79,18 +83,28 @@ const versionOf = (v: unknown): number | null => (typeof v === 'number' ? v : ty
 export async function drainOutbox(deps: SenderDeps): Promise<DrainResult> {
   const result: DrainResult = { batches: 0, confirmed: 0, failed: 0, conflicts: 0 };
   const plans: Record<PersonEntity, WritePlan> = { lead: await writePlan(deps.db, 'lead'), contact: await writePlan(deps.db, 'contact') };
+  const createPlans: Record<PersonEntity, CreatePlan> = { lead: await createPlan(deps.db, 'lead'), contact: await createPlan(deps.db, 'contact') };
   const isolate = new Set<number>();
   const resends = new Map<number, number>();
   const parked = new Set<number>();
   while (!deps.signal?.aborted) {
     const groups = await pendingWritesByPerson(deps.db, deps.batchSize ?? DEFAULT_SEND_BATCH, [...parked]);
     if (groups.length === 0) break;
-    const sets = await changeSets(deps.db, groups, plans, isolate);
-    if (sets.length === 0) continue;
-    const answers = await deps.writer.batch(sets.map((s) => [patchOf(s)]), deps.signal);
+    // A person with a queued create sends only the create (its later changes are folded into it).
+    const creates = groups.flatMap((g) => g.filter((r) => r.op === 'create').slice(0, 1));
+    const sets = await changeSets(deps.db, groups.filter((g) => !g.some((r) => r.op === 'create')), plans, isolate);
+    if (sets.length === 0 && creates.length === 0) continue;
+    const answers = await deps.writer.batch([...creates.map((r) => [createWrite(r, createPlans[r.entity])]), ...sets.map((s) => [patchOf(s)])], deps.signal);
     result.batches++;
-    for (const [i, set] of sets.entries()) {
+    for (const [i, row] of creates.entries()) {
       const answer = answers[i]?.[0];
+      const outcome = !answer || answer.status === 429 || answer.status >= 500
+        ? 'retry' : await settleCreate(deps.db, deps.writer, row, createPlans[row.entity], answer);
+      if (outcome === 'retry') parked.add(row.personId);
+      else result[outcome]++;
+    }
+    for (const [i, set] of sets.entries()) {
+      const answer = answers[creates.length + i]?.[0];
       if (!answer || answer.status === 429 || answer.status >= 500) {
         parked.add(set.person); // not answered or transient: the next drain sends it again
       } else if (answer.status < 300) {

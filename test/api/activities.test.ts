@@ -41,9 +41,9 @@ for (const backend of backends) {
 
     const tokenSince = async (since: string) => (await api.get('/rest/v1/activities/pagingtoken.json', { sinceDatetime: since })).nextPageToken!;
 
-    it('lists the activity types: New Lead (12), Change Data Value (13) and the sync error type', async () => {
+    it('lists the activity types: New Lead (12), Change Data Value (13), Sync Lead to Microsoft (300) and the sync error type', async () => {
       const e = await api.get<{ id: number; name: string; primaryAttribute: { name: string } }>('/rest/v1/activities/types.json');
-      expect(e.result!.map((t) => [t.id, t.name])).toEqual([[12, 'New Lead'], [13, 'Change Data Value'], [ActivityType.SyncError, 'Dynamics Sync Error']]);
+      expect(e.result!.map((t) => [t.id, t.name])).toEqual([[12, 'New Lead'], [13, 'Change Data Value'], [300, 'Sync Lead to Microsoft'], [ActivityType.SyncError, 'Dynamics Sync Error']]);
     });
 
     it('streams every New Lead of the initial sync once, in id order, across small pages', async () => {

@@ -13,6 +13,7 @@ import { createGuard } from './guard.js';
 import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
 import { registerPeopleRoutes } from './people-routes.js';
+import { registerPushRoutes } from './push-routes.js';
 import { SessionStore, type SessionLimits } from './session.js';
 import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
@@ -49,5 +50,6 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
+  registerPushRoutes(app, deps.db);
   registerPageRoutes(app);
 }

@@ -71,6 +71,12 @@ export const ADMIN_PATHS: Obj = {
       body: { type: 'object', required: ['field', 'value'], properties: { field: { type: 'string' }, value: { nullable: true } } },
     }),
   },
+  '/api/people/{id}/push': {
+    post: op('Sync Person to Microsoft: queue a marketing-only person\'s creation in Dynamics as a lead or a contact (no account), optionally owned by a synced sales person (by email); `skipped` when already in Dynamics or queued', {
+      security: CHANGING, parameters: [idParam],
+      body: { type: 'object', properties: { syncAs: { type: 'string', enum: ['lead', 'contact'], default: 'lead' }, owner: { type: 'string', nullable: true, description: 'Sales person email' } } },
+    }),
+  },
   '/api/companies': { get: op('Companies with their people counts', { parameters: [q('q', 'Name'), ...PAGE] }) },
   '/metrics': {
     get: {

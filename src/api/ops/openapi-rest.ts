@@ -55,6 +55,14 @@ export const REST_PATHS: Obj = {
       }),
     }),
   },
+  '/rest/v1/leads/push.json': {
+    post: restOp('Sync Person to Microsoft', 'Creates marketing-only persons (no Microsoft Type yet) in Dynamics, as leads (default) or as contacts (without an account), optionally owned by a synced sales person (`assignTo`: their email). Each person is queued in one transaction with a Sync Lead to Microsoft activity (type 300) and a primary key chosen by dynasync, so a resent create never makes a second record; the sender writes it to Dynamics within seconds while `run` is up, else at the next cycle. A refused create becomes a sync error (direction to_dynamics) and a Sync Error activity. Each record gets its own result in input order: `queued`, or `skipped` with reasons: 1001 invalid id; 1003 no synced sales person has the assignTo email; 1004 no such person; 1005 already in Dynamics, or already queued (a no-op). A person whose Dynamics record was deleted gets a new one. A bad syncAs or assignTo fails the whole call (1003).', ref('RecordResult'), {
+      requestBody: batchBody({ type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }, {
+        syncAs: { type: 'string', enum: ['lead', 'contact'], default: 'lead' },
+        assignTo: { type: 'string', format: 'email', description: 'Email of a synced Dynamics user (sales person) to own the new record' },
+      }),
+    }),
+  },
   '/rest/v1/lead/{id}.json': {
     get: restOp('One lead', 'An empty result when there is no such lead.', ref('Lead'), {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, FIELDS],
@@ -69,7 +77,7 @@ export const REST_PATHS: Obj = {
       requestBody: batchBody({ type: 'object', additionalProperties: true }),
     }),
   },
-  '/rest/v1/activities/types.json': { get: restOp('Activity types', '12 New Lead, 13 Change Data Value, 10001 Dynamics Sync Error.', ref('ActivityType')) },
+  '/rest/v1/activities/types.json': { get: restOp('Activity types', '12 New Lead, 13 Change Data Value, 300 Sync Lead to Microsoft, 10001 Dynamics Sync Error.', ref('ActivityType')) },
   '/rest/v1/activities/pagingtoken.json': {
     get: restOp('Paging token for a time', 'A token that starts the activity stream at the first activity at or after sinceDatetime (no result, only nextPageToken).', { type: 'object' }, {
       parameters: [q('sinceDatetime', 'ISO 8601 date-time from 1753-01-01 to 9999-12-31 (else 1001)', true, { type: 'string', format: 'date-time' })],
@@ -110,7 +118,7 @@ export const REST_SCHEMAS: Obj = {
   Company: { type: 'object', properties: { seq: { type: 'integer' }, id: { type: 'integer' }, externalCompanyId: { type: 'string', format: 'uuid' } }, additionalProperties: true },
   RecordResult: {
     type: 'object',
-    properties: { seq: { type: 'integer' }, id: { type: 'integer' }, status: { type: 'string', enum: ['updated', 'skipped'] }, reasons: { type: 'array', items: ref('RestError') } },
+    properties: { seq: { type: 'integer' }, id: { type: 'integer' }, status: { type: 'string', enum: ['updated', 'queued', 'skipped'] }, reasons: { type: 'array', items: ref('RestError') } },
   },
   FieldDescription: {
     type: 'object',

@@ -32,6 +32,13 @@ export const ACTIVITY_TYPES: readonly TypeInfo[] = [
     attributes: strings({ newValue: 'New Value', oldValue: 'Old Value', reason: 'Reason', source: 'Source', entity: 'Dynamics Table' }),
   },
   {
+    id: ActivityType.SyncLeadToMicrosoft,
+    name: 'Sync Lead to Microsoft',
+    description: 'A person of the lead database is queued for creation in Microsoft Dynamics 365',
+    primaryAttribute: { name: 'Lead ID', dataType: 'integer' },
+    attributes: strings({ assignTo: 'Assign To', syncAs: 'Sync As' }),
+  },
+  {
     id: ActivityType.SyncError,
     name: 'Dynamics Sync Error',
     description: 'A record of this person could not be synced from Microsoft Dynamics 365',
@@ -71,7 +78,7 @@ export function toActivity(a: ActivityRow, fields: LeadFields): Record<string, u
   const fieldId = a.typeId === ActivityType.ChangeDataValue && a.primaryAttributeValue ? fields.get(a.primaryAttributeValue)?.id : undefined;
   return {
     ...base(a),
-    ...(a.typeId === ActivityType.NewLead ? { primaryAttributeValueId: a.personId } : {}),
+    ...(a.typeId === ActivityType.NewLead || a.typeId === ActivityType.SyncLeadToMicrosoft ? { primaryAttributeValueId: a.personId } : {}),
     ...(fieldId === undefined ? {} : { primaryAttributeValueId: fieldId }),
     primaryAttributeValue: a.primaryAttributeValue,
     attributes: attributesOf(a, t),

@@ -15,6 +15,7 @@ import { failure, RestCode, RestError, type RestErrorItem } from './envelope.js'
 import type { LeadFieldsCache } from './fields.js';
 import { registerIdentity } from './identity.js';
 import { registerLeadReads } from './leads.js';
+import { registerLeadPush } from './leads-push.js';
 import { registerLeadWrites } from './leads-write.js';
 
 function toRestError(err: FastifyError | Error, logger: Logger): { status: number; item: RestErrorItem } {
@@ -48,6 +49,7 @@ export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps; le
     rest.setNotFoundHandler((_req, reply) => reply.send(failure([{ code: RestCode.NotFound, message: 'Requested resource not found' }])));
     registerLeadReads(rest, ctx);
     registerLeadWrites(rest, ctx);
+    registerLeadPush(rest, ctx);
     registerCompanies(rest, ctx);
     registerActivities(rest, ctx);
   }, { prefix: '/rest' });

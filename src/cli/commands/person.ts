@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InvalidInputError, NotFoundError } from '../../domain/index.js';
-import { getPerson, listActivities } from '../../store/records/index.js';
+import { InvalidInputError, NotFoundError, isPushTarget } from '../../domain/index.js';
+import { getPerson, listActivities, queuePush } from '../../store/records/index.js';
 import { setCompanyFieldThroughPerson, setPersonField } from '../../sync/local-edits.js';
 import { print, type CliContext } from '../context.js';
 
@@ -45,5 +45,24 @@ export function registerPerson(program: Command, ctx: CliContext): void {
       const r = await ctx.withStore((db) => setCompanyFieldThroughPerson(db, id, o.field, o.value));
       print(ctx, `${o.field}: ${JSON.stringify(r.oldValue)} → ${JSON.stringify(r.newValue)} on company ${r.companyId}; ` +
         `${r.persons} persons show it, ${r.activities} Change Data Value activities logged. Not sent to Dynamics.`);
+    });
+
+  person
+    .command('push <id>')
+    .description('Sync Person to Microsoft: create a marketing-only person in Dynamics (the sender writes it); a no-op for a person already there')
+    .option('--as <table>', 'lead or contact (a contact is created without an account)', 'lead')
+    .option('--owner <email>', 'a synced sales person (Dynamics user) to own the new record')
+    .action(async (raw: string, o: { as: string; owner?: string }) => {
+      const id = personId(raw);
+      if (!isPushTarget(o.as)) throw new InvalidInputError('invalid_sync_as', `--as must be lead or contact, got ${JSON.stringify(o.as)}`);
+      const syncAs = o.as;
+      const r = await ctx.withStore((db) => queuePush(db, { personId: id, syncAs, ownerEmail: o.owner?.trim() || null, source: 'cli' }));
+      if (r.status === 'queued') {
+        return print(ctx, `person ${id} queued for creation in Dynamics as a ${r.syncAs} (${r.dynamicsId})${r.ownerId ? `, owner ${o.owner}` : ''}; ` +
+          'the sender writes it (within seconds while run is up, else at the next cycle).');
+      }
+      if (r.code === 'person_not_found') throw new NotFoundError(r.code, r.message);
+      if (r.code === 'owner_not_found') throw new InvalidInputError(r.code, r.message);
+      print(ctx, `no-op: ${r.message}`);
     });
 }

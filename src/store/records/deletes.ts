@@ -28,12 +28,15 @@ export async function markDeleted(tx: SqlClient, entity: HeldEntity, ids: readon
   return res.rowCount;
 }
 
+// A person pushed to Dynamics whose create is not confirmed yet has its id but no row there yet.
+const NOT_BEING_CREATED = `NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = persons.id AND o.op = 'create')`;
+
 /** After a full read: rows it did not see (read, stored or skipped) were deleted while we were not looking. */
 export async function markUnseenDeleted(tx: SqlClient, entity: HeldEntity, generation: number, now: Date): Promise<number> {
   const { table, owns } = HOLDERS[entity];
   const res = await tx.query(
     `UPDATE ${table} SET dynamics_deleted = true, updated_at = $2
-     WHERE seen_generation < $1 AND ${owns} AND NOT dynamics_deleted`,
+     WHERE seen_generation < $1 AND ${owns} AND NOT dynamics_deleted${table === 'persons' ? ` AND ${NOT_BEING_CREATED}` : ''}`,
     [generation, now],
   );
   return res.rowCount;

@@ -13,3 +13,4 @@ export * from './statistics.js';
 export * from './people-sync.js';
 export * from './local-person.js';
 export { setPersonFieldsLocally } from './person-edit.js';
+export * from './push.js';

@@ -220,17 +220,22 @@ async function stopSyncing(tx: SqlClient, person: Known, entity: PersonEntity, c
   return 1;
 }
 
-/** Versions (the next write's If-Match), the lead id, and the full read's generation for every row's person. */
+/**
+ * Versions (the next write's If-Match), the lead id, and the full read's generation for every row's
+ * person; the created date too when unknown (a pushed person whose create echo arrives first).
+ */
 async function markSeen(tx: SqlClient, entity: PersonEntity, seen: readonly PeopleRecord[], ctx: ApplyContext): Promise<void> {
   if (seen.length === 0) return;
   await tx.query(
     `UPDATE persons p SET
        dynamics_version = GREATEST(coalesce(p.dynamics_version, 0), coalesce(s.version, 0)),
        seen_generation = $4,
+       dynamics_created_on = coalesce(p.dynamics_created_on, s.created_on),
        dynamics_lead_id = coalesce(p.dynamics_lead_id, CASE WHEN $5 = 'lead' THEN s.id ELSE
          (SELECT s.lead_id WHERE NOT EXISTS (SELECT 1 FROM persons x WHERE x.dynamics_lead_id = s.lead_id)) END)
-     FROM unnest($1::uuid[], $2::bigint[], $3::uuid[]) AS s(id, version, lead_id)
+     FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $6::timestamptz[]) AS s(id, version, lead_id, created_on)
      WHERE p.dynamics_id = s.id`,
-    [seen.map((r) => r.id), seen.map((r) => r.version), seen.map((r) => r.originatingLeadId), ctx.generation, entity],
+    [seen.map((r) => r.id), seen.map((r) => r.version), seen.map((r) => r.originatingLeadId), ctx.generation, entity,
+      seen.map((r) => r.createdOn)],
   );
 }

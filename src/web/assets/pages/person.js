@@ -4,8 +4,9 @@ import { api, query } from '../lib/api.js';
 import { alertBox, badge, display, emptyRow, formatDate, h, page, replace, setTitle, table, toast } from '../lib/dom.js';
 import { deletedBadge, microsoftFieldList } from '../lib/microsoft.js';
 import { busy, run } from '../lib/shell.js';
+import { pushCard } from './person-push.js';
 
-const ACTIVITY_TYPES = { 12: 'New Lead', 13: 'Change Data Value', 10001: 'Sync error' };
+const ACTIVITY_TYPES = { 12: 'New Lead', 13: 'Change Data Value', 300: 'Sync Lead to Microsoft', 10001: 'Sync error' };
 const NUMERIC = new Set(['Integer', 'BigInt', 'Decimal', 'Double', 'Money']);
 const id = Number(location.pathname.split('/').pop());
 
@@ -43,6 +44,7 @@ function change(a) {
   const at = a.attributes ?? {};
   if (a.typeId === 13) return [h('code', {}, display(at.field ?? a.primaryAttributeValue)), h('span', { class: 'change' }, display(at.oldValue), ' → ', h('strong', {}, display(at.newValue)))];
   if (a.typeId === 10001) return [h('code', {}, display(at.code)), display(at.message)];
+  if (a.typeId === 300) return [display(at.syncAs), at.assignTo ? `Assign to ${at.assignTo}` : ''];
   return [display(a.primaryAttributeValue), ''];
 }
 
@@ -80,6 +82,7 @@ async function load() {
     h('div', { class: 'toolbar' }, h('a', { href: '/people' }, '← People'),
       h('span', { class: 'muted' }, `${person.dynamicsType ?? 'Marketing only'} · id ${person.id}${person.dynamicsId ? ` · Dynamics ${person.dynamicsId}` : ''}`),
       deletedBadge(person)),
+    pushCard(person, load),
     h('div', { class: 'columns' },
       h('section', { class: 'card', id: 'person-fields' }, h('h2', {}, 'Person fields'),
         h('p', { class: 'muted' }, 'Microsoft system fields, kept by the sync (read-only):'), microsoftFieldList(person),
