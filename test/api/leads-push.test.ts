@@ -15,10 +15,11 @@ import { openApiWorld, type ApiWorld } from './fixture.js';
 
 type Row = { id?: number; status: string; reasons?: { code: string; message: string }[] };
 
+/** A marketing-only person, created as a script would: REST leads.json createOnly. */
 async function marketingPerson(api: ApiWorld, email: string): Promise<number> {
-  const r = await api.w.db.query<{ id: string }>('INSERT INTO persons (email, fields) VALUES ($1, $2) RETURNING id',
-    [email, JSON.stringify({ email, firstName: 'Rest', lastName: 'Pushed' })]);
-  return Number(r.rows[0]!.id);
+  const e = await api.post<Row>('/rest/v1/leads.json', { action: 'createOnly', input: [{ email, firstName: 'Rest', lastName: 'Pushed' }] });
+  expect(e.result![0]).toMatchObject({ status: 'created' });
+  return e.result![0]!.id!;
 }
 
 for (const backend of backends) {
