@@ -36,6 +36,8 @@ interface Known {
   dynamics_type: string | null;
   sync_stopped: boolean;
   fields: Record<string, unknown>;
+  owner_dynamics_id: string | null;
+  account_dynamics_id: string | null;
 }
 
 interface Pending {
@@ -62,6 +64,7 @@ export async function applyPeople(
   const pending = await pendingWrites(tx, [...known.values()].map((k) => k.id));
   const apply: PersonRecord[] = [];
   const seen: PeopleRecord[] = [];
+  const echoes: { person: Known; record: PeopleRecord }[] = [];
   let activities = 0;
   let ignored = 0;
   for (const r of records) {
@@ -78,7 +81,8 @@ export async function applyPeople(
       continue;
     }
     if (person && r.modifiedBy !== null && r.modifiedBy === ctx.syncUserId) {
-      seen.push(r); // dynasync's own write: the values are ours already
+      echoes.push({ person, record: r }); // dynasync's own write: the values are ours already
+      seen.push(r);
       continue;
     }
     const { record, logged } = await reconcile(tx, entity, r, person, pending.get(person?.id ?? -1) ?? [], ctx);
@@ -87,10 +91,36 @@ export async function applyPeople(
     seen.push(r);
   }
   const stats = apply.length > 0 ? await applyPersons(tx, apply, ctx, entity) : emptyStats();
+  await fillFromEchoes(tx, echoes, pending);
   await markSeen(tx, entity, seen, ctx);
   stats.unchanged += seen.length - apply.length + ignored;
   stats.activities += activities;
   return stats;
+}
+
+/**
+ * An echo brings nothing to sync back, but a record dynasync created (Sync Person to Microsoft)
+ * comes back with what Dynamics filled in itself: defaults (status, Do Not flags), the owner. Those
+ * fill the person's empty fields, without an activity (nobody changed them) and never over a local
+ * value or a field with a write still pending.
+ */
+async function fillFromEchoes(tx: SqlClient, echoes: readonly { person: Known; record: PeopleRecord }[], pending: ReadonlyMap<number, Pending[]>): Promise<void> {
+  const fills: { id: number; fields: Record<string, unknown>; owner: string | null; account: string | null }[] = [];
+  for (const { person, record } of echoes) {
+    const waiting = new Set((pending.get(person.id) ?? []).map((p) => p.field));
+    const fields = Object.fromEntries(Object.entries(record.fields)
+      .filter(([k, v]) => v !== null && v !== undefined && (person.fields[k] ?? null) === null && !waiting.has(k)));
+    const owner = person.owner_dynamics_id === null ? record.ownerId : null;
+    const account = person.account_dynamics_id === null ? record.accountId : null;
+    if (Object.keys(fields).length > 0 || owner !== null || account !== null) fills.push({ id: person.id, fields, owner, account });
+  }
+  if (fills.length === 0) return; // the usual echo: nothing to fill, no statement
+  await tx.query(
+    `UPDATE persons p SET fields = p.fields || f.fields, owner_dynamics_id = coalesce(p.owner_dynamics_id, f.owner),
+            account_dynamics_id = coalesce(p.account_dynamics_id, f.account)
+     FROM jsonb_to_recordset($1::jsonb) AS f(id bigint, fields jsonb, owner uuid, account uuid) WHERE p.id = f.id`,
+    [JSON.stringify(fills)],
+  );
 }
 
 /** A contact created by qualifying a lead takes over the lead's person (and its pending writes). */
@@ -118,7 +148,7 @@ async function convertQualifiedLeads(tx: SqlClient, records: readonly PeopleReco
 async function knownPersons(tx: SqlClient, entity: PersonEntity, records: readonly PeopleRecord[]): Promise<Map<string, Known>> {
   const ids = records.map((r) => r.id);
   const res = await tx.query<Known>(
-    `SELECT id, dynamics_id, dynamics_lead_id, dynamics_type, sync_stopped, fields FROM persons
+    `SELECT id, dynamics_id, dynamics_lead_id, dynamics_type, sync_stopped, fields, owner_dynamics_id, account_dynamics_id FROM persons
      WHERE dynamics_id = ANY($1::uuid[]) ${entity === 'lead' ? 'OR dynamics_lead_id = ANY($1::uuid[])' : ''}`,
     [ids],
   );
