@@ -114,7 +114,7 @@ function startSimulator(ctx: CliContext, url: string, db: Db): { stop(): void } 
   const sim = new RepSimulator(writer, db, ctx.logger);
   sim.start(3_000);
   const marketer = new MarketerSimulator(db, (line) => print(ctx, line), ctx.logger);
-  marketer.start(20_000);
+  marketer.start(20_000, 5_000);
   print(ctx, 'Simulated sales rep rep@contoso.test edits accounts, contacts and leads in Dynamics every 3 s;');
   print(ctx, 'simulated marketing changes a person\'s job title in the lead database every 20 s, sent to Dynamics.');
   return { stop: () => { sim.stop(); marketer.stop(); } };

@@ -9,55 +9,35 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../config/index.js';
 import type { Db } from '../../store/db/types.js';
 import { personWritesWaiting } from '../../store/outbox.js';
+import { Ticker } from './ticker.js';
 import { getPersonByDynamicsId, sampleDynamicsIds, setPersonFieldsLocally } from '../../store/records/index.js';
 
 const TITLES = ['Marketing Champion', 'Webinar Speaker', 'Newsletter Subscriber', 'Event Attendee', 'Beta Tester'];
 const WAIT_MS = 60_000;
 
-export class MarketerSimulator {
-  #timer: NodeJS.Timeout | null = null;
-  #busy = false;
-
+export class MarketerSimulator extends Ticker {
   constructor(
     private readonly db: Db,
     private readonly say: (line: string) => void,
-    private readonly logger: Logger,
-  ) {}
-
-  start(everyMs: number, firstAfterMs = 5_000): void {
-    setTimeout(() => void this.tick(), firstAfterMs).unref();
-    this.#timer = setInterval(() => void this.tick(), everyMs);
-    this.#timer.unref();
+    logger: Logger,
+  ) {
+    super(logger, 'simulated marketing edit');
   }
 
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-  }
-
-  /** One marketing edit and its trip to Dynamics; skipped while the previous one is still travelling. */
-  async tick(): Promise<string | null> {
-    if (this.#busy) return null;
-    this.#busy = true;
-    try {
-      const [dynamicsId] = await sampleDynamicsIds(this.db, 'persons', 1);
-      const person = dynamicsId ? await getPersonByDynamicsId(this.db, dynamicsId) : null;
-      if (!person) return null; // nothing synced yet
-      const title = `${TITLES[Math.floor(Math.random() * TITLES.length)]!} ${Math.floor(Math.random() * 100)}`;
-      const started = Date.now();
-      const { changed } = await setPersonFieldsLocally(this.db, { personId: person.id, values: { title }, reason: 'Changed by marketing (demo)' });
-      if (changed.length === 0) return null;
-      const kind = (person.dynamicsType ?? 'person').toLowerCase();
-      this.say(`Marketing edit: person ${person.id} (${kind}) job title → "${title}"; queued for Dynamics.`);
-      const line = await this.awaitDelivery(person.id, `${kind} ${person.dynamicsId}`, started);
-      this.say(line);
-      return line;
-    } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'simulated marketing edit failed');
-      return null;
-    } finally {
-      this.#busy = false;
-    }
+  /** One marketing edit and its trip to Dynamics (the next tick waits for it). */
+  protected async act(): Promise<string | null> {
+    const [dynamicsId] = await sampleDynamicsIds(this.db, 'persons', 1);
+    const person = dynamicsId ? await getPersonByDynamicsId(this.db, dynamicsId) : null;
+    if (!person) return null; // nothing synced yet
+    const title = `${TITLES[Math.floor(Math.random() * TITLES.length)]!} ${Math.floor(Math.random() * 100)}`;
+    const started = Date.now();
+    const { changed } = await setPersonFieldsLocally(this.db, { personId: person.id, values: { title }, reason: 'Changed by marketing (demo)' });
+    if (changed.length === 0) return null;
+    const kind = (person.dynamicsType ?? 'person').toLowerCase();
+    this.say(`Marketing edit: person ${person.id} (${kind}) job title → "${title}"; queued for Dynamics.`);
+    const line = await this.awaitDelivery(person.id, `${kind} ${person.dynamicsId}`, started);
+    this.say(line);
+    return line;
   }
 
   private async awaitDelivery(personId: number, record: string, started: number): Promise<string> {

@@ -8,6 +8,7 @@ import type { Logger } from '../../config/index.js';
 import type { DataverseWriter } from '../../dataverse/index.js';
 import type { Db } from '../../store/db/types.js';
 import { largestCompany, sampleDynamicsIds } from '../../store/records/index.js';
+import { Ticker } from './ticker.js';
 
 const CITIES = ['Lyon', 'Nantes', 'Lille', 'Porto', 'Seville', 'Gdansk', 'Leeds', 'Bologna', 'Ghent', 'Aarhus'];
 const TITLES = ['VP Marketing', 'Head of Growth', 'CMO', 'Marketing Ops Lead', 'Demand Gen Manager', 'CRM Admin'];
@@ -17,9 +18,7 @@ const SOURCES = [1, 6, 7, 8];
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
-export class RepSimulator {
-  #timer: NodeJS.Timeout | null = null;
-  #busy = false;
+export class RepSimulator extends Ticker {
   #actions = 0;
   /** Open leads this simulator created (it has no read access of its own): worked, then qualified. */
   readonly #openLeads: string[] = [];
@@ -27,41 +26,24 @@ export class RepSimulator {
   constructor(
     private readonly writer: DataverseWriter,
     private readonly db: Db,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    super(logger, 'simulated rep edit');
+  }
 
   get actions(): number {
     return this.#actions;
   }
 
-  start(everyMs: number): void {
-    this.#timer = setInterval(() => void this.tick(), everyMs);
-    this.#timer.unref();
+  /** One rep action in Dynamics. */
+  protected async act(): Promise<string> {
+    const what = await this.edit(Math.random());
+    this.#actions++;
+    this.logger.info({ simulated: what }, 'simulated rep edit in Dynamics');
+    return what;
   }
 
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-  }
-
-  /** One rep action; skipped when the previous one is still running. */
-  async tick(): Promise<string | null> {
-    if (this.#busy) return null;
-    this.#busy = true;
-    try {
-      const what = await this.act(Math.random());
-      this.#actions++;
-      this.logger.info({ simulated: what }, 'simulated rep edit in Dynamics');
-      return what;
-    } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'simulated rep edit failed');
-      return null;
-    } finally {
-      this.#busy = false;
-    }
-  }
-
-  private async act(r: number): Promise<string> {
+  private async edit(r: number): Promise<string> {
     if (r < 0.2) return this.leadAction(Math.random());
     if (r < 0.45) {
       const [id] = await sampleDynamicsIds(this.db, 'persons', 1);
