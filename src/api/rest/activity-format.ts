@@ -41,9 +41,9 @@ export const ACTIVITY_TYPES: readonly TypeInfo[] = [
   {
     id: ActivityType.SyncError,
     name: 'Dynamics Sync Error',
-    description: 'A record of this person could not be synced from Microsoft Dynamics 365',
+    description: 'A record of this person could not be synced from or to Microsoft Dynamics 365 (attribute Direction)',
     primaryAttribute: { name: 'Error Code', dataType: 'string' },
-    attributes: strings({ entity: 'Dynamics Table', message: 'Message', direction: 'Direction' }),
+    attributes: strings({ entity: 'Dynamics Table', message: 'Message', direction: 'Direction', operation: 'Operation' }),
   },
 ];
 
