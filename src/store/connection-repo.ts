@@ -205,5 +205,5 @@ export async function saveConnection(
 
 export async function setDynamicsUserId(c: SqlClient, userId: string | null): Promise<void> {
   const r = await c.query('UPDATE connection SET dynamics_user_id = $1, updated_at = now() WHERE id = 1', [userId]);
-  if (r.rowCount === 0) throw new FatalError('no_connection', 'No Dynamics connection is stored yet: run `dynasync connect` first');
+  if (r.rowCount === 0) throw new FatalError('not_connected', 'No Dynamics connection is stored yet: run `dynasync connect` first');
 }

@@ -11,7 +11,7 @@ import {
 import { ConnectionChangeRefused } from '../../store/errors.js';
 
 /** Fatal errors that mean "set something up first", not "Dynamics refused". */
-const NEEDS_SETUP = new Set(['not_connected', 'no_connection', 'not_configured', 'no_runner', 'credentials_not_bound']);
+const NEEDS_SETUP = new Set(['not_connected', 'not_configured', 'no_runner', 'credentials_not_bound']);
 /** Fatal errors about this installation's own secrets: our fault, not Dynamics'. */
 const LOCAL_FAILURES = new Set(['secret_key_mismatch', 'sealed_secret_malformed', 'secret_key_invalid']);
 
