@@ -6,10 +6,13 @@
 import type { Config, Logger } from '../config/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SecretBox } from '../store/secrets.js';
+import type { RunnerHealth } from '../sync/runner-health.js';
 
 /** The sync loop as the API sees it (implemented by sync/runner.ts SyncRunner). */
 export interface RunnerControl {
   readonly nextCycleAt: Date | null;
+  /** The live runner's health (null until it is attached). */
+  readonly health?: RunnerHealth | null;
   syncNow(): void;
 }
 

@@ -33,6 +33,12 @@ const ENTRA_CODES: Readonly<Record<string, EntraFailure>> = {
   '50057': { code: 'user_disabled', message: 'The user account is disabled (AADSTS50057).' },
 };
 
+/**
+ * The codes of a sign-in that Entra ID refused (not one it could not answer): retrying with the
+ * same credentials cannot help, someone must change them.
+ */
+export const SIGN_IN_REFUSED_CODES: ReadonlySet<string> = new Set([...Object.values(ENTRA_CODES).map((c) => c.code), 'auth_failed']);
+
 /** Error codes of msal itself (not of Entra) that mean "try again later". */
 const TRANSIENT_MSAL_CODES = new Set(['network_error', 'token_parsing_error', 'temporarily_unavailable', 'server_error']);
 

@@ -3,6 +3,7 @@ export { DataverseClient, type DataverseClientOptions, type ReadRequest, type Wh
 export { DataverseWriter, type DataverseWriterOptions } from './writer.js';
 export { MsalTokenSource, normalizeOrgUrl, type ConnectionSettings, type TokenSource } from './auth.js';
 export { DEFAULT_AUTHORITY } from './authority.js';
+export { SIGN_IN_REFUSED_CODES } from './auth-errors.js';
 export { ColumnDeletedError } from './errors.js';
 export type { ReadPage } from './pages.js';
 export type { EntityDefinition, RawAttribute } from './metadata.js';

@@ -207,3 +207,8 @@ export async function setDynamicsUserId(c: SqlClient, userId: string | null): Pr
   const r = await c.query('UPDATE connection SET dynamics_user_id = $1, updated_at = now() WHERE id = 1', [userId]);
   if (r.rowCount === 0) throw new FatalError('not_connected', 'No Dynamics connection is stored yet: run `dynasync connect` first');
 }
+
+export async function hasConnection(c: SqlClient): Promise<boolean> {
+  const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM connection WHERE id = 1');
+  return (r.rows[0]?.n ?? 0) > 0;
+}

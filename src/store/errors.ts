@@ -23,3 +23,22 @@ export class CheckpointConflictError extends FatalError {
     );
   }
 }
+
+/**
+ * True for a failure of the database itself rather than of one statement: the server is down or
+ * refuses connections, the connection dropped, or the disk is full or read-only. The caller waits
+ * and tries again; the statement was not at fault.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // SQLSTATE 08 connection exception, 53 insufficient resources (disk full, too many
+    // connections), 57P admin/crash shutdown, 3D000 no such database, 55000 not accepting
+    // connections; then the node socket and file-system codes.
+    if (/^(08|53|57P|3D000|55000)/.test(code)) return true;
+    if (/^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENOSPC|EROFS|EACCES|EIO)/.test(code)) return true;
+  }
+  const text = typeof message === 'string' ? message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|Client has encountered a connection error/i.test(text);
+}

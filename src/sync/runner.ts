@@ -2,16 +2,41 @@
  * The forever loop: a cycle, then a wait, then the next cycle, all day. "Sync now" cuts the wait
  * short; stopping (SIGTERM) lets the current page commit, then ends the loop. Two runners never sync
  * one database at once: the caller passes a lock that is held for the runner's whole life.
+ *
+ * Nothing that goes wrong in one attempt ends the loop: a cycle that throws, the database going
+ * away, Dynamics refusing the sign-in. Each failure is logged, kept in `health` (and in the
+ * schedule setting, for status in other processes, once the database takes writes again), and
+ * waited out with capped exponential backoff (runner-health.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../config/index.js';
+import { FatalError } from '../domain/index.js';
+import { failInterruptedRuns } from '../store/runs.js';
+import { isDatabaseUnavailable } from '../store/errors.js';
 import { runCycle, type CycleDeps, type CycleResult } from './cycle.js';
+import { recordFailedCycle } from './failed-cycle.js';
+import { describeFailure, failed, HEALTHY, nextWaitMs, succeeded, type RunnerFailure, type RunnerHealth } from './runner-health.js';
+import { signInFailure } from './sign-in.js';
 import { saveSchedule } from './state.js';
+
+type Trigger = 'schedule' | 'manual';
+
+/** What a cycle talks to Dynamics with, when the caller re-reads it before every cycle. */
+export type CycleSource = Pick<CycleDeps, 'source' | 'userId'>;
 
 export interface RunnerOptions {
   readonly intervalMs: number;
   /** Called after each cycle (metrics, UI). */
   readonly onCycle?: (r: CycleResult) => void;
+  /**
+   * Runs before every cycle: takes the runner lock again if it was lost, re-reads the stored
+   * connection. What it returns replaces `source` and `userId` for that cycle.
+   */
+  readonly prepare?: () => Promise<CycleSource | void>;
+  /** A cycle's sign-in was refused: sign in afresh before the next one. */
+  readonly onSignInRefused?: () => void;
+  /** Longest wait after failures in a row (default 15 minutes, never below the interval). */
+  readonly maxBackoffMs?: number;
 }
 
 export class SyncRunner {
@@ -20,15 +45,23 @@ export class SyncRunner {
   #pendingNow = false;
   #nextCycleAt: Date | null = null;
   #running: Promise<void> | null = null;
+  #health: RunnerHealth = HEALTHY;
+  /** Why the previous cycle threw: its run may still say 'running' if the database was away. */
+  #unfinished: string | null = null;
 
   constructor(
-    private readonly deps: Omit<CycleDeps, 'signal'>,
+    /** `source` and `userId` may be left out when `prepare` gives them. */
+    private readonly deps: Omit<CycleDeps, 'signal' | 'source' | 'userId'> & Partial<CycleSource>,
     private readonly options: RunnerOptions,
     private readonly logger: Logger,
   ) {}
 
   get nextCycleAt(): Date | null {
     return this.#nextCycleAt;
+  }
+
+  get health(): RunnerHealth {
+    return this.#health;
   }
 
   /** Starts the loop; resolves when it has stopped. */
@@ -52,32 +85,91 @@ export class SyncRunner {
 
   private async loop(): Promise<void> {
     const signal = this.#stop.signal;
-    let trigger: 'schedule' | 'manual' = 'schedule';
+    let trigger: Trigger = 'schedule';
     while (!signal.aborted) {
       this.#pendingNow = false;
       this.#nextCycleAt = null;
-      try {
-        const result = await runCycle({ ...this.deps, signal }, trigger);
-        this.options.onCycle?.(result);
-      } catch (err) {
-        // A failed cycle is recorded in sync_runs; the schedule goes on.
-        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'sync cycle failed');
-      }
+      await this.attempt(trigger, signal);
       if (signal.aborted) break;
-      trigger = await this.wait(signal);
+      trigger = await this.wait(signal, nextWaitMs(this.#health, this.options.intervalMs, this.options.maxBackoffMs));
     }
     this.#nextCycleAt = null;
-    await saveSchedule(this.deps.db, null).catch(() => undefined);
+    await saveSchedule(this.deps.db, null, this.#health).catch(() => undefined);
   }
 
-  private async wait(signal: AbortSignal): Promise<'schedule' | 'manual'> {
+  /** One cycle and everything around it; never throws. */
+  private async attempt(trigger: Trigger, signal: AbortSignal): Promise<void> {
+    let failure: RunnerFailure | null = null;
+    try {
+      if (this.#unfinished) {
+        await failInterruptedRuns(this.deps.db, `failed: ${this.#unfinished}`);
+        this.#unfinished = null;
+      }
+      const source = await this.prepare(trigger);
+      if (!source) return; // recorded as a failed cycle by prepare
+      const result = await runCycle({ ...this.deps, ...source, signal }, trigger);
+      this.options.onCycle?.(result);
+      failure = this.failureOf(result);
+    } catch (err) {
+      failure = describeFailure(err);
+      this.#unfinished = `${failure.code}: ${failure.message}`;
+      this.logger.error({ code: failure.code, err: failure.message }, 'sync cycle failed; the runner goes on');
+    }
+    this.settle(failure);
+  }
+
+  /**
+   * The caller's preparation; a failure other than the database's (sign-in refused, lock taken) is
+   * recorded as a failed cycle of every table, and null is returned.
+   */
+  private async prepare(trigger: Trigger): Promise<CycleSource | null> {
+    const given = (): CycleSource => {
+      const { source, userId } = this.deps;
+      if (!source || userId === undefined) throw new FatalError('runner_without_source', 'The runner was given neither a source nor a prepare step');
+      return { source, userId };
+    };
+    const prepare = this.options.prepare;
+    if (!prepare) return given();
+    try {
+      return (await prepare()) ?? given();
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err;
+      const failure = describeFailure(err);
+      this.logger.error({ code: failure.code, reason: failure.reason, err: failure.message }, 'cannot start the sync cycle; the runner tries again');
+      this.settle(failure);
+      await recordFailedCycle(this.deps.db, trigger, failure).catch((e: unknown) => {
+        this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'cannot record the failed cycle');
+      });
+      return null;
+    }
+  }
+
+  /** A cycle that ran but synced no table is a failure too (Dynamics down, sign-in refused). */
+  private failureOf(result: CycleResult): RunnerFailure | null {
+    const errors = result.tables.map((t) => t.error).filter((e) => e !== undefined);
+    const refused = errors.map((e) => signInFailure(e.code, e.message)).find((e) => e !== null);
+    if (refused) this.options.onSignInRefused?.();
+    if (result.status !== 'failed' || errors.length === 0) return null;
+    return refused ? describeFailure(refused) : { ...errors[0]!, at: new Date().toISOString() };
+  }
+
+  private settle(failure: RunnerFailure | null): void {
+    this.#health = failure ? failed(this.#health, failure) : succeeded(this.#health);
+  }
+
+  private async wait(signal: AbortSignal, ms: number): Promise<Trigger> {
     if (this.#pendingNow) return 'manual';
-    this.#nextCycleAt = new Date(Date.now() + this.options.intervalMs);
-    await saveSchedule(this.deps.db, this.#nextCycleAt);
+    this.#nextCycleAt = new Date(Date.now() + ms);
+    try {
+      await saveSchedule(this.deps.db, this.#nextCycleAt, this.#health);
+    } catch (err) {
+      // The database may be away: the countdown is published again at the next wait.
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot save the schedule');
+    }
     this.#wake = new AbortController();
     const both = AbortSignal.any([signal, this.#wake.signal]);
     try {
-      await sleep(this.options.intervalMs, undefined, { signal: both });
+      await sleep(ms, undefined, { signal: both });
       return 'schedule';
     } catch {
       return 'manual';

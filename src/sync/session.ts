@@ -35,7 +35,14 @@ export function createClient(connection: StoredConnection, logger: Logger, pageS
 
 export async function openSession(db: Db, box: SecretBox, logger: Logger, pageSize: number): Promise<SyncSession> {
   const connection = await loadConnection(db, box);
-  if (!connection) throw new FatalError('not_connected', 'No Dynamics connection yet: run `dynasync connect` first.');
+  if (!connection) throw notConnected();
+  return sessionFor(db, connection, logger, pageSize);
+}
+
+export const notConnected = (): FatalError => new FatalError('not_connected', 'No Dynamics connection yet: run `dynasync connect` first.');
+
+/** A session over a connection already loaded. */
+export function sessionFor(db: Db, connection: StoredConnection, logger: Logger, pageSize: number): SyncSession {
   const source = createClient(connection, logger, pageSize);
   let known = connection.dynamicsUserId;
   return {

@@ -9,8 +9,9 @@ import {
 } from '../store/checkpoints.js';
 import { listCatalog, getSelection, replaceCatalog as storeCatalog, replaceSelection as storeSelection } from '../store/fields-repo.js';
 import { addRunNote, finishRun as storeFinishRun, recordTableStats, startRun as storeStartRun, type RunStatus } from '../store/runs.js';
-import { setSetting } from '../store/settings-repo.js';
+import { getSetting, setSetting } from '../store/settings-repo.js';
 import { recordSyncErrors } from '../store/sync-errors.js';
+import type { RunnerHealth } from './runner-health.js';
 import type { StreamResult } from './stream.js';
 
 export type StreamCheckpoint = Checkpoint;
@@ -89,7 +90,17 @@ export async function finishRun(
   await storeFinishRun(db, runId, { status: outcome.status, error: outcome.error });
 }
 
-/** When the next cycle starts (null while one runs or when no runner is up), for `status` and the UI. */
-export async function saveSchedule(db: Db, nextCycleAt: Date | null): Promise<void> {
-  await setSetting(db, 'schedule', { nextCycleAt: nextCycleAt?.toISOString() ?? null, updatedAt: new Date().toISOString() });
+/**
+ * When the next cycle starts (null while one runs or when no runner is up) and how the runner is
+ * doing, for `status` and the UI of any process.
+ */
+export async function saveSchedule(db: Db, nextCycleAt: Date | null, runner?: RunnerHealth): Promise<void> {
+  await setSetting(db, 'schedule', { nextCycleAt: nextCycleAt?.toISOString() ?? null, updatedAt: new Date().toISOString(), ...(runner ? { runner } : {}) });
 }
+
+export interface SavedSchedule {
+  readonly nextCycleAt: string | null;
+  readonly runner?: RunnerHealth;
+}
+
+export const loadSchedule = (db: Db): Promise<SavedSchedule | undefined> => getSetting<SavedSchedule>(db, 'schedule');

@@ -6,9 +6,10 @@ import { CYCLE_ORDER, ENTITY_INFO } from '../domain/index.js';
 import type { Db } from '../store/db/types.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { lastRunPerTable } from '../store/runs.js';
-import { getSetting } from '../store/settings-repo.js';
 import { searchSyncErrors } from '../store/sync-errors.js';
 import { storedPerTable } from '../store/records/index.js';
+import { describeFailure, type RunnerHealth } from './runner-health.js';
+import { loadSchedule } from './state.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -20,12 +21,16 @@ export interface TableStatus {
   readonly lastCycleCounts: { inserted: number; updated: number; deleted: number; skipped: number } | null;
   /** null when unknown (no delta link yet, or Dynamics could not be asked). */
   readonly pendingChanges: number | null;
+  /** Why pendingChanges is unknown when Dynamics was asked and failed (e.g. sign_in_failed). */
+  readonly pendingError: { code: string; reason?: string; message: string } | null;
   readonly lastError: { code: string; message: string; at: string } | null;
 }
 
 export interface SyncStatus {
   readonly tables: readonly TableStatus[];
   readonly nextCycleAt: string | null;
+  /** How the runner is doing, as it last saved it (null before any runner saved it). */
+  readonly runner: RunnerHealth | null;
 }
 
 export interface PendingCounter {
@@ -35,7 +40,7 @@ export interface PendingCounter {
 export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
   const [checkpoints, lastRuns, stored, schedule] = await Promise.all([
     listCheckpoints(db), lastRunPerTable(db), storedPerTable(db),
-    getSetting<{ nextCycleAt: string | null }>(db, 'schedule'),
+    loadSchedule(db),
   ]);
   const tables: TableStatus[] = [];
   for (const table of CYCLE_ORDER) {
@@ -52,19 +57,21 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       stored: stored[table]?.stored ?? 0,
       deletedInDynamics: stored[table]?.deleted ?? 0,
       lastCycleCounts: run ? { inserted: run.stats.inserted, updated: run.stats.updated, deleted: run.stats.deleted, skipped: run.stats.skipped } : null,
-      pendingChanges: await pendingFor(pending, table, cp?.phase === 'delta' ? cp.link : null),
+      ...(await pendingFor(pending, table, cp?.phase === 'delta' ? cp.link : null)),
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
     });
   }
-  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null };
+  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null };
 }
 
-async function pendingFor(pending: PendingCounter | null, table: string, deltaLink: string | null): Promise<number | null> {
-  if (!pending || !deltaLink) return null;
+async function pendingFor(pending: PendingCounter | null, table: string, deltaLink: string | null): Promise<Pick<TableStatus, 'pendingChanges' | 'pendingError'>> {
+  if (!pending || !deltaLink) return { pendingChanges: null, pendingError: null };
   try {
-    return await pending.countChanges(ENTITY_INFO[table as keyof typeof ENTITY_INFO].entitySet, deltaLink);
-  } catch {
-    return null; // status must answer even when Dynamics does not
+    return { pendingChanges: await pending.countChanges(ENTITY_INFO[table as keyof typeof ENTITY_INFO].entitySet, deltaLink), pendingError: null };
+  } catch (err) {
+    // Status must answer even when Dynamics does not; it says why the count is missing.
+    const { code, reason, message } = describeFailure(err);
+    return { pendingChanges: null, pendingError: { code, ...(reason ? { reason } : {}), message } };
   }
 }
 

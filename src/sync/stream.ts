@@ -216,6 +216,6 @@ async function estimateRows(deps: StreamDeps, entity: SyncEntity): Promise<numbe
 
 const processed = (r: StreamResult): number => r.inserted + r.updated + r.unchanged + r.deleted + r.skipped;
 
-const newResult = (entity: SyncEntity): StreamResult => ({
+export const newResult = (entity: SyncEntity): StreamResult => ({
   entity, status: 'success', fullRead: false, pages: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, activities: 0,
 });

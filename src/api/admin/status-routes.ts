@@ -56,6 +56,8 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       runner: deps.runner ? 'running' : 'absent',
       // The live runner knows best; a runner in another process publishes its schedule in settings.
       nextCycleAt: runnerNext ? runnerNext.toISOString() : status.nextCycleAt,
+      // The same preference: a database that just came back may still hold the runner's older word.
+      runnerHealth: deps.runner?.health ?? status.runner,
       recordsLastHour: Object.values(lastHour).reduce((a, b) => a + b, 0),
       tables: status.tables.map((t) => ({ ...t, recordsLastHour: lastHour[t.table] ?? 0 })),
       cycles: runs.map(cycleBar).reverse(),

@@ -15,6 +15,7 @@ import { listCheckpoints } from '../../store/checkpoints.js';
 import { finishedRunsAfter, syncErrorCountsAfter } from '../../store/metrics-queries.js';
 import { storedPerTable } from '../../store/records/counts.js';
 import type { PendingCounter } from '../../sync/status.js';
+import { loadSchedule } from '../../sync/state.js';
 
 /** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
 export interface DataverseFigures {
@@ -47,6 +48,7 @@ export class SyncMetrics {
   readonly #errors = new Counter({ name: 'dynasync_sync_errors_total', help: 'Sync errors recorded, by table and error code', labelNames: ['table', 'code'], registers: [this.registry] });
   readonly #throttled = new Counter({ name: 'dynasync_dataverse_throttled_seconds_total', help: 'Time Dataverse requests of this process waited on service protection limits (429 pauses and the request budget)', registers: [this.registry] });
   readonly #pending = new Gauge({ name: 'dynasync_pending_changes', help: 'Changes waiting in Dynamics for the next cycle, by table (absent when unknown)', labelNames: ['table'], registers: [this.registry] });
+  readonly #failing = new Gauge({ name: 'dynasync_runner_failing', help: 'The runner\'s failures in a row, by the last one\'s code and reason (e.g. sign_in_failed, wrong_password); absent while it syncs', labelNames: ['code', 'reason'], registers: [this.registry] });
   readonly #stored = new Gauge({ name: 'dynasync_records_stored', help: 'Records in the lead database, by table', labelNames: ['table'], registers: [this.registry] });
 
   constructor(private readonly sources: MetricsSources) {}
@@ -66,7 +68,7 @@ export class SyncMetrics {
   private async refresh(): Promise<void> {
     await this.addFinishedRuns();
     await this.addSyncErrors();
-    await Promise.all([this.setDataverse(), this.setPending(), this.setStored()]);
+    await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner()]);
   }
 
   private async addFinishedRuns(): Promise<void> {
@@ -114,6 +116,13 @@ export class SyncMetrics {
       const n = await counter.countChanges(ENTITY_INFO[table].entitySet, cp.link).catch(() => null);
       if (n !== null) this.#pending.set({ table }, n);
     }));
+  }
+
+  private async setRunner(): Promise<void> {
+    this.#failing.reset();
+    const health = (await loadSchedule(this.sources.db))?.runner;
+    if (health?.state !== 'retrying' || !health.lastError) return;
+    this.#failing.set({ code: health.lastError.code, reason: health.lastError.reason ?? '' }, health.consecutiveFailures);
   }
 
   private async setStored(): Promise<void> {

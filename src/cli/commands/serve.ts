@@ -60,6 +60,9 @@ export async function withServer<T>(
     get nextCycleAt() {
       return attached?.nextCycleAt ?? null;
     },
+    get health() {
+      return attached?.health ?? null;
+    },
     syncNow: () => {
       if (attached) attached.syncNow();
       else pendingNow = true;

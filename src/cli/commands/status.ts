@@ -25,9 +25,14 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
     const c = t.lastCycleCounts;
     print(ctx, `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics)`);
     print(ctx, `    last cycle: ${last}${c ? `, +${c.inserted} ~${c.updated} -${c.deleted} skipped ${c.skipped}` : ''}`);
-    print(ctx, `    pending changes: ${t.pendingChanges ?? 'unknown'}`);
+    const why = t.pendingError ? ` (${t.pendingError.code}: ${t.pendingError.message})` : '';
+    print(ctx, `    pending changes: ${t.pendingChanges ?? `unknown${why}`}`);
     if (t.blockedReason) print(ctx, `    BLOCKED: ${t.blockedReason}`);
     if (t.lastError) print(ctx, `    last error: [${t.lastError.code}] ${t.lastError.message} (${t.lastError.at})`);
+  }
+  const r = s.runner;
+  if (r?.state === 'retrying' && r.lastError) {
+    print(ctx, `runner: FAILING (${r.consecutiveFailures} in a row) [${r.lastError.code}] ${r.lastError.message} (${r.lastError.at})`);
   }
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
 }

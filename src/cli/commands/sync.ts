@@ -5,8 +5,9 @@ import { failInterruptedRuns } from '../../store/runs.js';
 import { readRunnerFile, removeRunnerFile, runnerFilePath, writeRunnerFile } from '../runner-file.js';
 import type { Db } from '../../store/db/types.js';
 import { runCycle, type CycleResult } from '../../sync/cycle.js';
-import { SyncRunner } from '../../sync/runner.js';
-import { createOutboxWriter, startSenderLoop } from '../../sync/sender-loop.js';
+import { assembleForever } from '../../sync/forever.js';
+import type { SyncRunner } from '../../sync/runner.js';
+import { createOutboxWriter } from '../../sync/sender-loop.js';
 import { drainOutbox } from '../../sync/sender.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
@@ -94,15 +95,13 @@ export function registerSync(program: Command, ctx: CliContext): void {
 
 /** `pidFile`: where `sync-now` finds this runner (the demo's runner is reached through its web UI). */
 export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void, pidFile?: string): Promise<void> {
-  const { lock, session, userId } = await prepare(ctx, db);
   const bar = new ProgressBar(ctx.out);
-  const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => (e.fullRead ? bar.update(e) : undefined));
-  const sender = startSenderLoop({ db, writer: createOutboxWriter(session.connection, ctx.logger), logger: ctx.logger });
-  const runner = new SyncRunner(
-    { db, source: session.source, logger: ctx.logger, userId, onPage },
-    { intervalMs, onCycle: (r) => { bar.finish(); printCycle(ctx, r); void sender.drain(); } },
-    ctx.logger,
-  );
+  const forever = await assembleForever({
+    db, databaseUrl: ctx.config.databaseUrl, secretBox: ctx.secretBox(), logger: ctx.logger, pageSize: ctx.config.pageSize, intervalMs,
+    onPage: relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => (e.fullRead ? bar.update(e) : undefined)),
+    onCycle: (r) => { bar.finish(); printCycle(ctx, r); },
+  });
+  const runner = forever.runner;
   const stop = () => void runner.stop();
   const now = () => runner.syncNow();
   process.on('SIGTERM', stop);
@@ -116,13 +115,11 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
   }
   try {
     onReady?.(runner);
-    await runner.start();
+    await forever.run();
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
     if (pidFile) removeRunnerFile(pidFile);
-    await sender.stop();
-    await lock.release();
   }
 }

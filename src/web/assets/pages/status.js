@@ -31,12 +31,31 @@ function phaseBadge(t) {
   return { delta: badge('in sync', 'ok'), initial: badge('initial sync', 'info'), not_started: badge('not started', 'neutral') }[t.phase];
 }
 
+function pendingCell(t) {
+  if (t.pendingChanges !== null) return formatNumber(t.pendingChanges);
+  // Dynamics was asked and failed: say why (a refused sign-in is not "unknown").
+  if (t.pendingError) return h('span', { class: 'pending-error', title: t.pendingError.message }, t.pendingError.code === 'sign_in_failed' ? 'sign-in failed' : 'not answered');
+  return h('span', { class: 'muted', title: 'Unknown until the first cycle ends' }, 'unknown');
+}
+
+/** The runner's last attempt failed: what failed and when it tries again. */
+function runnerAlert(s) {
+  const health = s.runnerHealth;
+  if (!health || health.state !== 'retrying' || !health.lastError) return null;
+  const e = health.lastError;
+  const what = e.code === 'sign_in_failed' ? 'Sign-in to Dynamics failed' : e.code === 'database_unavailable' ? 'The lead database is unavailable' : 'Sync is failing';
+  return h('div', { class: 'alert error', id: 'runner-failing' },
+    h('strong', {}, `${what} (${health.consecutiveFailures} attempt${health.consecutiveFailures === 1 ? '' : 's'} in a row). `),
+    `[${e.code}${e.reason ? `: ${e.reason}` : ''}] ${display(e.message)} `,
+    h('span', { class: 'muted' }, s.nextCycleAt ? `Next attempt ${formatDate(s.nextCycleAt)}.` : ''));
+}
+
 function tableRow(t) {
   const c = t.lastCycleCounts;
   return h('tr', { 'data-table': t.table },
     h('th', { scope: 'row' }, TABLE_LABELS[t.table] ?? t.table),
     h('td', {}, phaseBadge(t), t.blockedReason ? h('div', { class: 'hint' }, t.blockedReason) : null),
-    h('td', { class: 'num pending' }, t.pendingChanges === null ? h('span', { class: 'muted', title: 'Unknown until the first cycle ends, or Dynamics did not answer' }, 'unknown') : formatNumber(t.pendingChanges)),
+    h('td', { class: 'num pending' }, pendingCell(t)),
     h('td', {}, t.lastCycle ? h('span', { title: formatDate(t.lastCycle.startedAt) }, `${relative(t.lastCycle.startedAt)} · ${t.lastCycle.status}`) : 'never'),
     h('td', { class: 'num last-hour' }, formatNumber(t.recordsLastHour)),
     h('td', { class: 'num nowrap' }, c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—', c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null),
@@ -54,6 +73,7 @@ function render(s) {
   const last = s.cycles[s.cycles.length - 1];
   replace(page(),
     h('div', { class: 'toolbar' }, h('p', { class: 'muted grow' }, `Updated ${formatDate(s.serverTime)}`), syncNow),
+    runnerAlert(s),
     s.runner !== 'running' ? h('div', { class: 'alert info' }, 'No sync runner runs in this server process, so “Sync now” is off. Start dynasync with `run` or `demo`.') : null,
     h('div', { class: 'stats' },
       stat('Records synced in the last hour', formatNumber(s.recordsLastHour), 'records-last-hour'),
