@@ -19,8 +19,12 @@ import { SCENARIOS } from './scenarios/index.js';
 
 const { values } = parseArgs({
   options: {
-    scenario: { type: 'string', multiple: true }, seed: { type: 'string' }, db: { type: 'string' }, profile: { type: 'boolean' },
-    out: { type: 'string' }, runtime: { type: 'string' },
+    scenario: { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    db: { type: 'string' },
+    profile: { type: 'boolean' },
+    out: { type: 'string' },
+    runtime: { type: 'string' },
   },
   strict: true,
 });
@@ -39,7 +43,7 @@ async function postgresVersion(): Promise<string | null> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return ((await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v) ?? null;
+    return (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? null;
   } finally {
     await c.end();
   }
@@ -48,7 +52,8 @@ async function postgresVersion(): Promise<string | null> {
 async function main(): Promise<number> {
   const names = values.scenario ?? SCENARIOS.map((s) => s.name);
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   if (values.seed && !['small', 'medium', 'large'].includes(values.seed) && !/^\d+$/.test(values.seed)) {
     throw new Error('--seed must be small, medium, large or a number of accounts');
   }
@@ -67,7 +72,12 @@ async function main(): Promise<number> {
   if (runtime !== 'built' && runtime !== 'tsx') throw new Error(`--runtime must be built or tsx, got ${runtime}`);
   // Children inherit it (lib/proc.ts); without it they run through tsx.
   if (runtime === 'built') process.env.BENCH_BUILD_DIR = prepareBuild(REPO_ROOT, log);
-  const header = { runtime, machine: machine(await postgresVersion()), commit: gitCommit(), startedAt: new Date().toISOString() };
+  const header = {
+    runtime,
+    machine: machine(await postgresVersion()),
+    commit: gitCommit(),
+    startedAt: new Date().toISOString(),
+  };
   const results: Record<string, unknown> = {};
   let failed = 0;
   try {
@@ -82,7 +92,13 @@ async function main(): Promise<number> {
         result = { error: err instanceof Error ? err.message : String(err) };
         log(`scenario ${scenario.name} failed: ${String(result.error)}`);
       }
-      const doc = { scenario: scenario.name, ...header, loadAtEnd: load(), scenarioMs: Math.round(performance.now() - t0), result };
+      const doc = {
+        scenario: scenario.name,
+        ...header,
+        loadAtEnd: load(),
+        scenarioMs: Math.round(performance.now() - t0),
+        result,
+      };
       results[scenario.name] = doc.result;
       writeFileSync(join(outDir, `${started}-${scenario.name}.json`), `${JSON.stringify(doc, null, 2)}\n`);
     }

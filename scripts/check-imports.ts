@@ -125,7 +125,9 @@ function checkSrc(violations: string[]): void {
       const to = layerOf(target);
       if (to === from) continue;
       if (!to || !allowed.includes(to)) {
-        violations.push(`${relative(root, file)}:${line} imports ${spec}: src/${from} may import only [${allowed.join(', ')}]`);
+        violations.push(
+          `${relative(root, file)}:${line} imports ${spec}: src/${from} may import only [${allowed.join(', ')}]`,
+        );
       }
     }
   }

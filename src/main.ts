@@ -37,7 +37,17 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
     // The demo always starts from an empty lead database (its emulator is new every time), of its
     // own: <data dir>/demo on PGlite, schema dynasync_demo on PostgreSQL, never the real one.
     withDemoStore: (fn) =>
-      withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: demoDir, logger, schema: config.databaseUrl ? DEMO_SCHEMA : undefined, recreate: true }), fn),
+      withDb(
+        () =>
+          openDb({
+            databaseUrl: config.databaseUrl,
+            dataDir: demoDir,
+            logger,
+            schema: config.databaseUrl ? DEMO_SCHEMA : undefined,
+            recreate: true,
+          }),
+        fn,
+      ),
     secretBox: () => (box ??= loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir, logger })),
     startEmulator: async (launch: EmulatorLaunch): Promise<RunningEmulator> => {
       const handle = await startEmulator({
@@ -46,7 +56,10 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
         enableAdmin: launch.admin,
       }).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-        throw new FatalError('port_in_use', `Port ${launch.port} on 127.0.0.1 is in use: choose another with --port N (npm run emulator -- --port N).`);
+        throw new FatalError(
+          'port_in_use',
+          `Port ${launch.port} on 127.0.0.1 is in use: choose another with --port N (npm run emulator -- --port N).`,
+        );
       });
       if (launch.bigAccountContacts) addDemoFanOut(handle.ctx, launch.bigAccountContacts);
       return handle;

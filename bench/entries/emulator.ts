@@ -16,7 +16,10 @@ run(async () => {
   const fanOutContacts = Number(o['fan-out'] ?? 0);
   const fanOutAccountId = fanOutContacts > 0 ? addDemoFanOut(emu.ctx, fanOutContacts) : null;
   ready({
-    url: emu.url, seedMs, fanOutAccountId, fanOutMs: fanOutAccountId ? ms(t1) : 0,
+    url: emu.url,
+    seedMs,
+    fanOutAccountId,
+    fanOutMs: fanOutAccountId ? ms(t1) : 0,
     rssKb: Math.round(process.memoryUsage.rss() / 1024),
   });
   await new Promise<void>((resolve) => {

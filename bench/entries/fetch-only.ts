@@ -19,7 +19,11 @@ run(async () => {
     let rows = 0;
     let pages = 0;
     const read = client.readPages({
-      entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: null, prefetch: o.prefetch === 'true',
+      entity: plan.entity,
+      entitySet: plan.entitySet,
+      select: plan.select,
+      link: null,
+      prefetch: o.prefetch === 'true',
     });
     for await (const page of read) {
       rows += page.rows.length;

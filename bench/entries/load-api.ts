@@ -5,8 +5,18 @@
 import { createRequire } from 'node:module';
 import { emit, options, run } from './common.js';
 
-interface AutocannonRequest { method?: string; path?: string; setupRequest?: (req: { path: string }) => { path: string } }
-interface Histogram { average: number; p50: number; p90: number; p99: number; max: number }
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  setupRequest?: (req: { path: string }) => { path: string };
+}
+interface Histogram {
+  average: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
 interface AutocannonResult {
   requests: Histogram & { total: number };
   latency: Histogram;
@@ -26,7 +36,10 @@ run(async () => {
   let i = 0;
   const request: AutocannonRequest = {
     method: 'GET',
-    setupRequest: (req) => ({ ...req, path: `/rest/v1/leads.json?filterType=email&filterValues=${encodeURIComponent(emails[i++ % emails.length]!)}` }),
+    setupRequest: (req) => ({
+      ...req,
+      path: `/rest/v1/leads.json?filterType=email&filterValues=${encodeURIComponent(emails[i++ % emails.length]!)}`,
+    }),
   };
   const r = await autocannon({
     url: o.url,
@@ -36,8 +49,18 @@ run(async () => {
     requests: [request],
   });
   emit({
-    requestsPerSec: Math.round(r.requests.average), total: r.requests.total, latencyMs: {
-      avg: r.latency.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max,
-    }, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, seconds: r.duration,
+    requestsPerSec: Math.round(r.requests.average),
+    total: r.requests.total,
+    latencyMs: {
+      avg: r.latency.average,
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+    },
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    seconds: r.duration,
   });
 });

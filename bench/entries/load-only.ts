@@ -10,7 +10,10 @@ import type { Db } from '../../src/store/db/index.js';
 import { emit, ms, options, run } from './common.js';
 import { currentPlans, openEngine } from './engine.js';
 
-const TARGET: Record<string, { table: string; columns: string[]; row: (r: MappedRecord, id: string, now: Date) => unknown[] }> = {
+const TARGET: Record<
+  string,
+  { table: string; columns: string[]; row: (r: MappedRecord, id: string, now: Date) => unknown[] }
+> = {
   systemuser: {
     table: 'sales_persons',
     columns: ['dynamics_id', 'fields', 'seen_generation', 'created_at', 'updated_at'],
@@ -18,14 +21,45 @@ const TARGET: Record<string, { table: string; columns: string[]; row: (r: Mapped
   },
   account: {
     table: 'companies',
-    columns: ['dynamics_id', 'owner_dynamics_id', 'fields', 'dynamics_modified_on', 'seen_generation', 'created_at', 'updated_at'],
+    columns: [
+      'dynamics_id',
+      'owner_dynamics_id',
+      'fields',
+      'dynamics_modified_on',
+      'seen_generation',
+      'created_at',
+      'updated_at',
+    ],
     row: (r, id, now) => [id, r.ownerId, r.fields, r.modifiedOn, 1, now, now],
   },
   contact: {
     table: 'persons',
-    columns: ['dynamics_id', 'dynamics_type', 'account_dynamics_id', 'owner_dynamics_id', 'email', 'fields',
-      'dynamics_created_on', 'dynamics_modified_on', 'seen_generation', 'created_at', 'updated_at'],
-    row: (r, id, now) => [id, 'Contact', r.accountId, r.ownerId, r.email, r.fields, r.createdOn, r.modifiedOn, 1, now, now],
+    columns: [
+      'dynamics_id',
+      'dynamics_type',
+      'account_dynamics_id',
+      'owner_dynamics_id',
+      'email',
+      'fields',
+      'dynamics_created_on',
+      'dynamics_modified_on',
+      'seen_generation',
+      'created_at',
+      'updated_at',
+    ],
+    row: (r, id, now) => [
+      id,
+      'Contact',
+      r.accountId,
+      r.ownerId,
+      r.email,
+      r.fields,
+      r.createdOn,
+      r.modifiedOn,
+      1,
+      now,
+      now,
+    ],
   },
 };
 
@@ -53,7 +87,12 @@ run(async () => {
       const shape = TARGET[plan.entity];
       if (!shape || n === 0) continue;
       const sample: MappedRecord[] = [];
-      for await (const page of session.source.readPages({ entity: plan.entity, entitySet: plan.entitySet, select: plan.select, link: null })) {
+      for await (const page of session.source.readPages({
+        entity: plan.entity,
+        entitySet: plan.entitySet,
+        select: plan.select,
+        link: null,
+      })) {
         for (const row of page.rows) {
           const m = mapRecord(plan, row);
           if (m.ok) sample.push(m.record);

@@ -34,7 +34,12 @@ run(async () => {
   const serveMs = pageMs.reduce((a, b) => a + b, 0);
   pageMs.sort((a, b) => a - b);
   emit({
-    rows, pages: pageMs.length, bytes, totalMs, serveMs: Math.round(serveMs), parseMs: Math.round(parseMs),
+    rows,
+    pages: pageMs.length,
+    bytes,
+    totalMs,
+    serveMs: Math.round(serveMs),
+    parseMs: Math.round(parseMs),
     rowsPerSecServed: Math.round(rows / (serveMs / 1000)),
     rowsPerSecWithParse: Math.round(rows / (totalMs / 1000)),
     pageMsP50: Math.round(pageMs[Math.floor(pageMs.length / 2)] ?? 0),

@@ -39,8 +39,11 @@ export function timedDb(db: Db): { db: Db; times: () => SqlTimes } {
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
   };
-  const rounded = () => Object.fromEntries(Object.entries(times)
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .map(([k, v]) => [k, { count: v.count, ms: Math.round(v.ms) }]));
+  const rounded = () =>
+    Object.fromEntries(
+      Object.entries(times)
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([k, v]) => [k, { count: v.count, ms: Math.round(v.ms) }]),
+    );
   return { db: timed, times: rounded };
 }

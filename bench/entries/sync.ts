@@ -66,27 +66,49 @@ run(async () => {
       const before = process.resourceUsage();
       const lastPageMs: Record<string, number> = {};
       const t0 = performance.now();
-      const r = await runCycle({
-        db, source, logger, userId,
-        // With heap relief, as `dynasync sync` and `run` do (cli/commands/sync.ts).
-        onPage: relievingHeap(config.heapBudgetMb ?? 0, (e: PageEvent) => (lastPageMs[e.entity] = ms(t0))),
-      }, 'once');
+      const r = await runCycle(
+        {
+          db,
+          source,
+          logger,
+          userId,
+          // With heap relief, as `dynasync sync` and `run` do (cli/commands/sync.ts).
+          onPage: relievingHeap(config.heapBudgetMb ?? 0, (e: PageEvent) => (lastPageMs[e.entity] = ms(t0))),
+        },
+        'once',
+      );
       const cycleMs = ms(t0);
       const waitedMs = Math.round(source.takeWaitMs());
       const after = process.resourceUsage();
       cycles.push({
-        cycleMs, status: r.status, waitedForPagesMs: waitedMs,
+        cycleMs,
+        status: r.status,
+        waitedForPagesMs: waitedMs,
         cpuMs: Math.round((after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000),
         // When each table's last page had committed, from the cycle's start.
         committedAtMs: lastPageMs,
         tables: r.tables.map((t) => ({
-          entity: t.entity, status: t.status, fullRead: t.fullRead, pages: t.pages, inserted: t.inserted, updated: t.updated,
-          unchanged: t.unchanged, deleted: t.deleted, skipped: t.skipped, activities: t.activities, error: t.error?.message,
+          entity: t.entity,
+          status: t.status,
+          fullRead: t.fullRead,
+          pages: t.pages,
+          inserted: t.inserted,
+          updated: t.updated,
+          unchanged: t.unchanged,
+          deleted: t.deleted,
+          skipped: t.skipped,
+          activities: t.activities,
+          error: t.error?.message,
         })),
       });
     }
     const afterSql = o['after-sql'] ? (await db.query(o['after-sql'])).rows : undefined;
-    emit({ cycles, client: (session.source as { requestStats(): unknown }).requestStats(), afterSql, sql: timing?.times() });
+    emit({
+      cycles,
+      client: (session.source as { requestStats(): unknown }).requestStats(),
+      afterSql,
+      sql: timing?.times(),
+    });
   } finally {
     await lock.release();
     await db.close();

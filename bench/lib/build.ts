@@ -19,7 +19,8 @@ export function prepareBuild(repoRoot: string, log: (msg: string) => void): stri
   log(`compiling src/ and bench/ into ${BUILD_DIR_NAME}/${process.pid}/ (children run compiled JavaScript)`);
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.bench.json'), '--outDir', out], {
-    cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (const dir of ['src/store/migrations', 'src/web/assets']) {
     if (existsSync(join(repoRoot, dir))) cpSync(join(repoRoot, dir), join(out, dir), { recursive: true });

@@ -8,8 +8,17 @@ import { PostgresCpuSampler, runCli, runEntry } from './proc.js';
 import { PASSWORD } from './webapi.js';
 
 export interface TableCounts {
-  entity: string; status: string; fullRead: boolean; pages: number; inserted: number; updated: number;
-  unchanged: number; deleted: number; skipped: number; activities: number; error?: string;
+  entity: string;
+  status: string;
+  fullRead: boolean;
+  pages: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+  activities: number;
+  error?: string;
 }
 
 export interface CycleReport {
@@ -36,10 +45,24 @@ export interface SyncReport {
 }
 
 export async function connect(emu: EmulatorProcess, db: BenchDb): Promise<void> {
-  await runCli([
-    'connect', '--url', emu.url, '--authority', emu.url, '--tenant', 'contoso',
-    '--username', 'sync@contoso.test', '--password', PASSWORD, '--client-id', 'dynasync-local',
-  ], { env: db.env });
+  await runCli(
+    [
+      'connect',
+      '--url',
+      emu.url,
+      '--authority',
+      emu.url,
+      '--tenant',
+      'contoso',
+      '--username',
+      'sync@contoso.test',
+      '--password',
+      PASSWORD,
+      '--client-id',
+      'dynasync-local',
+    ],
+    { env: db.env },
+  );
   await runCli(['fields', '--defaults'], { env: db.env });
 }
 
@@ -48,8 +71,11 @@ export async function sync(
   opts: { cycles?: number; afterSql?: string; nodeArgs?: string[]; sqlTiming?: boolean } = {},
 ): Promise<SyncReport> {
   // `--name=value`: a value may start with a dash.
-  const args = [`--cycles=${opts.cycles ?? 1}`, ...(opts.afterSql ? [`--after-sql=${opts.afterSql}`] : []),
-    ...(opts.sqlTiming ? ['--sql-timing=true'] : [])];
+  const args = [
+    `--cycles=${opts.cycles ?? 1}`,
+    ...(opts.afterSql ? [`--after-sql=${opts.afterSql}`] : []),
+    ...(opts.sqlTiming ? ['--sql-timing=true'] : []),
+  ];
   const sampler = db.name ? new PostgresCpuSampler(db.name) : undefined;
   try {
     const report = await runEntry<SyncReport>('bench/entries/sync.ts', args, { env: db.env, nodeArgs: opts.nodeArgs });
@@ -59,11 +85,22 @@ export async function sync(
   }
 }
 
-export interface FetchOnly { totalMs: number; rows: number; rowsPerSec: number; tables: Record<string, { rows: number }>; maxRssKb: number }
+export interface FetchOnly {
+  totalMs: number;
+  rows: number;
+  rowsPerSec: number;
+  tables: Record<string, { rows: number }>;
+  maxRssKb: number;
+}
 export const fetchOnly = (db: BenchDb, prefetch: boolean): Promise<FetchOnly> =>
   runEntry<FetchOnly>('bench/entries/fetch-only.ts', [`--prefetch=${prefetch}`], { env: db.env });
 
-export interface LoadOnly { totalMs: number; rows: number; rowsPerSec: number; maxRssKb: number }
+export interface LoadOnly {
+  totalMs: number;
+  rows: number;
+  rowsPerSec: number;
+  maxRssKb: number;
+}
 export const loadOnly = (db: BenchDb, rows: Record<string, number>): Promise<LoadOnly> =>
   runEntry<LoadOnly>('bench/entries/load-only.ts', [`--rows=${JSON.stringify(rows)}`], { env: db.env });
 
@@ -75,6 +112,11 @@ export const activitiesOf = (c: CycleReport): number => c.tables.reduce((a, t) =
 
 export function assertSucceeded(c: CycleReport): void {
   if (c.status !== 'success') {
-    throw new Error(`sync cycle ${c.status}: ${c.tables.filter((t) => t.error).map((t) => `${t.entity}: ${t.error}`).join('; ')}`);
+    throw new Error(
+      `sync cycle ${c.status}: ${c.tables
+        .filter((t) => t.error)
+        .map((t) => `${t.entity}: ${t.error}`)
+        .join('; ')}`,
+    );
   }
 }

@@ -35,7 +35,8 @@ export interface EfficiencyFigures {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const ratio = (a: number, b: number): number => (b > 0 ? round2(a / b) : 0);
-const usPerRecord = (cpuMs: number, records: number): number => (records > 0 ? Math.round((cpuMs * 1000) / records) : 0);
+const usPerRecord = (cpuMs: number, records: number): number =>
+  records > 0 ? Math.round((cpuMs * 1000) / records) : 0;
 
 export function efficiencyFigures(i: EfficiencyInput): EfficiencyFigures {
   const sharedMs = i.fetchMs + i.loadMs;

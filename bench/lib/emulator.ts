@@ -20,7 +20,8 @@ export async function startEmulatorProcess(seed: string, opts: { fanOut?: number
   const args = ['--seed', seed, ...(opts.fanOut ? ['--fan-out', String(opts.fanOut)] : [])];
   // The large seed holds ~1.7 GB: give V8 room so it does not spend the run collecting garbage.
   const child = new BenchChild('bench/entries/emulator.ts', args, { nodeArgs: ['--max-old-space-size=6144'] });
-  const info = await child.waitForLine<{ url: string; seedMs: number; fanOutAccountId: string | null }>('BENCH_READY ', 300_000)
+  const info = await child
+    .waitForLine<{ url: string; seedMs: number; fanOutAccountId: string | null }>('BENCH_READY ', 300_000)
     .catch(async (err: unknown) => {
       await child.stop();
       throw err;
@@ -30,7 +31,8 @@ export async function startEmulatorProcess(seed: string, opts: { fanOut?: number
     pid: child.pid,
     seedMs: info.seedMs,
     fanOutAccountId: info.fanOutAccountId,
-    requestCounts: async () => (await admin<{ counts: Record<string, Record<string, number>> }>(info.url, 'GET', '/requests')).counts,
+    requestCounts: async () =>
+      (await admin<{ counts: Record<string, Record<string, number>> }>(info.url, 'GET', '/requests')).counts,
     resetRequestCounts: () => admin(info.url, 'DELETE', '/requests'),
     peakRssKb: () => vmHwmKb(child.pid),
     cpuMs: () => cpuMsOf(child.pid),

@@ -42,11 +42,15 @@ export class BenchChild {
   #lineWaiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
 
   constructor(script: string, args: readonly string[], opts: SpawnOptions = {}) {
-    this.proc = spawn(process.execPath, [...childArgs(script, process.env.BENCH_BUILD_DIR, [...profileArgs(), ...(opts.nodeArgs ?? [])]), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.proc = spawn(
+      process.execPath,
+      [...childArgs(script, process.env.BENCH_BUILD_DIR, [...profileArgs(), ...(opts.nodeArgs ?? [])]), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let pendingLine = '';
     this.proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stdout += chunk;
@@ -63,7 +67,11 @@ export class BenchChild {
       this.proc.once('close', (code, signal) => {
         clearInterval(this.#poll);
         resolveDone({
-          code, signal, stdout: this.#stdout, stderr: this.#stderr, polledPeakRssKb: this.#peakKb,
+          code,
+          signal,
+          stdout: this.#stdout,
+          stderr: this.#stderr,
+          polledPeakRssKb: this.#peakKb,
           wallMs: performance.now() - this.startedAt,
         });
       });
@@ -82,7 +90,11 @@ export class BenchChild {
 
   /** Resolves with the match of the first output line (since `afterLine`) that matches `re`. */
   async waitForMatch(re: RegExp, timeoutMs: number, afterLine = 0): Promise<RegExpExecArray> {
-    const seen = this.#stdout.split('\n').slice(afterLine).map((l) => re.exec(l)).find((m) => m !== null);
+    const seen = this.#stdout
+      .split('\n')
+      .slice(afterLine)
+      .map((l) => re.exec(l))
+      .find((m) => m !== null);
     if (seen) return seen;
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([
@@ -91,7 +103,10 @@ export class BenchChild {
         throw new Error(`child exited (${f.code ?? f.signal}) before printing ${re}:\n${tail(f.stderr || f.stdout)}`);
       }),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no ${re} within ${timeoutMs} ms:\n${tail(this.#stdout)}\n${tail(this.#stderr)}`)), timeoutMs);
+        timer = setTimeout(
+          () => rej(new Error(`no ${re} within ${timeoutMs} ms:\n${tail(this.#stdout)}\n${tail(this.#stderr)}`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   }
@@ -113,7 +128,11 @@ export class BenchChild {
     const f = await this.finished();
     const line = f.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
     if (!line) throw new Error(`child printed no BENCH_RESULT:\n${tail(f.stdout)}\n${tail(f.stderr)}`);
-    return { ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as T), wallMs: f.wallMs, polledPeakRssKb: f.polledPeakRssKb };
+    return {
+      ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as T),
+      wallMs: f.wallMs,
+      polledPeakRssKb: f.polledPeakRssKb,
+    };
   }
 
   /** SIGTERM, then SIGKILL after a grace period. */

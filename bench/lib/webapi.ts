@@ -10,7 +10,13 @@ export async function token(url: string, username: string): Promise<string> {
   const res = await fetch(`${url}/contoso/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: CLIENT_ID, grant_type: 'password', username, password: PASSWORD, scope: `${url}/.default` }),
+    body: new URLSearchParams({
+      client_id: CLIENT_ID,
+      grant_type: 'password',
+      username,
+      password: PASSWORD,
+      scope: `${url}/.default`,
+    }),
   });
   if (!res.ok) throw new Error(`token for ${username}: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -27,8 +33,13 @@ export const readHeaders = (bearer: string, pageSize = 5000, track = false): Rec
   accept: 'application/json',
   'odata-version': '4.0',
   'odata-maxversion': '4.0',
-  prefer: [track && 'odata.track-changes', `odata.maxpagesize=${pageSize}`,
-    'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"'].filter(Boolean).join(','),
+  prefer: [
+    track && 'odata.track-changes',
+    `odata.maxpagesize=${pageSize}`,
+    'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
+  ]
+    .filter(Boolean)
+    .join(','),
 });
 
 export async function getPage(link: string, headers: Record<string, string>): Promise<PageRead> {
@@ -40,7 +51,13 @@ export async function getPage(link: string, headers: Record<string, string>): Pr
 }
 
 /** Ids of the first `n` rows of an entity set, in primary-key order. */
-export async function firstIds(url: string, bearer: string, entitySet: string, key: string, n: number): Promise<string[]> {
+export async function firstIds(
+  url: string,
+  bearer: string,
+  entitySet: string,
+  key: string,
+  n: number,
+): Promise<string[]> {
   const ids: string[] = [];
   let link: string | null = `${url}${API}${entitySet}?$select=${key}`;
   while (link && ids.length < n) {
@@ -53,8 +70,12 @@ export async function firstIds(url: string, bearer: string, entitySet: string, k
 
 /** PATCHes every id with body(id, i), `concurrency` at a time (update only: If-Match: *). */
 export async function patchAll(
-  url: string, bearer: string, entitySet: string, ids: readonly string[],
-  body: (id: string, i: number) => Record<string, unknown>, concurrency = 16,
+  url: string,
+  bearer: string,
+  entitySet: string,
+  ids: readonly string[],
+  body: (id: string, i: number) => Record<string, unknown>,
+  concurrency = 16,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -63,7 +84,12 @@ export async function patchAll(
       const id = ids[i]!;
       const res = await fetch(`${url}${API}${entitySet}(${id})`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'if-match': '*', 'odata-version': '4.0' },
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          'content-type': 'application/json',
+          'if-match': '*',
+          'odata-version': '4.0',
+        },
         body: JSON.stringify(body(id, i)),
       });
       if (res.status !== 204) throw new Error(`PATCH ${entitySet}(${id}): HTTP ${res.status} ${await res.text()}`);

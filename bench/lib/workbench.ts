@@ -65,6 +65,7 @@ export class Workbench {
   async close(): Promise<void> {
     const emus = await Promise.allSettled(this.#emulators.values());
     for (const e of emus) if (e.status === 'fulfilled') await e.value.stop();
-    for (const db of this.#dbs) await db.drop().catch((err: unknown) => this.log(`could not drop a bench database: ${String(err)}`));
+    for (const db of this.#dbs)
+      await db.drop().catch((err: unknown) => this.log(`could not drop a bench database: ${String(err)}`));
   }
 }

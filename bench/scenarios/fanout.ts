@@ -28,24 +28,52 @@ export const fanout: Scenario = {
       const s = await ctx.bench.synced(seed, backend, { fanOut: PEOPLE });
       const accountId = s.emu.fanOutAccountId!;
       const tag = Date.now() % 100_000;
-      const change = { address1_city: `Fanout City ${tag}`, telephone1: `+1 555 ${tag}`, numberofemployees: 40_000 + tag };
+      const change = {
+        address1_city: `Fanout City ${tag}`,
+        telephone1: `+1 555 ${tag}`,
+        numberofemployees: 40_000 + tag,
+      };
       const rep = await token(s.emu.url, 'rep@contoso.test');
       await withHighLimits(s.emu.url, () => patchAll(s.emu.url, rep, 'accounts', [accountId], () => change, 1));
       const loadBefore = load();
-      const r = await sync(s.db, { afterSql: check(accountId, change.address1_city, change.telephone1, change.numberofemployees) });
+      const r = await sync(s.db, {
+        afterSql: check(accountId, change.address1_city, change.telephone1, change.numberofemployees),
+      });
       const cycle = r.cycles[0]!;
       assertSucceeded(cycle);
       const verified = r.afterSql![0] as { showing: number; persons: number; cdv: number };
       const visibleMs = cycle.committedAtMs.account ?? cycle.cycleMs;
       const accounts = cycle.tables.find((t) => t.entity === 'account')!;
       const targets: Target[] = [
-        { what: 'time until every person shows the new values', target: '≤ 1000 ms', measured: `${visibleMs} ms`, met: visibleMs <= 1000 },
-        { what: 'persons showing the new values', target: String(verified.persons), measured: String(verified.showing), met: verified.showing === verified.persons },
-        { what: 'Change Data Value activities', target: '15000', measured: String(accounts.activities), met: accounts.activities === 15_000 },
+        {
+          what: 'time until every person shows the new values',
+          target: '≤ 1000 ms',
+          measured: `${visibleMs} ms`,
+          met: visibleMs <= 1000,
+        },
+        {
+          what: 'persons showing the new values',
+          target: String(verified.persons),
+          measured: String(verified.showing),
+          met: verified.showing === verified.persons,
+        },
+        {
+          what: 'Change Data Value activities',
+          target: '15000',
+          measured: String(accounts.activities),
+          met: accounts.activities === 15_000,
+        },
       ];
       out[backend] = {
-        seed, people: verified.persons, visibleAfterMs: visibleMs, cycleMs: cycle.cycleMs, personsShowingNewValues: verified.showing,
-        activities: accounts.activities, cdvInDb: verified.cdv, targets, load: { before: loadBefore, after: load() },
+        seed,
+        people: verified.persons,
+        visibleAfterMs: visibleMs,
+        cycleMs: cycle.cycleMs,
+        personsShowingNewValues: verified.showing,
+        activities: accounts.activities,
+        cdvInDb: verified.cdv,
+        targets,
+        load: { before: loadBefore, after: load() },
       };
     }
     return out;

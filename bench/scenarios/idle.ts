@@ -23,18 +23,35 @@ export const idle: Scenario = {
       const r = await sync(s.db, { cycles: CYCLES });
       const counts = await s.emu.requestCounts();
       const perTable = Object.fromEntries(SETS.map((set) => [set, (counts[set]?.GET ?? 0) / CYCLES]));
-      const otherRequests = Object.entries(counts).filter(([k]) => !SETS.includes(k))
+      const otherRequests = Object.entries(counts)
+        .filter(([k]) => !SETS.includes(k))
         .reduce((a, [, byMethod]) => a + Object.values(byMethod).reduce((x, y) => x + y, 0), 0);
       const cycleMs = r.cycles.map((c) => c.cycleMs);
       const warm = median(cycleMs.slice(1));
-      const changed = r.cycles.reduce((a, c) => a + c.tables.reduce((x, t) => x + t.inserted + t.updated + t.deleted, 0), 0);
+      const changed = r.cycles.reduce(
+        (a, c) => a + c.tables.reduce((x, t) => x + t.inserted + t.updated + t.deleted, 0),
+        0,
+      );
       const targets: Target[] = [
         { what: 'idle cycle (warm, median)', target: '≤ 100 ms', measured: `${warm} ms`, met: warm <= 100 },
-        { what: 'requests per table per cycle', target: '1', measured: JSON.stringify(perTable), met: Object.values(perTable).every((n) => n === 1) },
+        {
+          what: 'requests per table per cycle',
+          target: '1',
+          measured: JSON.stringify(perTable),
+          met: Object.values(perTable).every((n) => n === 1),
+        },
       ];
       out[backend] = {
-        seed, cycles: CYCLES, firstCycleMs: cycleMs[0], warmMedianMs: warm, cycleMs, requestsPerTablePerCycle: perTable,
-        otherRequests, recordsChanged: changed, peakRssMb: Math.round(r.maxRssKb / 1024), targets,
+        seed,
+        cycles: CYCLES,
+        firstCycleMs: cycleMs[0],
+        warmMedianMs: warm,
+        cycleMs,
+        requestsPerTablePerCycle: perTable,
+        otherRequests,
+        recordsChanged: changed,
+        peakRssMb: Math.round(r.maxRssKb / 1024),
+        targets,
         load: { before: loadBefore, after: load() },
       };
     }

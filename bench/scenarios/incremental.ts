@@ -36,10 +36,19 @@ export const incremental: Scenario = {
       assertSucceeded(cycle);
       const changed = cycle.tables.reduce((a, t) => a + t.updated, 0);
       out[backend] = {
-        seed, changedInDynamics: { contacts: CONTACTS, accounts: ACCOUNTS }, writeMs,
-        cycleMs: cycle.cycleMs, recordsRead: recordsOf(cycle), updated: changed, recordsPerSec: perSec(recordsOf(cycle), cycle.cycleMs),
-        activities: activitiesOf(cycle), committedAtMs: cycle.committedAtMs, tables: cycle.tables,
-        requests: r.client.requests, peakRssMb: Math.round(r.maxRssKb / 1024), load: { before: loadBefore, after: load() },
+        seed,
+        changedInDynamics: { contacts: CONTACTS, accounts: ACCOUNTS },
+        writeMs,
+        cycleMs: cycle.cycleMs,
+        recordsRead: recordsOf(cycle),
+        updated: changed,
+        recordsPerSec: perSec(recordsOf(cycle), cycle.cycleMs),
+        activities: activitiesOf(cycle),
+        committedAtMs: cycle.committedAtMs,
+        tables: cycle.tables,
+        requests: r.client.requests,
+        peakRssMb: Math.round(r.maxRssKb / 1024),
+        load: { before: loadBefore, after: load() },
       };
     }
     return out;

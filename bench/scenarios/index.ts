@@ -9,4 +9,13 @@ import type { Scenario } from './types.js';
 import { writeback } from './writeback.js';
 
 /** In this order: later scenarios continue from the databases the initial sync filled. */
-export const SCENARIOS: readonly Scenario[] = [initial, memory, idle, incremental, fanout, api, emulatorServe, writeback];
+export const SCENARIOS: readonly Scenario[] = [
+  initial,
+  memory,
+  idle,
+  incremental,
+  fanout,
+  api,
+  emulatorServe,
+  writeback,
+];

@@ -27,25 +27,50 @@ export const initial: Scenario = {
       const rows = Object.fromEntries(Object.entries(fetch.tables).map(([k, v]) => [k, v.rows]));
       const loadRun = await loadOnly(s.db, rows);
       const figures = efficiencyFigures({
-        records, cycleMs: cycle.cycleMs, fetchMs: fetch.totalMs, loadMs: loadRun.totalMs,
-        syncCpuMs: cycle.cpuMs, postgresCpuMs: s.initial.postgresCpuMs,
+        records,
+        cycleMs: cycle.cycleMs,
+        fetchMs: fetch.totalMs,
+        loadMs: loadRun.totalMs,
+        syncCpuMs: cycle.cpuMs,
+        postgresCpuMs: s.initial.postgresCpuMs,
       });
       const { efficiency } = figures;
       const rate = perSec(records, cycle.cycleMs);
       const targets: Target[] = [
-        { what: 'records/s', target: `≥ ${TARGET_RATE[backend]}`, measured: String(rate), met: rate >= TARGET_RATE[backend] },
+        {
+          what: 'records/s',
+          target: `≥ ${TARGET_RATE[backend]}`,
+          measured: String(rate),
+          met: rate >= TARGET_RATE[backend],
+        },
         { what: 'efficiency', target: '≥ 0.7', measured: String(efficiency), met: efficiency >= 0.7 },
       ];
       out[backend] = {
-        seed, records, activities: cycle.tables.reduce((a, t) => a + t.activities, 0),
-        cycleMs: cycle.cycleMs, recordsPerSec: rate, processWallMs: Math.round(s.initial.wallMs),
-        waitedForPagesMs: cycle.waitedForPagesMs, syncCpuMs: cycle.cpuMs, emulatorCpuMs: s.initialEmulatorCpuMs,
-        postgresCpuMs: s.initial.postgresCpuMs, sqlMs: s.initial.sql,
-        peakRssMb: mb(s.initial.maxRssKb), requests: s.initial.client.requests, throttledMs: s.initial.client.throttledMs,
+        seed,
+        records,
+        activities: cycle.tables.reduce((a, t) => a + t.activities, 0),
+        cycleMs: cycle.cycleMs,
+        recordsPerSec: rate,
+        processWallMs: Math.round(s.initial.wallMs),
+        waitedForPagesMs: cycle.waitedForPagesMs,
+        syncCpuMs: cycle.cpuMs,
+        emulatorCpuMs: s.initialEmulatorCpuMs,
+        postgresCpuMs: s.initial.postgresCpuMs,
+        sqlMs: s.initial.sql,
+        peakRssMb: mb(s.initial.maxRssKb),
+        requests: s.initial.client.requests,
+        throttledMs: s.initial.client.throttledMs,
         tables: cycle.tables,
         fetchOnly: { ms: fetch.totalMs, rows: fetch.rows, rowsPerSec: fetch.rowsPerSec, peakRssMb: mb(fetch.maxRssKb) },
-        loadOnly: { ms: loadRun.totalMs, rows: loadRun.rows, rowsPerSec: loadRun.rowsPerSec, peakRssMb: mb(loadRun.maxRssKb) },
-        ...figures, targets, load: { before: loadBefore, after: load() },
+        loadOnly: {
+          ms: loadRun.totalMs,
+          rows: loadRun.rows,
+          rowsPerSec: loadRun.rowsPerSec,
+          peakRssMb: mb(loadRun.maxRssKb),
+        },
+        ...figures,
+        targets,
+        load: { before: loadBefore, after: load() },
       };
     }
     return out;

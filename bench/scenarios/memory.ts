@@ -24,8 +24,20 @@ export const memory: Scenario = {
       const growth = Math.round((b! / a! - 1) * 100);
       // The 300 MB target is for PostgreSQL; PGlite's RSS includes the embedded database itself.
       const targets: Target[] = [
-        ...seeds.filter(() => backend === 'postgres').map((seed) => ({ what: `peak RSS, ${seed}`, target: `≤ ${LIMIT_MB} MB`, measured: `${peaks[seed]} MB`, met: peaks[seed]! <= LIMIT_MB })),
-        { what: `growth ${seeds[0]} → ${seeds[1]}`, target: 'flat (≤ 10 %)', measured: `${growth} %`, met: growth <= 10 },
+        ...seeds
+          .filter(() => backend === 'postgres')
+          .map((seed) => ({
+            what: `peak RSS, ${seed}`,
+            target: `≤ ${LIMIT_MB} MB`,
+            measured: `${peaks[seed]} MB`,
+            met: peaks[seed]! <= LIMIT_MB,
+          })),
+        {
+          what: `growth ${seeds[0]} → ${seeds[1]}`,
+          target: 'flat (≤ 10 %)',
+          measured: `${growth} %`,
+          met: growth <= 10,
+        },
       ];
       out[backend] = { peakRssMb: peaks, growthPercent: growth, targets, load: { before: loadBefore, after: load() } };
     }

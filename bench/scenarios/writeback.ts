@@ -51,7 +51,9 @@ export const writeback: Scenario = {
       );
       const req = await admin<Requests>(url, 'GET', '/requests');
       const sync = req.byUser['sync@contoso.test'] ?? {};
-      const writes = Object.entries(sync).filter(([set]) => set !== '$batch').reduce((a, [, m]) => a + (m.POST ?? 0) + (m.PATCH ?? 0), 0);
+      const writes = Object.entries(sync)
+        .filter(([set]) => set !== '$batch')
+        .reduce((a, [, m]) => a + (m.POST ?? 0) + (m.PATCH ?? 0), 0);
       const perThousand = (n: number) => Math.round((n / Math.max(1, r.drained.confirmed)) * 1000 * 10) / 10;
       out[backend] = {
         seed,

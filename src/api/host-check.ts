@@ -41,12 +41,16 @@ export function createHostCheck(allowed: ReadonlySet<string>) {
   return async function hostCheck(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const name = hostNameOf(request.headers.host);
     if (name && (isLoopbackHost(name) || allowed.has(name))) return;
-    await reply.code(421).header('cache-control', 'no-store').send({
-      error: {
-        code: 'host_not_allowed',
-        message: `This dynasync server does not answer for the host name ${JSON.stringify(name ?? '')}. ` +
-          'If it is one of yours, add it to DYNASYNC_ALLOWED_HOSTS (comma-separated).',
-      },
-    });
+    await reply
+      .code(421)
+      .header('cache-control', 'no-store')
+      .send({
+        error: {
+          code: 'host_not_allowed',
+          message:
+            `This dynasync server does not answer for the host name ${JSON.stringify(name ?? '')}. ` +
+            'If it is one of yours, add it to DYNASYNC_ALLOWED_HOSTS (comma-separated).',
+        },
+      });
   };
 }

@@ -27,7 +27,10 @@ export interface BuiltServer {
 /** The server with its parts; `listenHost` joins the host names it answers for (host-check.ts). */
 export async function buildServer(deps: ApiDeps, opts: { listenHost?: string } = {}): Promise<BuiltServer> {
   const app = fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  app.addHook('onRequest', createHostCheck(allowedHosts({ listenHost: opts.listenHost, configured: deps.config.allowedHosts })));
+  app.addHook(
+    'onRequest',
+    createHostCheck(allowedHosts({ listenHost: opts.listenHost, configured: deps.config.allowedHosts })),
+  );
   const leadFields = new LeadFieldsCache(deps.db);
   const setupCode = new SetupCode();
   await app.register(restRoutes, { deps, leadFields });
@@ -54,7 +57,10 @@ export async function startServer(deps: ApiDeps, host: string, port: number): Pr
   } catch (err) {
     await app.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new FatalError('port_in_use', `Port ${port} on ${host} is in use: choose another with --port N (npm run demo -- --port N) or DYNASYNC_HTTP_PORT.`);
+      throw new FatalError(
+        'port_in_use',
+        `Port ${port} on ${host} is in use: choose another with --port N (npm run demo -- --port N) or DYNASYNC_HTTP_PORT.`,
+      );
     }
     throw err;
   }
@@ -63,6 +69,7 @@ export async function startServer(deps: ApiDeps, host: string, port: number): Pr
   const url = `http://${host}:${boundPort}`;
   deps.logger.info({ url }, 'dynasync server listening');
   const code = setupCode.code;
-  if (code) deps.logger.info(`No admin password is set yet: open ${url}/login and enter the one-time setup code ${code}`);
+  if (code)
+    deps.logger.info(`No admin password is set yet: open ${url}/login and enter the one-time setup code ${code}`);
   return { url, setupCode: code, close: () => app.close() };
 }

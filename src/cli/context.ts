@@ -37,4 +37,7 @@ export const print = (ctx: CliContext, line = ''): void => {
 
 /** Lists are given as `a,b c` (commas or spaces). */
 export const parseList = (v: string | undefined): string[] =>
-  (v ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  (v ?? '')
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);

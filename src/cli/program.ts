@@ -26,8 +26,16 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError()
     .exitOverride();
   for (const register of [
-    registerConnect, registerValidate, registerFields, registerSync, registerStatus, registerPerson, registerEmulator, registerDemo,
-    registerServe, registerApiClient,
+    registerConnect,
+    registerValidate,
+    registerFields,
+    registerSync,
+    registerStatus,
+    registerPerson,
+    registerEmulator,
+    registerDemo,
+    registerServe,
+    registerApiClient,
   ]) {
     register(program, ctx);
   }

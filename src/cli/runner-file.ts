@@ -21,7 +21,9 @@ export function writeRunnerFile(path: string): void {
 export function readRunnerFile(path: string): RunnerRecord | null {
   try {
     const r = JSON.parse(readFileSync(path, 'utf8')) as Partial<RunnerRecord>;
-    return typeof r.pid === 'number' && Number.isInteger(r.pid) && r.pid > 0 ? { pid: r.pid, startedAt: String(r.startedAt) } : null;
+    return typeof r.pid === 'number' && Number.isInteger(r.pid) && r.pid > 0
+      ? { pid: r.pid, startedAt: String(r.startedAt) }
+      : null;
   } catch {
     return null;
   }

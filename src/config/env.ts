@@ -13,13 +13,20 @@ const optionalString = z
 
 /** A whole number in [min, max], or `def` when unset or empty; the message quotes what was typed. */
 const wholeNumber = (min: number, max: number, def: number, unit = '') =>
-  z.string().trim().optional().transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return def;
-    const n = Number(raw);
-    if (/^[+-]?\d+$/.test(raw) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(raw)}` });
-    return z.NEVER;
-  });
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return def;
+      const n = Number(raw);
+      if (/^[+-]?\d+$/.test(raw) && n >= min && n <= max) return n;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    });
 
 const EnvSchema = z.object({
   DATABASE_URL: optionalString,
@@ -29,15 +36,25 @@ const EnvSchema = z.object({
   DYNASYNC_INTERVAL_SECONDS: wholeNumber(1, 86_400, 300, ' of seconds'),
   DYNASYNC_PAGE_SIZE: wholeNumber(1, 5000, 5000, ' of rows (Dataverse pages hold at most 5,000)'),
   DYNASYNC_HEAP_BUDGET_MB: wholeNumber(0, 65_536, 128, ' of MB (0: off)'),
-  DYNASYNC_ADMIN_PASSWORD: optionalString.refine((s) => s === undefined || s.length >= 8, 'must be at least 8 characters'),
+  DYNASYNC_ADMIN_PASSWORD: optionalString.refine(
+    (s) => s === undefined || s.length >= 8,
+    'must be at least 8 characters',
+  ),
   DYNASYNC_HTTP_PORT: wholeNumber(0, 65_535, 8080),
   DYNASYNC_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  DYNASYNC_ALLOWED_HOSTS: z.string().optional().transform((raw, ctx) => {
-    const names = (raw ?? '').split(/[,\s]+/).filter(Boolean);
-    const bad = names.filter((n) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(n));
-    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `must be host names separated by commas (e.g. sync.example.com), got ${JSON.stringify(bad.join(','))}` });
-    return names;
-  }),
+  DYNASYNC_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const names = (raw ?? '').split(/[,\s]+/).filter(Boolean);
+      const bad = names.filter((n) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(n));
+      if (bad.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be host names separated by commas (e.g. sync.example.com), got ${JSON.stringify(bad.join(','))}`,
+        });
+      return names;
+    }),
   DYNASYNC_API_RATE_LIMIT: wholeNumber(1, 1_000_000, 100, ' of calls'),
   DYNASYNC_API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, 20, ' of seconds'),
   DYNAMICS_URL: optionalString,
@@ -105,7 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.DYNASYNC_ADMIN_PASSWORD,
     http: Object.freeze({ port: e.DYNASYNC_HTTP_PORT, host: e.DYNASYNC_HTTP_HOST }),
     allowedHosts: Object.freeze(e.DYNASYNC_ALLOWED_HOSTS),
-    restRateLimit: Object.freeze({ calls: e.DYNASYNC_API_RATE_LIMIT, windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS }),
+    restRateLimit: Object.freeze({
+      calls: e.DYNASYNC_API_RATE_LIMIT,
+      windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS,
+    }),
     dynamics: Object.freeze({
       url: e.DYNAMICS_URL,
       username: e.DYNAMICS_USERNAME,

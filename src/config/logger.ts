@@ -35,11 +35,17 @@ export function createLogger(opts: { level?: string; destination?: pino.Destinat
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { app: 'dynasync' },
   };
-  return pino(options, opts.destination ?? (process.stderr.isTTY ? terminalDestination(process.stderr) : pino.destination(2)));
+  return pino(
+    options,
+    opts.destination ?? (process.stderr.isTTY ? terminalDestination(process.stderr) : pino.destination(2)),
+  );
 }
 
 /** Log lines to `stream` through `terminal`: above the status line (the progress bar), never on it. */
-export function terminalDestination(stream: TerminalStream, terminal: Terminal = processTerminal): pino.DestinationStream {
+export function terminalDestination(
+  stream: TerminalStream,
+  terminal: Terminal = processTerminal,
+): pino.DestinationStream {
   return { write: (line: string) => terminal.write(stream, line) };
 }
 

@@ -5,8 +5,7 @@
  */
 export const SECRET_KEY_BYTES = 32;
 
-export const SECRET_KEY_FORMAT =
-  `must be ${SECRET_KEY_BYTES} random bytes written as 64 hex digits or 44 base64 characters (e.g. the output of \`openssl rand -base64 32\`)`;
+export const SECRET_KEY_FORMAT = `must be ${SECRET_KEY_BYTES} random bytes written as 64 hex digits or 44 base64 characters (e.g. the output of \`openssl rand -base64 32\`)`;
 
 /** The key's bytes, or null when the text is not a key. */
 export function decodeSecretKey(text: string): Buffer | null {

@@ -37,10 +37,18 @@ const ENTRA_CODES: Readonly<Record<string, EntraFailure>> = {
  * The codes of a sign-in that Entra ID refused (not one it could not answer): retrying with the
  * same credentials cannot help, someone must change them.
  */
-export const SIGN_IN_REFUSED_CODES: ReadonlySet<string> = new Set([...Object.values(ENTRA_CODES).map((c) => c.code), 'auth_failed']);
+export const SIGN_IN_REFUSED_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ENTRA_CODES).map((c) => c.code),
+  'auth_failed',
+]);
 
 /** Error codes of msal itself (not of Entra) that mean "try again later". */
-const TRANSIENT_MSAL_CODES = new Set(['network_error', 'token_parsing_error', 'temporarily_unavailable', 'server_error']);
+const TRANSIENT_MSAL_CODES = new Set([
+  'network_error',
+  'token_parsing_error',
+  'temporarily_unavailable',
+  'server_error',
+]);
 
 interface MsalLikeError {
   errorCode?: unknown;
@@ -69,9 +77,14 @@ export function mapAuthError(err: unknown): SyncError {
   const status = typeof e.status === 'number' ? e.status : undefined;
   const msalCode = typeof e.errorCode === 'string' ? e.errorCode : '';
   if (TRANSIENT_MSAL_CODES.has(msalCode) || status === 429 || (status !== undefined && status >= 500)) {
-    return new RetriableError('auth_unavailable', `The sign-in service is unavailable (${msalCode || status}).`, undefined, {
-      cause: err,
-    });
+    return new RetriableError(
+      'auth_unavailable',
+      `The sign-in service is unavailable (${msalCode || status}).`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
   const detail = aadsts ? `AADSTS${aadsts}` : msalCode || 'unknown error';
   return new FatalError('auth_failed', `Sign-in failed (${detail}): ${firstLine(e.errorMessage ?? e.message)}`, {

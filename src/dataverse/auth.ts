@@ -63,7 +63,11 @@ export class MsalTokenSource implements TokenSource {
     this.scopes = [`${normalizeOrgUrl(settings.orgUrl)}/.default`];
     const tenant = settings.tenant ?? DEFAULT_ROPC_TENANT;
     const config: Configuration = {
-      auth: { clientId: settings.clientId, clientSecret: settings.clientSecret, ...resolveAuthority(settings.authority ?? localAuthorityFor(settings.orgUrl), tenant) },
+      auth: {
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        ...resolveAuthority(settings.authority ?? localAuthorityFor(settings.orgUrl), tenant),
+      },
       system: { loggerOptions: msalLogging(logger) },
     };
     this.app = settings.clientSecret ? new ConfidentialClientApplication(config) : new PublicClientApplication(config);

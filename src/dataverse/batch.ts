@@ -31,15 +31,23 @@ export const isDuplicateKey = (a: BatchAnswer): boolean =>
   a.status === 412 && (a.body as { error?: { code?: string } } | null)?.error?.code === DvCode.DuplicateRecord;
 
 /** The request body: one change set per entry of `sets`, each request with its Content-ID. */
-export function encodeBatch(sets: readonly (readonly BatchWrite[])[], apiUrl: string): { contentType: string; text: string } {
+export function encodeBatch(
+  sets: readonly (readonly BatchWrite[])[],
+  apiUrl: string,
+): { contentType: string; text: string } {
   const boundary = `batch_${randomUUID()}`;
   const base = new URL(apiUrl).pathname.replace(/\/?$/, '/');
   let contentId = 0;
   const parts = sets.map((writes) => {
     const cs = `changeset_${randomUUID()}`;
     const inner = writes.map((w) => {
-      const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary', `Content-ID: ${++contentId}`, '',
-        `${w.method} ${base}${w.target} HTTP/1.1`];
+      const lines = [
+        'Content-Type: application/http',
+        'Content-Transfer-Encoding: binary',
+        `Content-ID: ${++contentId}`,
+        '',
+        `${w.method} ${base}${w.target} HTTP/1.1`,
+      ];
       for (const [k, v] of Object.entries(w.headers ?? {})) lines.push(`${k}: ${v}`);
       if (w.body !== undefined) lines.push('Content-Type: application/json; type=entry');
       lines.push('', w.body === undefined ? '' : JSON.stringify(w.body));
@@ -99,13 +107,19 @@ export function decodeBatch(contentType: string | null, text: string): BatchAnsw
   if (!boundary) throw new MalformedResponseError('The $batch answer is not multipart/mixed.');
   return splitParts(text, boundary).map((part) => {
     const { headers, rest } = splitHead(part);
-    const inner = /multipart\/mixed/i.test(headers['content-type'] ?? '') ? boundaryOf(headers['content-type']) : undefined;
+    const inner = /multipart\/mixed/i.test(headers['content-type'] ?? '')
+      ? boundaryOf(headers['content-type'])
+      : undefined;
     return inner ? splitParts(rest, inner).map(answerOf) : [answerOf(part)];
   });
 }
 
 /** Sends the change sets as one `$batch` through the session (throttle, retries, token). */
-export async function sendBatch(session: WebApiSession, sets: readonly (readonly BatchWrite[])[], signal?: AbortSignal): Promise<BatchAnswer[][]> {
+export async function sendBatch(
+  session: WebApiSession,
+  sets: readonly (readonly BatchWrite[])[],
+  signal?: AbortSignal,
+): Promise<BatchAnswer[][]> {
   if (sets.reduce((n, s) => n + s.length, 0) > MAX_BATCH_REQUESTS) {
     throw new RangeError(`A $batch holds at most ${MAX_BATCH_REQUESTS} requests.`);
   }

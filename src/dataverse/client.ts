@@ -35,7 +35,12 @@ import type { RetryOptions } from './retry.js';
 import { WebApiSession, type RequestStats } from './session.js';
 import type { ThrottleOptions } from './throttle.js';
 import { assertGuid, assertName } from './names.js';
-import { AttributePrivilegesBody, columnPrivilegesPath, toColumnPrivileges, type ColumnPrivilege } from './write-privileges.js';
+import {
+  AttributePrivilegesBody,
+  columnPrivilegesPath,
+  toColumnPrivileges,
+  type ColumnPrivilege,
+} from './write-privileges.js';
 
 export interface DataverseClientOptions {
   settings: ConnectionSettings;
@@ -110,7 +115,11 @@ export class DataverseClient {
    */
   async totalRecordCount(logicalName: string): Promise<number | null> {
     assertName(logicalName, 'table');
-    const body = await this.getJson(`RetrieveTotalRecordCount(EntityNames=['${logicalName}'])`, RecordCountBody, 'record count');
+    const body = await this.getJson(
+      `RetrieveTotalRecordCount(EntityNames=['${logicalName}'])`,
+      RecordCountBody,
+      'record count',
+    );
     const at = body.EntityRecordCountCollection.Keys.indexOf(logicalName);
     return at < 0 ? null : (body.EntityRecordCountCollection.Values[at] ?? null);
   }
@@ -118,7 +127,11 @@ export class DataverseClient {
   /** The sign-in name and email of a user, to check that WhoAmI is the configured user. */
   async userNames(userId: string): Promise<{ domainName: string | null; email: string | null }> {
     assertGuid(userId, 'user id');
-    const body = await this.getJson(`systemusers(${userId})?$select=domainname,internalemailaddress`, UserNamesBody, 'user');
+    const body = await this.getJson(
+      `systemusers(${userId})?$select=domainname,internalemailaddress`,
+      UserNamesBody,
+      'user',
+    );
     return { domainName: body.domainname ?? null, email: body.internalemailaddress ?? null };
   }
 
@@ -126,7 +139,11 @@ export class DataverseClient {
     assertName(logicalName, 'table');
     const select = 'LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,ChangeTrackingEnabled';
     try {
-      const body = await this.getJson(`EntityDefinitions(LogicalName='${logicalName}')?$select=${select}`, EntityDefinitionBody, 'table definition');
+      const body = await this.getJson(
+        `EntityDefinitions(LogicalName='${logicalName}')?$select=${select}`,
+        EntityDefinitionBody,
+        'table definition',
+      );
       return toEntityDefinition(body);
     } catch (e) {
       throw unknownTable(e, logicalName);
@@ -178,7 +195,9 @@ export class DataverseClient {
   /** Read, update and create rights on the secured columns, by MetadataId (lower case). */
   async columnPrivileges(userId: string): Promise<Map<string, ColumnPrivilege>> {
     assertGuid(userId, 'user id');
-    return toColumnPrivileges(await this.getJson(columnPrivilegesPath(userId), AttributePrivilegesBody, 'column privileges'));
+    return toColumnPrivileges(
+      await this.getJson(columnPrivilegesPath(userId), AttributePrivilegesBody, 'column privileges'),
+    );
   }
 
   /** Privilege names such as `prvReadAccount`, from all of the user's roles. */
@@ -220,7 +239,8 @@ export class DataverseClient {
     if (token === undefined) throw new FatalError('invalid_link', 'The stored link has no $deltatoken.');
     return this.session.call({ target: `${entitySet}/$count?$deltatoken=${token}`, accept: 'text/plain' }, (res) => {
       const n = Number(res.text.trim());
-      if (!Number.isInteger(n) || n < 0) throw new MalformedResponseError(`Dataverse sent a count that is not a number.`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new MalformedResponseError(`Dataverse sent a count that is not a number.`);
       return n;
     });
   }

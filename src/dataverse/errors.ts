@@ -2,13 +2,7 @@
  * Dataverse answers, classified twice: first for the retry loop (retry, re-authenticate, or give
  * up), then, once retries are over, into the domain's typed errors the sync acts on.
  */
-import {
-  DeltaTokenExpiredError,
-  FatalError,
-  RetriableError,
-  isSyncError,
-  type SyncError,
-} from '../domain/index.js';
+import { DeltaTokenExpiredError, FatalError, RetriableError, isSyncError, type SyncError } from '../domain/index.js';
 import { DvCode, EXPIRED_VERSION_STAMP_MESSAGE } from '../wire/index.js';
 import { TransportError, type HttpResponse } from './http.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -58,9 +52,18 @@ export function webApiErrorFrom(res: HttpResponse, now: number = Date.now()): We
     message = typeof body.error?.message === 'string' ? body.error.message : '';
   } catch {
     // Gateways and load balancers answer in HTML or plain text; keep a short, single-line excerpt.
-    message = res.text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+    message = res.text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
   }
-  return new WebApiError(res.status, code, message || `HTTP ${res.status}`, parseRetryAfter(res.headers.get('retry-after'), now));
+  return new WebApiError(
+    res.status,
+    code,
+    message || `HTTP ${res.status}`,
+    parseRetryAfter(res.headers.get('retry-after'), now),
+  );
 }
 
 export type FailureKind = 'throttled' | 'transient' | 'unauthorized' | 'final';
@@ -98,12 +101,16 @@ function fromWebApi(e: WebApiError, entity: string | undefined): SyncError {
   const options = { cause: e };
   const said = `Dataverse answered ${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}`;
   if (e.code === DvCode.ExpiredVersionStamp || e.message.includes(EXPIRED_VERSION_STAMP_MESSAGE.slice(0, 40))) {
-    return new DeltaTokenExpiredError(`The delta token${entity ? ` of ${entity}` : ''} has expired: ${e.message}`, options);
+    return new DeltaTokenExpiredError(
+      `The delta token${entity ? ` of ${entity}` : ''} has expired: ${e.message}`,
+      options,
+    );
   }
   // Only a data read (which names its table) can lose a column; on a metadata query the same
   // message means the server does not know a metadata property, which is not drift.
   const column = COLUMN_NOT_FOUND.exec(e.message)?.[1];
-  if (column !== undefined && entity !== undefined && e.status === 400) return new ColumnDeletedError(column, entity, options);
+  if (column !== undefined && entity !== undefined && e.status === 400)
+    return new ColumnDeletedError(column, entity, options);
   if (e.code === DvCode.ChangeTrackingDisabled || (e.status === 400 && /change tracking/i.test(e.message))) {
     return new FatalError(
       'change_tracking_disabled',
@@ -113,13 +120,26 @@ function fromWebApi(e: WebApiError, entity: string | undefined): SyncError {
   }
   switch (e.status) {
     case 401:
-      return new FatalError('auth_failed', `Dataverse refused the access token even after a fresh sign-in. ${said}`, options);
+      return new FatalError(
+        'auth_failed',
+        `Dataverse refused the access token even after a fresh sign-in. ${said}`,
+        options,
+      );
     case 403:
-      return new FatalError('privilege_denied', `The Dynamics user lacks a privilege for this request. ${said}`, options);
+      return new FatalError(
+        'privilege_denied',
+        `The Dynamics user lacks a privilege for this request. ${said}`,
+        options,
+      );
     case 404:
       return new FatalError('not_found', said, options);
     case 429:
-      return new RetriableError('throttled', `Dataverse kept throttling the requests. ${said}`, e.retryAfterMs, options);
+      return new RetriableError(
+        'throttled',
+        `Dataverse kept throttling the requests. ${said}`,
+        e.retryAfterMs,
+        options,
+      );
     default:
       return TRANSIENT_STATUS.has(e.status)
         ? new RetriableError('server_error', said, e.retryAfterMs, options)

@@ -43,14 +43,24 @@ export const send: HttpSend = async (req) => {
   const { signal, dispose, timedOut } = requestSignal(req.signal, req.timeoutMs);
   try {
     // Never follow redirects: a Dataverse API does not redirect, and a login page must not be read as data.
-    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal,
+      redirect: 'manual',
+    });
     return { status: res.status, headers: res.headers, text: await res.text() };
   } catch (e) {
     if (req.signal?.aborted) throw req.signal.reason ?? e;
     if (timedOut()) {
-      throw new TransportError('timeout', `No answer from ${originOf(req.url)} within ${req.timeoutMs} ms.`, { cause: e });
+      throw new TransportError('timeout', `No answer from ${originOf(req.url)} within ${req.timeoutMs} ms.`, {
+        cause: e,
+      });
     }
-    throw new TransportError('network', `Could not reach ${originOf(req.url)}: ${describeNetworkError(e)}`, { cause: e });
+    throw new TransportError('network', `Could not reach ${originOf(req.url)}: ${describeNetworkError(e)}`, {
+      cause: e,
+    });
   } finally {
     dispose();
   }

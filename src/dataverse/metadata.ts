@@ -79,7 +79,9 @@ const Option = z.object({ Value: z.number(), Label });
 const OptionSet = z
   .object({ Options: z.array(Option).nullish(), TrueOption: Option.nullish(), FalseOption: Option.nullish() })
   .nullish();
-export const MaxLengthList = z.object({ value: z.array(z.object({ LogicalName: z.string(), MaxLength: z.number().nullish() })) });
+export const MaxLengthList = z.object({
+  value: z.array(z.object({ LogicalName: z.string(), MaxLength: z.number().nullish() })),
+});
 export const RangeList = z.object({
   value: z.array(z.object({ LogicalName: z.string(), MinValue: z.number().nullish(), MaxValue: z.number().nullish() })),
 });
@@ -93,7 +95,10 @@ export const CASTS = {
   State: { cast: 'StateAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
   Status: { cast: 'StatusAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
   Boolean: { cast: 'BooleanAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
-  MultiSelectPicklistType: { cast: 'MultiSelectPicklistAttributeMetadata', query: '$select=LogicalName&$expand=OptionSet' },
+  MultiSelectPicklistType: {
+    cast: 'MultiSelectPicklistAttributeMetadata',
+    query: '$select=LogicalName&$expand=OptionSet',
+  },
   Integer: { cast: 'IntegerAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
   BigInt: { cast: 'BigIntAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
   Money: { cast: 'MoneyAttributeMetadata', query: '$select=LogicalName,MinValue,MaxValue' },
@@ -107,15 +112,35 @@ export const castKind = (key: CastKey): CastKind =>
 export type CastKey = keyof typeof CASTS;
 
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>([
-  'BigInt', 'Boolean', 'Customer', 'DateTime', 'Decimal', 'Double', 'Integer', 'Lookup', 'Memo', 'Money', 'Owner',
-  'Picklist', 'State', 'Status', 'String', 'Uniqueidentifier', 'EntityName', 'Virtual', 'PartyList',
-  'ManagedProperty', 'CalendarRules',
+  'BigInt',
+  'Boolean',
+  'Customer',
+  'DateTime',
+  'Decimal',
+  'Double',
+  'Integer',
+  'Lookup',
+  'Memo',
+  'Money',
+  'Owner',
+  'Picklist',
+  'State',
+  'Status',
+  'String',
+  'Uniqueidentifier',
+  'EntityName',
+  'Virtual',
+  'PartyList',
+  'ManagedProperty',
+  'CalendarRules',
 ]);
 
 export function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(body);
   if (!result.success) {
-    throw new MalformedResponseError(`Unexpected ${what} from Dataverse: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    throw new MalformedResponseError(
+      `Unexpected ${what} from Dataverse: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }

@@ -20,7 +20,9 @@ export interface ReadPage {
 export function parseJson(res: HttpResponse): unknown {
   const type = res.headers.get('content-type') ?? '';
   if (!type.includes('json')) {
-    throw new MalformedResponseError(`Expected JSON from Dataverse, got '${type || 'no content type'}' (HTTP ${res.status}).`);
+    throw new MalformedResponseError(
+      `Expected JSON from Dataverse, got '${type || 'no content type'}' (HTTP ${res.status}).`,
+    );
   }
   try {
     return JSON.parse(res.text) as unknown;

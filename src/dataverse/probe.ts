@@ -12,10 +12,19 @@ const PROBE_TIMEOUT_MS = 15_000;
 export async function probeServiceDocument(apiUrl: string, http: HttpSend = send): Promise<void> {
   let res: HttpResponse;
   try {
-    res = await http({ method: 'GET', url: apiUrl, headers: { Accept: 'application/json', 'OData-Version': '4.0' }, timeoutMs: PROBE_TIMEOUT_MS });
+    res = await http({
+      method: 'GET',
+      url: apiUrl,
+      headers: { Accept: 'application/json', 'OData-Version': '4.0' },
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
   } catch (e) {
     const why = (e instanceof TransportError ? e.message : String(e)).replace(/[.\s]*$/, '.');
-    throw new FatalError('not_dataverse', `${why} Check the organization URL (e.g. https://contoso.crm.dynamics.com).`, { cause: e });
+    throw new FatalError(
+      'not_dataverse',
+      `${why} Check the organization URL (e.g. https://contoso.crm.dynamics.com).`,
+      { cause: e },
+    );
   }
   if (answersAsDataverse(res)) return;
   const type = res.headers.get('content-type') ?? 'no content type';

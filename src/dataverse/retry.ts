@@ -39,7 +39,11 @@ export interface RetryEvent {
 }
 
 /** Full jitter: uniform in [0, min(max, initial·2^(attempt-1))]. `attempt` counts from 1. */
-export function backoffDelay(attempt: number, opts: Required<RetryOptions>, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  opts: Required<RetryOptions>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(opts.maxDelayMs, opts.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(random() * ceiling);
 }

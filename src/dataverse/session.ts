@@ -77,7 +77,12 @@ export class WebApiSession {
   async call<T>(req: ApiRequest, parse: (res: HttpResponse) => T): Promise<T> {
     const url = this.resolve(req.target);
     try {
-      return await withRetries((attempt) => this.attempt(url, req, parse, attempt), this.retry, (e) => this.onRetry(url, e), req.signal);
+      return await withRetries(
+        (attempt) => this.attempt(url, req, parse, attempt),
+        this.retry,
+        (e) => this.onRetry(url, e),
+        req.signal,
+      );
     } catch (e) {
       throw toSyncError(e, req.entity);
     }
@@ -96,7 +101,8 @@ export class WebApiSession {
     if (res.status === 401) {
       // Revoked or expired early: one fresh token, then a second 401 is final. Concurrent requests
       // share the rejected token and one sign-in; say so once.
-      if (this.lastRejected !== token) this.log.info({ path: pathOf(url) }, 'Dataverse refused the access token; signing in again');
+      if (this.lastRejected !== token)
+        this.log.info({ path: pathOf(url) }, 'Dataverse refused the access token; signing in again');
       this.lastRejected = token;
       res = await this.sendOnce(url, req, await this.tokens.refreshAfterRejection(token));
     }
@@ -147,7 +153,10 @@ export class WebApiSession {
   private resolve(target: string): string {
     if (!/^https?:\/\//i.test(target)) return this.apiUrl + target.replace(/^\/+/, '');
     if (new URL(target).origin !== new URL(this.orgUrl).origin) {
-      throw new FatalError('invalid_link', `Refusing to follow a link outside ${this.orgUrl}: ${new URL(target).origin}`);
+      throw new FatalError(
+        'invalid_link',
+        `Refusing to follow a link outside ${this.orgUrl}: ${new URL(target).origin}`,
+      );
     }
     return target;
   }
@@ -155,7 +164,10 @@ export class WebApiSession {
   private onRetry(url: string, e: RetryEvent): void {
     this.counts.retries++;
     const reason = e.error instanceof Error ? e.error.message : String(e.error);
-    this.log.warn({ path: pathOf(url), kind: e.kind, attempt: e.attempt, delayMs: e.delayMs, reason }, 'retrying Dataverse request');
+    this.log.warn(
+      { path: pathOf(url), kind: e.kind, attempt: e.attempt, delayMs: e.delayMs, reason },
+      'retrying Dataverse request',
+    );
   }
 }
 

@@ -74,7 +74,12 @@ export class Throttle {
 
   stats(): ThrottleStats {
     this.prune(this.clock.now());
-    return { inFlight: this.inFlight, admittedInWindow: this.admitted.length, throttledMs: this.throttledMs, pauses: this.pauses };
+    return {
+      inFlight: this.inFlight,
+      admittedInWindow: this.admitted.length,
+      throttledMs: this.throttledMs,
+      pauses: this.pauses,
+    };
   }
 
   acquire(signal?: AbortSignal): Promise<void> {

@@ -48,9 +48,15 @@ export class DataverseWriter {
   }
 
   /** The lead's out-of-box Qualify (bound action QualifyLead): closes it and creates what is asked. */
-  async qualifyLead(id: string, params: { CreateAccount: boolean; CreateContact: boolean; CreateOpportunity: boolean; Status: number }): Promise<void> {
+  async qualifyLead(
+    id: string,
+    params: { CreateAccount: boolean; CreateContact: boolean; CreateOpportunity: boolean; Status: number },
+  ): Promise<void> {
     assertGuid(id, 'lead id');
-    await this.session.call({ method: 'POST', target: `leads(${id})/Microsoft.Dynamics.CRM.QualifyLead`, body: params }, () => undefined);
+    await this.session.call(
+      { method: 'POST', target: `leads(${id})/Microsoft.Dynamics.CRM.QualifyLead`, body: params },
+      () => undefined,
+    );
   }
 
   async remove(entitySet: string, id: string): Promise<void> {

@@ -14,12 +14,23 @@ export interface EntityInfo {
 
 /** Every table is read with its key, the links the lead database keeps, and its timestamps. */
 const info = (
-  entity: SyncEntity, entitySet: string, primaryKey: string, links: readonly string[] = [],
+  entity: SyncEntity,
+  entitySet: string,
+  primaryKey: string,
+  links: readonly string[] = [],
   extra: Partial<Pick<EntityInfo, 'optionalColumns'>> & { versioned?: boolean } = {},
 ): EntityInfo => ({
-  entity, entitySet, primaryKey,
+  entity,
+  entitySet,
+  primaryKey,
   // People are written back: their version (If-Match) and who last modified them (echo suppression).
-  systemColumns: [primaryKey, ...links, 'modifiedon', 'createdon', ...(extra.versioned ? ['versionnumber', '_modifiedby_value'] : [])],
+  systemColumns: [
+    primaryKey,
+    ...links,
+    'modifiedon',
+    'createdon',
+    ...(extra.versioned ? ['versionnumber', '_modifiedby_value'] : []),
+  ],
   ...(extra.optionalColumns ? { optionalColumns: extra.optionalColumns } : {}),
 });
 

@@ -1,8 +1,26 @@
 /** A column of a Dynamics table as the lead database knows it (the field catalog). */
 export type AttributeType =
-  | 'BigInt' | 'Boolean' | 'Customer' | 'DateTime' | 'Decimal' | 'Double' | 'Integer' | 'Lookup'
-  | 'Memo' | 'Money' | 'Owner' | 'Picklist' | 'State' | 'Status' | 'String' | 'Uniqueidentifier'
-  | 'EntityName' | 'Virtual' | 'PartyList' | 'ManagedProperty' | 'CalendarRules';
+  | 'BigInt'
+  | 'Boolean'
+  | 'Customer'
+  | 'DateTime'
+  | 'Decimal'
+  | 'Double'
+  | 'Integer'
+  | 'Lookup'
+  | 'Memo'
+  | 'Money'
+  | 'Owner'
+  | 'Picklist'
+  | 'State'
+  | 'Status'
+  | 'String'
+  | 'Uniqueidentifier'
+  | 'EntityName'
+  | 'Virtual'
+  | 'PartyList'
+  | 'ManagedProperty'
+  | 'CalendarRules';
 
 export interface OptionValue {
   readonly value: number;
@@ -42,9 +60,12 @@ export interface CatalogField {
  * `not_checked`: a catalog stored before write capability was read; refreshing it fills it in.
  */
 export type WriteDenial =
-  | 'not_valid_for_update' | 'not_valid_for_create'
-  | 'no_write_privilege' | 'no_create_privilege'
-  | 'secured_no_update' | 'secured_no_create'
+  | 'not_valid_for_update'
+  | 'not_valid_for_create'
+  | 'no_write_privilege'
+  | 'no_create_privilege'
+  | 'secured_no_update'
+  | 'secured_no_create'
   | 'not_checked';
 
 /**

@@ -15,12 +15,7 @@ import { createControlHandlers } from './metadata/handlers.js';
 import { installPipeline } from './protection/pipeline.js';
 import { createDispatcher } from './http/router.js';
 import { createServer, registerWebApi } from './server.js';
-import {
-  DEFAULT_LIMITS,
-  DEFAULT_TENANT,
-  DEFAULT_USERS,
-  type EmulatorOptions,
-} from './options.js';
+import { DEFAULT_LIMITS, DEFAULT_TENANT, DEFAULT_USERS, type EmulatorOptions } from './options.js';
 
 export * from './options.js';
 export type { EmulatorContext } from './context.js';
@@ -48,7 +43,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const users = [...DEFAULT_USERS, ...(options.users ?? [])];
   const schema = createSchemaRegistry({ changeTrackingDisabled: options.changeTrackingDisabled ?? [] });
   if (options.syncFilterColumn) addSyncFilterColumn(schema);
-  const identity = createIdentityService({ org, clock, users, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600 });
+  const identity = createIdentityService({
+    org,
+    clock,
+    users,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+  });
   const security = createSecurityService({ schema, identity, users });
   const { data, handlers } = createDataPlane({
     clock,

@@ -9,7 +9,12 @@ import { SkippableError, type CatalogField } from '../domain/index.js';
 
 /** A skippable record error that knows the Dynamics column at fault. */
 export class BadValueError extends SkippableError {
-  constructor(code: string, readonly entity: string, readonly column: string, detail: string) {
+  constructor(
+    code: string,
+    readonly entity: string,
+    readonly column: string,
+    detail: string,
+  ) {
     super(code, `${entity}.${column}: ${detail}`);
   }
 }
@@ -28,7 +33,8 @@ export function describe(value: unknown): string {
 
 /** A GUID in lower case (the uuid columns' form). */
 export function checkGuid(entity: string, column: string, value: unknown): string {
-  if (typeof value !== 'string' || !GUID.test(value)) return badValue('wrong_type', entity, column, `expected a GUID, got ${describe(value)}`);
+  if (typeof value !== 'string' || !GUID.test(value))
+    return badValue('wrong_type', entity, column, `expected a GUID, got ${describe(value)}`);
   return value.toLowerCase();
 }
 
@@ -40,13 +46,21 @@ const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, 
  */
 export function checkDate(entity: string, column: string, value: unknown): string {
   const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
-  const bad = (why: string) => badValue('wrong_type', entity, column, `expected an ISO date, got ${describe(value)}${why}`);
+  const bad = (why: string) =>
+    badValue('wrong_type', entity, column, `expected an ISO date, got ${describe(value)}${why}`);
   if (!m) return bad('');
-  const [year, month, day, hour = 0, minute = 0, second = 0, offH = 0, offM = 0] = m.slice(1).map((x) => Number(x ?? 0));
+  const [year, month, day, hour = 0, minute = 0, second = 0, offH = 0, offM = 0] = m
+    .slice(1)
+    .map((x) => Number(x ?? 0));
   if (month! < 1 || month! > 12 || day! < 1 || day! > daysIn(year!, month!)) return bad(' (no such day)');
   if (hour! > 23 || minute! > 59 || second! > 59 || offH! > 14 || offM! > 59) return bad(' (no such time)');
   if (year! < 1753 || year! > 9999) {
-    return badValue('value_out_of_range', entity, column, `${describe(value)} is outside Dataverse's dates, 1753-01-01 to 9999-12-31`);
+    return badValue(
+      'value_out_of_range',
+      entity,
+      column,
+      `${describe(value)} is outside Dataverse's dates, 1753-01-01 to 9999-12-31`,
+    );
   }
   return value as string;
 }
@@ -66,7 +80,12 @@ export function checkRange(field: CatalogField, value: number): number {
   const min = Math.max(field.minValue ?? typeMin, typeMin);
   const max = Math.min(field.maxValue ?? typeMax, typeMax);
   if (value < min || value > max) {
-    badValue('value_out_of_range', field.entity, field.logicalName, `${value} is outside the column's range, ${min} to ${max}`);
+    badValue(
+      'value_out_of_range',
+      field.entity,
+      field.logicalName,
+      `${value} is outside the column's range, ${min} to ${max}`,
+    );
   }
   return value;
 }

@@ -52,10 +52,12 @@ export function convertValue(field: CatalogField, value: unknown): LocalValue {
 function text(field: CatalogField, value: unknown): string {
   if (typeof value !== 'string') return fail('wrong_type', field, `expected text, got ${describe(value)}`);
   if (NUL.test(value)) fail('invalid_characters', field, 'contains a NUL character, which cannot be stored');
-  if (LONE_SURROGATE.test(value)) fail('invalid_characters', field, 'contains a broken UTF-16 character (a lone surrogate), which cannot be stored');
+  if (LONE_SURROGATE.test(value))
+    fail('invalid_characters', field, 'contains a broken UTF-16 character (a lone surrogate), which cannot be stored');
   const limit = Math.min(field.maxLength ?? LOCAL_TEXT_LIMIT, LOCAL_TEXT_LIMIT);
   // Length in UTF-16 code units is what Dataverse's MaxLength counts.
-  if (value.length > limit) fail('value_too_long', field, `${value.length} characters, more than the column's ${limit}`);
+  if (value.length > limit)
+    fail('value_too_long', field, `${value.length} characters, more than the column's ${limit}`);
   return value;
 }
 

@@ -64,7 +64,8 @@ export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapRe
       },
     };
   } catch (err) {
-    if (err instanceof SkippableError) return { ok: false, id, column: err instanceof BadValueError ? err.column : '', error: err };
+    if (err instanceof SkippableError)
+      return { ok: false, id, column: err instanceof BadValueError ? err.column : '', error: err };
     throw err;
   }
 }

@@ -41,7 +41,8 @@ export function numericRange(column: RangedColumn): NumericRange | null {
 }
 
 /** Whether a time (ms since the epoch) is one Dynamics can store. */
-export const isStorableDate = (ms: number): boolean => Number.isFinite(ms) && ms >= DATE_RANGE.min && ms <= DATE_RANGE.max;
+export const isStorableDate = (ms: number): boolean =>
+  Number.isFinite(ms) && ms >= DATE_RANGE.min && ms <= DATE_RANGE.max;
 
 /** Refuses a converted value outside the column's range (InvalidInputError `value_out_of_range`). */
 export function checkRange(column: RangedColumn, value: LocalValue): void {
@@ -49,9 +50,15 @@ export function checkRange(column: RangedColumn, value: LocalValue): void {
   const name = `${column.entity}.${column.logicalName}`;
   const range = typeof value === 'number' ? numericRange(column) : null;
   if (range && typeof value === 'number' && (value < range.min || value > range.max)) {
-    throw new InvalidInputError('value_out_of_range', `${name}: ${value} is outside the column's range, ${range.min} to ${range.max}`);
+    throw new InvalidInputError(
+      'value_out_of_range',
+      `${name}: ${value} is outside the column's range, ${range.min} to ${range.max}`,
+    );
   }
   if (column.attributeType === 'DateTime' && typeof value === 'string' && !isStorableDate(Date.parse(value))) {
-    throw new InvalidInputError('value_out_of_range', `${name}: ${value.slice(0, 40)} is outside Dynamics' date range, ${describeDateRange()}`);
+    throw new InvalidInputError(
+      'value_out_of_range',
+      `${name}: ${value.slice(0, 40)} is outside Dynamics' date range, ${describeDateRange()}`,
+    );
   }
 }

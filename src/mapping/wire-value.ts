@@ -5,7 +5,18 @@
  */
 import type { CatalogField } from '../domain/index.js';
 
-const WRITABLE_TYPES = new Set(['String', 'Memo', 'Integer', 'BigInt', 'Money', 'Decimal', 'Double', 'Boolean', 'Picklist', 'DateTime']);
+const WRITABLE_TYPES = new Set([
+  'String',
+  'Memo',
+  'Integer',
+  'BigInt',
+  'Money',
+  'Decimal',
+  'Double',
+  'Boolean',
+  'Picklist',
+  'DateTime',
+]);
 
 /** Whether field edits of this column can be written to Dynamics at all (the user's rights aside). */
 export const isWritableType = (f: Pick<CatalogField, 'attributeType'>): boolean => WRITABLE_TYPES.has(f.attributeType);

@@ -19,7 +19,10 @@ export async function insertAdminSession(
 ): Promise<void> {
   await inTransaction(c, async (tx) => {
     await tx.query('DELETE FROM admin_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [s.now, s.idleSince]);
-    await tx.query('INSERT INTO admin_sessions (id_hash, created_at, last_seen_at, expires_at) VALUES ($1, $2, $2, $3)', [s.idHash, s.now, s.expiresAt]);
+    await tx.query(
+      'INSERT INTO admin_sessions (id_hash, created_at, last_seen_at, expires_at) VALUES ($1, $2, $2, $3)',
+      [s.idHash, s.now, s.expiresAt],
+    );
     await tx.query(
       'DELETE FROM admin_sessions WHERE id_hash IN (SELECT id_hash FROM admin_sessions ORDER BY created_at DESC, id_hash OFFSET $1)',
       [s.maxSessions],
@@ -28,7 +31,12 @@ export async function insertAdminSession(
 }
 
 /** The live session with this id hash, its idle clock restarted; null when absent or ended. */
-export async function touchAdminSession(c: SqlClient, idHash: string, now: Date, idleSince: Date): Promise<SessionRow | null> {
+export async function touchAdminSession(
+  c: SqlClient,
+  idHash: string,
+  now: Date,
+  idleSince: Date,
+): Promise<SessionRow | null> {
   const r = await c.query<{ created_at: Date; expires_at: Date }>(
     `UPDATE admin_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3
      RETURNING created_at, expires_at`,

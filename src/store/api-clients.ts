@@ -47,7 +47,8 @@ export async function insertApiClient(
      ON CONFLICT DO NOTHING RETURNING ${CLIENT_COLUMNS}`,
     [input.name, input.clientId, input.secretHash],
   );
-  if (!r.rows[0]) throw new InvalidInputError('api_client_exists', `An API client named '${input.name}' already exists`);
+  if (!r.rows[0])
+    throw new InvalidInputError('api_client_exists', `An API client named '${input.name}' already exists`);
   return toClient(r.rows[0]);
 }
 
@@ -68,12 +69,19 @@ export async function revokeApiClient(c: SqlClient, clientIdOrName: string): Pro
      SELECT * FROM revoked`,
     [clientIdOrName],
   );
-  if (!r.rows[0]) throw new NotFoundError('api_client_not_found', `No API client with the client id or name '${clientIdOrName.slice(0, 100)}'`);
+  if (!r.rows[0])
+    throw new NotFoundError(
+      'api_client_not_found',
+      `No API client with the client id or name '${clientIdOrName.slice(0, 100)}'`,
+    );
   return toClient(r.rows[0]);
 }
 
 /** The stored secret hash of a client that is not revoked, for checking the secret it presents. */
-export async function findApiClientSecret(c: SqlClient, clientId: string): Promise<{ id: number; secretHash: string } | null> {
+export async function findApiClientSecret(
+  c: SqlClient,
+  clientId: string,
+): Promise<{ id: number; secretHash: string } | null> {
   const r = await c.query<{ id: number | string; secret_hash: string }>(
     'SELECT id, secret_hash FROM api_clients WHERE client_id = $1 AND revoked_at IS NULL',
     [clientId],
@@ -95,12 +103,17 @@ export async function insertApiToken(
        SELECT token_hash FROM api_tokens WHERE expires_at < now() - interval '${EXPIRED_TOKEN_GRACE}' LIMIT 1000)`,
   );
   await c.query('INSERT INTO api_tokens (token_hash, api_client_id, expires_at) VALUES ($1, $2, $3)', [
-    input.tokenHash, input.apiClientId, input.expiresAt,
+    input.tokenHash,
+    input.apiClientId,
+    input.expiresAt,
   ]);
   await c.query('UPDATE api_clients SET last_used_at = now() WHERE id = $1', [input.apiClientId]);
 }
 
-export async function findApiToken(c: SqlClient, tokenHash: string): Promise<{ apiClientId: number; expiresAt: Date } | null> {
+export async function findApiToken(
+  c: SqlClient,
+  tokenHash: string,
+): Promise<{ apiClientId: number; expiresAt: Date } | null> {
   const r = await c.query<{ api_client_id: number | string; expires_at: Date | string }>(
     `SELECT t.api_client_id, t.expires_at FROM api_tokens t JOIN api_clients c ON c.id = t.api_client_id
      WHERE t.token_hash = $1 AND c.revoked_at IS NULL`,

@@ -70,11 +70,16 @@ WHERE stream = $1 AND version = $7 RETURNING *`;
  * Saves the state. `expectedVersion` is the version read (null: the stream has no checkpoint yet).
  * Returns the stored checkpoint, whose version the next save must name.
  */
-export async function saveCheckpoint(c: SqlClient, state: CheckpointState, expectedVersion: number | null): Promise<Checkpoint> {
+export async function saveCheckpoint(
+  c: SqlClient,
+  state: CheckpointState,
+  expectedVersion: number | null,
+): Promise<Checkpoint> {
   const values = [state.stream, state.phase, state.link, state.generation, state.selectHash, state.blockedReason];
-  const r = expectedVersion === null
-    ? await c.query<CheckpointRow>(INSERT, values)
-    : await c.query<CheckpointRow>(UPDATE, [...values, expectedVersion]);
+  const r =
+    expectedVersion === null
+      ? await c.query<CheckpointRow>(INSERT, values)
+      : await c.query<CheckpointRow>(UPDATE, [...values, expectedVersion]);
   if (!r.rows[0]) throw new CheckpointConflictError(state.stream, expectedVersion);
   return toCheckpoint(r.rows[0]);
 }

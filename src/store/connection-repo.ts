@@ -55,7 +55,15 @@ export async function hasSyncedData(c: SqlClient): Promise<boolean> {
 }
 
 /** Everything that came from (or describes syncing from) the current organization. */
-export const SYNCED_TABLES = ['persons', 'companies', 'sales_persons', 'activities', 'checkpoints', 'sync_runs', 'sync_errors'] as const;
+export const SYNCED_TABLES = [
+  'persons',
+  'companies',
+  'sales_persons',
+  'activities',
+  'checkpoints',
+  'sync_runs',
+  'sync_errors',
+] as const;
 
 export async function resetSyncedData(c: SqlClient): Promise<void> {
   await c.query(`TRUNCATE ${SYNCED_TABLES.join(', ')} RESTART IDENTITY`);
@@ -80,7 +88,11 @@ interface SealedSecrets extends ConnectionSecrets {
 const sameDestination = (a: Destination, b: Destination): boolean =>
   a.orgUrl === b.orgUrl && a.tenant === b.tenant && a.authority === b.authority;
 
-const rowDestination = (row: ConnectionRow): Destination => ({ orgUrl: row.org_url, tenant: row.tenant, authority: row.authority });
+const rowDestination = (row: ConnectionRow): Destination => ({
+  orgUrl: row.org_url,
+  tenant: row.tenant,
+  authority: row.authority,
+});
 
 /** The row's secrets when they are bound to its destination, else null. */
 function openSecrets(row: ConnectionRow, box: SecretBox): ConnectionSecrets | null {
@@ -119,9 +131,12 @@ export async function loadConnection(c: SqlClient, box: SecretBox): Promise<Stor
   if (!row) return null;
   const secrets = openSecrets(row, box);
   if (!secrets) {
-    throw new FatalError('credentials_not_bound', 'The stored Dynamics password and client secret were entered for another ' +
-      'organization URL, tenant or authority than the connection now names, so they are not used: enter them again ' +
-      '(`dynasync connect` or the Connection page).');
+    throw new FatalError(
+      'credentials_not_bound',
+      'The stored Dynamics password and client secret were entered for another ' +
+        'organization URL, tenant or authority than the connection now names, so they are not used: enter them again ' +
+        '(`dynasync connect` or the Connection page).',
+    );
   }
   return fromRow(row, secrets);
 }
@@ -146,26 +161,38 @@ export interface SaveConnectionResult {
   readonly reset: boolean;
 }
 
-const MOVED = 'The organization URL, tenant or authority changed, and a stored secret is only ever sent where it was entered for';
+const MOVED =
+  'The organization URL, tenant or authority changed, and a stored secret is only ever sent where it was entered for';
 
 /**
  * The secrets to store: those given, else the stored ones, but only for the same destination
  * (and the password only for the same user, the client secret only for the same app). A secret
  * the connection needs and does not get is refused with a code naming it.
  */
-function secretsToStore(settings: ConnectionSettings, dest: Destination, row: ConnectionRow | undefined, box: SecretBox): ConnectionSecrets {
+function secretsToStore(
+  settings: ConnectionSettings,
+  dest: Destination,
+  row: ConnectionRow | undefined,
+  box: SecretBox,
+): ConnectionSecrets {
   const given = settings.secrets;
   const stored = row && sameDestination(rowDestination(row), dest) ? (openSecrets(row, box) ?? {}) : {};
   const moved = row !== undefined && !sameDestination(rowDestination(row), dest);
   const password = given.password || (row?.username === (settings.username ?? null) ? stored.password : undefined);
   const clientSecret = given.clientSecret || (row?.client_id === settings.clientId ? stored.clientSecret : undefined);
   if (settings.authKind === 'password' && !password) {
-    throw new InvalidInputError('password_required', moved ? `${MOVED}: enter the sync user's password again` : 'The sync user\'s password is required');
+    throw new InvalidInputError(
+      'password_required',
+      moved ? `${MOVED}: enter the sync user's password again` : "The sync user's password is required",
+    );
   }
   if (settings.authKind === 'client_credentials' && !clientSecret) {
-    throw new InvalidInputError('client_secret_required', moved
-      ? `${MOVED}: enter the client secret again`
-      : 'Without a user name, the connection uses client credentials and needs the client secret');
+    throw new InvalidInputError(
+      'client_secret_required',
+      moved
+        ? `${MOVED}: enter the client secret again`
+        : 'Without a user name, the connection uses client credentials and needs the client secret',
+    );
   }
   // A confidential app's secret left behind would turn it into a public client that cannot sign in.
   if (moved && !given.clientSecret && row.client_id === settings.clientId && openSecrets(row, box)?.clientSecret) {
@@ -187,25 +214,38 @@ export async function saveConnection(
   opts: { reset?: boolean } = {},
 ): Promise<SaveConnectionResult> {
   const dest: Destination = {
-    orgUrl: normalizeOrgUrl(settings.orgUrl), tenant: settings.tenant || null, authority: normalizeAuthority(settings.authority) ?? null,
+    orgUrl: normalizeOrgUrl(settings.orgUrl),
+    tenant: settings.tenant || null,
+    authority: normalizeAuthority(settings.authority) ?? null,
   };
   return inTransaction(c, async (tx) => {
     const row = await readRow(tx, true);
-    const sealed = box.seal(JSON.stringify({ ...secretsToStore(settings, dest, row, box), for: dest } satisfies SealedSecrets));
+    const sealed = box.seal(
+      JSON.stringify({ ...secretsToStore(settings, dest, row, box), for: dest } satisfies SealedSecrets),
+    );
     let reset = false;
     if (row !== undefined && row.org_url !== dest.orgUrl && (await hasSyncedData(tx))) {
       if (!opts.reset) throw new ConnectionChangeRefused(row.org_url, dest.orgUrl);
       await resetSyncedData(tx);
       reset = true;
     }
-    await tx.query(UPSERT, [dest.orgUrl, settings.authKind, settings.username || null, settings.clientId, dest.tenant, dest.authority, sealed]);
+    await tx.query(UPSERT, [
+      dest.orgUrl,
+      settings.authKind,
+      settings.username || null,
+      settings.clientId,
+      dest.tenant,
+      dest.authority,
+      sealed,
+    ]);
     return { orgUrl: dest.orgUrl, reset };
   });
 }
 
 export async function setDynamicsUserId(c: SqlClient, userId: string | null): Promise<void> {
   const r = await c.query('UPDATE connection SET dynamics_user_id = $1, updated_at = now() WHERE id = 1', [userId]);
-  if (r.rowCount === 0) throw new FatalError('not_connected', 'No Dynamics connection is stored yet: run `dynasync connect` first');
+  if (r.rowCount === 0)
+    throw new FatalError('not_connected', 'No Dynamics connection is stored yet: run `dynasync connect` first');
 }
 
 export async function hasConnection(c: SqlClient): Promise<boolean> {

@@ -33,8 +33,10 @@ function parseHttpUrl(raw: string, what: string, example: string, code: string):
         `Use https (e.g. ${example}); http is accepted only for an emulator on this machine (localhost, 127.0.0.1, ::1).`,
     );
   }
-  if (url.username || url.password) throw new InvalidInputError(code, `The ${what} must not carry a user name or password`);
-  if (url.search || url.hash) throw new InvalidInputError(code, `The ${what} must not have a query or fragment (${url.search}${url.hash})`);
+  if (url.username || url.password)
+    throw new InvalidInputError(code, `The ${what} must not carry a user name or password`);
+  if (url.search || url.hash)
+    throw new InvalidInputError(code, `The ${what} must not have a query or fragment (${url.search}${url.hash})`);
   return url;
 }
 

@@ -3,7 +3,10 @@ import { FatalError } from '../domain/errors.js';
 
 /** The org URL cannot change once data has synced, unless the synced data is reset with it. */
 export class ConnectionChangeRefused extends FatalError {
-  constructor(readonly currentUrl: string, readonly requestedUrl: string) {
+  constructor(
+    readonly currentUrl: string,
+    readonly requestedUrl: string,
+  ) {
     super(
       'connection_change_refused',
       `The lead database already holds data synced from ${currentUrl}; connecting it to ${requestedUrl} ` +
@@ -14,7 +17,10 @@ export class ConnectionChangeRefused extends FatalError {
 
 /** Another writer saved this stream's checkpoint since it was read: a second runner is active. */
 export class CheckpointConflictError extends FatalError {
-  constructor(readonly stream: string, readonly expectedVersion: number | null) {
+  constructor(
+    readonly stream: string,
+    readonly expectedVersion: number | null,
+  ) {
     super(
       'checkpoint_conflict',
       expectedVersion === null
@@ -40,5 +46,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (/^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENOSPC|EROFS|EACCES|EIO)/.test(code)) return true;
   }
   const text = typeof message === 'string' ? message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|Client has encountered a connection error/i.test(text);
+  return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|Client has encountered a connection error/i.test(
+    text,
+  );
 }

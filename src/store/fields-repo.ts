@@ -11,7 +11,10 @@ import type { SqlClient } from './db/types.js';
 function assertEntity(entity: string, items: readonly { entity: string; logicalName: string }[]): void {
   const stray = items.find((f) => f.entity !== entity);
   if (stray) {
-    throw new FatalError('field_entity_mismatch', `Field ${stray.entity}.${stray.logicalName} given in the list for ${entity}`);
+    throw new FatalError(
+      'field_entity_mismatch',
+      `Field ${stray.entity}.${stray.logicalName} given in the list for ${entity}`,
+    );
   }
 }
 

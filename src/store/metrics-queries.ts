@@ -18,7 +18,13 @@ export interface FinishedRun {
  * under the runner lock), so the cursor stops before the first one still running.
  */
 export async function finishedRunsAfter(c: SqlClient, afterId: number, limit: number): Promise<FinishedRun[]> {
-  const r = await c.query<{ id: number | string; status: FinishedRun['status']; seconds: number | string; stats: Record<string, TableStats>; ended: boolean }>(
+  const r = await c.query<{
+    id: number | string;
+    status: FinishedRun['status'];
+    seconds: number | string;
+    stats: Record<string, TableStats>;
+    ended: boolean;
+  }>(
     `SELECT id, status, extract(epoch FROM coalesce(ended_at, started_at) - started_at)::float8 AS seconds, stats,
             ended_at IS NOT NULL AS ended
      FROM sync_runs WHERE id > $1 ORDER BY id LIMIT $2`,
@@ -27,7 +33,12 @@ export async function finishedRunsAfter(c: SqlClient, afterId: number, limit: nu
   const done: FinishedRun[] = [];
   for (const row of r.rows) {
     if (!row.ended) break;
-    done.push({ id: Number(row.id), status: row.status, durationSeconds: Math.max(0, Number(row.seconds)), stats: row.stats });
+    done.push({
+      id: Number(row.id),
+      status: row.status,
+      durationSeconds: Math.max(0, Number(row.seconds)),
+      stats: row.stats,
+    });
   }
   return done;
 }
@@ -39,7 +50,10 @@ export interface ErrorCount {
 }
 
 /** Sync errors with id > afterId, counted per table and code (aggregated in the database). */
-export async function syncErrorCountsAfter(c: SqlClient, afterId: number): Promise<{ counts: ErrorCount[]; lastId: number }> {
+export async function syncErrorCountsAfter(
+  c: SqlClient,
+  afterId: number,
+): Promise<{ counts: ErrorCount[]; lastId: number }> {
   const r = await c.query<{ entity: string | null; code: string | null; n: number; last_id: number | string | null }>(
     `WITH fresh AS (SELECT id, entity, code FROM sync_errors WHERE id > $1)
      SELECT entity, code, count(*)::int AS n, (SELECT max(id) FROM fresh) AS last_id FROM fresh GROUP BY entity, code`,

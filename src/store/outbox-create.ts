@@ -39,7 +39,12 @@ export async function confirmCreate(tx: SqlClient, row: OutboxRow, rec: CreatedR
  * lost). The create is done; the fields whose local value differs from the record's (changed
  * locally after that earlier send) become ordinary updates, based on the value Dynamics holds.
  */
-export async function createFoundExisting(tx: SqlClient, row: OutboxRow, rec: CreatedRecord, differing: readonly FieldChange[]): Promise<boolean> {
+export async function createFoundExisting(
+  tx: SqlClient,
+  row: OutboxRow,
+  rec: CreatedRecord,
+  differing: readonly FieldChange[],
+): Promise<boolean> {
   const done = await confirmCreate(tx, row, rec);
   if (done) await recordPersonChange(tx, row.personId, differing);
   return done;

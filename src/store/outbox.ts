@@ -36,7 +36,11 @@ export interface FieldChange {
  * whose sync stopped (new_synctomkto No) queue nothing. A change also re-queues the person's
  * failed writes: a refused write is retried when the person changes again.
  */
-export async function recordPersonChange(tx: SqlClient, personId: number, changes: readonly FieldChange[]): Promise<number> {
+export async function recordPersonChange(
+  tx: SqlClient,
+  personId: number,
+  changes: readonly FieldChange[],
+): Promise<number> {
   if (changes.length === 0) return 0;
   // A person whose create is queued (or was refused) folds the change into the create: the sender
   // builds the create from the person's current values, so there is no record to PATCH yet. The
@@ -59,11 +63,19 @@ export async function recordPersonChange(tx: SqlClient, personId: number, change
      ON CONFLICT (person_id, field) DO UPDATE SET value = EXCLUDED.value, revision = outbox.revision + 1,
        state = 'pending', sync_error_id = NULL, enqueued_at = $3,
        base = CASE WHEN outbox.state = 'pending' THEN outbox.base ELSE EXCLUDED.base END`,
-    [personId, JSON.stringify(changes.map((c) => ({ field: c.field, value: c.value ?? null, old: c.old ?? null }))), new Date(),
-      PERSON_TYPES.lead, PERSON_TYPES.contact],
+    [
+      personId,
+      JSON.stringify(changes.map((c) => ({ field: c.field, value: c.value ?? null, old: c.old ?? null }))),
+      new Date(),
+      PERSON_TYPES.lead,
+      PERSON_TYPES.contact,
+    ],
   );
   if (res.rowCount > 0) {
-    await tx.query(`UPDATE outbox SET state = 'pending', sync_error_id = NULL WHERE person_id = $1 AND state = 'failed'`, [personId]);
+    await tx.query(
+      `UPDATE outbox SET state = 'pending', sync_error_id = NULL WHERE person_id = $1 AND state = 'failed'`,
+      [personId],
+    );
   }
   return res.rowCount;
 }
@@ -72,10 +84,22 @@ export async function recordPersonChange(tx: SqlClient, personId: number, change
  * The pending writes of the first `persons` persons, oldest change first, with each person's version.
  * A create's value is `{ owner, fields }`: the owner chosen at push time and the person's current fields.
  */
-export async function pendingWritesByPerson(c: SqlClient, persons: number, exclude: readonly number[] = []): Promise<OutboxRow[][]> {
+export async function pendingWritesByPerson(
+  c: SqlClient,
+  persons: number,
+  exclude: readonly number[] = [],
+): Promise<OutboxRow[][]> {
   const res = await c.query<{
-    id: number; person_id: number; entity: 'lead' | 'contact'; dynamics_id: string; op: 'update' | 'create';
-    field: string; value: unknown; base: unknown; revision: number; version: number | null;
+    id: number;
+    person_id: number;
+    entity: 'lead' | 'contact';
+    dynamics_id: string;
+    op: 'update' | 'create';
+    field: string;
+    value: unknown;
+    base: unknown;
+    revision: number;
+    version: number | null;
   }>(
     `WITH first AS (
        SELECT person_id, min(id) AS first_id FROM outbox
@@ -93,8 +117,16 @@ export async function pendingWritesByPerson(c: SqlClient, persons: number, exclu
   const groups = new Map<number, OutboxRow[]>();
   for (const r of res.rows) {
     const row: OutboxRow = {
-      id: Number(r.id), personId: Number(r.person_id), entity: r.entity, dynamicsId: r.dynamics_id, op: r.op, field: r.field,
-      value: r.value, base: r.base, revision: Number(r.revision), version: r.version === null ? null : Number(r.version),
+      id: Number(r.id),
+      personId: Number(r.person_id),
+      entity: r.entity,
+      dynamicsId: r.dynamics_id,
+      op: r.op,
+      field: r.field,
+      value: r.value,
+      base: r.base,
+      revision: Number(r.revision),
+      version: r.version === null ? null : Number(r.version),
     };
     groups.set(row.personId, [...(groups.get(row.personId) ?? []), row]);
   }
@@ -114,7 +146,12 @@ export async function dropWrites(tx: SqlClient, rows: readonly OutboxRow[]): Pro
 }
 
 /** Dynamics took the write: its rows go, and the person keeps the version the write produced. */
-export async function confirmWrites(tx: SqlClient, personId: number, rows: readonly OutboxRow[], version: number | null): Promise<void> {
+export async function confirmWrites(
+  tx: SqlClient,
+  personId: number,
+  rows: readonly OutboxRow[],
+  version: number | null,
+): Promise<void> {
   await dropWrites(tx, rows);
   await storeVersion(tx, personId, version);
 }
@@ -122,10 +159,10 @@ export async function confirmWrites(tx: SqlClient, personId: number, rows: reado
 /** Versions only move forward: a delta may already have brought a newer one. */
 export async function storeVersion(tx: SqlClient, personId: number, version: number | null): Promise<void> {
   if (version === null) return;
-  await tx.query(
-    'UPDATE persons SET dynamics_version = GREATEST(coalesce(dynamics_version, 0), $2) WHERE id = $1',
-    [personId, version],
-  );
+  await tx.query('UPDATE persons SET dynamics_version = GREATEST(coalesce(dynamics_version, 0), $2) WHERE id = $1', [
+    personId,
+    version,
+  ]);
 }
 
 export interface RefusedWrite {
@@ -140,7 +177,13 @@ export interface RefusedWrite {
  * Dynamics refused the write: a sync error (direction to_dynamics) and a Sync Error activity on the
  * person; the rows stay, marked failed, until the person changes again or an admin retries.
  */
-export async function failWrites(tx: SqlClient, personId: number, rows: readonly OutboxRow[], e: RefusedWrite, now = new Date()): Promise<number> {
+export async function failWrites(
+  tx: SqlClient,
+  personId: number,
+  rows: readonly OutboxRow[],
+  e: RefusedWrite,
+  now = new Date(),
+): Promise<number> {
   const errorId = await recordSyncError(tx, { ...e, direction: 'to_dynamics', personId, occurredAt: now });
   await tx.query(
     `INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value, attributes)
@@ -159,7 +202,10 @@ export async function failWrites(tx: SqlClient, personId: number, rows: readonly
 
 /** An admin retries a refused write: its rows are pending again. Returns how many. */
 export async function retryFailedWrites(c: SqlClient, syncErrorId: number): Promise<number> {
-  const res = await c.query(`UPDATE outbox SET state = 'pending', sync_error_id = NULL WHERE sync_error_id = $1 AND state = 'failed'`, [syncErrorId]);
+  const res = await c.query(
+    `UPDATE outbox SET state = 'pending', sync_error_id = NULL WHERE sync_error_id = $1 AND state = 'failed'`,
+    [syncErrorId],
+  );
   return res.rowCount;
 }
 
@@ -175,7 +221,10 @@ export async function outboxCounts(c: SqlClient): Promise<{ pending: number; fai
 }
 
 /** A person's writes not yet confirmed by Dynamics (pending or failed). */
-export async function personWritesWaiting(c: SqlClient, personId: number): Promise<{ pending: number; failed: number }> {
+export async function personWritesWaiting(
+  c: SqlClient,
+  personId: number,
+): Promise<{ pending: number; failed: number }> {
   const r = await c.query<{ pending: number; failed: number }>(
     `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending, count(*) FILTER (WHERE state = 'failed')::int AS failed
      FROM outbox WHERE person_id = $1`,

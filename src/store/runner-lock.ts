@@ -29,7 +29,10 @@ async function tryLock(databaseUrl: string, schema: string, onLost: (c: pg.Clien
   try {
     await client.connect();
     // Key per schema, so isolated test schemas on one server do not contend.
-    const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_KEY, schema]);
+    const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [
+      LOCK_KEY,
+      schema,
+    ]);
     if (res.rows[0]?.ok) return client;
   } catch (err) {
     await client.end().catch(() => undefined);
@@ -43,18 +46,23 @@ export async function acquireRunnerLock(databaseUrl: string | undefined, schema 
   if (!databaseUrl) return { ensure: async () => undefined, release: async () => undefined };
   let client: pg.Client | null = null;
   let released = false;
-  const take = () => tryLock(databaseUrl, schema, (c) => {
-    if (client === c) client = null;
-  });
+  const take = () =>
+    tryLock(databaseUrl, schema, (c) => {
+      if (client === c) client = null;
+    });
   client = await take();
-  if (!client) throw new FatalError('runner_already_running', 'Another dynasync runner is already syncing this database.');
+  if (!client)
+    throw new FatalError('runner_already_running', 'Another dynasync runner is already syncing this database.');
   return {
     ensure: async () => {
       if (client || released) return;
       client = await take();
       if (!client) {
-        throw new FatalError('runner_lock_lost', 'The connection holding the runner lock was lost and another dynasync ' +
-          'runner took the lock meanwhile: this runner waits until the lock is free again.');
+        throw new FatalError(
+          'runner_lock_lost',
+          'The connection holding the runner lock was lost and another dynasync ' +
+            'runner took the lock meanwhile: this runner waits until the lock is free again.',
+        );
       }
     },
     release: async () => {

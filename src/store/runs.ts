@@ -62,20 +62,27 @@ const toRun = (r: RunRow): SyncRun => ({
 });
 
 export async function startRun(c: SqlClient, trigger: RunTrigger): Promise<SyncRun> {
-  const r = await c.query<RunRow>(`INSERT INTO sync_runs (trigger, status) VALUES ($1, 'running') RETURNING *`, [trigger]);
+  const r = await c.query<RunRow>(`INSERT INTO sync_runs (trigger, status) VALUES ($1, 'running') RETURNING *`, [
+    trigger,
+  ]);
   return toRun(r.rows[0] as RunRow);
 }
 
 /** Sets (replaces) one table's stats in the run. */
 export async function recordTableStats(c: SqlClient, runId: number, table: string, stats: TableStats): Promise<void> {
   await c.query('UPDATE sync_runs SET stats = stats || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1', [
-    runId, table, JSON.stringify(stats),
+    runId,
+    table,
+    JSON.stringify(stats),
   ]);
 }
 
 export async function addRunNote(c: SqlClient, runId: number, note: RunNote): Promise<void> {
   const stamped = { ...note, at: note.at ?? new Date().toISOString() };
-  await c.query('UPDATE sync_runs SET notes = notes || jsonb_build_array($2::jsonb) WHERE id = $1', [runId, JSON.stringify(stamped)]);
+  await c.query('UPDATE sync_runs SET notes = notes || jsonb_build_array($2::jsonb) WHERE id = $1', [
+    runId,
+    JSON.stringify(stamped),
+  ]);
 }
 
 export interface RunOutcome {
@@ -99,8 +106,14 @@ export async function finishRun(c: SqlClient, runId: number, outcome: RunOutcome
  * Runs a killed process left 'running' end as 'failed', so status never shows a cycle that is not
  * happening. Call only while holding the runner lock: another live runner's run would be ended too.
  */
-export async function failInterruptedRuns(c: SqlClient, error = 'interrupted: the process stopped during the cycle'): Promise<number> {
-  const r = await c.query(`UPDATE sync_runs SET status = 'failed', error = $1, ended_at = now() WHERE status = 'running'`, [error]);
+export async function failInterruptedRuns(
+  c: SqlClient,
+  error = 'interrupted: the process stopped during the cycle',
+): Promise<number> {
+  const r = await c.query(
+    `UPDATE sync_runs SET status = 'failed', error = $1, ended_at = now() WHERE status = 'running'`,
+    [error],
+  );
   return r.rowCount;
 }
 
@@ -123,12 +136,28 @@ export interface TableLastRun {
 
 /** For each table, the most recent run that recorded stats for it (running ones included). */
 export async function lastRunPerTable(c: SqlClient): Promise<Map<string, TableLastRun>> {
-  const r = await c.query<{ table_name: string; id: number; status: RunStatus; started_at: Date; ended_at: Date | null; table_stats: TableStats }>(
+  const r = await c.query<{
+    table_name: string;
+    id: number;
+    status: RunStatus;
+    started_at: Date;
+    ended_at: Date | null;
+    table_stats: TableStats;
+  }>(
     `SELECT DISTINCT ON (t.key) t.key AS table_name, r.id, r.status, r.started_at, r.ended_at, t.value AS table_stats
      FROM sync_runs r CROSS JOIN LATERAL jsonb_each(r.stats) t
      ORDER BY t.key, r.id DESC`,
   );
-  return new Map(r.rows.map((x) => [x.table_name, {
-    runId: x.id, status: x.status, startedAt: x.started_at, endedAt: x.ended_at, stats: x.table_stats,
-  }]));
+  return new Map(
+    r.rows.map((x) => [
+      x.table_name,
+      {
+        runId: x.id,
+        status: x.status,
+        startedAt: x.started_at,
+        endedAt: x.ended_at,
+        stats: x.table_stats,
+      },
+    ]),
+  );
 }

@@ -23,7 +23,8 @@ export class SecretBox {
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== SECRET_KEY_BYTES) throw new FatalError('secret_key_invalid', `A secret key must be ${SECRET_KEY_BYTES} bytes`);
+    if (key.length !== SECRET_KEY_BYTES)
+      throw new FatalError('secret_key_invalid', `A secret key must be ${SECRET_KEY_BYTES} bytes`);
     this.#key = Buffer.from(key);
   }
 
@@ -31,7 +32,9 @@ export class SecretBox {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.#key, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64'))).join(':');
+    return [VERSION, iv, cipher.getAuthTag(), ciphertext]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64')))
+      .join(':');
   }
 
   open(sealed: string): string {
@@ -82,7 +85,10 @@ function createKeyFile(path: string, logger: Logger): void {
   writeFileSync(tmp, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(tmp, path);
-    logger.info({ keyFile: path }, 'generated a secret key for stored credentials; back this file up with the database');
+    logger.info(
+      { keyFile: path },
+      'generated a secret key for stored credentials; back this file up with the database',
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   } finally {

@@ -23,6 +23,9 @@ export async function deleteSetting(c: SqlClient, key: string): Promise<boolean>
 /** Stores the value only when the key has none yet; true when this call stored it (first writer wins). */
 export async function setSettingIfAbsent(c: SqlClient, key: string, value: unknown): Promise<boolean> {
   if (value === undefined) throw new TypeError(`Setting ${key}: undefined is not a JSON value`);
-  const r = await c.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(value)]);
+  const r = await c.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [
+    key,
+    JSON.stringify(value),
+  ]);
   return r.rowCount > 0;
 }

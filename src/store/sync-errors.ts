@@ -119,7 +119,9 @@ export async function recordSyncErrors(c: SqlClient, errors: readonly NewSyncErr
     run_id: e.runId ?? null,
     column_name: e.column ?? '',
   }));
-  const r = await c.query<{ id: number | string; is_new: boolean; record_id: string | null }>(UPSERT, [JSON.stringify(rows)]);
+  const r = await c.query<{ id: number | string; is_new: boolean; record_id: string | null }>(UPSERT, [
+    JSON.stringify(rows),
+  ]);
   return r.rows.map((x) => ({ id: Number(x.id), isNew: x.is_new, recordId: x.record_id }));
 }
 
@@ -129,7 +131,12 @@ export async function recordSyncError(c: SqlClient, error: NewSyncError): Promis
 }
 
 /** Records that synced after all: their open problems from Dynamics are history now. */
-export async function resolveSyncErrors(c: SqlClient, entity: string, recordIds: readonly string[], now: Date): Promise<number> {
+export async function resolveSyncErrors(
+  c: SqlClient,
+  entity: string,
+  recordIds: readonly string[],
+  now: Date,
+): Promise<number> {
   if (recordIds.length === 0) return 0;
   const r = await c.query(
     `UPDATE sync_errors SET resolved_at = $3
@@ -193,7 +200,16 @@ export async function searchSyncErrors(
 }
 
 export const SYNC_ERROR_CSV_HEADER = [
-  'id', 'occurred_at', 'entity', 'record_id', 'operation', 'direction', 'code', 'message', 'person_id', 'run_id',
+  'id',
+  'occurred_at',
+  'entity',
+  'record_id',
+  'operation',
+  'direction',
+  'code',
+  'message',
+  'person_id',
+  'run_id',
 ] as const;
 
 /**
@@ -207,12 +223,16 @@ export async function* syncErrorsCsv(c: SqlClient, q: SyncErrorQuery = {}, batch
   const params = filterParams(q);
   let afterId = 0;
   for (;;) {
-    const r = await c.query<Row>(
-      `SELECT ${COLUMNS} FROM sync_errors ${WHERE} AND id > $6 ORDER BY id LIMIT $7`,
-      [...params, afterId, batchSize],
-    );
+    const r = await c.query<Row>(`SELECT ${COLUMNS} FROM sync_errors ${WHERE} AND id > $6 ORDER BY id LIMIT $7`, [
+      ...params,
+      afterId,
+      batchSize,
+    ]);
     for (const row of r.rows) {
-      yield csvLine(SYNC_ERROR_CSV_HEADER.map((col) => defuseFormula(row[col])), '\r\n');
+      yield csvLine(
+        SYNC_ERROR_CSV_HEADER.map((col) => defuseFormula(row[col])),
+        '\r\n',
+      );
     }
     if (r.rows.length < batchSize) return;
     afterId = (r.rows[r.rows.length - 1] as Row).id;

@@ -3,8 +3,15 @@ import type { SyncEntity } from '../domain/index.js';
 import type { MappedRecord } from '../mapping/index.js';
 import type { SqlClient } from '../store/db/types.js';
 import {
-  applyCompanies, applyPeople, applySalesPersons, markDeleted, markUnseenDeleted,
-  SYNC_FILTER_FIELD, type ApplyContext, type HeldEntity, type PageStats,
+  applyCompanies,
+  applyPeople,
+  applySalesPersons,
+  markDeleted,
+  markUnseenDeleted,
+  SYNC_FILTER_FIELD,
+  type ApplyContext,
+  type HeldEntity,
+  type PageStats,
 } from '../store/records/index.js';
 
 export interface Applier {
@@ -23,7 +30,13 @@ const applier = (entity: HeldEntity, apply: Applier['apply']): Applier => ({
 export const APPLIERS: Partial<Record<SyncEntity, Applier>> = {
   systemuser: applier('systemuser', applySalesPersons),
   // new_synctomkto No on an account: not created, an existing company is no longer updated.
-  account: applier('account', (tx, r, ctx) => applyCompanies(tx, r.filter((x) => x.fields[SYNC_FILTER_FIELD] !== false), ctx)),
+  account: applier('account', (tx, r, ctx) =>
+    applyCompanies(
+      tx,
+      r.filter((x) => x.fields[SYNC_FILTER_FIELD] !== false),
+      ctx,
+    ),
+  ),
   contact: applier('contact', (tx, r, ctx) => applyPeople(tx, 'contact', r, ctx)),
   lead: applier('lead', (tx, r, ctx) => applyPeople(tx, 'lead', r, ctx)),
 };

@@ -49,7 +49,10 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
         ({ catalog, selection } = await loadSelection(deps.db, entity));
       }
       if (catalog.length === 0) {
-        throw new FatalError('not_configured', `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`);
+        throw new FatalError(
+          'not_configured',
+          `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`,
+        );
       }
       const plan = buildPlan(entity, catalog, selection);
       const result = await syncStream({ ...deps, now, runId }, plan);
@@ -58,7 +61,12 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
     }
   } catch (err) {
     const endedAt = now();
-    await finishRun(deps.db, runId, { status: 'failed', tables, endedAt, error: err instanceof Error ? err.message : String(err) });
+    await finishRun(deps.db, runId, {
+      status: 'failed',
+      tables,
+      endedAt,
+      error: err instanceof Error ? err.message : String(err),
+    });
     throw err;
   }
   const status = cycleStatus(tables, deps.signal?.aborted ?? false);
@@ -87,6 +95,13 @@ function cycleStatus(tables: readonly StreamResult[], aborted: boolean): CycleSt
 }
 
 const summary = (r: StreamResult) => ({
-  entity: r.entity, fullRead: r.fullRead, pages: r.pages, inserted: r.inserted, updated: r.updated,
-  deleted: r.deleted, skipped: r.skipped, activities: r.activities, error: r.error?.code,
+  entity: r.entity,
+  fullRead: r.fullRead,
+  pages: r.pages,
+  inserted: r.inserted,
+  updated: r.updated,
+  deleted: r.deleted,
+  skipped: r.skipped,
+  activities: r.activities,
+  error: r.error?.code,
 });

@@ -14,12 +14,33 @@ export interface CycleFailure {
   readonly message: string;
 }
 
-export async function recordFailedCycle(db: Db, trigger: 'schedule' | 'manual' | 'once', failure: CycleFailure): Promise<number> {
+export async function recordFailedCycle(
+  db: Db,
+  trigger: 'schedule' | 'manual' | 'once',
+  failure: CycleFailure,
+): Promise<number> {
   const runId = await startRun(db, trigger, new Date());
-  const tables = CYCLE_ORDER.map((entity) => ({ ...newResult(entity), status: 'failed' as const, error: { ...failure } }));
+  const tables = CYCLE_ORDER.map((entity) => ({
+    ...newResult(entity),
+    status: 'failed' as const,
+    error: { ...failure },
+  }));
   for (const t of tables) {
-    await recordSyncError(db, { runId, entity: t.entity, recordId: null, operation: 'read', code: failure.code, message: failure.message, personId: null });
+    await recordSyncError(db, {
+      runId,
+      entity: t.entity,
+      recordId: null,
+      operation: 'read',
+      code: failure.code,
+      message: failure.message,
+      personId: null,
+    });
   }
-  await finishRun(db, runId, { status: 'failed', tables, endedAt: new Date(), error: `${failure.code}: ${failure.message}` });
+  await finishRun(db, runId, {
+    status: 'failed',
+    tables,
+    endedAt: new Date(),
+    error: `${failure.code}: ${failure.message}`,
+  });
   return runId;
 }

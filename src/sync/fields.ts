@@ -3,7 +3,13 @@
  * Saving refreshes the stored catalog from Dynamics and un-blocks a table stopped by a deleted
  * column (the reference product's "save Select Fields to Sync again").
  */
-import { InvalidInputError, availabilityOf, type CatalogField, type SelectedField, type SyncEntity } from '../domain/index.js';
+import {
+  InvalidInputError,
+  availabilityOf,
+  type CatalogField,
+  type SelectedField,
+  type SyncEntity,
+} from '../domain/index.js';
 import { DEFAULT_MAPPING, localNameFor } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import { fetchCatalog } from './catalog.js';
@@ -23,7 +29,9 @@ export interface FieldRow {
   readonly isDefault: boolean;
   readonly isCustom: boolean;
   /** The sync user's write capability (informational for tables dynasync never writes). */
-  readonly write: Pick<CatalogField, 'canUpdate' | 'canCreate' | 'updateDenied' | 'createDenied'> & { readonly note: string | null };
+  readonly write: Pick<CatalogField, 'canUpdate' | 'canCreate' | 'updateDenied' | 'createDenied'> & {
+    readonly note: string | null;
+  };
 }
 
 export interface SelectionChange {
@@ -73,7 +81,11 @@ export async function listFields(db: Db, entity: SyncEntity): Promise<FieldRow[]
   return fieldRows(entity, catalog, selection);
 }
 
-export function fieldRows(entity: string, catalog: readonly CatalogField[], selection: readonly SelectedField[]): FieldRow[] {
+export function fieldRows(
+  entity: string,
+  catalog: readonly CatalogField[],
+  selection: readonly SelectedField[],
+): FieldRow[] {
   const selected = new Map(selection.map((s) => [s.logicalName, s]));
   return catalog.map((f) => ({
     logicalName: f.logicalName,
@@ -84,6 +96,12 @@ export function fieldRows(entity: string, catalog: readonly CatalogField[], sele
     localName: selected.get(f.logicalName)?.localName ?? null,
     isDefault: f.logicalName in (DEFAULT_MAPPING[entity] ?? {}),
     isCustom: f.isCustom,
-    write: { canUpdate: f.canUpdate, canCreate: f.canCreate, updateDenied: f.updateDenied, createDenied: f.createDenied, note: writeNote(entity, f, selected.has(f.logicalName)) },
+    write: {
+      canUpdate: f.canUpdate,
+      canCreate: f.canCreate,
+      updateDenied: f.updateDenied,
+      createDenied: f.createDenied,
+      note: writeNote(entity, f, selected.has(f.logicalName)),
+    },
   }));
 }

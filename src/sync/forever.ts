@@ -49,20 +49,24 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   }
   const live = new LiveSession({ db: o.db, secretBox: o.secretBox, logger: o.logger, pageSize: o.pageSize });
   const sender = startSenderLoop({ db: o.db, writer: live.writer(), logger: o.logger });
-  const runner = new SyncRunner({ db: o.db, logger: o.logger, ...(o.onPage ? { onPage: o.onPage } : {}) }, {
-    intervalMs: o.intervalMs,
-    ...(o.maxBackoffMs ? { maxBackoffMs: o.maxBackoffMs } : {}),
-    prepare: async () => {
-      await lock.ensure();
-      const { session, userId } = await live.current();
-      return { source: session.source, userId };
+  const runner = new SyncRunner(
+    { db: o.db, logger: o.logger, ...(o.onPage ? { onPage: o.onPage } : {}) },
+    {
+      intervalMs: o.intervalMs,
+      ...(o.maxBackoffMs ? { maxBackoffMs: o.maxBackoffMs } : {}),
+      prepare: async () => {
+        await lock.ensure();
+        const { session, userId } = await live.current();
+        return { source: session.source, userId };
+      },
+      onSignInRefused: () => live.invalidate(),
+      onCycle: (r) => {
+        o.onCycle?.(r);
+        void sender.drain();
+      },
     },
-    onSignInRefused: () => live.invalidate(),
-    onCycle: (r) => {
-      o.onCycle?.(r);
-      void sender.drain();
-    },
-  }, o.logger);
+    o.logger,
+  );
   return {
     runner,
     run: async () => {

@@ -30,7 +30,11 @@ export interface LiveSessionOptions {
 /** What decides whether a session still fits the stored connection (secrets included, hashed). */
 function fingerprint(c: StoredConnection): string {
   const { orgUrl, authKind, username, clientId, tenant, authority, secrets } = c;
-  return createHash('sha256').update(JSON.stringify([orgUrl, authKind, username, clientId, tenant, authority, secrets.password, secrets.clientSecret])).digest('hex');
+  return createHash('sha256')
+    .update(
+      JSON.stringify([orgUrl, authKind, username, clientId, tenant, authority, secrets.password, secrets.clientSecret]),
+    )
+    .digest('hex');
 }
 
 export class LiveSession {

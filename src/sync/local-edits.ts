@@ -20,10 +20,17 @@ export async function setCompanyFieldThroughPerson(
   const chosen = selection.find((s) => s.localName === field || s.logicalName === field);
   if (!chosen) {
     const names = selection.map((s) => s.localName).sort();
-    throw new InvalidInputError('not_a_company_field', `'${field}' is not a synced company field. Company fields: ${names.join(', ') || 'none selected'}`);
+    throw new InvalidInputError(
+      'not_a_company_field',
+      `'${field}' is not a synced company field. Company fields: ${names.join(', ') || 'none selected'}`,
+    );
   }
   const column = catalog.find((c) => c.logicalName === chosen.logicalName);
-  if (!column) throw new InvalidInputError('not_a_company_field', `'${field}' is no longer in the field catalog; save the field selection again`);
+  if (!column)
+    throw new InvalidInputError(
+      'not_a_company_field',
+      `'${field}' is no longer in the field catalog; save the field selection again`,
+    );
   const value = coerceLocalValue(column, input);
   return setCompanyFieldViaPerson(db, {
     personId,
@@ -38,7 +45,12 @@ export async function setCompanyFieldThroughPerson(
  * person with a Change Data Value, and queued for Dynamics in the same transaction (the outbox).
  * Returns null when the name is not a person field of the person's table (maybe a company field).
  */
-export async function setPersonField(db: Db, personId: number, field: string, input: unknown): Promise<PersonEditResult | null> {
+export async function setPersonField(
+  db: Db,
+  personId: number,
+  field: string,
+  input: unknown,
+): Promise<PersonEditResult | null> {
   const person = await getPerson(db, personId);
   if (!person) throw new NotFoundError('person_not_found', `No person with id ${personId}`);
   const { catalog, selection } = await loadSelection(db, person.dynamicsType === 'Lead' ? 'lead' : 'contact');
@@ -46,5 +58,9 @@ export async function setPersonField(db: Db, personId: number, field: string, in
   const column = chosen && catalog.find((c) => c.logicalName === chosen.logicalName);
   if (!chosen || !column) return null;
   const value = coerceLocalValue(column, input);
-  return setPersonFieldsLocally(db, { personId, values: { [chosen.localName]: value }, reason: 'Person updated in the lead database' });
+  return setPersonFieldsLocally(db, {
+    personId,
+    values: { [chosen.localName]: value },
+    reason: 'Person updated in the lead database',
+  });
 }

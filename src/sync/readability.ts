@@ -46,7 +46,10 @@ export class ReadabilityGuard {
   private async quickCheck(): Promise<Set<string>> {
     const { source, userId } = this.deps;
     if (!source.securedColumns) return this.fullCheck();
-    const [secured, readableIds] = await Promise.all([source.securedColumns(this.#current.entity), source.readableSecuredColumnIds(userId)]);
+    const [secured, readableIds] = await Promise.all([
+      source.securedColumns(this.#current.entity),
+      source.readableSecuredColumnIds(userId),
+    ]);
     return new Set([...secured].filter(([, metadataId]) => !readableIds.has(metadataId)).map(([name]) => name));
   }
 

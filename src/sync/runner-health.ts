@@ -23,22 +23,36 @@ export interface RunnerHealth {
   readonly lastSuccessAt: string | null;
 }
 
-export const HEALTHY: RunnerHealth = Object.freeze({ state: 'ok', consecutiveFailures: 0, lastError: null, lastSuccessAt: null });
+export const HEALTHY: RunnerHealth = Object.freeze({
+  state: 'ok',
+  consecutiveFailures: 0,
+  lastError: null,
+  lastSuccessAt: null,
+});
 
 export function describeFailure(err: unknown, at = new Date()): RunnerFailure {
   const stamp = at.toISOString();
   const signIn = asSignInFailure(err);
   if (signIn) return { code: signIn.code, reason: signIn.reason, message: signIn.message, at: stamp };
   const message = err instanceof Error ? err.message : String(err);
-  if (isDatabaseUnavailable(err)) return { code: 'database_unavailable', message: `The lead database is unavailable: ${message}`, at: stamp };
+  if (isDatabaseUnavailable(err))
+    return { code: 'database_unavailable', message: `The lead database is unavailable: ${message}`, at: stamp };
   return { code: isSyncError(err) ? err.code : 'unexpected_error', message, at: stamp };
 }
 
-export const failed = (h: RunnerHealth, failure: RunnerFailure): RunnerHealth =>
-  ({ ...h, state: 'retrying', consecutiveFailures: h.consecutiveFailures + 1, lastError: failure });
+export const failed = (h: RunnerHealth, failure: RunnerFailure): RunnerHealth => ({
+  ...h,
+  state: 'retrying',
+  consecutiveFailures: h.consecutiveFailures + 1,
+  lastError: failure,
+});
 
-export const succeeded = (h: RunnerHealth, at = new Date()): RunnerHealth =>
-  ({ ...h, state: 'ok', consecutiveFailures: 0, lastSuccessAt: at.toISOString() });
+export const succeeded = (h: RunnerHealth, at = new Date()): RunnerHealth => ({
+  ...h,
+  state: 'ok',
+  consecutiveFailures: 0,
+  lastSuccessAt: at.toISOString(),
+});
 
 /** Wait after a failure of one cycle, or the interval. */
 export const DB_RETRY_BASE_MS = 5_000;

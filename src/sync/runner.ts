@@ -15,7 +15,15 @@ import { failInterruptedRuns } from '../store/runs.js';
 import { isDatabaseUnavailable } from '../store/errors.js';
 import { runCycle, type CycleDeps, type CycleResult } from './cycle.js';
 import { recordFailedCycle } from './failed-cycle.js';
-import { describeFailure, failed, HEALTHY, nextWaitMs, succeeded, type RunnerFailure, type RunnerHealth } from './runner-health.js';
+import {
+  describeFailure,
+  failed,
+  HEALTHY,
+  nextWaitMs,
+  succeeded,
+  type RunnerFailure,
+  type RunnerHealth,
+} from './runner-health.js';
 import { signInFailure } from './sign-in.js';
 import { saveSchedule } from './state.js';
 
@@ -125,7 +133,8 @@ export class SyncRunner {
   private async prepare(trigger: Trigger): Promise<CycleSource | null> {
     const given = (): CycleSource => {
       const { source, userId } = this.deps;
-      if (!source || userId === undefined) throw new FatalError('runner_without_source', 'The runner was given neither a source nor a prepare step');
+      if (!source || userId === undefined)
+        throw new FatalError('runner_without_source', 'The runner was given neither a source nor a prepare step');
       return { source, userId };
     };
     const prepare = this.options.prepare;
@@ -135,7 +144,10 @@ export class SyncRunner {
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       const failure = describeFailure(err);
-      this.logger.error({ code: failure.code, reason: failure.reason, err: failure.message }, 'cannot start the sync cycle; the runner tries again');
+      this.logger.error(
+        { code: failure.code, reason: failure.reason, err: failure.message },
+        'cannot start the sync cycle; the runner tries again',
+      );
       this.settle(failure);
       await recordFailedCycle(this.deps.db, trigger, failure).catch((e: unknown) => {
         this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'cannot record the failed cycle');

@@ -66,10 +66,13 @@ export function createWrite(row: OutboxRow, plan: CreatePlan): BatchWrite {
   };
 }
 
-const versionOf = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const versionOf = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const created = (r: Record<string, unknown> | null): CreatedRecord => ({
-  version: versionOf(r?.versionnumber), createdOn: text(r?.createdon), modifiedOn: text(r?.modifiedon),
+  version: versionOf(r?.versionnumber),
+  createdOn: text(r?.createdon),
+  modifiedOn: text(r?.modifiedon),
 });
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -77,7 +80,11 @@ export type CreateOutcome = 'confirmed' | 'failed' | 'retry';
 
 /** What one create's answer means, stored in one transaction. */
 export async function settleCreate(
-  db: Db, writer: OutboxWriterPort, row: OutboxRow, plan: CreatePlan, answer: BatchAnswer,
+  db: Db,
+  writer: OutboxWriterPort,
+  row: OutboxRow,
+  plan: CreatePlan,
+  answer: BatchAnswer,
 ): Promise<CreateOutcome> {
   if (answer.status >= 200 && answer.status < 300) {
     await db.transaction((tx) => confirmCreate(tx, row, created(answer.body as Record<string, unknown> | null)));
@@ -88,17 +95,28 @@ export async function settleCreate(
   return 'failed';
 }
 
-async function settleExisting(db: Db, writer: OutboxWriterPort, row: OutboxRow, plan: CreatePlan): Promise<CreateOutcome> {
+async function settleExisting(
+  db: Db,
+  writer: OutboxWriterPort,
+  row: OutboxRow,
+  plan: CreatePlan,
+): Promise<CreateOutcome> {
   const info = ENTITY_INFO[row.entity];
   const columns = [...plan.values()];
-  const current = await writer.readRow(info.entitySet, row.dynamicsId, ['versionnumber', 'createdon', 'modifiedon', ...columns.map((c) => c.logicalName)]);
+  const current = await writer.readRow(info.entitySet, row.dynamicsId, [
+    'versionnumber',
+    'createdon',
+    'modifiedon',
+    ...columns.map((c) => c.logicalName),
+  ]);
   if (current === null) return 'retry'; // deleted between the two sends: a fresh create is right
   const { fields } = row.value as CreateValue;
   const differing: FieldChange[] = [];
   for (const [local, f] of plan) {
     const theirs = localOf(f, current[f.logicalName]);
     // A field without a local value was left out of the create (or defaulted, like a lead's Topic).
-    if (fields[local] !== null && fields[local] !== undefined && !same(theirs, fields[local])) differing.push({ field: local, value: fields[local], old: theirs });
+    if (fields[local] !== null && fields[local] !== undefined && !same(theirs, fields[local]))
+      differing.push({ field: local, value: fields[local], old: theirs });
   }
   await db.transaction((tx) => createFoundExisting(tx, row, created(current), differing));
   return 'confirmed';
@@ -115,9 +133,16 @@ function localOf(field: CatalogField, wire: unknown): unknown {
 async function refuseCreate(db: Db, row: OutboxRow, answer: BatchAnswer): Promise<void> {
   const error = (answer.body as { error?: { code?: string; message?: string } } | null)?.error;
   const code = answer.status === 403 ? 'privilege_denied' : error?.code || `http_${answer.status}`;
-  const message = `Dynamics refused the create of ${row.entity} ${row.dynamicsId} (person ${row.personId}): ` +
+  const message =
+    `Dynamics refused the create of ${row.entity} ${row.dynamicsId} (person ${row.personId}): ` +
     `HTTP ${answer.status}${error?.code ? ` ${error.code}` : ''} ${error?.message ?? ''}`.trim();
-  await db.transaction((tx) => failWrites(tx, row.personId, [row], {
-    entity: row.entity, recordId: row.dynamicsId, operation: 'create', code, message,
-  }));
+  await db.transaction((tx) =>
+    failWrites(tx, row.personId, [row], {
+      entity: row.entity,
+      recordId: row.dynamicsId,
+      operation: 'create',
+      code,
+      message,
+    }),
+  );
 }

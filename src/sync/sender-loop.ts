@@ -15,8 +15,14 @@ import { drainOutbox, type DrainResult, type OutboxWriterPort } from './sender.j
 export function createOutboxWriter(connection: StoredConnection, logger: Logger): DataverseOutboxWriter {
   return new DataverseOutboxWriter({
     settings: {
-      orgUrl: connection.orgUrl, authKind: connection.authKind, username: connection.username, password: connection.secrets.password,
-      clientId: connection.clientId, clientSecret: connection.secrets.clientSecret, tenant: connection.tenant, authority: connection.authority,
+      orgUrl: connection.orgUrl,
+      authKind: connection.authKind,
+      username: connection.username,
+      password: connection.secrets.password,
+      clientId: connection.clientId,
+      clientSecret: connection.secrets.clientSecret,
+      tenant: connection.tenant,
+      authority: connection.authority,
     },
     logger,
   });
@@ -28,15 +34,27 @@ export interface SenderLoop {
   stop(): Promise<void>;
 }
 
-export function startSenderLoop(deps: { db: Db; writer: OutboxWriterPort; logger: Logger; pollMs?: number; batchSize?: number }): SenderLoop {
+export function startSenderLoop(deps: {
+  db: Db;
+  writer: OutboxWriterPort;
+  logger: Logger;
+  pollMs?: number;
+  batchSize?: number;
+}): SenderLoop {
   const stop = new AbortController();
   let current: Promise<DrainResult | null> | null = null;
-  const drain = () => (current ??= drainOutbox({ ...deps, signal: stop.signal })
-    .catch((err: unknown) => {
-      deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'writing to Dynamics failed; the outbox keeps the writes');
-      return null;
-    })
-    .finally(() => { current = null; }));
+  const drain = () =>
+    (current ??= drainOutbox({ ...deps, signal: stop.signal })
+      .catch((err: unknown) => {
+        deps.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'writing to Dynamics failed; the outbox keeps the writes',
+        );
+        return null;
+      })
+      .finally(() => {
+        current = null;
+      }));
   const loop = (async () => {
     while (!stop.signal.aborted) {
       try {

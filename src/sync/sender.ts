@@ -25,7 +25,12 @@ import type { BatchAnswer, BatchWrite } from '../dataverse/index.js';
 import { convertValue, isWritableType, toWireValue } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import {
-  confirmWrites, dropWrites, failWrites, pendingWritesByPerson, storeVersion, type OutboxRow,
+  confirmWrites,
+  dropWrites,
+  failWrites,
+  pendingWritesByPerson,
+  storeVersion,
+  type OutboxRow,
 } from '../store/outbox.js';
 import { dynamicsWins } from '../store/records/people-sync.js';
 import { createPlan, createWrite, settleCreate, type CreatePlan } from './sender-create.js';
@@ -78,12 +83,19 @@ interface ChangeSet {
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const versionOf = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const versionOf = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 
 export async function drainOutbox(deps: SenderDeps): Promise<DrainResult> {
   const result: DrainResult = { batches: 0, confirmed: 0, failed: 0, conflicts: 0 };
-  const plans: Record<PersonEntity, WritePlan> = { lead: await writePlan(deps.db, 'lead'), contact: await writePlan(deps.db, 'contact') };
-  const createPlans: Record<PersonEntity, CreatePlan> = { lead: await createPlan(deps.db, 'lead'), contact: await createPlan(deps.db, 'contact') };
+  const plans: Record<PersonEntity, WritePlan> = {
+    lead: await writePlan(deps.db, 'lead'),
+    contact: await writePlan(deps.db, 'contact'),
+  };
+  const createPlans: Record<PersonEntity, CreatePlan> = {
+    lead: await createPlan(deps.db, 'lead'),
+    contact: await createPlan(deps.db, 'contact'),
+  };
   const isolate = new Set<number>();
   const resends = new Map<number, number>();
   const parked = new Set<number>();
@@ -92,14 +104,24 @@ export async function drainOutbox(deps: SenderDeps): Promise<DrainResult> {
     if (groups.length === 0) break;
     // A person with a queued create sends only the create (its later changes are folded into it).
     const creates = groups.flatMap((g) => g.filter((r) => r.op === 'create').slice(0, 1));
-    const sets = await changeSets(deps.db, groups.filter((g) => !g.some((r) => r.op === 'create')), plans, isolate);
+    const sets = await changeSets(
+      deps.db,
+      groups.filter((g) => !g.some((r) => r.op === 'create')),
+      plans,
+      isolate,
+    );
     if (sets.length === 0 && creates.length === 0) continue;
-    const answers = await deps.writer.batch([...creates.map((r) => [createWrite(r, createPlans[r.entity])]), ...sets.map((s) => [patchOf(s)])], deps.signal);
+    const answers = await deps.writer.batch(
+      [...creates.map((r) => [createWrite(r, createPlans[r.entity])]), ...sets.map((s) => [patchOf(s)])],
+      deps.signal,
+    );
     result.batches++;
     for (const [i, row] of creates.entries()) {
       const answer = answers[i]?.[0];
-      const outcome = !answer || answer.status === 429 || answer.status >= 500
-        ? 'retry' : await settleCreate(deps.db, deps.writer, row, createPlans[row.entity], answer);
+      const outcome =
+        !answer || answer.status === 429 || answer.status >= 500
+          ? 'retry'
+          : await settleCreate(deps.db, deps.writer, row, createPlans[row.entity], answer);
       if (outcome === 'retry') parked.add(row.personId);
       else result[outcome]++;
     }
@@ -108,7 +130,14 @@ export async function drainOutbox(deps: SenderDeps): Promise<DrainResult> {
       if (!answer || answer.status === 429 || answer.status >= 500) {
         parked.add(set.person); // not answered or transient: the next drain sends it again
       } else if (answer.status < 300) {
-        await deps.db.transaction((tx) => confirmWrites(tx, set.person, set.rows, versionOf((answer.body as Record<string, unknown> | null)?.versionnumber)));
+        await deps.db.transaction((tx) =>
+          confirmWrites(
+            tx,
+            set.person,
+            set.rows,
+            versionOf((answer.body as Record<string, unknown> | null)?.versionnumber),
+          ),
+        );
         result.confirmed++;
       } else if (answer.status === 412) {
         const n = (resends.get(set.person) ?? 0) + 1;
@@ -127,7 +156,12 @@ export async function drainOutbox(deps: SenderDeps): Promise<DrainResult> {
 }
 
 /** Rows whose field is no longer selected or writable are dropped (nothing to write them to). */
-async function changeSets(db: Db, groups: readonly OutboxRow[][], plans: Record<PersonEntity, WritePlan>, isolate: ReadonlySet<number>): Promise<ChangeSet[]> {
+async function changeSets(
+  db: Db,
+  groups: readonly OutboxRow[][],
+  plans: Record<PersonEntity, WritePlan>,
+  isolate: ReadonlySet<number>,
+): Promise<ChangeSet[]> {
   const sets: ChangeSet[] = [];
   const unwritable: OutboxRow[] = [];
   for (const rows of groups) {
@@ -140,8 +174,13 @@ async function changeSets(db: Db, groups: readonly OutboxRow[][], plans: Record<
       return ok;
     });
     const make = (part: OutboxRow[]): ChangeSet => ({
-      person: first.personId, entity: first.entity, dynamicsId: first.dynamicsId, rows: part,
-      body: Object.fromEntries(part.map((r) => [plan.get(r.field)!.logicalName, toWireValue(plan.get(r.field)!, r.value)])),
+      person: first.personId,
+      entity: first.entity,
+      dynamicsId: first.dynamicsId,
+      rows: part,
+      body: Object.fromEntries(
+        part.map((r) => [plan.get(r.field)!.logicalName, toWireValue(plan.get(r.field)!, r.value)]),
+      ),
     });
     if (writable.length === 0) continue;
     if (isolate.has(first.personId)) for (const r of writable) sets.push(make([r]));
@@ -162,12 +201,24 @@ function patchOf(s: ChangeSet): BatchWrite {
   };
 }
 
-async function resolveConflict(deps: SenderDeps, set: ChangeSet, plan: WritePlan, result: DrainResult): Promise<number> {
+async function resolveConflict(
+  deps: SenderDeps,
+  set: ChangeSet,
+  plan: WritePlan,
+  result: DrainResult,
+): Promise<number> {
   const info = ENTITY_INFO[set.entity];
   const columns = set.rows.map((r) => plan.get(r.field)!);
-  const row = await deps.writer.readRow(info.entitySet, set.dynamicsId, ['versionnumber', ...columns.map((c) => c.logicalName)]);
+  const row = await deps.writer.readRow(info.entitySet, set.dynamicsId, [
+    'versionnumber',
+    ...columns.map((c) => c.logicalName),
+  ]);
   if (row === null) {
-    await refuse(deps.db, set, { status: 404, headers: {}, body: { error: { code: '0x80040217', message: `${set.entity} ${set.dynamicsId} does not exist in Dynamics` } } });
+    await refuse(deps.db, set, {
+      status: 404,
+      headers: {},
+      body: { error: { code: '0x80040217', message: `${set.entity} ${set.dynamicsId} does not exist in Dynamics` } },
+    });
     result.failed++;
     return 0;
   }
@@ -181,7 +232,10 @@ async function resolveConflict(deps: SenderDeps, set: ChangeSet, plan: WritePlan
   await deps.db.transaction(async (tx) => {
     await confirmWrites(tx, set.person, done, null);
     for (const l of lost) await dynamicsWins(tx, set.person, l.row, l.value, { now: new Date() });
-    await dropWrites(tx, lost.map((l) => l.row));
+    await dropWrites(
+      tx,
+      lost.map((l) => l.row),
+    );
     await storeVersion(tx, set.person, versionOf(row.versionnumber));
   });
   return 1;
@@ -197,10 +251,22 @@ function localOf(field: CatalogField, wire: unknown): unknown {
 
 async function refuse(db: Db, set: ChangeSet, answer: BatchAnswer): Promise<void> {
   const error = (answer.body as { error?: { code?: string; message?: string } } | null)?.error;
-  const code = answer.status === 404 ? 'record_deleted' : answer.status === 403 ? 'privilege_denied' : error?.code || `http_${answer.status}`;
-  const message = `Dynamics refused the update of ${set.entity} ${set.dynamicsId} (${set.rows.map((r) => r.field).join(', ')}): ` +
+  const code =
+    answer.status === 404
+      ? 'record_deleted'
+      : answer.status === 403
+        ? 'privilege_denied'
+        : error?.code || `http_${answer.status}`;
+  const message =
+    `Dynamics refused the update of ${set.entity} ${set.dynamicsId} (${set.rows.map((r) => r.field).join(', ')}): ` +
     `HTTP ${answer.status}${error?.code ? ` ${error.code}` : ''} ${error?.message ?? ''}`.trim();
-  await db.transaction((tx) => failWrites(tx, set.person, set.rows, {
-    entity: set.entity, recordId: set.dynamicsId, operation: 'update', code, message,
-  }));
+  await db.transaction((tx) =>
+    failWrites(tx, set.person, set.rows, {
+      entity: set.entity,
+      recordId: set.dynamicsId,
+      operation: 'update',
+      code,
+      message,
+    }),
+  );
 }

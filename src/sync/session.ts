@@ -39,7 +39,8 @@ export async function openSession(db: Db, box: SecretBox, logger: Logger, pageSi
   return sessionFor(db, connection, logger, pageSize);
 }
 
-export const notConnected = (): FatalError => new FatalError('not_connected', 'No Dynamics connection yet: run `dynasync connect` first.');
+export const notConnected = (): FatalError =>
+  new FatalError('not_connected', 'No Dynamics connection yet: run `dynasync connect` first.');
 
 /** A session over a connection already loaded. */
 export function sessionFor(db: Db, connection: StoredConnection, logger: Logger, pageSize: number): SyncSession {

@@ -7,7 +7,11 @@ import { FatalError, isSyncError } from '../domain/index.js';
 import { SIGN_IN_REFUSED_CODES } from '../dataverse/index.js';
 
 export class SignInFailedError extends FatalError {
-  constructor(readonly reason: string, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super('sign_in_failed', `Sign-in to Dynamics failed: ${message}`, options);
   }
 }

@@ -5,10 +5,26 @@
 import type { CatalogField, SelectedField, SyncEntity } from '../domain/index.js';
 import type { Db, SqlClient } from '../store/db/types.js';
 import {
-  clearBlocked, getCheckpoint, resetStream, saveCheckpoint, setBlocked, type Checkpoint,
+  clearBlocked,
+  getCheckpoint,
+  resetStream,
+  saveCheckpoint,
+  setBlocked,
+  type Checkpoint,
 } from '../store/checkpoints.js';
-import { listCatalog, getSelection, replaceCatalog as storeCatalog, replaceSelection as storeSelection } from '../store/fields-repo.js';
-import { addRunNote, finishRun as storeFinishRun, recordTableStats, startRun as storeStartRun, type RunStatus } from '../store/runs.js';
+import {
+  listCatalog,
+  getSelection,
+  replaceCatalog as storeCatalog,
+  replaceSelection as storeSelection,
+} from '../store/fields-repo.js';
+import {
+  addRunNote,
+  finishRun as storeFinishRun,
+  recordTableStats,
+  startRun as storeStartRun,
+  type RunStatus,
+} from '../store/runs.js';
 import { getSetting, setSetting } from '../store/settings-repo.js';
 import { recordSyncErrors } from '../store/sync-errors.js';
 import type { RunnerHealth } from './runner-health.js';
@@ -22,7 +38,11 @@ export async function loadCheckpoint(db: Db, stream: string, selectHash: string)
   if (cp && cp.selectHash === selectHash) return cp;
   if (cp?.blockedReason) return cp;
   if (!cp) {
-    return saveCheckpoint(db, { stream, phase: 'initial', link: null, generation: 1, selectHash, blockedReason: null }, null);
+    return saveCheckpoint(
+      db,
+      { stream, phase: 'initial', link: null, generation: 1, selectHash, blockedReason: null },
+      null,
+    );
   }
   // A different selection: the stored values of newly selected columns must be read in full.
   return resetStream(db, stream, selectHash, cp.version);
@@ -61,7 +81,10 @@ export async function recordSyncError(c: SqlClient, e: EngineSyncError): Promise
   await recordSyncErrors(c, [{ ...e, direction: 'from_dynamics' }]);
 }
 
-export async function loadSelection(c: SqlClient, entity: SyncEntity): Promise<{ catalog: CatalogField[]; selection: SelectedField[] }> {
+export async function loadSelection(
+  c: SqlClient,
+  entity: SyncEntity,
+): Promise<{ catalog: CatalogField[]; selection: SelectedField[] }> {
   const [catalog, selection] = await Promise.all([listCatalog(c, entity), getSelection(c, entity)]);
   return { catalog, selection };
 }
@@ -76,16 +99,29 @@ export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', 
 export async function finishRun(
   db: Db,
   runId: number,
-  outcome: { status: Exclude<RunStatus, 'running'>; tables: readonly StreamResult[]; endedAt: Date; error: string | null },
+  outcome: {
+    status: Exclude<RunStatus, 'running'>;
+    tables: readonly StreamResult[];
+    endedAt: Date;
+    error: string | null;
+  },
 ): Promise<void> {
   for (const t of outcome.tables) {
     await recordTableStats(db, runId, t.entity, {
-      inserted: t.inserted, updated: t.updated, deleted: t.deleted, unchanged: t.unchanged, skipped: t.skipped,
-      pages: t.pages, fullRead: t.fullRead, activities: t.activities, status: t.status,
+      inserted: t.inserted,
+      updated: t.updated,
+      deleted: t.deleted,
+      unchanged: t.unchanged,
+      skipped: t.skipped,
+      pages: t.pages,
+      fullRead: t.fullRead,
+      activities: t.activities,
+      status: t.status,
       ...(t.rebaselined ? { reason: `delta token expired, re-baselined: ${t.rebaselined}` } : {}),
       ...(t.error ? { error: t.error } : {}),
     });
-    if (t.rebaselined) await addRunNote(db, runId, { table: t.entity, message: `Re-baselined with a full read: ${t.rebaselined}` });
+    if (t.rebaselined)
+      await addRunNote(db, runId, { table: t.entity, message: `Re-baselined with a full read: ${t.rebaselined}` });
   }
   await storeFinishRun(db, runId, { status: outcome.status, error: outcome.error });
 }
@@ -95,7 +131,11 @@ export async function finishRun(
  * doing, for `status` and the UI of any process.
  */
 export async function saveSchedule(db: Db, nextCycleAt: Date | null, runner?: RunnerHealth): Promise<void> {
-  await setSetting(db, 'schedule', { nextCycleAt: nextCycleAt?.toISOString() ?? null, updatedAt: new Date().toISOString(), ...(runner ? { runner } : {}) });
+  await setSetting(db, 'schedule', {
+    nextCycleAt: nextCycleAt?.toISOString() ?? null,
+    updatedAt: new Date().toISOString(),
+    ...(runner ? { runner } : {}),
+  });
 }
 
 export interface SavedSchedule {

@@ -39,7 +39,9 @@ export interface PendingCounter {
 
 export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
   const [checkpoints, lastRuns, stored, schedule] = await Promise.all([
-    listCheckpoints(db), lastRunPerTable(db), storedPerTable(db),
+    listCheckpoints(db),
+    lastRunPerTable(db),
+    storedPerTable(db),
     loadSchedule(db),
   ]);
   const tables: TableStatus[] = [];
@@ -53,10 +55,24 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       phase: cp ? cp.phase : 'not_started',
       blockedReason: cp?.blockedReason ?? null,
       // The table's own outcome (a partial cycle may have failed only this table).
-      lastCycle: run ? { runId: run.runId, status: typeof run.stats.status === 'string' ? run.stats.status : run.status, startedAt: iso(run.startedAt), endedAt: run.endedAt ? iso(run.endedAt) : null } : null,
+      lastCycle: run
+        ? {
+            runId: run.runId,
+            status: typeof run.stats.status === 'string' ? run.stats.status : run.status,
+            startedAt: iso(run.startedAt),
+            endedAt: run.endedAt ? iso(run.endedAt) : null,
+          }
+        : null,
       stored: stored[table]?.stored ?? 0,
       deletedInDynamics: stored[table]?.deleted ?? 0,
-      lastCycleCounts: run ? { inserted: run.stats.inserted, updated: run.stats.updated, deleted: run.stats.deleted, skipped: run.stats.skipped } : null,
+      lastCycleCounts: run
+        ? {
+            inserted: run.stats.inserted,
+            updated: run.stats.updated,
+            deleted: run.stats.deleted,
+            skipped: run.stats.skipped,
+          }
+        : null,
       ...(await pendingFor(pending, table, cp?.phase === 'delta' ? cp.link : null)),
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
     });
@@ -64,10 +80,17 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
   return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null };
 }
 
-async function pendingFor(pending: PendingCounter | null, table: string, deltaLink: string | null): Promise<Pick<TableStatus, 'pendingChanges' | 'pendingError'>> {
+async function pendingFor(
+  pending: PendingCounter | null,
+  table: string,
+  deltaLink: string | null,
+): Promise<Pick<TableStatus, 'pendingChanges' | 'pendingError'>> {
   if (!pending || !deltaLink) return { pendingChanges: null, pendingError: null };
   try {
-    return { pendingChanges: await pending.countChanges(ENTITY_INFO[table as keyof typeof ENTITY_INFO].entitySet, deltaLink), pendingError: null };
+    return {
+      pendingChanges: await pending.countChanges(ENTITY_INFO[table as keyof typeof ENTITY_INFO].entitySet, deltaLink),
+      pendingError: null,
+    };
   } catch (err) {
     // Status must answer even when Dynamics does not; it says why the count is missing.
     const { code, reason, message } = describeFailure(err);

@@ -23,17 +23,23 @@ export interface ValidationReport {
 
 /** Read privilege names per table (systemuser's privilege is prvReadUser). */
 const READ_PRIVILEGE: Record<string, string> = {
-  account: 'prvReadAccount', contact: 'prvReadContact', systemuser: 'prvReadUser', lead: 'prvReadLead', opportunity: 'prvReadOpportunity',
+  account: 'prvReadAccount',
+  contact: 'prvReadContact',
+  systemuser: 'prvReadUser',
+  lead: 'prvReadLead',
+  opportunity: 'prvReadOpportunity',
 };
 
 const AUTH_HINTS: Record<string, string> = {
   wrong_password: 'The user name or password is wrong. Check them, and that the account is not locked.',
-  mfa_required: 'Entra ID requires multi-factor authentication for this user. The sync user must be exempt from MFA (Conditional Access), or connect with client credentials.',
+  mfa_required:
+    'Entra ID requires multi-factor authentication for this user. The sync user must be exempt from MFA (Conditional Access), or connect with client credentials.',
   wrong_client_secret: 'The client secret is wrong or expired. Create a new secret for the app registration.',
   unknown_client: 'No app registration with this client id in the tenant. Check the client id and tenant.',
   unknown_tenant: 'The tenant was not found. Use the tenant id or its primary domain.',
   user_disabled: 'The sync user is disabled in Entra ID.',
-  auth_unavailable: 'The sign-in service could not be reached: check the network and proxy, and --authority / --tenant if you set them.',
+  auth_unavailable:
+    'The sign-in service could not be reached: check the network and proxy, and --authority / --tenant if you set them.',
 };
 
 export async function validateConnection(
@@ -42,15 +48,23 @@ export async function validateConnection(
   selection: readonly SelectedField[],
 ): Promise<ValidationReport> {
   const items: CheckItem[] = [];
-  const pass = (id: string, label: string, detail?: string) => items.push({ id, label, status: 'pass', ...(detail ? { detail } : {}) });
-  const failed = (id: string, label: string, detail: string, hint: string) => items.push({ id, label, status: 'fail', detail, hint });
-  const skip = (id: string, label: string) => items.push({ id, label, status: 'skipped', detail: 'skipped: an earlier check failed' });
+  const pass = (id: string, label: string, detail?: string) =>
+    items.push({ id, label, status: 'pass', ...(detail ? { detail } : {}) });
+  const failed = (id: string, label: string, detail: string, hint: string) =>
+    items.push({ id, label, status: 'fail', detail, hint });
+  const skip = (id: string, label: string) =>
+    items.push({ id, label, status: 'skipped', detail: 'skipped: an earlier check failed' });
 
   try {
     await source.ping();
     pass('url', 'The URL answers as Dataverse');
   } catch (err) {
-    failed('url', 'The URL answers as Dataverse', message(err), 'Use the organization URL, e.g. https://contoso.crm.dynamics.com (no path).');
+    failed(
+      'url',
+      'The URL answers as Dataverse',
+      message(err),
+      'Use the organization URL, e.g. https://contoso.crm.dynamics.com (no path).',
+    );
     // Every later check (sign-in included: the token is for this organization) needs it.
     skip('credentials', 'The credentials work');
     for (const [id, label] of LATER) skip(id, label);
@@ -62,7 +76,12 @@ export async function validateConnection(
     pass('credentials', 'The credentials work');
   } catch (err) {
     const code = isSyncError(err) ? err.code : 'auth_failed';
-    failed('credentials', 'The credentials work', message(err), AUTH_HINTS[code] ?? 'Check the user name, password, client id, secret and tenant.');
+    failed(
+      'credentials',
+      'The credentials work',
+      message(err),
+      AUTH_HINTS[code] ?? 'Check the user name, password, client id, secret and tenant.',
+    );
   }
   if (!userId) {
     for (const [id, label] of LATER) skip(id, label);
@@ -86,21 +105,44 @@ const LATER: readonly [string, string][] = [
 type Pass = (id: string, label: string, detail?: string) => void;
 type Fail = (id: string, label: string, detail: string, hint: string) => void;
 
-async function checkIdentity(source: SetupSource, userId: string, expected: { username?: string | null; authKind: string }, pass: Pass, failed: Fail) {
+async function checkIdentity(
+  source: SetupSource,
+  userId: string,
+  expected: { username?: string | null; authKind: string },
+  pass: Pass,
+  failed: Fail,
+) {
   const label = LATER[0]![1];
-  if (expected.authKind === 'client_credentials' || !expected.username) return pass('identity', label, 'application user');
+  if (expected.authKind === 'client_credentials' || !expected.username)
+    return pass('identity', label, 'application user');
   const names = await source.userNames(userId);
   const want = expected.username.toLowerCase();
   if ([names.domainName, names.email].some((n) => n?.toLowerCase() === want)) return pass('identity', label);
-  failed('identity', label, `WhoAmI returned ${names.domainName ?? userId}, not ${expected.username}`, 'Sign in with the dedicated sync user; its user name must equal the Dynamics user name.');
+  failed(
+    'identity',
+    label,
+    `WhoAmI returned ${names.domainName ?? userId}, not ${expected.username}`,
+    'Sign in with the dedicated sync user; its user name must equal the Dynamics user name.',
+  );
 }
 
-async function checkPrivileges(source: SetupSource, userId: string, tables: readonly string[], pass: Pass, failed: Fail) {
+async function checkPrivileges(
+  source: SetupSource,
+  userId: string,
+  tables: readonly string[],
+  pass: Pass,
+  failed: Fail,
+) {
   const label = LATER[1]![1];
   const held = await source.privileges(userId);
   const missing = tables.filter((t) => !held.has(READ_PRIVILEGE[t] ?? ''));
   if (missing.length === 0) return pass('privileges', label, tables.join(', '));
-  failed('privileges', label, `No read privilege on ${missing.join(', ')}`, 'Give the sync user a security role with organization-level read on these tables.');
+  failed(
+    'privileges',
+    label,
+    `No read privilege on ${missing.join(', ')}`,
+    'Give the sync user a security role with organization-level read on these tables.',
+  );
 }
 
 async function checkChangeTracking(source: SetupSource, tables: readonly string[], pass: Pass, failed: Fail) {
@@ -108,23 +150,47 @@ async function checkChangeTracking(source: SetupSource, tables: readonly string[
   const off: string[] = [];
   for (const t of tables) if (!(await source.entityDefinition(t)).changeTrackingEnabled) off.push(t);
   if (off.length === 0) return pass('change_tracking', label);
-  failed('change_tracking', label, `Change tracking is off for ${off.join(', ')}`, 'Turn on "Track changes" in each table\'s properties (Power Apps maker portal).');
+  failed(
+    'change_tracking',
+    label,
+    `Change tracking is off for ${off.join(', ')}`,
+    'Turn on "Track changes" in each table\'s properties (Power Apps maker portal).',
+  );
 }
 
-async function checkColumns(source: SetupSource, userId: string, tables: readonly string[], selection: readonly SelectedField[], pass: Pass, failed: Fail) {
+async function checkColumns(
+  source: SetupSource,
+  userId: string,
+  tables: readonly string[],
+  selection: readonly SelectedField[],
+  pass: Pass,
+  failed: Fail,
+) {
   const label = LATER[3]![1];
   const unreadable: string[] = [];
   for (const t of tables) {
     const chosen = selection.filter((s) => s.entity === t);
     if (chosen.length === 0) continue;
-    const readable = new Set((await fetchCatalog(source, t, userId)).filter((f) => f.readable).map((f) => f.logicalName));
+    const readable = new Set(
+      (await fetchCatalog(source, t, userId)).filter((f) => f.readable).map((f) => f.logicalName),
+    );
     for (const s of chosen) if (!readable.has(s.logicalName)) unreadable.push(`${t}.${s.logicalName}`);
   }
   if (selection.length === 0) {
-    return failed('columns', label, 'No columns are selected yet', 'Select the columns to sync: dynasync fields --defaults (or --add).');
+    return failed(
+      'columns',
+      label,
+      'No columns are selected yet',
+      'Select the columns to sync: dynasync fields --defaults (or --add).',
+    );
   }
   if (unreadable.length === 0) return pass('columns', label, `${selection.length} selected`);
-  failed('columns', label, `${unreadable.length} selected column(s) cannot be read: ${unreadable.join(', ')}`, 'Add these columns to a field security profile of the sync user, or deselect them (dynasync fields --remove).');
+  failed(
+    'columns',
+    label,
+    `${unreadable.length} selected column(s) cannot be read: ${unreadable.join(', ')}`,
+    'Add these columns to a field security profile of the sync user, or deselect them (dynasync fields --remove).',
+  );
 }
 
 function syncedTables(selection: readonly SelectedField[]): string[] {

@@ -31,7 +31,9 @@ export async function writableColumns(db: SqlClient, entity: SyncEntity): Promis
   const byName = new Map(catalog.map((f) => [f.logicalName, f]));
   return selection.flatMap((s) => {
     const f = byName.get(s.logicalName);
-    return f && (f.canUpdate || f.canCreate) ? [{ ...s, canUpdate: f.canUpdate, canCreate: f.canCreate, column: f }] : [];
+    return f && (f.canUpdate || f.canCreate)
+      ? [{ ...s, canUpdate: f.canUpdate, canCreate: f.canCreate, column: f }]
+      : [];
   });
 }
 
@@ -40,7 +42,12 @@ export async function writableColumns(db: SqlClient, entity: SyncEntity): Promis
  * the selection. Privileges and column security change at run time; a writer calls this before
  * trusting the flags of a catalog stored long ago or before the write capability existed.
  */
-export async function refreshCatalog(db: SqlClient, source: SourceReader, userId: string, entity: SyncEntity): Promise<CatalogField[]> {
+export async function refreshCatalog(
+  db: SqlClient,
+  source: SourceReader,
+  userId: string,
+  entity: SyncEntity,
+): Promise<CatalogField[]> {
   const catalog = await fetchCatalog(source, entity, userId);
   await replaceCatalog(db, entity, catalog);
   return catalog;

@@ -29,8 +29,18 @@ export function holdsTablePrivilege(privileges: ReadonlySet<string>, verb: Verb,
 }
 
 const CHECKS = {
-  update: { valid: 'isValidForUpdate', verb: 'Write', right: 'update', denials: ['not_valid_for_update', 'no_write_privilege', 'secured_no_update'] },
-  create: { valid: 'isValidForCreate', verb: 'Create', right: 'create', denials: ['not_valid_for_create', 'no_create_privilege', 'secured_no_create'] },
+  update: {
+    valid: 'isValidForUpdate',
+    verb: 'Write',
+    right: 'update',
+    denials: ['not_valid_for_update', 'no_write_privilege', 'secured_no_update'],
+  },
+  create: {
+    valid: 'isValidForCreate',
+    verb: 'Create',
+    right: 'create',
+    denials: ['not_valid_for_create', 'no_create_privilege', 'secured_no_create'],
+  },
 } as const;
 
 /** Why `op` is refused on the column: metadata first, then the table privilege, then column security. */

@@ -31,30 +31,48 @@ describe('first run and sign-in', () => {
     const code = setupCode.code!;
     expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     expect((await app.inject({ url: '/api/session' })).json()).toEqual({ signedIn: false, needsSetup: true });
-    const weak = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'short', setupCode: code } });
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { password: 'short', setupCode: code },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('weak_password');
     for (const wrong of [undefined, '', 'AAAA-AAAA-AAAA-AAAA']) {
-      const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, ...(wrong === undefined ? {} : { setupCode: wrong }) } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/setup',
+        payload: { password: ADMIN_PASSWORD, ...(wrong === undefined ? {} : { setupCode: wrong }) },
+      });
       expect(res.statusCode, String(wrong)).toBe(401);
       expect(res.json().error.code).toBe('wrong_setup_code');
     }
     expect((await app.inject({ url: '/api/session' })).json().needsSetup, 'a wrong code sets nothing').toBe(true);
 
     // Case, spaces and dashes do not matter: people type what they read.
-    const res = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, setupCode: ` ${code.toLowerCase().replaceAll('-', ' ')} ` } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { password: ADMIN_PASSWORD, setupCode: ` ${code.toLowerCase().replaceAll('-', ' ')} ` },
+    });
     expect(res.statusCode).toBe(200);
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43};`));
     for (const attr of ['HttpOnly', 'SameSite=Strict', 'Path=/']) expect(setCookie).toContain(attr);
     expect(res.json().csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const stored = await db!.query<{ value: Record<string, unknown> }>(`SELECT value FROM settings WHERE key = 'admin_password'`);
+    const stored = await db!.query<{ value: Record<string, unknown> }>(
+      `SELECT value FROM settings WHERE key = 'admin_password'`,
+    );
     expect(stored.rows[0]!.value).toMatchObject({ algorithm: 'scrypt' });
     expect(JSON.stringify(stored.rows[0]!.value)).not.toContain(ADMIN_PASSWORD);
 
     expect(setupCode.code, 'the code is spent').toBeNull();
-    const again = await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'another password', setupCode: code } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { password: 'another password', setupCode: code },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('password_already_set');
     expect((await app.inject({ url: '/api/session' })).json()).toEqual({ signedIn: false, needsSetup: false });
@@ -79,7 +97,9 @@ describe('first run and sign-in', () => {
     const { app } = await server({ adminPassword: ADMIN_PASSWORD });
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) {
-      codes.push((await app.inject({ method: 'POST', url: '/api/login', payload: { password: `wrong ${i}` } })).statusCode);
+      codes.push(
+        (await app.inject({ method: 'POST', url: '/api/login', payload: { password: `wrong ${i}` } })).statusCode,
+      );
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
     const blocked = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
@@ -90,8 +110,13 @@ describe('first run and sign-in', () => {
   it('takes the password from DYNASYNC_ADMIN_PASSWORD: no first-run form, and it signs in', async () => {
     const { app } = await server({ adminPassword: 'from the environment' });
     expect((await app.inject({ url: '/api/session' })).json()).toEqual({ signedIn: false, needsSetup: false });
-    expect((await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'someone else!' } })).statusCode).toBe(409);
-    expect((await app.inject({ method: 'POST', url: '/api/login', payload: { password: 'from the environment' } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/setup', payload: { password: 'someone else!' } })).statusCode,
+    ).toBe(409);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/login', payload: { password: 'from the environment' } }))
+        .statusCode,
+    ).toBe(200);
   });
 });
 
@@ -113,7 +138,9 @@ describe('what needs a session', () => {
     const css = await app.inject({ url: '/assets/app.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toContain('text/css');
-    expect((await app.inject({ url: '/assets/app.css', headers: { 'if-none-match': String(css.headers.etag) } })).statusCode).toBe(304);
+    expect(
+      (await app.inject({ url: '/assets/app.css', headers: { 'if-none-match': String(css.headers.etag) } })).statusCode,
+    ).toBe(304);
     expect((await app.inject({ url: '/assets/../pages.ts' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/assets/nothing.js' })).statusCode).toBe(404);
   });
@@ -133,15 +160,20 @@ describe('cross-site protection', () => {
   it('refuses a state change without the CSRF token, with a wrong one, or from another origin', async () => {
     const { deps } = await server();
     const c = await signedInClient(deps);
-    const post = (headers: Record<string, string>) => c.app.inject({ method: 'POST', url: '/api/sync-now', headers: { cookie: c.cookie, ...headers } });
+    const post = (headers: Record<string, string>) =>
+      c.app.inject({ method: 'POST', url: '/api/sync-now', headers: { cookie: c.cookie, ...headers } });
     const missing = await post({ origin: ORIGIN });
     expect(missing.statusCode).toBe(403);
     expect(missing.json().error.code).toBe('csrf_token_invalid');
-    expect((await post({ origin: ORIGIN, 'x-csrf-token': `${c.csrf.slice(0, -1)}x` })).json().error.code).toBe('csrf_token_invalid');
+    expect((await post({ origin: ORIGIN, 'x-csrf-token': `${c.csrf.slice(0, -1)}x` })).json().error.code).toBe(
+      'csrf_token_invalid',
+    );
     const foreign = await post({ origin: 'https://evil.example', 'x-csrf-token': c.csrf });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().error.code).toBe('cross_site_request');
-    expect((await post({ 'sec-fetch-site': 'cross-site', 'x-csrf-token': c.csrf })).json().error.code).toBe('cross_site_request');
+    expect((await post({ 'sec-fetch-site': 'cross-site', 'x-csrf-token': c.csrf })).json().error.code).toBe(
+      'cross_site_request',
+    );
     // The right token from the same origin passes the guard (and meets the missing runner).
     expect((await post({ origin: ORIGIN, 'x-csrf-token': c.csrf })).json().error.code).toBe('no_runner');
     // Reads need no token.
@@ -151,7 +183,12 @@ describe('cross-site protection', () => {
 
   it('refuses a sign-in posted from another site', async () => {
     const { app } = await server({ adminPassword: ADMIN_PASSWORD });
-    const res = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD }, headers: { origin: 'http://attacker.test' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { password: ADMIN_PASSWORD },
+      headers: { origin: 'http://attacker.test' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.headers['set-cookie']).toBeUndefined();
   });

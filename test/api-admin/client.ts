@@ -32,14 +32,21 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
 export async function signedInClient(deps: ApiDeps): Promise<AdminClient> {
   const { app, setupCode } = await buildServer(deps);
   let res = setupCode.code
-    ? await app.inject({ method: 'POST', url: '/api/setup', payload: { password: ADMIN_PASSWORD, setupCode: setupCode.code } })
+    ? await app.inject({
+        method: 'POST',
+        url: '/api/setup',
+        payload: { password: ADMIN_PASSWORD, setupCode: setupCode.code },
+      })
     : await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
-  if (res.statusCode === 409) res = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
+  if (res.statusCode === 409)
+    res = await app.inject({ method: 'POST', url: '/api/login', payload: { password: ADMIN_PASSWORD } });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const cookie = sessionCookieOf(res);
   const csrf = (res.json() as { csrfToken: string }).csrfToken;
   return {
-    app, cookie, csrf,
+    app,
+    cookie,
+    csrf,
     send: (opts) => {
       const changing = (opts.method ?? 'GET') !== 'GET';
       return app.inject({

@@ -33,8 +33,11 @@ afterAll(async () => {
 async function connect(...args: string[]): Promise<string> {
   let out = '';
   const ctx = {
-    config: testConfig(), logger: silentLogger(), out: { write: (s: string) => (out += s) } as unknown as NodeJS.WriteStream,
-    withStore: (fn: (d: TestDb) => Promise<unknown>) => fn(db), secretBox: () => box,
+    config: testConfig(),
+    logger: silentLogger(),
+    out: { write: (s: string) => (out += s) } as unknown as NodeJS.WriteStream,
+    withStore: (fn: (d: TestDb) => Promise<unknown>) => fn(db),
+    secretBox: () => box,
   } as unknown as CliContext;
   const program = new Command().exitOverride();
   registerConnect(program, ctx);
@@ -42,8 +45,20 @@ async function connect(...args: string[]): Promise<string> {
   return out;
 }
 
-const asSyncUser = (url: string) => ['--url', url, '--authority', emu.url, '--tenant', SYNC_USER.tenant, '--username', SYNC_USER.username,
-  '--password', SYNC_USER.password, '--client-id', SYNC_USER.clientId];
+const asSyncUser = (url: string) => [
+  '--url',
+  url,
+  '--authority',
+  emu.url,
+  '--tenant',
+  SYNC_USER.tenant,
+  '--username',
+  SYNC_USER.username,
+  '--password',
+  SYNC_USER.password,
+  '--client-id',
+  SYNC_USER.clientId,
+];
 
 describe('dynasync connect', () => {
   it('stores an organization URL pasted with /api/data/v9.2/ without that path, and says fields come before validate', async () => {
@@ -61,7 +76,11 @@ describe('dynasync connect', () => {
   });
 
   it('refuses plain http for an organization that is not on this machine', async () => {
-    await expect(connect(...asSyncUser('http://contoso.crm.dynamics.com'))).rejects.toMatchObject({ code: 'insecure_url' });
-    await expect(connect(...asSyncUser('https://contoso.crm.dynamics.com/?x=1'))).rejects.toMatchObject({ code: 'invalid_org_url' });
+    await expect(connect(...asSyncUser('http://contoso.crm.dynamics.com'))).rejects.toMatchObject({
+      code: 'insecure_url',
+    });
+    await expect(connect(...asSyncUser('https://contoso.crm.dynamics.com/?x=1'))).rejects.toMatchObject({
+      code: 'invalid_org_url',
+    });
   });
 });

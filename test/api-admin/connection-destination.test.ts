@@ -24,7 +24,9 @@ beforeAll(async () => {
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
     req.on('end', () => {
       received.push(`${req.method} ${req.url} ${body}`);
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_grant', error_description: 'AADSTS50126: nope' }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'invalid_grant', error_description: 'AADSTS50126: nope' }));
     });
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
@@ -37,12 +39,19 @@ afterAll(async () => {
 });
 
 const body = (over: Record<string, unknown> = {}) => ({
-  orgUrl: f.emulator.url, username: SYNC_USER.username, clientId: SYNC_USER.clientId, tenant: SYNC_USER.tenant, authority: f.emulator.url, ...over,
+  orgUrl: f.emulator.url,
+  username: SYNC_USER.username,
+  clientId: SYNC_USER.clientId,
+  tenant: SYNC_USER.tenant,
+  authority: f.emulator.url,
+  ...over,
 });
 const put = (payload: Record<string, unknown>) => c.send({ method: 'PUT', url: '/api/connection', payload });
 const validate = () => c.send({ method: 'POST', url: '/api/connection/validate' });
 /** The sign-in item of the checklist (no columns are selected in this fixture, so the whole list never passes). */
-const signsIn = async () => ((await validate()).json() as { items: { id: string; status: string }[] }).items.find((i) => i.id === 'credentials')?.status === 'pass';
+const signsIn = async () =>
+  ((await validate()).json() as { items: { id: string; status: string }[] }).items.find((i) => i.id === 'credentials')
+    ?.status === 'pass';
 
 beforeEach(async () => {
   received.length = 0;
@@ -54,7 +63,10 @@ describe('a change of destination needs the secrets again', () => {
   it('refuses a new authority without the password, and nothing reaches that authority', async () => {
     const moved = await put(body({ authority: recorderUrl }));
     expect(moved.statusCode).toBe(400);
-    expect(moved.json().error).toMatchObject({ code: 'password_required', message: expect.stringMatching(/authority changed.*password again/) });
+    expect(moved.json().error).toMatchObject({
+      code: 'password_required',
+      message: expect.stringMatching(/authority changed.*password again/),
+    });
     await validate();
     expect(received).toEqual([]);
     expect(await signsIn(), 'the old connection still works').toBe(true);
@@ -78,15 +90,24 @@ describe('a change of destination needs the secrets again', () => {
   it('asks for the client secret again when a confidential app moves', async () => {
     expect((await put(body({ username: '', clientSecret: 'app secret' }))).statusCode).toBe(200);
     expect((await put(body({ username: '' }))).json(), 'same place: kept').toMatchObject({ hasClientSecret: true });
-    expect((await put(body({ username: '', authority: recorderUrl }))).json().error.code).toBe('client_secret_required');
-    expect((await put(body({ password: 'p', authority: recorderUrl }))).json().error.code, 'the password grant of the same app too').toBe('client_secret_required');
+    expect((await put(body({ username: '', authority: recorderUrl }))).json().error.code).toBe(
+      'client_secret_required',
+    );
+    expect(
+      (await put(body({ password: 'p', authority: recorderUrl }))).json().error.code,
+      'the password grant of the same app too',
+    ).toBe('client_secret_required');
     expect(received).toEqual([]);
   });
 });
 
 describe('plain http only on this machine', () => {
   it('refuses an http authority or organization elsewhere, even with the password', async () => {
-    for (const over of [{ authority: 'http://login.example.com' }, { orgUrl: 'http://contoso.crm.dynamics.com' }, { authority: 'http://10.1.2.3:8080' }]) {
+    for (const over of [
+      { authority: 'http://login.example.com' },
+      { orgUrl: 'http://contoso.crm.dynamics.com' },
+      { authority: 'http://10.1.2.3:8080' },
+    ]) {
       const res = await put(body({ ...over, password: SYNC_USER.password }));
       expect(res.statusCode, JSON.stringify(over)).toBe(400);
       expect(res.json().error.code).toBe('insecure_url');
@@ -102,7 +123,7 @@ describe('plain http only on this machine', () => {
 });
 
 describe('the sealed secret is bound to its destination', () => {
-  it('a row moved behind the application\'s back does not release the password to the new authority', async () => {
+  it("a row moved behind the application's back does not release the password to the new authority", async () => {
     await f.db.query('UPDATE connection SET authority = $1 WHERE id = 1', [recorderUrl]);
     const res = await validate();
     expect(res.statusCode).toBe(409);

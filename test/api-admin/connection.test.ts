@@ -16,7 +16,12 @@ afterAll(async () => {
 });
 
 const body = (over: Record<string, unknown> = {}) => ({
-  orgUrl: f.emulator.url, username: SYNC_USER.username, clientId: SYNC_USER.clientId, tenant: SYNC_USER.tenant, authority: f.emulator.url, ...over,
+  orgUrl: f.emulator.url,
+  username: SYNC_USER.username,
+  clientId: SYNC_USER.clientId,
+  tenant: SYNC_USER.tenant,
+  authority: f.emulator.url,
+  ...over,
 });
 
 describe('GET /api/connection', () => {
@@ -24,8 +29,13 @@ describe('GET /api/connection', () => {
     const res = await c.send({ url: '/api/connection' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      configured: true, orgUrl: f.emulator.url, authKind: 'password', username: SYNC_USER.username, clientId: SYNC_USER.clientId,
-      hasPassword: true, hasClientSecret: false,
+      configured: true,
+      orgUrl: f.emulator.url,
+      authKind: 'password',
+      username: SYNC_USER.username,
+      clientId: SYNC_USER.clientId,
+      hasPassword: true,
+      hasClientSecret: false,
     });
     expect(res.body).not.toContain(SYNC_USER.password);
     expect(res.body).not.toContain('secrets');
@@ -38,23 +48,41 @@ describe('POST /api/connection/validate', () => {
     expect(res.statusCode).toBe(200);
     const r = res.json();
     expect(r.ok).toBe(true);
-    expect(r.items.map((i: { id: string }) => i.id)).toEqual(['url', 'credentials', 'identity', 'privileges', 'change_tracking', 'columns']);
+    expect(r.items.map((i: { id: string }) => i.id)).toEqual([
+      'url',
+      'credentials',
+      'identity',
+      'privileges',
+      'change_tracking',
+      'columns',
+    ]);
     expect(r.items.every((i: { status: string }) => i.status === 'pass')).toBe(true);
   });
 
   it('fails the credentials with a hint after a wrong password is saved, and skips what depends on them', async () => {
-    const saved = await c.send({ method: 'PUT', url: '/api/connection', payload: body({ password: 'wrong password' }) });
+    const saved = await c.send({
+      method: 'PUT',
+      url: '/api/connection',
+      payload: body({ password: 'wrong password' }),
+    });
     expect(saved.statusCode).toBe(200);
     const r = (await c.send({ method: 'POST', url: '/api/connection/validate' })).json();
     expect(r.ok).toBe(false);
     const credentials = r.items.find((i: { id: string }) => i.id === 'credentials');
-    expect(credentials).toMatchObject({ status: 'fail', hint: expect.stringMatching(/user name or password is wrong/) });
+    expect(credentials).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/user name or password is wrong/),
+    });
     expect(r.items.filter((i: { status: string }) => i.status === 'skipped')).toHaveLength(4);
   });
 
   it('keeps the stored password when the form leaves it empty', async () => {
     await c.send({ method: 'PUT', url: '/api/connection', payload: body({ password: SYNC_USER.password }) });
-    const kept = await c.send({ method: 'PUT', url: '/api/connection', payload: body({ tenant: 'contoso', password: '' }) });
+    const kept = await c.send({
+      method: 'PUT',
+      url: '/api/connection',
+      payload: body({ tenant: 'contoso', password: '' }),
+    });
     expect(kept.statusCode).toBe(200);
     expect(kept.json()).toMatchObject({ hasPassword: true, reset: false });
     expect((await c.send({ method: 'POST', url: '/api/connection/validate' })).json().ok).toBe(true);

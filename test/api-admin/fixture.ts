@@ -17,7 +17,12 @@ import { openSession } from '../../src/sync/session.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
 import { ADMIN_PASSWORD } from './client.js';
 
-export const SYNC_USER = { username: 'sync@contoso.test', password: 'Passw0rd!', clientId: 'dynasync-local', tenant: 'contoso' };
+export const SYNC_USER = {
+  username: 'sync@contoso.test',
+  password: 'Passw0rd!',
+  clientId: 'dynasync-local',
+  tenant: 'contoso',
+};
 
 export interface SyncedFixture {
   readonly emulator: EmulatorHandle;
@@ -36,13 +41,21 @@ export interface SyncedFixture {
 
 export function testConfig(adminPassword?: string): Config {
   return Object.freeze({
-    databaseUrl: undefined, dataDir: '/nonexistent', secretKey: undefined, logLevel: 'silent',
-    intervalSeconds: 300, pageSize: 5000, adminPassword, dynamics: Object.freeze({}),
+    databaseUrl: undefined,
+    dataDir: '/nonexistent',
+    secretKey: undefined,
+    logLevel: 'silent',
+    intervalSeconds: 300,
+    pageSize: 5000,
+    adminPassword,
+    dynamics: Object.freeze({}),
   });
 }
 
 /** Connects the emulator's sync user; with `sync`, selects the default fields and runs one cycle. */
-export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?: number } = {}): Promise<SyncedFixture> {
+export async function openSyncedFixture(
+  opts: { sync?: boolean; corruptAccounts?: number } = {},
+): Promise<SyncedFixture> {
   const emulator = await startEmulator({ port: 0, seed: 'small' });
   const db = await openTestDb();
   const secretBox = new SecretBox(randomBytes(32));
@@ -52,31 +65,53 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
   const admin = createAdmin(emulator.ctx);
   for (const id of corruptedAccounts) admin.corruptRecord('account', id, 'industrycode', 987654);
   await saveConnection(db, secretBox, {
-    orgUrl: emulator.url, authKind: 'password', username: SYNC_USER.username, clientId: SYNC_USER.clientId,
-    tenant: SYNC_USER.tenant, authority: emulator.url, secrets: { password: SYNC_USER.password },
+    orgUrl: emulator.url,
+    authKind: 'password',
+    username: SYNC_USER.username,
+    clientId: SYNC_USER.clientId,
+    tenant: SYNC_USER.tenant,
+    authority: emulator.url,
+    secrets: { password: SYNC_USER.password },
   });
   if (opts.sync !== false) {
     const session = await openSession(db, secretBox, logger, 5000);
     const userId = await session.userId();
-    for (const entity of FIELD_ENTITIES) await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
+    for (const entity of FIELD_ENTITIES)
+      await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
     await runCycle({ db, source: session.source, logger, userId }, 'once');
   }
   const runners: SyncRunner[] = [];
   return {
-    emulator, db, secretBox, corruptedAccounts,
+    emulator,
+    db,
+    secretBox,
+    corruptedAccounts,
     repEdit: (table, id, body) => {
       const userId = emulator.ctx.identity.userIdByName('rep@contoso.test')!;
-      emulator.ctx.data.update({ userId, name: 'rep@contoso.test', kind: 'user', appId: SYNC_USER.clientId }, table, id, body);
+      emulator.ctx.data.update(
+        { userId, name: 'rep@contoso.test', kind: 'user', appId: SYNC_USER.clientId },
+        table,
+        id,
+        body,
+      );
     },
     startRunner: async (intervalMs) => {
       const session = await openSession(db, secretBox, logger, 5000);
-      const runner = new SyncRunner({ db, source: session.source, logger, userId: await session.userId() }, { intervalMs }, logger);
+      const runner = new SyncRunner(
+        { db, source: session.source, logger, userId: await session.userId() },
+        { intervalMs },
+        logger,
+      );
       runners.push(runner);
       void runner.start();
       return runner;
     },
     deps: (extra = {}) => ({
-      config: testConfig(extra.firstRun ? undefined : (extra.adminPassword ?? ADMIN_PASSWORD)), logger, db, secretBox, ...(extra.runner ? { runner: extra.runner } : {}),
+      config: testConfig(extra.firstRun ? undefined : (extra.adminPassword ?? ADMIN_PASSWORD)),
+      logger,
+      db,
+      secretBox,
+      ...(extra.runner ? { runner: extra.runner } : {}),
     }),
     close: async () => {
       await Promise.all(runners.map((r) => r.stop()));
@@ -87,8 +122,15 @@ export async function openSyncedFixture(opts: { sync?: boolean; corruptAccounts?
 }
 
 /** A migrated, empty lead database and deps over it: no connection, no emulator; the admin password as in deps(). */
-export async function openEmptyDeps(opts: { adminPassword?: string; firstRun?: boolean } = {}): Promise<{ deps: ApiDeps; db: TestDb }> {
+export async function openEmptyDeps(
+  opts: { adminPassword?: string; firstRun?: boolean } = {},
+): Promise<{ deps: ApiDeps; db: TestDb }> {
   const db = await openTestDb();
-  const deps: ApiDeps = { config: testConfig(opts.firstRun ? undefined : (opts.adminPassword ?? ADMIN_PASSWORD)), logger: silentLogger(), db, secretBox: new SecretBox(randomBytes(32)) };
+  const deps: ApiDeps = {
+    config: testConfig(opts.firstRun ? undefined : (opts.adminPassword ?? ADMIN_PASSWORD)),
+    logger: silentLogger(),
+    db,
+    secretBox: new SecretBox(randomBytes(32)),
+  };
   return { deps, db };
 }

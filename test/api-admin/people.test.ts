@@ -28,10 +28,13 @@ async function colleagues(): Promise<{ companyId: number; a: number; b: number; 
 
 describe('GET /api/people', () => {
   it('finds people by email or by name, case-insensitively', async () => {
-    const p = (await f.db.query<{ id: number; email: string; first: string; last: string }>(
-      `SELECT id::int, email, fields->>'firstName' AS first, fields->>'lastName' AS last FROM persons WHERE email IS NOT NULL ORDER BY id LIMIT 1`,
-    )).rows[0]!;
-    const ids = async (q: string) => (await c.send({ url: `/api/people?q=${encodeURIComponent(q)}` })).json().items.map((x: { id: number }) => x.id);
+    const p = (
+      await f.db.query<{ id: number; email: string; first: string; last: string }>(
+        `SELECT id::int, email, fields->>'firstName' AS first, fields->>'lastName' AS last FROM persons WHERE email IS NOT NULL ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const ids = async (q: string) =>
+      (await c.send({ url: `/api/people?q=${encodeURIComponent(q)}` })).json().items.map((x: { id: number }) => x.id);
     expect(await ids(p.email.toUpperCase())).toEqual([p.id]);
     expect(await ids(p.last)).toContain(p.id);
     expect(await ids(`${p.first} ${p.last}`)).toContain(p.id);
@@ -79,15 +82,33 @@ describe('PUT /api/people/:id/company-field', () => {
     const oldCity = before.companyFields.find((x: { name: string }) => x.name === 'billingCity').value;
     const writes = f.emulator.ctx.data.count('account');
 
-    const res = await c.send({ method: 'PUT', url: `/api/people/${a}/company-field`, payload: { field: 'billingCity', value: 'Lisbon' } });
+    const res = await c.send({
+      method: 'PUT',
+      url: `/api/people/${a}/company-field`,
+      payload: { field: 'billingCity', value: 'Lisbon' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ field: 'billingCity', oldValue: oldCity, newValue: 'Lisbon', persons: people, activities: people, sentToDynamics: false });
+    expect(res.json()).toMatchObject({
+      field: 'billingCity',
+      oldValue: oldCity,
+      newValue: 'Lisbon',
+      persons: people,
+      activities: people,
+      sentToDynamics: false,
+    });
 
     const other = (await c.send({ url: `/api/people/${b}` })).json();
     expect(other.companyFields.find((x: { name: string }) => x.name === 'billingCity').value).toBe('Lisbon');
     expect(other.activities.items[0]).toMatchObject({
-      typeId: 13, primaryAttributeValue: 'billingCity',
-      attributes: { field: 'billingCity', oldValue: oldCity, newValue: 'Lisbon', source: 'local', reason: expect.any(String) },
+      typeId: 13,
+      primaryAttributeValue: 'billingCity',
+      attributes: {
+        field: 'billingCity',
+        oldValue: oldCity,
+        newValue: 'Lisbon',
+        source: 'local',
+        reason: expect.any(String),
+      },
     });
     expect(f.emulator.ctx.data.count('account')).toBe(writes);
   });
@@ -96,7 +117,15 @@ describe('PUT /api/people/:id/company-field', () => {
     const { a } = await colleagues();
     const person = (await c.send({ url: `/api/people/${a}` })).json();
     const label = person.companyFields.find((x: { name: string }) => x.name === 'industry').options[0];
-    expect((await c.send({ method: 'PUT', url: `/api/people/${a}/company-field`, payload: { field: 'industry', value: label } })).statusCode).toBe(200);
+    expect(
+      (
+        await c.send({
+          method: 'PUT',
+          url: `/api/people/${a}/company-field`,
+          payload: { field: 'industry', value: label },
+        })
+      ).statusCode,
+    ).toBe(200);
 
     const cases: [unknown, number, string][] = [
       [{ field: 'industry', value: 'Not an industry' }, 400, 'wrong_type'],
@@ -110,7 +139,11 @@ describe('PUT /api/people/:id/company-field', () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect(res.json().error.code).toBe(code);
     }
-    const missing = await c.send({ method: 'PUT', url: '/api/people/99999999/company-field', payload: { field: 'billingCity', value: 'x' } });
+    const missing = await c.send({
+      method: 'PUT',
+      url: '/api/people/99999999/company-field',
+      payload: { field: 'billingCity', value: 'x' },
+    });
     expect(missing.statusCode).toBe(404);
   });
 });
@@ -121,8 +154,9 @@ describe('GET /api/companies', () => {
     let found: { id: number; people: number; name: string } | undefined;
     let cursor: string | null = null;
     do {
-      const page: { items: { id: number; people: number; name: string }[]; nextCursor: string | null } =
-        (await c.send({ url: `/api/companies?limit=200${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      const page: { items: { id: number; people: number; name: string }[]; nextCursor: string | null } = (
+        await c.send({ url: `/api/companies?limit=200${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json();
       found ??= page.items.find((x) => x.id === companyId);
       cursor = page.nextCursor;
     } while (cursor);

@@ -112,12 +112,13 @@ describe('HashSlots', () => {
     let running = 0;
     let most = 0;
     const release: (() => void)[] = [];
-    const work = () => slots.run(async () => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise<void>((r) => release.push(r));
-      running -= 1;
-    });
+    const work = () =>
+      slots.run(async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => release.push(r));
+        running -= 1;
+      });
     const accepted = Array.from({ length: 5 }, work);
     await expect(work()).rejects.toMatchObject({ status: 503, code: 'sign_in_busy' });
     while (accepted.length > 0 && (release.length > 0 || running > 0)) {

@@ -34,7 +34,11 @@ describe.skipIf(!DATABASE_URL)('admin sessions across two serve processes (Postg
 
   /** Starts `serve` on a free port and resolves with its base URL. */
   async function serve(password = PASSWORD): Promise<{ base: string; proc: RunningCli }> {
-    const proc = spawnCli(['serve', '--port', '0'], { dataDir, logLevel: 'warn', extra: { DATABASE_URL: url, DYNASYNC_ADMIN_PASSWORD: password } });
+    const proc = spawnCli(['serve', '--port', '0'], {
+      dataDir,
+      logLevel: 'warn',
+      extra: { DATABASE_URL: url, DYNASYNC_ADMIN_PASSWORD: password },
+    });
     running.push(proc);
     let out = '';
     proc.child.stdout!.on('data', (d: string) => (out += d));
@@ -42,7 +46,10 @@ describe.skipIf(!DATABASE_URL)('admin sessions across two serve processes (Postg
     for (;;) {
       const m = /API and web UI: (http:\/\/\S+?)\/ /.exec(out);
       if (m) return { base: m[1]!, proc };
-      if (Date.now() > end || proc.child.exitCode !== null) throw new Error(`serve did not start:\n${out}\n${(await Promise.race([proc.done, Promise.resolve(null)]))?.stderr ?? ''}`);
+      if (Date.now() > end || proc.child.exitCode !== null)
+        throw new Error(
+          `serve did not start:\n${out}\n${(await Promise.race([proc.done, Promise.resolve(null)]))?.stderr ?? ''}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -53,11 +60,19 @@ describe.skipIf(!DATABASE_URL)('admin sessions across two serve processes (Postg
   };
 
   async function signIn(base: string): Promise<{ cookie: string; csrf: string }> {
-    const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ password: PASSWORD }) });
+    const res = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ password: PASSWORD }),
+    });
     expect(res.status).toBe(200);
-    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+    return {
+      cookie: res.headers.get('set-cookie')!.split(';')[0]!,
+      csrf: ((await res.json()) as { csrfToken: string }).csrfToken,
+    };
   }
-  const status = async (base: string, cookie: string) => (await fetch(`${base}/api/status`, { headers: { cookie } })).status;
+  const status = async (base: string, cookie: string) =>
+    (await fetch(`${base}/api/status`, { headers: { cookie } })).status;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dynasync-sessions-'));
@@ -79,7 +94,10 @@ describe.skipIf(!DATABASE_URL)('admin sessions across two serve processes (Postg
     const s = await signIn(a.base);
     expect(await status(b.base, s.cookie), 'signed in on A, used on B').toBe(200);
 
-    const out = await fetch(`${b.base}/api/logout`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: b.base } });
+    const out = await fetch(`${b.base}/api/logout`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: b.base },
+    });
     expect(out.status).toBe(200);
     expect(await status(a.base, s.cookie), 'signed out on B, refused on A').toBe(401);
 

@@ -28,7 +28,9 @@ describe('GET /api/status', () => {
     const s = res.json();
     expect(s.tables.map((t: { table: string }) => t.table)).toEqual(['systemuser', 'account', 'contact', 'lead']);
     const stored = {
-      systemuser: await count('sales_persons'), account: await count('companies'), contact: await count(`persons WHERE dynamics_type = 'Contact'`),
+      systemuser: await count('sales_persons'),
+      account: await count('companies'),
+      contact: await count(`persons WHERE dynamics_type = 'Contact'`),
       lead: await count(`persons WHERE dynamics_type = 'Lead'`),
     };
     for (const t of s.tables) {
@@ -67,7 +69,7 @@ describe('POST /api/sync-now', () => {
     expect(res.json().error.code).toBe('no_runner');
   });
 
-  it('cuts the runner\'s wait short: a manual cycle runs, and status shows the runner\'s next cycle', async () => {
+  it("cuts the runner's wait short: a manual cycle runs, and status shows the runner's next cycle", async () => {
     const runner = await f.startRunner(3600_000);
     const runs = async () => listRuns(f.db, { limit: 10 });
     await expect.poll(async () => runner.nextCycleAt, { timeout: 30_000 }).not.toBeNull();
@@ -78,7 +80,11 @@ describe('POST /api/sync-now', () => {
 
     const res = await withRunner.send({ method: 'POST', url: '/api/sync-now' });
     expect(res.statusCode).toBe(202);
-    await expect.poll(async () => (await runs()).some((r) => r.trigger === 'manual' && r.status !== 'running'), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await runs()).some((r) => r.trigger === 'manual' && r.status !== 'running'), {
+        timeout: 30_000,
+      })
+      .toBe(true);
     await withRunner.app.close();
   });
 });

@@ -18,12 +18,24 @@ afterAll(async () => {
 
 describe('POST /api/sync-errors/:id/retry', () => {
   it('re-queues the refused write of that sync error, once', async () => {
-    const person = (await f.db.query<{ id: string; dynamics_id: string }>(`SELECT id::text, dynamics_id FROM persons WHERE dynamics_type = 'Contact' LIMIT 1`)).rows[0]!;
-    await f.db.transaction((tx) => recordPersonChange(tx, Number(person.id), [{ field: 'title', value: 'x'.repeat(300), old: null }]));
+    const person = (
+      await f.db.query<{ id: string; dynamics_id: string }>(
+        `SELECT id::text, dynamics_id FROM persons WHERE dynamics_type = 'Contact' LIMIT 1`,
+      )
+    ).rows[0]!;
+    await f.db.transaction((tx) =>
+      recordPersonChange(tx, Number(person.id), [{ field: 'title', value: 'x'.repeat(300), old: null }]),
+    );
     const [rows] = await pendingWritesByPerson(f.db, 1);
-    const errorId = await f.db.transaction((tx) => failWrites(tx, Number(person.id), rows!, {
-      entity: 'contact', recordId: person.dynamics_id, operation: 'update', code: '0x80044331', message: 'too long',
-    }));
+    const errorId = await f.db.transaction((tx) =>
+      failWrites(tx, Number(person.id), rows!, {
+        entity: 'contact',
+        recordId: person.dynamics_id,
+        operation: 'update',
+        code: '0x80044331',
+        message: 'too long',
+      }),
+    );
     expect(await outboxCounts(f.db)).toEqual({ pending: 0, failed: 1 });
 
     const res = await c.send({ method: 'POST', url: `/api/sync-errors/${errorId}/retry` });

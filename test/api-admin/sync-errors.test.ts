@@ -20,7 +20,12 @@ describe('GET /api/sync-errors', () => {
     const all = (await c.send({ url: '/api/sync-errors' })).json();
     expect(all.total).toBe(3);
     expect(all.items.map((e: { recordId: string }) => e.recordId).sort()).toEqual([...f.corruptedAccounts].sort());
-    expect(all.items[0]).toMatchObject({ entity: 'account', code: 'unknown_option', direction: 'from_dynamics', runId: 1 });
+    expect(all.items[0]).toMatchObject({
+      entity: 'account',
+      code: 'unknown_option',
+      direction: 'from_dynamics',
+      runId: 1,
+    });
     expect(all.nextCursor).toBeNull();
 
     expect((await c.send({ url: '/api/sync-errors?q=INDUSTRYCODE' })).json().total).toBe(3);
@@ -42,7 +47,12 @@ describe('GET /api/sync-errors', () => {
   });
 
   it('refuses bad filters with 400', async () => {
-    for (const url of ['/api/sync-errors?entity=invoice', '/api/sync-errors?limit=0', '/api/sync-errors?limit=x', '/api/sync-errors?cursor=nonsense']) {
+    for (const url of [
+      '/api/sync-errors?entity=invoice',
+      '/api/sync-errors?limit=0',
+      '/api/sync-errors?limit=x',
+      '/api/sync-errors?cursor=nonsense',
+    ]) {
       const res = await c.send({ url });
       expect(res.statusCode, url).toBe(400);
       expect(res.json().error.code).toMatch(/^invalid_/);
@@ -55,9 +65,13 @@ describe('GET /api/sync-errors.csv', () => {
     const res = await c.send({ url: '/api/sync-errors.csv?q=industrycode' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="dynasync-sync-errors-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="dynasync-sync-errors-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = res.body.trimEnd().split('\r\n');
-    expect(lines[0]!.replaceAll('"', '')).toBe('id,occurred_at,entity,record_id,operation,direction,code,message,person_id,run_id');
+    expect(lines[0]!.replaceAll('"', '')).toBe(
+      'id,occurred_at,entity,record_id,operation,direction,code,message,person_id,run_id',
+    );
     expect(lines).toHaveLength(4);
     for (const id of f.corruptedAccounts) expect(res.body).toContain(id);
 

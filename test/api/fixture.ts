@@ -64,7 +64,10 @@ export interface ApiWorld {
 }
 
 /** A synced world (emulator seed of `accounts` accounts) behind a REST server with a valid token. */
-export async function openApiWorld(backend: BackendName, opts: { accounts?: number; rest?: RestOptions } = {}): Promise<ApiWorld> {
+export async function openApiWorld(
+  backend: BackendName,
+  opts: { accounts?: number; rest?: RestOptions } = {},
+): Promise<ApiWorld> {
   const w = await openWorld(backend, { seed: opts.accounts ?? 5 });
   try {
     const result = await w.cycle();
@@ -73,9 +76,12 @@ export async function openApiWorld(backend: BackendName, opts: { accounts?: numb
     const token = await tokenFor(app, await newClient(w.db));
     const auth = { authorization: `Bearer ${token}` };
     return {
-      w, app, token,
+      w,
+      app,
+      token,
       get: async (path, query = {}) => (await app.inject({ url: path, query, headers: auth })).json(),
-      post: async (path, body) => (await app.inject({ method: 'POST', url: path, payload: body as object, headers: auth })).json(),
+      post: async (path, body) =>
+        (await app.inject({ method: 'POST', url: path, payload: body as object, headers: auth })).json(),
       close: async () => {
         await app.close();
         await w.close();

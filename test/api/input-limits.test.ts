@@ -36,8 +36,15 @@ for (const backend of backends) {
       const app = await createServer(apiDeps(api.w.db, { secretBox: api.w.box, logger: log.logger }));
       try {
         const auth = { authorization: `Bearer ${api.token}` };
-        for (const [url, filterType] of [['/rest/v1/leads.json', 'email'], ['/rest/v1/companies.json', 'company']] as const) {
-          const res = await app.inject({ url, query: { filterType, filterValues: `${EMAIL}\u0000,x@y.z` }, headers: auth });
+        for (const [url, filterType] of [
+          ['/rest/v1/leads.json', 'email'],
+          ['/rest/v1/companies.json', 'company'],
+        ] as const) {
+          const res = await app.inject({
+            url,
+            query: { filterType, filterValues: `${EMAIL}\u0000,x@y.z` },
+            headers: auth,
+          });
           const [code, message] = errorOf(res.json());
           expect([code, message]).toEqual(['1001', 'Invalid value in filterValues: contains a NUL character']);
         }
@@ -62,22 +69,33 @@ for (const backend of backends) {
       }
     });
 
-    it('refuses a sinceDatetime outside Dynamics\' date range with 1001, not 611', async () => {
+    it("refuses a sinceDatetime outside Dynamics' date range with 1001, not 611", async () => {
       api = await openApiWorld(backend);
       for (const since of ['0000-01-01', '1200-06-01T00:00:00Z']) {
-        const [code, message] = errorOf(await api.get('/rest/v1/activities/pagingtoken.json', { sinceDatetime: since }));
+        const [code, message] = errorOf(
+          await api.get('/rest/v1/activities/pagingtoken.json', { sinceDatetime: since }),
+        );
         expect(code).toBe('1001');
         expect(message).toMatch(/1753-01-01 to 9999-12-31/);
       }
-      expect((await api.get('/rest/v1/activities/pagingtoken.json', { sinceDatetime: '2001-01-01' })).success).toBe(true);
+      expect((await api.get('/rest/v1/activities/pagingtoken.json', { sinceDatetime: '2001-01-01' })).success).toBe(
+        true,
+      );
     });
 
-    it('skips a value outside its Dynamics column\'s range (1001) and stores nothing of the record', async () => {
+    it("skips a value outside its Dynamics column's range (1001) and stores nothing of the record", async () => {
       api = await openApiWorld(backend);
-      const id = Number((await api.w.db.query<{ id: number }>('SELECT min(p.id)::int AS id FROM persons p JOIN companies c ON c.dynamics_id = p.account_dynamics_id')).rows[0]!.id);
+      const id = Number(
+        (
+          await api.w.db.query<{ id: number }>(
+            'SELECT min(p.id)::int AS id FROM persons p JOIN companies c ON c.dynamics_id = p.account_dynamics_id',
+          )
+        ).rows[0]!.id,
+      );
       const before = (await getPerson(api.w.db, id))!;
       const e = await api.post<Row>('/rest/v1/leads.json', {
-        action: 'updateOnly', lookupField: 'id',
+        action: 'updateOnly',
+        lookupField: 'id',
         input: [
           { id, title: 'Rich', annualRevenue: 1e300 },
           { id, numberOfEmployees: 3_000_000_000 },
@@ -85,13 +103,25 @@ for (const backend of backends) {
           { id, annualRevenue: 100_000_000_000_000 },
         ],
       });
-      expect(e.result!.map((r) => [r.status, r.reasons?.[0]?.code])).toEqual([['skipped', '1001'], ['skipped', '1001'], ['skipped', '1001'], ['updated', undefined]]);
+      expect(e.result!.map((r) => [r.status, r.reasons?.[0]?.code])).toEqual([
+        ['skipped', '1001'],
+        ['skipped', '1001'],
+        ['skipped', '1001'],
+        ['updated', undefined],
+      ]);
       // The column's own range (the emulator's revenue: 0 to 100,000,000,000,000), not only Money's.
-      expect(e.result![0]!.reasons![0]!.message).toMatch(/annualRevenue.*1e\+300 is outside the column's range, 0 to 100000000000000/);
-      expect(e.result![2]!.reasons![0]!.message).toMatch(/annualRevenue.*922337203685477 is outside the column's range/);
+      expect(e.result![0]!.reasons![0]!.message).toMatch(
+        /annualRevenue.*1e\+300 is outside the column's range, 0 to 100000000000000/,
+      );
+      expect(e.result![2]!.reasons![0]!.message).toMatch(
+        /annualRevenue.*922337203685477 is outside the column's range/,
+      );
       const after = (await getPerson(api.w.db, id))!;
       expect(after.fields.title).toEqual(before.fields.title);
-      expect(after.company!.fields).toMatchObject({ annualRevenue: 100_000_000_000_000, numberOfEmployees: before.company!.fields.numberOfEmployees });
+      expect(after.company!.fields).toMatchObject({
+        annualRevenue: 100_000_000_000_000,
+        numberOfEmployees: before.company!.fields.numberOfEmployees,
+      });
     });
   });
 
@@ -110,7 +140,10 @@ for (const backend of backends) {
           () => db.copyRows('t_unique', ['email'], [[EMAIL]]),
         ];
         for (const run of failures) {
-          const err = await run().then(() => null, (e: unknown) => e);
+          const err = await run().then(
+            () => null,
+            (e: unknown) => e,
+          );
           expect(err).toBeInstanceOf(Error);
           log.logger.error({ err }, 'request failed');
         }

@@ -36,10 +36,12 @@ describe('LeadFieldsCache', () => {
     expect(loads).toBe(3);
 
     let fail = true;
-    const flaky = { query: async (...args: Parameters<TestDb['query']>) => {
-      if (fail) throw new Error('connection lost');
-      return db.query(...args);
-    } } as unknown as TestDb;
+    const flaky = {
+      query: async (...args: Parameters<TestDb['query']>) => {
+        if (fail) throw new Error('connection lost');
+        return db.query(...args);
+      },
+    } as unknown as TestDb;
     const c2 = new LeadFieldsCache(flaky, 1000, () => now);
     await expect(c2.get()).rejects.toThrow('connection lost');
     fail = false;

@@ -36,8 +36,14 @@ for (const backend of backends) {
       // The company write fails inside the database (as a constraint or a lost row would).
       await api.w.db.query(`CREATE FUNCTION refuse_company() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'company writes refused by the test'; END $$`);
-      await api.w.db.query('CREATE TRIGGER refuse_company BEFORE UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION refuse_company()');
-      const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id: a, title: 'Half', billingCity: 'Nantes' }] });
+      await api.w.db.query(
+        'CREATE TRIGGER refuse_company BEFORE UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION refuse_company()',
+      );
+      const e = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        lookupField: 'id',
+        input: [{ id: a, title: 'Half', billingCity: 'Nantes' }],
+      });
       expect(e.success).toBe(true);
       expect(e.result).toEqual([{ status: 'skipped', reasons: [{ code: '611', message: 'System error' }] }]);
       const after = (await getPerson(api.w.db, a!))!;
@@ -58,24 +64,40 @@ for (const backend of backends) {
         ],
       });
       expect(e.success).toBe(true);
-      expect(e.result!.map((r) => [r.status, r.id ?? r.reasons?.[0]?.code])).toEqual([['updated', a], ['skipped', '1001'], ['updated', c]]);
+      expect(e.result!.map((r) => [r.status, r.id ?? r.reasons?.[0]?.code])).toEqual([
+        ['updated', a],
+        ['skipped', '1001'],
+        ['updated', c],
+      ]);
       expect(e.result![1]!.reasons![0]!.message).toMatch(/email.*NUL/);
       expect((await getPerson(api.w.db, a!))!.fields.title).toBe('First');
-      expect((await getPerson(api.w.db, c!))!).toMatchObject({ fields: { title: 'Third' }, company: { fields: { billingCity: 'Rennes' } } });
+      expect((await getPerson(api.w.db, c!))!).toMatchObject({
+        fields: { title: 'Third' },
+        company: { fields: { billingCity: 'Rennes' } },
+      });
     });
 
     it('sets person and company fields of a record together, and finds all the records of a call in one query', async () => {
       api = await openApiWorld(backend);
       const persons = await personsOfOneCompany(api);
       const statements: string[] = [];
-      const counting: Db = { ...api.w.db, query: (text, params) => (statements.push(text), api!.w.db.query(text, params)) };
+      const counting: Db = {
+        ...api.w.db,
+        query: (text, params) => (statements.push(text), api!.w.db.query(text, params)),
+      };
       const app = await createServer(apiDeps(counting, { secretBox: api.w.box }));
       try {
         const token = await tokenFor(app, await newClient(api.w.db));
         statements.length = 0;
         const res = await app.inject({
-          method: 'POST', url: '/rest/v1/leads.json', headers: { authorization: `Bearer ${token}` },
-          payload: { action: 'updateOnly', lookupField: 'id', input: persons.map((id, i) => ({ id, title: `T${i}`, billingCity: 'Brest' })) },
+          method: 'POST',
+          url: '/rest/v1/leads.json',
+          headers: { authorization: `Bearer ${token}` },
+          payload: {
+            action: 'updateOnly',
+            lookupField: 'id',
+            input: persons.map((id, i) => ({ id, title: `T${i}`, billingCity: 'Brest' })),
+          },
         });
         const e = res.json() as Envelope<Row>;
         expect(e.result!.map((r) => r.status)).toEqual(persons.map(() => 'updated'));
@@ -85,7 +107,10 @@ for (const backend of backends) {
         await app.close();
       }
       for (const [i, id] of persons.entries()) {
-        expect((await getPerson(api.w.db, id))!).toMatchObject({ fields: { title: `T${i}` }, company: { fields: { billingCity: 'Brest' } } });
+        expect((await getPerson(api.w.db, id))!).toMatchObject({
+          fields: { title: `T${i}` },
+          company: { fields: { billingCity: 'Brest' } },
+        });
       }
       // The company field changed once (by the first record): each person logs it once, plus its own title.
       const cdv = await listActivities(api.w.db, { personId: persons[2]!, typeId: ActivityType.ChangeDataValue });

@@ -31,15 +31,25 @@ for (const backend of backends) {
       api = await openApiWorld(backend);
       const persons = await companyWithPersons(api);
       api.w.admin.resetRequestCounts();
-      const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id: persons[0], billingCity: 'Lyon' }] });
+      const e = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        lookupField: 'id',
+        input: [{ id: persons[0], billingCity: 'Lyon' }],
+      });
       expect(e).toMatchObject({ success: true, result: [{ id: persons[0], status: 'updated' }] });
       expect(api.w.admin.requestCounts()).toEqual({});
       for (const id of persons) {
         expect((await getPerson(api.w.db, id))!.company!.fields.billingCity).toBe('Lyon');
         const cdv = await listActivities(api.w.db, { personId: id, typeId: ActivityType.ChangeDataValue });
-        expect(cdv.map((a) => a.attributes)).toEqual([expect.objectContaining({ field: 'billingCity', newValue: 'Lyon', source: 'local' })]);
+        expect(cdv.map((a) => a.attributes)).toEqual([
+          expect.objectContaining({ field: 'billingCity', newValue: 'Lyon', source: 'local' }),
+        ]);
       }
-      const viaApi = await api.get<{ id: number; billingCity: string }>('/rest/v1/leads.json', { filterType: 'id', filterValues: persons.join(','), fields: 'billingCity' });
+      const viaApi = await api.get<{ id: number; billingCity: string }>('/rest/v1/leads.json', {
+        filterType: 'id',
+        filterValues: persons.join(','),
+        fields: 'billingCity',
+      });
       expect(viaApi.result!.map((l) => l.billingCity)).toEqual(persons.map(() => 'Lyon'));
     });
 
@@ -49,7 +59,8 @@ for (const backend of backends) {
       const target = (await getPerson(api.w.db, persons[0]!))!;
       api.w.admin.resetRequestCounts();
       const e = await api.post<Row>('/rest/v1/leads.json', {
-        action: 'updateOnly', input: [{ email: target.email!.toUpperCase(), title: 'Head of Ops', firstName: target.fields.firstName }],
+        action: 'updateOnly',
+        input: [{ email: target.email!.toUpperCase(), title: 'Head of Ops', firstName: target.fields.firstName }],
       });
       expect(e.result).toEqual([{ id: target.id, status: 'updated' }]);
       expect((await getPerson(api.w.db, target.id))!.fields.title).toBe('Head of Ops');
@@ -64,7 +75,8 @@ for (const backend of backends) {
       const [a] = await companyWithPersons(api);
       const before = (await getPerson(api.w.db, a!))!;
       const e = await api.post<Row>('/rest/v1/leads.json', {
-        action: 'updateOnly', lookupField: 'id',
+        action: 'updateOnly',
+        lookupField: 'id',
         input: [
           { id: a, title: 'X', shoeSize: 42 },
           { id: a, title: 'X', numberOfEmployees: 'many' },
@@ -76,7 +88,12 @@ for (const backend of backends) {
       });
       expect(e.success).toBe(true);
       expect(e.result!.map((r) => [r.status, r.reasons?.[0]?.code])).toEqual([
-        ['skipped', '1006'], ['skipped', '1001'], ['skipped', '1003'], ['skipped', '1004'], ['skipped', '1001'], ['skipped', '1003'],
+        ['skipped', '1006'],
+        ['skipped', '1001'],
+        ['skipped', '1003'],
+        ['skipped', '1004'],
+        ['skipped', '1001'],
+        ['skipped', '1003'],
       ]);
       expect(e.result![3]!.reasons![0]!.message).toBe('Lead not found');
       const after = (await getPerson(api.w.db, a!))!;
@@ -89,8 +106,15 @@ for (const backend of backends) {
       api = await openApiWorld(backend);
       const [a, b] = await companyWithPersons(api);
       const shared = (await getPerson(api.w.db, a!))!.email!;
-      await api.post('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id: b, email: shared }] });
-      const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', input: [{ email: shared, title: 'Y' }] });
+      await api.post('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        lookupField: 'id',
+        input: [{ id: b, email: shared }],
+      });
+      const e = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        input: [{ email: shared, title: 'Y' }],
+      });
       expect(e.result![0]).toMatchObject({ status: 'skipped', reasons: [{ code: '1007' }] });
     });
 
@@ -99,51 +123,100 @@ for (const backend of backends) {
       api.w.admin.resetRequestCounts();
       const e = await api.post<Row>('/rest/v1/leads.json', {
         action: 'createOrUpdate',
-        input: [{ email: 'Nobody@New.test', firstName: 'New', company: 'New Co', billingCity: 'Nantes' }, { email: 'nobody@new.test', title: 'Buyer' }],
+        input: [
+          { email: 'Nobody@New.test', firstName: 'New', company: 'New Co', billingCity: 'Nantes' },
+          { email: 'nobody@new.test', title: 'Buyer' },
+        ],
       });
       const id = e.result![0]!.id!;
-      expect(e.result).toEqual([{ id, status: 'created' }, { id, status: 'updated' }]);
+      expect(e.result).toEqual([
+        { id, status: 'created' },
+        { id, status: 'updated' },
+      ]);
       const p = (await getPerson(api.w.db, id))!;
       expect(p).toMatchObject({ dynamicsId: null, dynamicsType: null, email: 'Nobody@New.test' });
-      expect(p.fields).toMatchObject({ email: 'Nobody@New.test', firstName: 'New', company: 'New Co', billingCity: 'Nantes', title: 'Buyer' });
-      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', { filterType: 'company', filterValues: 'New Co', fields: 'id,company,billingCity,microsoftType' });
+      expect(p.fields).toMatchObject({
+        email: 'Nobody@New.test',
+        firstName: 'New',
+        company: 'New Co',
+        billingCity: 'Nantes',
+        title: 'Buyer',
+      });
+      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', {
+        filterType: 'company',
+        filterValues: 'New Co',
+        fields: 'id,company,billingCity,microsoftType',
+      });
       expect(read.result).toEqual([{ id, company: 'New Co', billingCity: 'Nantes', microsoftType: null }]);
-      expect((await listActivities(api.w.db, { personId: id, typeId: ActivityType.NewLead })).map((a) => a.attributes))
-        .toEqual([expect.objectContaining({ sourceType: 'Web service API' })]);
+      expect(
+        (await listActivities(api.w.db, { personId: id, typeId: ActivityType.NewLead })).map((a) => a.attributes),
+      ).toEqual([expect.objectContaining({ sourceType: 'Web service API' })]);
       const outbox = await api.w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
       expect(outbox.rows[0]!.n).toBe(0); // a marketing-only person is not in Dynamics: nothing to write
       expect(api.w.admin.requestCounts()).toEqual({});
 
-      const again = await api.post<Row>('/rest/v1/leads.json', { action: 'createOnly', input: [{ email: 'nobody@new.test' }, { email: 'other@new.test' }] });
-      expect(again.result).toEqual([{ status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] }, { id: expect.any(Number), status: 'created' }]);
-      const missing = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', input: [{ email: 'third@new.test', firstName: 'X' }] });
+      const again = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'createOnly',
+        input: [{ email: 'nobody@new.test' }, { email: 'other@new.test' }],
+      });
+      expect(again.result).toEqual([
+        { status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] },
+        { id: expect.any(Number), status: 'created' },
+      ]);
+      const missing = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        input: [{ email: 'third@new.test', firstName: 'X' }],
+      });
       expect(missing.result![0]).toMatchObject({ status: 'skipped', reasons: [{ code: '1004' }] });
     });
 
-    it('reads and writes a Dynamics lead\'s company fields as its own, and queues the write for Dynamics', async () => {
+    it("reads and writes a Dynamics lead's company fields as its own, and queues the write for Dynamics", async () => {
       api = await openApiWorld(backend);
       const lead = await api.w.db.query<{ id: string; company: string }>(
-        `SELECT id, fields ->> 'company' AS company FROM persons WHERE dynamics_type = 'Lead' AND fields ->> 'company' IS NOT NULL ORDER BY id LIMIT 1`);
+        `SELECT id, fields ->> 'company' AS company FROM persons WHERE dynamics_type = 'Lead' AND fields ->> 'company' IS NOT NULL ORDER BY id LIMIT 1`,
+      );
       const id = Number(lead.rows[0]!.id);
-      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', { filterType: 'id', filterValues: String(id), fields: 'id,company' });
+      const read = await api.get<Record<string, unknown>>('/rest/v1/leads.json', {
+        filterType: 'id',
+        filterValues: String(id),
+        fields: 'id,company',
+      });
       expect(read.result).toEqual([{ id, company: lead.rows[0]!.company }]);
-      const e = await api.post<Row>('/rest/v1/leads.json', { action: 'updateOnly', lookupField: 'id', input: [{ id, company: 'Renamed Lead Co' }] });
+      const e = await api.post<Row>('/rest/v1/leads.json', {
+        action: 'updateOnly',
+        lookupField: 'id',
+        input: [{ id, company: 'Renamed Lead Co' }],
+      });
       expect(e.result).toEqual([{ id, status: 'updated' }]);
       expect((await getPerson(api.w.db, id))!.fields.company).toBe('Renamed Lead Co');
-      const queued = await api.w.db.query<{ field: string; entity: string }>('SELECT field, entity FROM outbox WHERE person_id = $1', [id]);
+      const queued = await api.w.db.query<{ field: string; entity: string }>(
+        'SELECT field, entity FROM outbox WHERE person_id = $1',
+        [id],
+      );
       expect(queued.rows).toEqual([{ field: 'company', entity: 'lead' }]);
     });
 
     it('refuses bad requests as a whole: invalid JSON (609), unknown action or lookupField, more than 300 records (1003)', async () => {
       api = await openApiWorld(backend);
       const bad = await api.app.inject({
-        method: 'POST', url: '/rest/v1/leads.json', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, payload: '{"input": [',
+        method: 'POST',
+        url: '/rest/v1/leads.json',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+        payload: '{"input": [',
       });
       expect(bad.statusCode).toBe(200);
       expect(errorOf(bad.json())).toEqual(['609', 'Invalid JSON']);
-      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'createOnly', lookupField: 'id', input: [{ id: 1 }] }))[0]).toBe('1003');
-      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'upsert', input: [{ email: 'a@b.c' }] }))[0]).toBe('1003');
-      expect(errorOf(await api.post('/rest/v1/leads.json', { lookupField: 'firstName', input: [{ firstName: 'a' }] }))[0]).toBe('1003');
+      expect(
+        errorOf(
+          await api.post('/rest/v1/leads.json', { action: 'createOnly', lookupField: 'id', input: [{ id: 1 }] }),
+        )[0],
+      ).toBe('1003');
+      expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'upsert', input: [{ email: 'a@b.c' }] }))[0]).toBe(
+        '1003',
+      );
+      expect(
+        errorOf(await api.post('/rest/v1/leads.json', { lookupField: 'firstName', input: [{ firstName: 'a' }] }))[0],
+      ).toBe('1003');
       expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'updateOnly', input: [] }))[0]).toBe('1003');
       const many = Array.from({ length: 301 }, (_, i) => ({ email: `p${i}@x.test` }));
       expect(errorOf(await api.post('/rest/v1/leads.json', { action: 'updateOnly', input: many }))[0]).toBe('1003');

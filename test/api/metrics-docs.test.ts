@@ -43,7 +43,8 @@ for (const backend of backends) {
       await api.w.cycle();
 
       const runs = await listRuns(api.w.db);
-      const sum = (table: string, op: 'inserted' | 'updated' | 'deleted' | 'skipped') => runs.reduce((n, r) => n + Number(r.stats[table]?.[op] ?? 0), 0);
+      const sum = (table: string, op: 'inserted' | 'updated' | 'deleted' | 'skipped') =>
+        runs.reduce((n, r) => n + Number(r.stats[table]?.[op] ?? 0), 0);
       const text = await scrape(api);
       const records = samples(text, 'dynasync_records_synced_total');
       expect(records.get('table=contact,operation=inserted')).toBe(sum('contact', 'inserted'));
@@ -52,12 +53,20 @@ for (const backend of backends) {
       expect(records.get('table=contact,operation=skipped')).toBe(1);
       const cycles = samples(text, 'dynasync_cycle_duration_seconds_count');
       expect([...cycles.values()].reduce((a, b) => a + b, 0)).toBe(runs.length);
-      expect(samples(text, 'dynasync_cycle_duration_seconds_bucket').get('le=+Inf,status=success')).toBe(runs.filter((r) => r.status === 'success').length);
+      expect(samples(text, 'dynasync_cycle_duration_seconds_bucket').get('le=+Inf,status=success')).toBe(
+        runs.filter((r) => r.status === 'success').length,
+      );
       const errors = samples(text, 'dynasync_sync_errors_total');
-      const stored = (await api.w.db.query<{ entity: string; code: string; n: number }>('SELECT entity, code, count(*)::int AS n FROM sync_errors GROUP BY entity, code')).rows;
+      const stored = (
+        await api.w.db.query<{ entity: string; code: string; n: number }>(
+          'SELECT entity, code, count(*)::int AS n FROM sync_errors GROUP BY entity, code',
+        )
+      ).rows;
       expect(stored.length).toBeGreaterThan(0);
       for (const e of stored) expect(errors.get(`table=${e.entity},code=${e.code}`)).toBe(e.n);
-      const contacts = (await api.w.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons WHERE dynamics_type = 'Contact'`)).rows[0]!.n;
+      const contacts = (
+        await api.w.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons WHERE dynamics_type = 'Contact'`)
+      ).rows[0]!.n;
       expect(samples(text, 'dynasync_records_stored').get('table=contact')).toBe(contacts);
 
       // A second scrape adds nothing; a new process on the same database starts from the same totals.
@@ -74,9 +83,17 @@ for (const backend of backends) {
 
     it('shows pending changes waiting in Dynamics and the time spent held back by throttling', async () => {
       api = await openApiWorld(backend);
-      for (const id of api.w.emu.ctx.data.ids('account', 2)) await api.w.rep.update('accounts', id, { address1_city: 'Rennes' });
+      for (const id of api.w.emu.ctx.data.ids('account', 2))
+        await api.w.rep.update('accounts', id, { address1_city: 'Rennes' });
       const pending = samples(await scrape(api), 'dynasync_pending_changes');
-      expect(pending).toEqual(new Map([['table=systemuser', 0], ['table=account', 2], ['table=contact', 0], ['table=lead', 0]]));
+      expect(pending).toEqual(
+        new Map([
+          ['table=systemuser', 0],
+          ['table=account', 2],
+          ['table=contact', 0],
+          ['table=lead', 0],
+        ]),
+      );
 
       // Dataverse allows 2 requests a second from now on: the next cycle meets 429s and waits.
       api.w.admin.setLimits({ requests: 2, windowMs: 1000 });
@@ -97,7 +114,8 @@ function routeList(tree: string): (readonly [string, string])[] {
     const depth = m[1]!.length / 4;
     stack.length = depth;
     stack.push(m[2]!);
-    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push([stack.join(''), method.toLowerCase()] as const);
+    for (const method of m[3]!.split(', '))
+      if (method !== 'HEAD') out.push([stack.join(''), method.toLowerCase()] as const);
   }
   return out;
 }
@@ -112,8 +130,9 @@ describe('docs', () => {
       expect(res.statusCode).toBe(200);
       const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
       expect(doc.openapi).toMatch(/^3\./);
-      const routes = routeList(app.printRoutes({ commonPrefix: false }))
-        .filter(([path]) => /^\/(identity|rest\/v1|api|metrics|docs)(\/|$)/.test(path));
+      const routes = routeList(app.printRoutes({ commonPrefix: false })).filter(([path]) =>
+        /^\/(identity|rest\/v1|api|metrics|docs)(\/|$)/.test(path),
+      );
       expect(routes.length).toBeGreaterThan(25);
       for (const [path, method] of routes) {
         const openApiPath = path.replace(/:([a-z]+)/gi, '{$1}');
@@ -121,7 +140,10 @@ describe('docs', () => {
       }
       for (const [path, ops] of Object.entries(doc.paths)) {
         for (const method of Object.keys(ops)) {
-          expect(app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{([a-z]+)\}/gi, ':$1') }), `${method} ${path}`).toBe(true);
+          expect(
+            app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{([a-z]+)\}/gi, ':$1') }),
+            `${method} ${path}`,
+          ).toBe(true);
         }
       }
     } finally {

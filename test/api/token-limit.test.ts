@@ -15,12 +15,18 @@ for (const backend of backends) {
     });
 
     const token = (clientId: string, secret: string, address: string) =>
-      api!.app.inject({ url: '/identity/oauth/token', remoteAddress: address, query: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret } });
+      api!.app.inject({
+        url: '/identity/oauth/token',
+        remoteAddress: address,
+        query: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret },
+      });
 
     it('checks at most 10 of 60 concurrent guesses from one address, then refuses even the right secret there (429)', async () => {
       api = await openApiWorld(backend);
       const victim = await newClient(api.w.db);
-      const guesses = await Promise.all(Array.from({ length: 60 }, (_, i) => token(victim.clientId, `guess-${i}`, '192.0.2.7')));
+      const guesses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => token(victim.clientId, `guess-${i}`, '192.0.2.7')),
+      );
       const statuses = guesses.map((r) => r.statusCode);
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(50);
@@ -40,8 +46,10 @@ for (const backend of backends) {
     it('limits guesses at one client id from many addresses, and a success gives its attempt back', async () => {
       api = await openApiWorld(backend);
       const c = await newClient(api.w.db);
-      for (let i = 0; i < 30; i += 1) expect((await token(c.clientId, c.clientSecret, '203.0.113.9')).statusCode).toBe(200);
-      for (let i = 0; i < 10; i += 1) expect((await token(c.clientId, `wrong-${i}`, `203.0.113.${100 + i}`)).statusCode).toBe(401);
+      for (let i = 0; i < 30; i += 1)
+        expect((await token(c.clientId, c.clientSecret, '203.0.113.9')).statusCode).toBe(200);
+      for (let i = 0; i < 10; i += 1)
+        expect((await token(c.clientId, `wrong-${i}`, `203.0.113.${100 + i}`)).statusCode).toBe(401);
       expect((await token(c.clientId, 'wrong-11', '203.0.113.200')).statusCode).toBe(429);
       expect((await token(c.clientId, c.clientSecret, '203.0.113.201')).statusCode).toBe(429);
     });

@@ -37,12 +37,30 @@ interface InitialResult {
 it('runs the initial and idle scenarios on the small seed and reports positive figures', async () => {
   const run = promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--scenario', 'initial', '--scenario', 'idle', '--seed', 'small', '--db', 'pglite', '--out', out],
+    [
+      '--import',
+      'tsx',
+      'bench/run.ts',
+      '--scenario',
+      'initial',
+      '--scenario',
+      'idle',
+      '--seed',
+      'small',
+      '--db',
+      'pglite',
+      '--out',
+      out,
+    ],
     { cwd: root, env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 16 << 20 },
   );
   const child = run.child.pid;
   const { stdout } = await run;
-  const doc = JSON.parse(stdout) as { runtime: string; machine: { cpus: number; node: string }; results: { idle: { pglite: IdleResult }; initial: { pglite: InitialResult } } };
+  const doc = JSON.parse(stdout) as {
+    runtime: string;
+    machine: { cpus: number; node: string };
+    results: { idle: { pglite: IdleResult }; initial: { pglite: InitialResult } };
+  };
   // Children ran the compiled build, as an installed dynasync does.
   expect(doc.runtime).toBe('built');
   expect(doc.machine.cpus).toBeGreaterThan(0);
@@ -51,7 +69,13 @@ it('runs the initial and idle scenarios on the small seed and reports positive f
   // database runs inside the sync process, so PostgreSQL has no figure of its own).
   const initial = doc.results.initial.pglite;
   expect(initial.records).toBeGreaterThan(0);
-  for (const x of [initial.efficiency, initial.vsCpuSharedBound, initial.cpuSharedBound.ms, initial.cpuSharedBound.recordsPerSec, initial.cpuUsPerRecord.sync]) {
+  for (const x of [
+    initial.efficiency,
+    initial.vsCpuSharedBound,
+    initial.cpuSharedBound.ms,
+    initial.cpuSharedBound.recordsPerSec,
+    initial.cpuUsPerRecord.sync,
+  ]) {
     expect(x).toBeGreaterThan(0);
   }
   expect(initial.cpuUsPerRecord.postgres).toBeNull();
@@ -66,7 +90,10 @@ it('runs the initial and idle scenarios on the small seed and reports positive f
   // The same document is written to the output directory, one file per scenario.
   const files = readdirSync(out).filter((f) => f.endsWith('-idle.json'));
   expect(files).toHaveLength(1);
-  expect(JSON.parse(readFileSync(join(out, files[0]!), 'utf8'))).toMatchObject({ scenario: 'idle', result: { pglite: { cycles: idle.cycles } } });
+  expect(JSON.parse(readFileSync(join(out, files[0]!), 'utf8'))).toMatchObject({
+    scenario: 'idle',
+    result: { pglite: { cycles: idle.cycles } },
+  });
   // The build of this run is removed at its end.
   expect(existsSync(join(root, '.bench-build', String(child)))).toBe(false);
 }, 300_000);

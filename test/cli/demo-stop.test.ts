@@ -21,7 +21,10 @@ afterEach(() => {
 
 function startDemo(): { demo: RunningCli; output: () => string } {
   dataDir = mkdtempSync(join(tmpdir(), 'dynasync-demo-stop-'));
-  demo = spawnCli(['demo', '--seed', 'small', '--port', '0', '--no-simulate', '--interval', '600'], { dataDir, logLevel: 'warn' });
+  demo = spawnCli(['demo', '--seed', 'small', '--port', '0', '--no-simulate', '--interval', '600'], {
+    dataDir,
+    logLevel: 'warn',
+  });
   let out = '';
   demo.child.stdout!.on('data', (d: string) => (out += d));
   return { demo, output: () => out };

@@ -5,7 +5,15 @@ import { ProgressBar } from '../../src/cli/progress.js';
 
 function sink(isTTY: boolean) {
   let text = '';
-  const out = Object.assign(new Writable({ write(c: Buffer, _e, done) { text += c.toString(); done(); } }), { isTTY });
+  const out = Object.assign(
+    new Writable({
+      write(c: Buffer, _e, done) {
+        text += c.toString();
+        done();
+      },
+    }),
+    { isTTY },
+  );
   return { out, text: () => text };
 }
 

@@ -52,9 +52,17 @@ const scriptPath = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p))
 
 describe('terminal output', () => {
   it.skipIf(!scriptPath)('keeps log lines off the progress bar on a pseudo-terminal (needs util-linux script)', () => {
-    const output = execFileSync(scriptPath!, ['-qec', `${process.execPath} --import tsx test/cli/fixtures/bar-and-logs.ts`, '/dev/null'], {
-      cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { ...process.env, DYNASYNC_LOG_LEVEL: 'info' },
-    });
+    const output = execFileSync(
+      scriptPath!,
+      ['-qec', `${process.execPath} --import tsx test/cli/fixtures/bar-and-logs.ts`, '/dev/null'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+        env: { ...process.env, DYNASYNC_LOG_LEVEL: 'info' },
+      },
+    );
     const lines = screen(output);
     expectLogLinesApart(lines, 3);
     // The bar is drawn again under each log line, and the table's summary replaces it at the end.
@@ -64,7 +72,16 @@ describe('terminal output', () => {
 
   it('writes log lines above the status line through one writer, and draws the bar again below them', () => {
     let output = '';
-    const tty = () => Object.assign(new Writable({ write(c: Buffer, _e, done) { output += c.toString(); done(); } }), { isTTY: true });
+    const tty = () =>
+      Object.assign(
+        new Writable({
+          write(c: Buffer, _e, done) {
+            output += c.toString();
+            done();
+          },
+        }),
+        { isTTY: true },
+      );
     const stdout = tty();
     const terminal = new Terminal();
     const logger = createLogger({ level: 'info', destination: terminalDestination(tty(), terminal) });
@@ -86,10 +103,26 @@ describe('terminal output', () => {
 
   it('leaves a log file alone while the bar is drawn (only a terminal can glue)', () => {
     const written: string[] = [];
-    const file = Object.assign(new Writable({ write(c: Buffer, _e, done) { written.push(c.toString()); done(); } }), { isTTY: false });
+    const file = Object.assign(
+      new Writable({
+        write(c: Buffer, _e, done) {
+          written.push(c.toString());
+          done();
+        },
+      }),
+      { isTTY: false },
+    );
     const terminal = new Terminal();
     let drawn = '';
-    const stdout = Object.assign(new Writable({ write(c: Buffer, _e, done) { drawn += c.toString(); done(); } }), { isTTY: true });
+    const stdout = Object.assign(
+      new Writable({
+        write(c: Buffer, _e, done) {
+          drawn += c.toString();
+          done();
+        },
+      }),
+      { isTTY: true },
+    );
     terminal.drawStatus(stdout, 'bar');
     terminal.write(file, 'log line\n');
     expect(written).toEqual(['log line\n']);

@@ -16,9 +16,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (err, _out, stderr) => {
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', ...args],
+      { cwd: root, env: { ...process.env, ...env } },
+      (err, _out, stderr) => {
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
+      },
+    );
   });
 }
 
@@ -34,10 +39,17 @@ const messageOf = (env: Record<string, string>): string => {
 
 describe('configuration from the environment', () => {
   it('quotes the value typed and the accepted range for numbers', () => {
-    expect(messageOf({ DYNASYNC_INTERVAL_SECONDS: 'abc' })).toContain('DYNASYNC_INTERVAL_SECONDS: must be a whole number of seconds from 1 to 86400, got "abc"');
+    expect(messageOf({ DYNASYNC_INTERVAL_SECONDS: 'abc' })).toContain(
+      'DYNASYNC_INTERVAL_SECONDS: must be a whole number of seconds from 1 to 86400, got "abc"',
+    );
     expect(messageOf({ DYNASYNC_PAGE_SIZE: '10000' })).toContain('from 1 to 5000, got "10000"');
-    expect(messageOf({ DYNASYNC_HTTP_PORT: '1.5' })).toContain('DYNASYNC_HTTP_PORT: must be a whole number from 0 to 65535, got "1.5"');
-    expect(loadConfig({ DYNASYNC_INTERVAL_SECONDS: ' 60 ', DYNASYNC_PAGE_SIZE: '' })).toMatchObject({ intervalSeconds: 60, pageSize: 5000 });
+    expect(messageOf({ DYNASYNC_HTTP_PORT: '1.5' })).toContain(
+      'DYNASYNC_HTTP_PORT: must be a whole number from 0 to 65535, got "1.5"',
+    );
+    expect(loadConfig({ DYNASYNC_INTERVAL_SECONDS: ' 60 ', DYNASYNC_PAGE_SIZE: '' })).toMatchObject({
+      intervalSeconds: 60,
+      pageSize: 5000,
+    });
   });
 
   it('checks DYNASYNC_SECRET_KEY before anything is written', async () => {
@@ -59,7 +71,10 @@ describe('the emulator command', () => {
     busy = createServer();
     await new Promise<void>((ok) => busy!.listen(0, '127.0.0.1', ok));
     const port = (busy.address() as { port: number }).port;
-    const r = await cli(['emulator', '--port', String(port), '--seed', 'none'], { DYNASYNC_DATA_DIR: dir, DYNASYNC_LOG_LEVEL: 'silent' });
+    const r = await cli(['emulator', '--port', String(port), '--seed', 'none'], {
+      DYNASYNC_DATA_DIR: dir,
+      DYNASYNC_LOG_LEVEL: 'silent',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error [port_in_use]: Port ${port} on 127.0.0.1 is in use`);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -6,12 +6,34 @@ import { LOCAL_AUTHORITY_HOST, resolveAuthority } from '../../src/dataverse/auth
 
 /** msal-node builds ServerError messages like this from Entra's JSON. */
 const serverError = (error: string, code: number, text: string) =>
-  new ServerError(error, 'corr', `Error(s): ${code} - Timestamp: t - Description: AADSTS${code}: ${text}\r\nTrace ID: x - Correlation ID: y - Trace ID: z`, undefined, String(code), 400);
+  new ServerError(
+    error,
+    'corr',
+    `Error(s): ${code} - Timestamp: t - Description: AADSTS${code}: ${text}\r\nTrace ID: x - Correlation ID: y - Trace ID: z`,
+    undefined,
+    String(code),
+    400,
+  );
 
 describe('mapAuthError', () => {
   it.each([
-    [serverError('invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'), 'wrong_password'],
-    [new InteractionRequiredAuthError('invalid_grant', 'corr', 'AADSTS50076: Due to a configuration change…', 'basic_action', '', '', '', '50076'), 'mfa_required'],
+    [
+      serverError('invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
+      'wrong_password',
+    ],
+    [
+      new InteractionRequiredAuthError(
+        'invalid_grant',
+        'corr',
+        'AADSTS50076: Due to a configuration change…',
+        'basic_action',
+        '',
+        '',
+        '',
+        '50076',
+      ),
+      'mfa_required',
+    ],
     [serverError('invalid_grant', 50079, 'The user is required to use MFA.'), 'mfa_required'],
     [serverError('invalid_client', 7000215, 'Invalid client secret provided.'), 'wrong_client_secret'],
     [serverError('unauthorized_client', 700016, 'Application not found in the directory.'), 'unknown_client'],
@@ -38,7 +60,9 @@ describe('mapAuthError', () => {
   it('treats an unreachable or failing sign-in service as retriable', () => {
     const network = Object.assign(new Error('Network request failed: ECONNREFUSED'), { errorCode: 'network_error' });
     expect(mapAuthError(network)).toBeInstanceOf(RetriableError);
-    expect(mapAuthError(new ServerError('temporarily_unavailable', 'c', 'busy', undefined, undefined, 503))).toMatchObject({ code: 'auth_unavailable' });
+    expect(
+      mapAuthError(new ServerError('temporarily_unavailable', 'c', 'busy', undefined, undefined, 503)),
+    ).toMatchObject({ code: 'auth_unavailable' });
   });
 
   it('passes typed errors through', () => {
@@ -49,7 +73,9 @@ describe('mapAuthError', () => {
 
 describe('resolveAuthority', () => {
   it('uses real Entra as given for an https authority', () => {
-    expect(resolveAuthority(undefined, 'organizations')).toEqual({ authority: 'https://login.microsoftonline.com/organizations' });
+    expect(resolveAuthority(undefined, 'organizations')).toEqual({
+      authority: 'https://login.microsoftonline.com/organizations',
+    });
     expect(resolveAuthority('https://login.microsoftonline.us/', 'contoso.onmicrosoft.com')).toEqual({
       authority: 'https://login.microsoftonline.us/contoso.onmicrosoft.com',
     });

@@ -9,9 +9,13 @@ import { silentLogger } from '../../src/config/index.js';
 import { MsalTokenSource, type ConnectionSettings } from '../../src/dataverse/auth.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const idToken = (user: string) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ oid: 'oid-1', tid: 'tid-1', sub: 'sub-1', preferred_username: user, aud: 'app', iss: 'https://login.dynasync.local/tid-1/v2.0', iat: 1, exp: 4102444800 })}.sig`;
+const idToken = (user: string) =>
+  `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ oid: 'oid-1', tid: 'tid-1', sub: 'sub-1', preferred_username: user, aud: 'app', iss: 'https://login.dynasync.local/tid-1/v2.0', iat: 1, exp: 4102444800 })}.sig`;
 
-interface Seen { path: string; form: URLSearchParams }
+interface Seen {
+  path: string;
+  form: URLSearchParams;
+}
 
 let server: Server;
 let authority: string;
@@ -30,14 +34,33 @@ beforeAll(async () => {
         res.end(JSON.stringify(json));
       };
       const error = (code: number, error: string) =>
-        reply(400, { error, error_description: `AADSTS${code}: failed.\r\nTrace ID: x`, error_codes: [code], timestamp: 't', trace_id: 'x', correlation_id: 'y' });
+        reply(400, {
+          error,
+          error_description: `AADSTS${code}: failed.\r\nTrace ID: x`,
+          error_codes: [code],
+          timestamp: 't',
+          trace_id: 'x',
+          correlation_id: 'y',
+        });
       const grant = form.get('grant_type');
       if (grant === 'password' && form.get('password') !== 'Passw0rd!') return error(50126, 'invalid_grant');
-      if (grant === 'client_credentials' && form.get('client_secret') !== 'local-secret') return error(7000215, 'invalid_client');
+      if (grant === 'client_credentials' && form.get('client_secret') !== 'local-secret')
+        return error(7000215, 'invalid_client');
       issued++;
-      const token = { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: `access-${issued}`, scope: form.get('scope') };
+      const token = {
+        token_type: 'Bearer',
+        expires_in: 3600,
+        ext_expires_in: 3600,
+        access_token: `access-${issued}`,
+        scope: form.get('scope'),
+      };
       if (grant === 'client_credentials') return reply(200, token);
-      reply(200, { ...token, refresh_token: `refresh-${issued}`, id_token: idToken(form.get('username') ?? ''), client_info: b64({ uid: 'oid-1', utid: 'tid-1' }) });
+      reply(200, {
+        ...token,
+        refresh_token: `refresh-${issued}`,
+        id_token: idToken(form.get('username') ?? ''),
+        client_info: b64({ uid: 'oid-1', utid: 'tid-1' }),
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -89,7 +112,13 @@ describe('MsalTokenSource', () => {
 
   it('uses client credentials with the secret', async () => {
     const tokens = new MsalTokenSource(
-      { ...password(), authKind: 'client_credentials', username: undefined, password: undefined, clientSecret: 'local-secret' },
+      {
+        ...password(),
+        authKind: 'client_credentials',
+        username: undefined,
+        password: undefined,
+        clientSecret: 'local-secret',
+      },
       silentLogger(),
     );
     const t = await tokens.getToken();
@@ -102,14 +131,26 @@ describe('MsalTokenSource', () => {
   });
 
   it('maps a wrong password and a wrong secret to their codes', async () => {
-    await expect(new MsalTokenSource(password({ password: 'nope' }), silentLogger()).getToken()).rejects.toMatchObject({ kind: 'fatal', code: 'wrong_password' });
-    const cc = new MsalTokenSource({ ...password(), authKind: 'client_credentials', clientSecret: 'wrong' }, silentLogger());
+    await expect(new MsalTokenSource(password({ password: 'nope' }), silentLogger()).getToken()).rejects.toMatchObject({
+      kind: 'fatal',
+      code: 'wrong_password',
+    });
+    const cc = new MsalTokenSource(
+      { ...password(), authKind: 'client_credentials', clientSecret: 'wrong' },
+      silentLogger(),
+    );
     await expect(cc.getToken()).rejects.toMatchObject({ kind: 'fatal', code: 'wrong_client_secret' });
   });
 
   it('refuses incomplete settings before any request', () => {
     expect(() => new MsalTokenSource(password({ password: undefined }), silentLogger())).toThrow(/password/);
-    expect(() => new MsalTokenSource({ ...password(), authKind: 'client_credentials', tenant: undefined, clientSecret: 's' }, silentLogger())).toThrow(/tenant/);
+    expect(
+      () =>
+        new MsalTokenSource(
+          { ...password(), authKind: 'client_credentials', tenant: undefined, clientSecret: 's' },
+          silentLogger(),
+        ),
+    ).toThrow(/tenant/);
   });
 
   it('treats an unreachable token endpoint as retriable', async () => {

@@ -6,9 +6,22 @@ import { TransportError } from '../../src/dataverse/http.js';
 import { API, FakeTokens, FakeWebApi, fail, ok, settings } from './fake-web-api.js';
 
 const client = (api: FakeWebApi, maxPageSize = 2) =>
-  new DataverseClient({ settings, logger: silentLogger(), maxPageSize, tokens: new FakeTokens(), http: api.send, retry: { initialDelayMs: 1, maxDelayMs: 1 }, throttle: { maxConcurrent: 4 } });
+  new DataverseClient({
+    settings,
+    logger: silentLogger(),
+    maxPageSize,
+    tokens: new FakeTokens(),
+    http: api.send,
+    retry: { initialDelayMs: 1, maxDelayMs: 1 },
+    throttle: { maxConcurrent: 4 },
+  });
 
-const row = (n: number) => ({ '@odata.etag': `W/"${n}"`, accountid: `00000000-0000-0000-0000-00000000000${n}`, name: `A${n}`, modifiedon: '2025-03-01T10:00:00Z' });
+const row = (n: number) => ({
+  '@odata.etag': `W/"${n}"`,
+  accountid: `00000000-0000-0000-0000-00000000000${n}`,
+  name: `A${n}`,
+  modifiedon: '2025-03-01T10:00:00Z',
+});
 const link = (q: string) => `${API}accounts?$select=name&${q}`;
 const DELTA = link('$deltatoken=100%2108%2f22%2f2017');
 
@@ -28,17 +41,30 @@ async function collect(pages: AsyncGenerator<ReadPage>): Promise<ReadPage[]> {
 describe('DataverseClient.readPages', () => {
   it('starts a change-tracked read and follows nextLinks to the deltaLink, one page at a time', async () => {
     const api = threePages(new FakeWebApi());
-    const pages = await collect(client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name', 'modifiedon'], link: null }));
+    const pages = await collect(
+      client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name', 'modifiedon'], link: null }),
+    );
     expect(pages.map((p) => p.rows.map((r) => r.name))).toEqual([['A1', 'A2'], ['A3', 'A4'], ['A5']]);
-    expect(pages.map((p) => [p.nextLink !== null, p.deltaLink])).toEqual([[true, null], [true, null], [false, DELTA]]);
+    expect(pages.map((p) => [p.nextLink !== null, p.deltaLink])).toEqual([
+      [true, null],
+      [true, null],
+      [false, DELTA],
+    ]);
     expect(api.requests[0]!.url).toBe(`${API}accounts?$select=name,modifiedon`);
-    expect(api.requests[0]!.headers.Prefer).toBe('odata.track-changes,odata.maxpagesize=2,odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"');
+    expect(api.requests[0]!.headers.Prefer).toBe(
+      'odata.track-changes,odata.maxpagesize=2,odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
+    );
     expect(api.requests.every((r) => r.headers.Prefer === api.requests[0]!.headers.Prefer)).toBe(true);
   });
 
   it('does not fetch ahead unless asked: the next page is requested when the caller wants it', async () => {
     const api = threePages(new FakeWebApi());
-    const pages = client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name', 'modifiedon'], link: null });
+    const pages = client(api).readPages({
+      entity: 'account',
+      entitySet: 'accounts',
+      select: ['name', 'modifiedon'],
+      link: null,
+    });
     await pages.next();
     expect(api.requests).toHaveLength(1);
     await pages.return();
@@ -47,7 +73,13 @@ describe('DataverseClient.readPages', () => {
 
   it('with prefetch, fetches the next page while the caller holds this one', async () => {
     const api = threePages(new FakeWebApi());
-    const pages = client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name', 'modifiedon'], link: null, prefetch: true });
+    const pages = client(api).readPages({
+      entity: 'account',
+      entitySet: 'accounts',
+      select: ['name', 'modifiedon'],
+      link: null,
+      prefetch: true,
+    });
     const first = await pages.next();
     expect((first.value as ReadPage).rows).toHaveLength(2);
     await new Promise((r) => setImmediate(r));
@@ -58,34 +90,67 @@ describe('DataverseClient.readPages', () => {
   });
 
   it('surfaces a prefetch failure when the caller reaches that page', async () => {
-    const api = threePages(new FakeWebApi()).on('$skiptoken=p2', fail(400, '0x80060888', "Could not find a property named 'name'."));
-    const pages = client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name', 'modifiedon'], link: null, prefetch: true });
+    const api = threePages(new FakeWebApi()).on(
+      '$skiptoken=p2',
+      fail(400, '0x80060888', "Could not find a property named 'name'."),
+    );
+    const pages = client(api).readPages({
+      entity: 'account',
+      entitySet: 'accounts',
+      select: ['name', 'modifiedon'],
+      link: null,
+      prefetch: true,
+    });
     await pages.next();
     await new Promise((r) => setImmediate(r));
     await expect(pages.next()).rejects.toMatchObject({ code: 'column_deleted', column: 'name', entity: 'account' });
   });
 
   it('reads a delta from a stored deltaLink, with deletes split out', async () => {
-    const api = new FakeWebApi().on('$deltatoken=100', ok({
-      '@odata.context': `${API}$metadata#accounts(name)/$delta`,
-      value: [row(1), { '@odata.context': `${API}$metadata#accounts/$deletedEntity`, id: '00000000-0000-0000-0000-000000000009', reason: 'deleted' }],
-      '@odata.deltaLink': link('$deltatoken=101'),
-    }));
-    const [page] = await collect(client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name'], link: DELTA }));
-    expect(page).toMatchObject({ isDelta: true, deletedIds: ['00000000-0000-0000-0000-000000000009'], deltaLink: link('$deltatoken=101') });
+    const api = new FakeWebApi().on(
+      '$deltatoken=100',
+      ok({
+        '@odata.context': `${API}$metadata#accounts(name)/$delta`,
+        value: [
+          row(1),
+          {
+            '@odata.context': `${API}$metadata#accounts/$deletedEntity`,
+            id: '00000000-0000-0000-0000-000000000009',
+            reason: 'deleted',
+          },
+        ],
+        '@odata.deltaLink': link('$deltatoken=101'),
+      }),
+    );
+    const [page] = await collect(
+      client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name'], link: DELTA }),
+    );
+    expect(page).toMatchObject({
+      isDelta: true,
+      deletedIds: ['00000000-0000-0000-0000-000000000009'],
+      deltaLink: link('$deltatoken=101'),
+    });
     expect(page!.rows).toHaveLength(1);
     expect(api.urls()).toEqual([DELTA]);
   });
 
   it('turns an expired delta token into DeltaTokenExpiredError', async () => {
-    const api = new FakeWebApi().on('$deltatoken=', fail(400, '0x80044352', 'Version stamp associated with the client has expired. Please perform a full sync.'));
+    const api = new FakeWebApi().on(
+      '$deltatoken=',
+      fail(400, '0x80044352', 'Version stamp associated with the client has expired. Please perform a full sync.'),
+    );
     const pages = client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name'], link: DELTA });
     await expect(collect(pages)).rejects.toBeInstanceOf(DeltaTokenExpiredError);
   });
 
   it('refuses column names that would change the query', async () => {
     const api = new FakeWebApi();
-    const pages = client(api).readPages({ entity: 'account', entitySet: 'accounts', select: ['name&$filter=x'], link: null });
+    const pages = client(api).readPages({
+      entity: 'account',
+      entitySet: 'accounts',
+      select: ['name&$filter=x'],
+      link: null,
+    });
     await expect(pages.next()).rejects.toMatchObject({ code: 'invalid_name' });
     expect(api.requests).toHaveLength(0);
   });
@@ -93,12 +158,49 @@ describe('DataverseClient.readPages', () => {
 
 describe('DataverseClient metadata and checks', () => {
   it('reads the columns of a table in one request plus one per cast type', async () => {
-    const attr = (LogicalName: string, AttributeType: string) => ({ LogicalName, AttributeType, MetadataId: `id-${LogicalName}`, IsValidForRead: true, DisplayName: null });
+    const attr = (LogicalName: string, AttributeType: string) => ({
+      LogicalName,
+      AttributeType,
+      MetadataId: `id-${LogicalName}`,
+      IsValidForRead: true,
+      DisplayName: null,
+    });
     const api = new FakeWebApi()
-      .on("Attributes?$select", ok({ value: [attr('name', 'String'), attr('telephone1', 'String'), attr('industrycode', 'Picklist'), attr('revenue', 'Money')] }))
-      .on('StringAttributeMetadata', ok({ value: [{ LogicalName: 'name', MaxLength: 160 }, { LogicalName: 'telephone1', MaxLength: 50 }] }))
-      .on('PicklistAttributeMetadata', ok({ value: [{ LogicalName: 'industrycode', OptionSet: { Options: [{ Value: 1, Label: { UserLocalizedLabel: { Label: 'Accounting' } } }] } }] }))
-      .on('MoneyAttributeMetadata', ok({ value: [{ LogicalName: 'revenue', MinValue: 0, MaxValue: 100_000_000_000_000 }] }));
+      .on(
+        'Attributes?$select',
+        ok({
+          value: [
+            attr('name', 'String'),
+            attr('telephone1', 'String'),
+            attr('industrycode', 'Picklist'),
+            attr('revenue', 'Money'),
+          ],
+        }),
+      )
+      .on(
+        'StringAttributeMetadata',
+        ok({
+          value: [
+            { LogicalName: 'name', MaxLength: 160 },
+            { LogicalName: 'telephone1', MaxLength: 50 },
+          ],
+        }),
+      )
+      .on(
+        'PicklistAttributeMetadata',
+        ok({
+          value: [
+            {
+              LogicalName: 'industrycode',
+              OptionSet: { Options: [{ Value: 1, Label: { UserLocalizedLabel: { Label: 'Accounting' } } }] },
+            },
+          ],
+        }),
+      )
+      .on(
+        'MoneyAttributeMetadata',
+        ok({ value: [{ LogicalName: 'revenue', MinValue: 0, MaxValue: 100_000_000_000_000 }] }),
+      );
     const attrs = await client(api).attributes('account');
     expect(api.requests).toHaveLength(4);
     expect(attrs.map((a) => [a.logicalName, a.maxLength, a.options?.length ?? null, a.minValue, a.maxValue])).toEqual([
@@ -115,7 +217,11 @@ describe('DataverseClient metadata and checks', () => {
   });
 
   it('counts pending changes with the stored delta token', async () => {
-    const api = new FakeWebApi().on('/$count', { status: 200, text: '42', headers: new Headers({ 'content-type': 'text/plain' }) });
+    const api = new FakeWebApi().on('/$count', {
+      status: 200,
+      text: '42',
+      headers: new Headers({ 'content-type': 'text/plain' }),
+    });
     await expect(client(api).countChanges('accounts', DELTA)).resolves.toBe(42);
     expect(api.urls()).toEqual([`${API}accounts/$count?$deltatoken=100%2108%2f22%2f2017`]);
   });
@@ -123,7 +229,15 @@ describe('DataverseClient metadata and checks', () => {
   it('lists readable secured columns (CanRead 4) and privilege names', async () => {
     const user = '11111111-2222-3333-4444-555555555555';
     const api = new FakeWebApi()
-      .on('RetrievePrincipalAttributePrivileges', ok({ AttributePrivileges: [{ AttributeId: 'AAA', CanRead: 4 }, { AttributeId: 'bbb', CanRead: 0 }] }))
+      .on(
+        'RetrievePrincipalAttributePrivileges',
+        ok({
+          AttributePrivileges: [
+            { AttributeId: 'AAA', CanRead: 4 },
+            { AttributeId: 'bbb', CanRead: 0 },
+          ],
+        }),
+      )
       .on('RetrieveUserPrivileges', ok({ RolePrivileges: [{ PrivilegeName: 'prvReadAccount', Depth: 'Global' }] }));
     const c = client(api);
     await expect(c.readableSecuredColumnIds(user)).resolves.toEqual(new Set(['aaa']));
@@ -132,13 +246,16 @@ describe('DataverseClient metadata and checks', () => {
 
   it('reads update and create rights of secured columns (AttributePrivilege CanUpdate / CanCreate, 4 = Allowed)', async () => {
     const user = '11111111-2222-3333-4444-555555555555';
-    const api = new FakeWebApi().on('RetrievePrincipalAttributePrivileges', ok({
-      AttributePrivileges: [
-        { AttributeId: 'AAA', CanRead: 4, CanUpdate: 0, CanCreate: 4, CanReadUnMasked: 0 },
-        { AttributeId: 'bbb', CanRead: 0, CanUpdate: 4, CanCreate: 0 },
-        { AttributeId: 'ccc', CanRead: 4 },
-      ],
-    }));
+    const api = new FakeWebApi().on(
+      'RetrievePrincipalAttributePrivileges',
+      ok({
+        AttributePrivileges: [
+          { AttributeId: 'AAA', CanRead: 4, CanUpdate: 0, CanCreate: 4, CanReadUnMasked: 0 },
+          { AttributeId: 'bbb', CanRead: 0, CanUpdate: 4, CanCreate: 0 },
+          { AttributeId: 'ccc', CanRead: 4 },
+        ],
+      }),
+    );
     const rights = await client(api).columnPrivileges(user);
     expect(Object.fromEntries(rights)).toEqual({
       aaa: { read: true, update: false, create: true },
@@ -148,25 +265,49 @@ describe('DataverseClient metadata and checks', () => {
   });
 
   it('asks for IsValidForUpdate and IsValidForCreate with the columns', async () => {
-    const attr = (LogicalName: string, IsValidForUpdate: boolean, IsValidForCreate: boolean) =>
-      ({ LogicalName, AttributeType: 'String', MetadataId: `id-${LogicalName}`, IsValidForUpdate, IsValidForCreate, DisplayName: null });
+    const attr = (LogicalName: string, IsValidForUpdate: boolean, IsValidForCreate: boolean) => ({
+      LogicalName,
+      AttributeType: 'String',
+      MetadataId: `id-${LogicalName}`,
+      IsValidForUpdate,
+      IsValidForCreate,
+      DisplayName: null,
+    });
     const api = new FakeWebApi()
       .on('Attributes?$select', ok({ value: [attr('fullname', false, false), attr('firstname', true, true)] }))
       .on('StringAttributeMetadata', ok({ value: [] }));
     const attrs = await client(api).attributes('contact');
     expect(api.urls()[0]).toContain('IsValidForUpdate,IsValidForCreate');
-    expect(attrs.map((a) => [a.logicalName, a.isValidForUpdate, a.isValidForCreate])).toEqual([['fullname', false, false], ['firstname', true, true]]);
+    expect(attrs.map((a) => [a.logicalName, a.isValidForUpdate, a.isValidForCreate])).toEqual([
+      ['fullname', false, false],
+      ['firstname', true, true],
+    ]);
   });
 
   it('ping: a Bearer challenge or a service document is Dataverse; anything else is not', async () => {
-    const challenge = { status: 401, text: '', headers: new Headers({ 'www-authenticate': 'Bearer authorization_uri=https://login.microsoftonline.com/x/oauth2/authorize' }) };
+    const challenge = {
+      status: 401,
+      text: '',
+      headers: new Headers({
+        'www-authenticate': 'Bearer authorization_uri=https://login.microsoftonline.com/x/oauth2/authorize',
+      }),
+    };
     await expect(client(new FakeWebApi().on(API, challenge)).ping()).resolves.toEqual({ ok: true });
-    await expect(client(new FakeWebApi().on(API, ok({ '@odata.context': `${API}$metadata`, value: [] }))).ping()).resolves.toEqual({ ok: true });
+    await expect(
+      client(new FakeWebApi().on(API, ok({ '@odata.context': `${API}$metadata`, value: [] }))).ping(),
+    ).resolves.toEqual({ ok: true });
 
     const html = { status: 200, text: '<html>Welcome</html>', headers: new Headers({ 'content-type': 'text/html' }) };
     await expect(client(new FakeWebApi().on(API, html)).ping()).rejects.toMatchObject({ code: 'not_dataverse' });
-    await expect(client(new FakeWebApi().on(API, fail(404, '', 'nope'))).ping()).rejects.toMatchObject({ code: 'not_dataverse' });
-    const refused = client(new FakeWebApi().on(API, new TransportError('network', 'Could not reach https://x: ECONNREFUSED')));
-    await expect(refused.ping()).rejects.toMatchObject({ code: 'not_dataverse', message: expect.stringContaining('ECONNREFUSED') });
+    await expect(client(new FakeWebApi().on(API, fail(404, '', 'nope'))).ping()).rejects.toMatchObject({
+      code: 'not_dataverse',
+    });
+    const refused = client(
+      new FakeWebApi().on(API, new TransportError('network', 'Could not reach https://x: ECONNREFUSED')),
+    );
+    await expect(refused.ping()).rejects.toMatchObject({
+      code: 'not_dataverse',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/config/index.js';
 import { DeltaTokenExpiredError, ENTITY_INFO, FatalError } from '../../src/domain/index.js';
-import { ColumnDeletedError, DataverseClient, DataverseWriter, type ConnectionSettings, type ReadPage } from '../../src/dataverse/index.js';
+import {
+  ColumnDeletedError,
+  DataverseClient,
+  DataverseWriter,
+  type ConnectionSettings,
+  type ReadPage,
+} from '../../src/dataverse/index.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { createAdmin, type EmulatorAdmin } from '../../src/emulator/faults/admin.js';
 
@@ -83,7 +89,9 @@ describe('the URL check', () => {
     await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-      await expect(client(user('sync@contoso.test', { orgUrl: url })).ping()).rejects.toMatchObject({ code: 'not_dataverse' });
+      await expect(client(user('sync@contoso.test', { orgUrl: url })).ping()).rejects.toMatchObject({
+        code: 'not_dataverse',
+      });
     } finally {
       await new Promise<void>((r) => site.close(() => r()));
     }
@@ -111,7 +119,9 @@ describe('sign-in', () => {
     ['unknown client id', () => user('sync@contoso.test', { clientId: 'no-such-app' }), 'unknown_client'],
     ['unknown tenant', () => user('sync@contoso.test', { tenant: 'fabrikam' }), 'unknown_tenant'],
   ])('maps %s to %s', async (_name, settings, code) => {
-    const error = await client(settings()).whoAmI().catch((e: unknown) => e);
+    const error = await client(settings())
+      .whoAmI()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalError);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).not.toContain(PASSWORD);
@@ -148,7 +158,12 @@ describe('metadata and privileges', () => {
     const byName = new Map(attrs.map((a) => [a.logicalName, a]));
     expect(byName.get('name')).toMatchObject({ attributeType: 'String', maxLength: 160, isValidForRead: true });
     expect(byName.get('industrycode')?.options?.length).toBeGreaterThan(0);
-    expect(byName.get('donotemail')?.options?.map((o) => o.value).sort()).toEqual([0, 1]);
+    expect(
+      byName
+        .get('donotemail')
+        ?.options?.map((o) => o.value)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(byName.get('revenue')).toMatchObject({ attributeType: 'Money', isSecured: true });
     expect(attrs.every((a) => a.attributeOf === null)).toBe(true);
     // One for the attributes, six for lengths and options, four for the number types' MinValue/MaxValue.
@@ -181,7 +196,12 @@ describe('change-tracked reads', () => {
   });
 
   it('keeps rows in wire format: ISO date strings and lookup annotations', async () => {
-    const pages = syncClient(5).readPages({ entity: 'contact', entitySet: 'contacts', select: ['fullname', 'modifiedon', '_parentcustomerid_value'], link: null });
+    const pages = syncClient(5).readPages({
+      entity: 'contact',
+      entitySet: 'contacts',
+      select: ['fullname', 'modifiedon', '_parentcustomerid_value'],
+      link: null,
+    });
     const { value } = await pages.next();
     await pages.return();
     const row = (value as ReadPage).rows.find((r) => r._parentcustomerid_value !== null)!;
@@ -230,7 +250,12 @@ describe('security and drift', () => {
     expect((await revenues('sync@contoso.test')).some((v) => typeof v === 'number')).toBe(true);
     expect((await revenues('limited@contoso.test')).every((v) => v === null)).toBe(true);
 
-    const leads = client(user('limited@contoso.test')).readPages({ entity: 'lead', entitySet: 'leads', select: ['subject'], link: null });
+    const leads = client(user('limited@contoso.test')).readPages({
+      entity: 'lead',
+      entitySet: 'leads',
+      select: ['subject'],
+      link: null,
+    });
     await expect(leads.next()).rejects.toMatchObject({ kind: 'fatal', code: 'privilege_denied' });
   });
 
@@ -246,7 +271,12 @@ describe('security and drift', () => {
   it('reports change tracking turned off', async () => {
     admin.setChangeTracking('opportunity', false);
     try {
-      const pages = syncClient().readPages({ entity: 'opportunity', entitySet: 'opportunities', select: ['name'], link: null });
+      const pages = syncClient().readPages({
+        entity: 'opportunity',
+        entitySet: 'opportunities',
+        select: ['name'],
+        link: null,
+      });
       await expect(pages.next()).rejects.toMatchObject({ code: 'change_tracking_disabled' });
     } finally {
       admin.setChangeTracking('opportunity', true);
@@ -258,7 +288,9 @@ describe('faults', () => {
   it('honours a 429 storm: waits out Retry-After and finishes the read', async () => {
     const c = syncClient(500);
     admin.injectFault({ kind: '429', count: 3, entitySet: 'contacts', retryAfterSeconds: 1 });
-    const { ids } = await readAll(c.readPages({ entity: 'contact', entitySet: 'contacts', select: ['fullname'], link: null }));
+    const { ids } = await readAll(
+      c.readPages({ entity: 'contact', entitySet: 'contacts', select: ['fullname'], link: null }),
+    );
     expect(ids.length).toBe(emu.ctx.data.count('contact'));
     const stats = c.requestStats();
     expect(stats.throttledResponses).toBe(3);
@@ -279,9 +311,16 @@ describe('faults', () => {
   });
 
   it('gives up with a RetriableError when the faults outlast the retries', async () => {
-    const c = new DataverseClient({ settings: user('sync@contoso.test'), logger: silentLogger(), retry: { ...fastRetry, maxRetries: 2 } });
+    const c = new DataverseClient({
+      settings: user('sync@contoso.test'),
+      logger: silentLogger(),
+      retry: { ...fastRetry, maxRetries: 2 },
+    });
     admin.injectFault({ kind: '500', count: 3, entitySet: 'accounts' });
-    await expect(c.readPages(accountRead(null)).next()).rejects.toMatchObject({ kind: 'retriable', code: 'server_error' });
+    await expect(c.readPages(accountRead(null)).next()).rejects.toMatchObject({
+      kind: 'retriable',
+      code: 'server_error',
+    });
     admin.clearFaults();
   });
 });

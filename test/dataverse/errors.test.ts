@@ -19,9 +19,16 @@ const res = (status: number, text: string, headers: Record<string, string> = {})
 
 describe('webApiErrorFrom', () => {
   it("reads Dataverse's error body and Retry-After", () => {
-    const body = JSON.stringify({ error: { code: DvCode.RequestLimit, message: 'Number of requests exceeded the limit' } });
+    const body = JSON.stringify({
+      error: { code: DvCode.RequestLimit, message: 'Number of requests exceeded the limit' },
+    });
     const e = webApiErrorFrom(res(429, body, { 'retry-after': '38' }));
-    expect(e).toMatchObject({ status: 429, code: DvCode.RequestLimit, message: 'Number of requests exceeded the limit', retryAfterMs: 38_000 });
+    expect(e).toMatchObject({
+      status: 429,
+      code: DvCode.RequestLimit,
+      message: 'Number of requests exceeded the limit',
+      retryAfterMs: 38_000,
+    });
   });
 
   it('keeps a short single-line excerpt of an HTML error page', () => {
@@ -67,30 +74,59 @@ describe('toSyncError', () => {
   });
 
   it('names the deleted column', () => {
-    const e = toSyncError(new WebApiError(400, DvCode.QueryValidation, "Could not find a property named 'new_tier' on type 'Microsoft.Dynamics.CRM.account'.", undefined), 'account');
+    const e = toSyncError(
+      new WebApiError(
+        400,
+        DvCode.QueryValidation,
+        "Could not find a property named 'new_tier' on type 'Microsoft.Dynamics.CRM.account'.",
+        undefined,
+      ),
+      'account',
+    );
     expect(e).toBeInstanceOf(ColumnDeletedError);
     expect(e).toMatchObject({ code: 'column_deleted', column: 'new_tier', entity: 'account' });
     expect(e.message).toContain("'new_tier'");
   });
 
   it('does not take an unknown metadata property for a deleted column', () => {
-    const e = toSyncError(new WebApiError(400, DvCode.QueryValidation, "Could not find a property named 'IsValidODataAttribute' on type 'Microsoft.Dynamics.CRM.AttributeMetadata'.", undefined));
+    const e = toSyncError(
+      new WebApiError(
+        400,
+        DvCode.QueryValidation,
+        "Could not find a property named 'IsValidODataAttribute' on type 'Microsoft.Dynamics.CRM.AttributeMetadata'.",
+        undefined,
+      ),
+    );
     expect(e).toMatchObject({ code: 'request_failed' });
   });
 
   it('recognises change tracking turned off', () => {
     const byCode = toSyncError(new WebApiError(400, DvCode.ChangeTrackingDisabled, 'nope', undefined), 'lead');
-    const byMessage = toSyncError(new WebApiError(400, '', 'Change tracking is not enabled for entity lead.', undefined));
+    const byMessage = toSyncError(
+      new WebApiError(400, '', 'Change tracking is not enabled for entity lead.', undefined),
+    );
     expect(byCode).toMatchObject({ code: 'change_tracking_disabled' });
     expect(byMessage).toMatchObject({ code: 'change_tracking_disabled' });
     expect(byCode.message).toContain('lead');
   });
 
   it('maps 401, 403 and 404 to fatal errors', () => {
-    expect(toSyncError(new WebApiError(401, '', 'expired', undefined))).toMatchObject({ kind: 'fatal', code: 'auth_failed' });
-    expect(toSyncError(new WebApiError(403, DvCode.PrivilegeDenied, 'no read', undefined))).toMatchObject({ kind: 'fatal', code: 'privilege_denied' });
-    expect(toSyncError(new WebApiError(404, DvCode.RecordNotFound, 'gone', undefined))).toMatchObject({ kind: 'fatal', code: 'not_found' });
-    expect(toSyncError(new WebApiError(400, DvCode.InvalidArgument, 'bad', undefined))).toMatchObject({ kind: 'fatal', code: 'request_failed' });
+    expect(toSyncError(new WebApiError(401, '', 'expired', undefined))).toMatchObject({
+      kind: 'fatal',
+      code: 'auth_failed',
+    });
+    expect(toSyncError(new WebApiError(403, DvCode.PrivilegeDenied, 'no read', undefined))).toMatchObject({
+      kind: 'fatal',
+      code: 'privilege_denied',
+    });
+    expect(toSyncError(new WebApiError(404, DvCode.RecordNotFound, 'gone', undefined))).toMatchObject({
+      kind: 'fatal',
+      code: 'not_found',
+    });
+    expect(toSyncError(new WebApiError(400, DvCode.InvalidArgument, 'bad', undefined))).toMatchObject({
+      kind: 'fatal',
+      code: 'request_failed',
+    });
   });
 
   it('maps exhausted transient failures to RetriableError with the cause kept', () => {
@@ -99,10 +135,19 @@ describe('toSyncError', () => {
     expect(mapped).toBeInstanceOf(RetriableError);
     expect(mapped).toMatchObject({ code: 'throttled', retryAfterMs: 38_000 });
     expect(mapped.cause).toBe(throttled);
-    expect(toSyncError(new WebApiError(503, '', 'x', undefined))).toMatchObject({ kind: 'retriable', code: 'server_error' });
-    expect(toSyncError(new TransportError('network', 'ECONNRESET'))).toMatchObject({ kind: 'retriable', code: 'network_error' });
+    expect(toSyncError(new WebApiError(503, '', 'x', undefined))).toMatchObject({
+      kind: 'retriable',
+      code: 'server_error',
+    });
+    expect(toSyncError(new TransportError('network', 'ECONNRESET'))).toMatchObject({
+      kind: 'retriable',
+      code: 'network_error',
+    });
     expect(toSyncError(new TransportError('timeout', 'slow'))).toMatchObject({ kind: 'retriable', code: 'timeout' });
-    expect(toSyncError(new MalformedResponseError('bad'))).toMatchObject({ kind: 'retriable', code: 'malformed_response' });
+    expect(toSyncError(new MalformedResponseError('bad'))).toMatchObject({
+      kind: 'retriable',
+      code: 'malformed_response',
+    });
   });
 
   it('passes domain errors and aborts through unchanged', () => {

@@ -22,7 +22,12 @@ export const ok = (body: unknown, headers: Record<string, string> = {}): HttpRes
   headers: new Headers({ 'content-type': 'application/json; odata.metadata=minimal', ...headers }),
 });
 
-export const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}): HttpResponse => ({
+export const fail = (
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
   status,
   text: JSON.stringify({ error: { code, message } }),
   headers: new Headers({ 'content-type': 'application/json', ...headers }),

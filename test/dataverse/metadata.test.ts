@@ -10,7 +10,10 @@ import {
 } from '../../src/dataverse/metadata.js';
 import { MalformedResponseError } from '../../src/dataverse/errors.js';
 
-const label = (text: string) => ({ LocalizedLabels: [{ Label: text, LanguageCode: 1033 }], UserLocalizedLabel: { Label: text, LanguageCode: 1033 } });
+const label = (text: string) => ({
+  LocalizedLabels: [{ Label: text, LanguageCode: 1033 }],
+  UserLocalizedLabel: { Label: text, LanguageCode: 1033 },
+});
 const attr = (over: Record<string, unknown>) => ({
   LogicalName: 'name',
   AttributeType: 'String',
@@ -29,19 +32,42 @@ const attr = (over: Record<string, unknown>) => ({
 });
 
 describe('attribute metadata', () => {
-  const list = parse(AttributeList, {
-    value: [
-      attr({}),
-      attr({ LogicalName: 'industrycode', AttributeType: 'Picklist', AttributeTypeName: { Value: 'PicklistType' }, DisplayName: label('Industry') }),
-      attr({ LogicalName: 'industrycodename', AttributeType: 'Virtual', AttributeOf: 'industrycode' }),
-      attr({ LogicalName: 'donotemail', AttributeType: 'Boolean', DisplayName: { LocalizedLabels: [], UserLocalizedLabel: null } }),
-      attr({ LogicalName: 'new_secret', IsSecured: true, IsCustomAttribute: true }),
-      attr({ LogicalName: 'entityimage', AttributeType: 'Virtual', AttributeTypeName: { Value: 'ImageType' }, IsValidODataAttribute: false }),
-    ],
-  }, 'columns');
+  const list = parse(
+    AttributeList,
+    {
+      value: [
+        attr({}),
+        attr({
+          LogicalName: 'industrycode',
+          AttributeType: 'Picklist',
+          AttributeTypeName: { Value: 'PicklistType' },
+          DisplayName: label('Industry'),
+        }),
+        attr({ LogicalName: 'industrycodename', AttributeType: 'Virtual', AttributeOf: 'industrycode' }),
+        attr({
+          LogicalName: 'donotemail',
+          AttributeType: 'Boolean',
+          DisplayName: { LocalizedLabels: [], UserLocalizedLabel: null },
+        }),
+        attr({ LogicalName: 'new_secret', IsSecured: true, IsCustomAttribute: true }),
+        attr({
+          LogicalName: 'entityimage',
+          AttributeType: 'Virtual',
+          AttributeTypeName: { Value: 'ImageType' },
+          IsValidODataAttribute: false,
+        }),
+      ],
+    },
+    'columns',
+  );
 
   it('leaves out companion and non-OData columns', () => {
-    expect(selectableAttributes(list).map((a) => a.LogicalName)).toEqual(['name', 'industrycode', 'donotemail', 'new_secret']);
+    expect(selectableAttributes(list).map((a) => a.LogicalName)).toEqual([
+      'name',
+      'industrycode',
+      'donotemail',
+      'new_secret',
+    ]);
   });
 
   it('asks for each needed cast once', () => {
@@ -50,12 +76,32 @@ describe('attribute metadata', () => {
 
   it('flattens a column with its length, options and labels', () => {
     const [name, industry, donotemail] = selectableAttributes(list);
-    const options = optionSets(parse(OptionSetList, {
-      value: [
-        { LogicalName: 'industrycode', OptionSet: { Options: [{ Value: 1, Label: label('Accounting') }, { Value: 7, Label: { LocalizedLabels: [{ Label: 'Consulting' }] } }] } },
-        { LogicalName: 'donotemail', OptionSet: { TrueOption: { Value: 1, Label: label('Do Not Allow') }, FalseOption: { Value: 0, Label: label('Allow') } } },
-      ],
-    }, 'options'));
+    const options = optionSets(
+      parse(
+        OptionSetList,
+        {
+          value: [
+            {
+              LogicalName: 'industrycode',
+              OptionSet: {
+                Options: [
+                  { Value: 1, Label: label('Accounting') },
+                  { Value: 7, Label: { LocalizedLabels: [{ Label: 'Consulting' }] } },
+                ],
+              },
+            },
+            {
+              LogicalName: 'donotemail',
+              OptionSet: {
+                TrueOption: { Value: 1, Label: label('Do Not Allow') },
+                FalseOption: { Value: 0, Label: label('Allow') },
+              },
+            },
+          ],
+        },
+        'options',
+      ),
+    );
     const lengths = new Map([['name', 160]]);
 
     expect(toRawAttribute(name!, lengths, options)).toEqual({
@@ -76,9 +122,15 @@ describe('attribute metadata', () => {
       options: null,
       metadataId: 'a1965545-0000-0000-0000-000000000001',
     });
-    expect(toRawAttribute(industry!, lengths, options).options).toEqual([{ value: 1, label: 'Accounting' }, { value: 7, label: 'Consulting' }]);
+    expect(toRawAttribute(industry!, lengths, options).options).toEqual([
+      { value: 1, label: 'Accounting' },
+      { value: 7, label: 'Consulting' },
+    ]);
     const bool = toRawAttribute(donotemail!, lengths, options);
-    expect(bool.options).toEqual([{ value: 0, label: 'Allow' }, { value: 1, label: 'Do Not Allow' }]);
+    expect(bool.options).toEqual([
+      { value: 0, label: 'Allow' },
+      { value: 1, label: 'Do Not Allow' },
+    ]);
     expect(bool.displayName).toBe('donotemail');
   });
 

@@ -3,7 +3,11 @@ import { deltaTokenOf, isDeltaLink, parseJson, toReadPage } from '../../src/data
 import { MalformedResponseError } from '../../src/dataverse/errors.js';
 
 const ORG = 'https://contoso.crm.dynamics.com/api/data/v9.2';
-const json = (text: string, type = 'application/json; odata.metadata=minimal') => ({ status: 200, text, headers: new Headers({ 'content-type': type }) });
+const json = (text: string, type = 'application/json; odata.metadata=minimal') => ({
+  status: 200,
+  text,
+  headers: new Headers({ 'content-type': type }),
+});
 
 describe('toReadPage', () => {
   it('keeps rows in wire format: date strings, lookups and their annotations untouched', () => {
@@ -16,10 +20,23 @@ describe('toReadPage', () => {
       '_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account',
       _parentcustomerid_value: '78914942-34cb-ed11-b596-0022481d68cd',
     };
-    const body = parseJson(json(JSON.stringify({ '@odata.context': `${ORG}/$metadata#contacts`, value: [row], '@odata.nextLink': `${ORG}/contacts?$skiptoken=x` })));
+    const body = parseJson(
+      json(
+        JSON.stringify({
+          '@odata.context': `${ORG}/$metadata#contacts`,
+          value: [row],
+          '@odata.nextLink': `${ORG}/contacts?$skiptoken=x`,
+        }),
+      ),
+    );
     const page = toReadPage(body, false);
     expect(page.rows).toEqual([row]);
-    expect(page).toMatchObject({ deletedIds: [], nextLink: `${ORG}/contacts?$skiptoken=x`, deltaLink: null, isDelta: false });
+    expect(page).toMatchObject({
+      deletedIds: [],
+      nextLink: `${ORG}/contacts?$skiptoken=x`,
+      deltaLink: null,
+      isDelta: false,
+    });
   });
 
   it('splits $deletedEntity entries from changed rows in a delta page', () => {
@@ -28,7 +45,11 @@ describe('toReadPage', () => {
       '@odata.deltaLink': `${ORG}/accounts?$select=name&$deltatoken=919058%2108%2f22%2f2017%2008%3a21%3a20`,
       value: [
         { '@odata.etag': 'W/"1"', name: 'Monte Orton', accountid: '60c4e274-0000-0000-0000-000000000001' },
-        { '@odata.context': `${ORG}/$metadata#accounts/$deletedEntity`, id: '2e451703-c686-e711-80e5-00155db19e6d', reason: 'deleted' },
+        {
+          '@odata.context': `${ORG}/$metadata#accounts/$deletedEntity`,
+          id: '2e451703-c686-e711-80e5-00155db19e6d',
+          reason: 'deleted',
+        },
       ],
     };
     const page = toReadPage(body, false);
@@ -47,7 +68,9 @@ describe('toReadPage', () => {
     expect(() => toReadPage({ '@odata.context': 'x' }, false)).toThrow(MalformedResponseError);
     expect(() => toReadPage(null, false)).toThrow(MalformedResponseError);
     expect(() => toReadPage({ value: ['x'] }, false)).toThrow(MalformedResponseError);
-    expect(() => toReadPage({ value: [{ '@odata.context': '#accounts/$deletedEntity' }] }, false)).toThrow(MalformedResponseError);
+    expect(() => toReadPage({ value: [{ '@odata.context': '#accounts/$deletedEntity' }] }, false)).toThrow(
+      MalformedResponseError,
+    );
   });
 });
 

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RETRY, backoffDelay, throttlePauseMs, withRetries, type RetryEvent } from '../../src/dataverse/retry.js';
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  throttlePauseMs,
+  withRetries,
+  type RetryEvent,
+} from '../../src/dataverse/retry.js';
 import { MalformedResponseError, WebApiError } from '../../src/dataverse/errors.js';
 import { TransportError } from '../../src/dataverse/http.js';
 
@@ -28,7 +34,7 @@ describe('backoffDelay', () => {
 });
 
 describe('throttlePauseMs', () => {
-  it("honours Retry-After, capped, else waits 2^attempt seconds", () => {
+  it('honours Retry-After, capped, else waits 2^attempt seconds', () => {
     expect(throttlePauseMs(throttled(38_000), 1, opts)).toBe(38_000);
     expect(throttlePauseMs(throttled(3_600_000), 1, opts)).toBe(opts.maxRetryAfterMs);
     expect(throttlePauseMs(throttled(), 1, opts)).toBe(2_000);
@@ -41,19 +47,39 @@ describe('withRetries', () => {
   afterEach(() => vi.useRealTimers());
 
   it('retries transient failures with backoff, then succeeds', async () => {
-    const { fn, calls } = failing(new TransportError('network', 'ECONNRESET'), new MalformedResponseError('cut'), new WebApiError(503, '', 'x', undefined));
+    const { fn, calls } = failing(
+      new TransportError('network', 'ECONNRESET'),
+      new MalformedResponseError('cut'),
+      new WebApiError(503, '', 'x', undefined),
+    );
     const events: RetryEvent[] = [];
-    const run = withRetries(fn, opts, (e) => events.push(e), undefined, () => 1);
+    const run = withRetries(
+      fn,
+      opts,
+      (e) => events.push(e),
+      undefined,
+      () => 1,
+    );
     await vi.advanceTimersByTimeAsync(100 + 200 + 400);
     await expect(run).resolves.toBe('done');
     expect(calls).toEqual([0, 1, 2, 3]);
-    expect(events.map((e) => [e.kind, e.delayMs])).toEqual([['transient', 100], ['transient', 200], ['transient', 400]]);
+    expect(events.map((e) => [e.kind, e.delayMs])).toEqual([
+      ['transient', 100],
+      ['transient', 200],
+      ['transient', 400],
+    ]);
   });
 
   it('waits at least a 503 Retry-After', async () => {
     const { fn } = failing(new WebApiError(503, '', 'x', 5_000));
     const events: RetryEvent[] = [];
-    const run = withRetries(fn, opts, (e) => events.push(e), undefined, () => 1);
+    const run = withRetries(
+      fn,
+      opts,
+      (e) => events.push(e),
+      undefined,
+      () => 1,
+    );
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(run).resolves.toBe('done');
     expect(events[0]?.delayMs).toBe(5_000);
@@ -61,7 +87,12 @@ describe('withRetries', () => {
 
   it('gives up after maxRetries transient failures and rethrows the last one', async () => {
     const last = new WebApiError(500, '', 'last', undefined);
-    const { fn, calls } = failing(new WebApiError(500, '', 'a', undefined), new WebApiError(500, '', 'b', undefined), new WebApiError(500, '', 'c', undefined), last);
+    const { fn, calls } = failing(
+      new WebApiError(500, '', 'a', undefined),
+      new WebApiError(500, '', 'b', undefined),
+      new WebApiError(500, '', 'c', undefined),
+      last,
+    );
     const run = withRetries(fn, opts, undefined, undefined, () => 0);
     const outcome = expect(run).rejects.toBe(last);
     await vi.runAllTimersAsync();
@@ -73,7 +104,13 @@ describe('withRetries', () => {
     const errors = [throttled(1), throttled(1), new WebApiError(502, '', 'x', undefined), throttled(1), throttled(1)];
     const { fn, calls } = failing(...errors);
     const events: RetryEvent[] = [];
-    const run = withRetries(fn, opts, (e) => events.push(e), undefined, () => 0);
+    const run = withRetries(
+      fn,
+      opts,
+      (e) => events.push(e),
+      undefined,
+      () => 0,
+    );
     await vi.runAllTimersAsync();
     await expect(run).resolves.toBe('done');
     expect(calls).toHaveLength(6);

@@ -10,7 +10,18 @@ import { API, FakeTokens, FakeWebApi, ORG, fail, ok, settings } from './fake-web
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 1, maxRetries: 2, maxThrottledRetries: 3 };
 
 function session(api: FakeWebApi, tokens = new FakeTokens(), throttle = new Throttle()) {
-  return { s: new WebApiSession({ settings, logger: silentLogger(), tokens, http: api.send, throttleInstance: throttle, retry: fastRetry }), tokens, throttle };
+  return {
+    s: new WebApiSession({
+      settings,
+      logger: silentLogger(),
+      tokens,
+      http: api.send,
+      throttleInstance: throttle,
+      retry: fastRetry,
+    }),
+    tokens,
+    throttle,
+  };
 }
 
 describe('WebApiSession', () => {
@@ -30,7 +41,9 @@ describe('WebApiSession', () => {
   });
 
   it('signs in again once after a 401 and retries with the new token', async () => {
-    const api = new FakeWebApi().on('WhoAmI', (req) => (req.headers.Authorization === 'Bearer t1' ? fail(401, '0x80048306', 'expired') : ok({ UserId: 'u' })));
+    const api = new FakeWebApi().on('WhoAmI', (req) =>
+      req.headers.Authorization === 'Bearer t1' ? fail(401, '0x80048306', 'expired') : ok({ UserId: 'u' }),
+    );
     const { s, tokens } = session(api);
     await expect(s.call({ target: 'WhoAmI' }, parseJson)).resolves.toEqual({ UserId: 'u' });
     expect(tokens.refreshes).toBe(1);
@@ -46,7 +59,12 @@ describe('WebApiSession', () => {
   });
 
   it('retries a malformed body and a reset connection', async () => {
-    const api = new FakeWebApi().on('WhoAmI', ok('{"UserId":'), new TransportError('network', 'ECONNRESET'), ok({ UserId: 'u' }));
+    const api = new FakeWebApi().on(
+      'WhoAmI',
+      ok('{"UserId":'),
+      new TransportError('network', 'ECONNRESET'),
+      ok({ UserId: 'u' }),
+    );
     const { s } = session(api);
     await expect(s.call({ target: 'WhoAmI' }, parseJson)).resolves.toEqual({ UserId: 'u' });
     expect(s.stats()).toMatchObject({ requests: 3, retries: 2 });
@@ -63,7 +81,11 @@ describe('WebApiSession', () => {
   });
 
   it("pauses the user's throttle for Retry-After on a 429, then succeeds", async () => {
-    const api = new FakeWebApi().on('WhoAmI', fail(429, '0x80072322', 'limit', { 'retry-after': '0.05' }), ok({ UserId: 'u' }));
+    const api = new FakeWebApi().on(
+      'WhoAmI',
+      fail(429, '0x80072322', 'limit', { 'retry-after': '0.05' }),
+      ok({ UserId: 'u' }),
+    );
     const { s, throttle } = session(api);
     await expect(s.call({ target: 'WhoAmI' }, parseJson)).resolves.toEqual({ UserId: 'u' });
     expect(throttle.stats().pauses).toBe(1);
@@ -72,9 +94,14 @@ describe('WebApiSession', () => {
   });
 
   it('does not retry a 403 and reports privilege_denied', async () => {
-    const api = new FakeWebApi().on('leads', fail(403, '0x80040220', 'Principal user is missing prvReadLead privilege'));
+    const api = new FakeWebApi().on(
+      'leads',
+      fail(403, '0x80040220', 'Principal user is missing prvReadLead privilege'),
+    );
     const { s } = session(api);
-    await expect(s.call({ target: 'leads?$select=subject' }, parseJson)).rejects.toMatchObject({ code: 'privilege_denied' });
+    await expect(s.call({ target: 'leads?$select=subject' }, parseJson)).rejects.toMatchObject({
+      code: 'privilege_denied',
+    });
     expect(api.requests).toHaveLength(1);
   });
 

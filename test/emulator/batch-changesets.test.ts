@@ -17,11 +17,13 @@ describe('change sets', () => {
   it('commit every request, answer a nested changesetresponse with Content-ID, Location and OData-EntityId', async () => {
     const id = randomUUID();
     const { res, text, parts } = await sendBatch(c, [
-      { changeset: [
-        { method: 'POST', url: '/api/data/v9.2/leads', body: lead({ leadid: id }), contentId: '1' },
-        { method: 'PATCH', url: '$1', body: { jobtitle: 'Buyer' }, contentId: '2' },
-        { method: 'PUT', url: '$1/firstname', body: { value: 'Jane' }, contentId: '3' },
-      ] },
+      {
+        changeset: [
+          { method: 'POST', url: '/api/data/v9.2/leads', body: lead({ leadid: id }), contentId: '1' },
+          { method: 'PATCH', url: '$1', body: { jobtitle: 'Buyer' }, contentId: '2' },
+          { method: 'PUT', url: '$1/firstname', body: { value: 'Jane' }, contentId: '3' },
+        ],
+      },
     ]);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^multipart\/mixed; boundary=batchresponse_/);
@@ -37,10 +39,12 @@ describe('change sets', () => {
   it('resolve $n in @odata.bind of a later request', async () => {
     const contactId = randomUUID();
     const { parts } = await sendBatch(c, [
-      { changeset: [
-        { method: 'POST', url: 'contacts', body: { lastname: 'Ref', contactid: contactId }, contentId: '1' },
-        { method: 'POST', url: 'leads', body: lead({ 'parentcontactid@odata.bind': '$1' }), contentId: '2' },
-      ] },
+      {
+        changeset: [
+          { method: 'POST', url: 'contacts', body: { lastname: 'Ref', contactid: contactId }, contentId: '1' },
+          { method: 'POST', url: 'leads', body: lead({ 'parentcontactid@odata.bind': '$1' }), contentId: '2' },
+        ],
+      },
     ]);
     expect(parts.map((p) => p.status)).toEqual([204, 204]);
     const leadUri = parts[1]!.headers['odata-entityid']!;
@@ -49,17 +53,24 @@ describe('change sets', () => {
   });
 
   it('are all or nothing: a failing request rolls back the earlier ones, and no delta shows them', async () => {
-    const tracked = (await (await c.send('GET', 'leads?$select=lastname', undefined, { Prefer: 'odata.track-changes' })).json()) as Row;
+    const tracked = (await (
+      await c.send('GET', 'leads?$select=lastname', undefined, { Prefer: 'odata.track-changes' })
+    ).json()) as Row;
     const existing = randomUUID();
     expect((await c.send('POST', 'leads', lead({ leadid: existing, jobtitle: 'Before' }))).status).toBe(204);
-    const before = (await (await c.send('GET', tracked['@odata.deltaLink'] as string)).json()) as { value: Row[]; '@odata.deltaLink': string };
+    const before = (await (await c.send('GET', tracked['@odata.deltaLink'] as string)).json()) as {
+      value: Row[];
+      '@odata.deltaLink': string;
+    };
     const created = randomUUID();
     const { res, parts } = await sendBatch(c, [
-      { changeset: [
-        { method: 'POST', url: 'leads', body: lead({ leadid: created }), contentId: '1' },
-        { method: 'PATCH', url: `leads(${existing})`, body: { jobtitle: 'After' }, contentId: '2' },
-        { method: 'POST', url: 'leads', body: { subject: 'x'.repeat(301), lastname: 'Long' }, contentId: '3' },
-      ] },
+      {
+        changeset: [
+          { method: 'POST', url: 'leads', body: lead({ leadid: created }), contentId: '1' },
+          { method: 'PATCH', url: `leads(${existing})`, body: { jobtitle: 'After' }, contentId: '2' },
+          { method: 'POST', url: 'leads', body: { subject: 'x'.repeat(301), lastname: 'Long' }, contentId: '3' },
+        ],
+      },
     ]);
     expect(res.status).toBe(400);
     expect(parts).toHaveLength(1);
@@ -78,7 +89,9 @@ describe('change sets', () => {
       { changeset: [{ method: 'PATCH', url: '$7', body: { jobtitle: 'x' }, contentId: '1' }] },
     ]);
     expect(res.status).toBe(400);
-    expect(JSON.parse(parts[0]!.body).error.message).toBe("Content-ID Reference: '$7' does not exist in the batch context.");
+    expect(JSON.parse(parts[0]!.body).error.message).toBe(
+      "Content-ID Reference: '$7' does not exist in the batch context.",
+    );
   });
 
   it('cannot contain a GET', async () => {
@@ -109,13 +122,19 @@ describe('errors outside change sets', () => {
   it('a failed change set under continue-on-error is rolled back and the next part still runs', async () => {
     const a = randomUUID();
     const b = randomUUID();
-    const { res, parts } = await sendBatch(c, [
-      { changeset: [
-        { method: 'POST', url: 'leads', body: lead({ leadid: a }), contentId: '1' },
-        { method: 'POST', url: 'leads', body: lead({ leadid: a }), contentId: '2' },
-      ] },
-      { method: 'POST', url: 'leads', body: lead({ leadid: b }) },
-    ], { Prefer: 'odata.continue-on-error' });
+    const { res, parts } = await sendBatch(
+      c,
+      [
+        {
+          changeset: [
+            { method: 'POST', url: 'leads', body: lead({ leadid: a }), contentId: '1' },
+            { method: 'POST', url: 'leads', body: lead({ leadid: a }), contentId: '2' },
+          ],
+        },
+        { method: 'POST', url: 'leads', body: lead({ leadid: b }) },
+      ],
+      { Prefer: 'odata.continue-on-error' },
+    );
     expect(res.status).toBe(200);
     expect(parts.map((p) => p.status)).toEqual([412, 204]);
     expect((await get(`leads(${a})`)).status).toBe(404);
@@ -125,7 +144,8 @@ describe('errors outside change sets', () => {
 
 describe('limits and counting', () => {
   it('accepts 1,000 requests and refuses 1,001', async () => {
-    const many = (n: number) => Array.from({ length: n }, () => ({ method: 'GET', url: 'leads?$top=1&$select=lastname' }));
+    const many = (n: number) =>
+      Array.from({ length: n }, () => ({ method: 'GET', url: 'leads?$top=1&$select=lastname' }));
     expect((await sendBatch(c, many(1000))).res.status).toBe(200);
     const over = await sendBatch(c, many(1001));
     expect(over.res.status).toBe(400);
@@ -134,7 +154,10 @@ describe('limits and counting', () => {
   it('counts as one request against service protection, while request counts name every inner write', async () => {
     const probe = await get('leads?$top=1');
     const before = Number(probe.headers.get('x-ms-ratelimit-burst-remaining-xrm-requests'));
-    const { res } = await sendBatch(c, Array.from({ length: 10 }, () => ({ method: 'POST', url: 'leads', body: lead() })));
+    const { res } = await sendBatch(
+      c,
+      Array.from({ length: 10 }, () => ({ method: 'POST', url: 'leads', body: lead() })),
+    );
     expect(res.status).toBe(200);
     expect(Number(res.headers.get('x-ms-ratelimit-burst-remaining-xrm-requests'))).toBe(before - 1);
     expect(c.admin.requestCount('leads', 'POST')).toBe(10);

@@ -28,7 +28,9 @@ describe('bearer authentication on the Web API', () => {
     const real = await h.token('sync@contoso.test');
     const [head, payload, sig] = real.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, oid: h.ctx.identity.userIdByName('rep@contoso.test') })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, oid: h.ctx.identity.userIdByName('rep@contoso.test') }),
+    ).toString('base64url');
     await expect401(await h.get('accounts', { token: `${head}.${forged}.${sig}` }), /invalid/);
   });
 
@@ -80,7 +82,9 @@ describe('table privileges', () => {
     const id = h.ctx.identity.userIdByName('limited@contoso.test');
     expect(error.code).toBe('0x80040220');
     expect(error.message).toMatch(
-      new RegExp(`^Principal user \\(Id=${id}, type=8, roleCount=1, privilegeCount=\\d+, accessMode=0\\), is missing prvReadLead privilege \\(Id=[0-9a-f-]{36}\\) on OTC=4 for entity 'lead'\\.`),
+      new RegExp(
+        `^Principal user \\(Id=${id}, type=8, roleCount=1, privilegeCount=\\d+, accessMode=0\\), is missing prvReadLead privilege \\(Id=[0-9a-f-]{36}\\) on OTC=4 for entity 'lead'\\.`,
+      ),
     );
     expect((await h.get('accounts', { token })).status).toBe(200);
   });
@@ -109,7 +113,9 @@ describe('table privileges', () => {
     const rep = { userId: id, name: 'rep@contoso.test', kind: 'user' as const, appId: 'dynasync-local' };
     h.admin.setTablePrivileges('rep@contoso.test', 'account', { write: false });
     expect(() => h.ctx.security.assertCanRead(rep, 'account')).not.toThrow();
-    expect(() => h.ctx.security.assertCanWrite(rep, 'account', 'write')).toThrow(/is missing prvWriteAccount privilege/);
+    expect(() => h.ctx.security.assertCanWrite(rep, 'account', 'write')).toThrow(
+      /is missing prvWriteAccount privilege/,
+    );
     expect(() => h.ctx.security.assertCanWrite(rep, 'account', 'create')).not.toThrow();
     h.admin.setTablePrivileges('rep@contoso.test', 'account', { write: true });
     expect(() => h.ctx.security.assertCanWrite(rep, 'account', 'write')).not.toThrow();

@@ -3,7 +3,12 @@
  * authority (https authority + knownAuthorities + authorityMetadata with an http token_endpoint,
  * dependency-trials.md section 2.5) and dynamics-web-api with onTokenRefresh backed by msal's cache.
  */
-import { ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication, type AccountInfo } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  InteractionRequiredAuthError,
+  PublicClientApplication,
+  type AccountInfo,
+} from '@azure/msal-node';
 import { DynamicsWebApi, type RetrieveMultipleRequest } from 'dynamics-web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/emulator/faults/admin.js';
@@ -38,7 +43,10 @@ const webApi = (token: () => Promise<string>) =>
   new DynamicsWebApi({ serverUrl: emu.url, dataApi: { version: '9.2' }, onTokenRefresh: token });
 
 /** Follows nextLinks to the end; returns every row and the final page's deltaLink. */
-async function readAll(api: DynamicsWebApi, request: RetrieveMultipleRequest): Promise<{ rows: Row[]; pages: number; deltaLink?: string }> {
+async function readAll(
+  api: DynamicsWebApi,
+  request: RetrieveMultipleRequest,
+): Promise<{ rows: Row[]; pages: number; deltaLink?: string }> {
   const rows: Row[] = [];
   let pages = 0;
   let page = await api.retrieveMultiple<Row>(request);
@@ -59,7 +67,11 @@ describe('msal-node PublicClientApplication (ROPC) + dynamics-web-api', () => {
 
   beforeAll(async () => {
     pca = new PublicClientApplication({ auth: msalAuth() });
-    const first = await pca.acquireTokenByUsernamePassword({ scopes, username: 'sync@contoso.test', password: 'Passw0rd!' });
+    const first = await pca.acquireTokenByUsernamePassword({
+      scopes,
+      username: 'sync@contoso.test',
+      password: 'Passw0rd!',
+    });
     account = first!.account!;
     expect(account.username).toBe('sync@contoso.test');
     expect(account.homeAccountId).toBe(`${emu.ctx.identity.userIdByName('sync@contoso.test')}.${emu.ctx.org.tenantId}`);
@@ -73,7 +85,12 @@ describe('msal-node PublicClientApplication (ROPC) + dynamics-web-api', () => {
   });
 
   it('pages contacts with maxPageSize and trackChanges to a deltaLink, then reads a write in the delta', async () => {
-    const request: RetrieveMultipleRequest = { collection: 'contacts', select: ['fullname', '_parentcustomerid_value'], maxPageSize: 500, trackChanges: true };
+    const request: RetrieveMultipleRequest = {
+      collection: 'contacts',
+      select: ['fullname', '_parentcustomerid_value'],
+      maxPageSize: 500,
+      trackChanges: true,
+    };
     const { rows, pages, deltaLink } = await readAll(api, request);
     const ids = new Set(rows.map((r) => r.contactid));
     expect(pages).toBe(Math.ceil(emu.ctx.data.count('contact') / 500));
@@ -94,7 +111,9 @@ describe('msal-node PublicClientApplication (ROPC) + dynamics-web-api', () => {
     createAdmin(emu.ctx).expireAccessTokens();
     const failure = await api.callFunction('WhoAmI').catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 401 });
-    expect((failure as { headers: Record<string, string> }).headers['www-authenticate']).toContain(`/${emu.ctx.org.tenantId}/oauth2/authorize`);
+    expect((failure as { headers: Record<string, string> }).headers['www-authenticate']).toContain(
+      `/${emu.ctx.org.tenantId}/oauth2/authorize`,
+    );
     forceRefresh = true; // what the engine does after a 401: a refresh-token grant
     try {
       expect((await api.callFunction<{ UserId: string }>('WhoAmI')).UserId).toBe(account.localAccountId);
@@ -104,13 +123,17 @@ describe('msal-node PublicClientApplication (ROPC) + dynamics-web-api', () => {
   });
 
   it('surfaces MFA as InteractionRequiredAuthError with AADSTS50076', async () => {
-    const err = await pca.acquireTokenByUsernamePassword({ scopes, username: 'mfa@contoso.test', password: 'Passw0rd!' }).catch((e: unknown) => e);
+    const err = await pca
+      .acquireTokenByUsernamePassword({ scopes, username: 'mfa@contoso.test', password: 'Passw0rd!' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InteractionRequiredAuthError);
     expect(err).toMatchObject({ errorCode: 'invalid_grant', subError: 'basic_action', errorNo: 50076 });
   });
 
   it('surfaces a wrong password as a ServerError with AADSTS50126', async () => {
-    const err = await pca.acquireTokenByUsernamePassword({ scopes, username: 'sync@contoso.test', password: 'wrong' }).catch((e: unknown) => e);
+    const err = await pca
+      .acquireTokenByUsernamePassword({ scopes, username: 'sync@contoso.test', password: 'wrong' })
+      .catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(InteractionRequiredAuthError);
     expect(err).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50126 });
   });
@@ -124,7 +147,12 @@ describe('msal-node ConfidentialClientApplication (client credentials) + dynamic
     const who = await api.callFunction<{ UserId: string }>('WhoAmI');
     expect(emu.ctx.identity.users().find((u) => u.id === who.UserId)?.fullName).toBe('# dynasync-local');
 
-    const request: RetrieveMultipleRequest = { collection: 'accounts', select: ['name', 'revenue'], maxPageSize: 50, trackChanges: true };
+    const request: RetrieveMultipleRequest = {
+      collection: 'accounts',
+      select: ['name', 'revenue'],
+      maxPageSize: 50,
+      trackChanges: true,
+    };
     const { rows, pages, deltaLink } = await readAll(api, request);
     expect(pages).toBe(Math.ceil(emu.ctx.data.count('account') / 50));
     expect(new Set(rows.map((r) => r.accountid)).size).toBe(emu.ctx.data.count('account'));

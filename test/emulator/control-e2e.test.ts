@@ -19,7 +19,13 @@ beforeEach(() => admin.resetRequestCounts());
 async function token(user: string): Promise<string> {
   const cached = tokens.get(user);
   if (cached) return cached;
-  const res = await postForm(emu.tokenEndpoint, { grant_type: 'password', client_id: 'dynasync-local', username: user, password: 'Passw0rd!', scope: `${emu.url}/.default` });
+  const res = await postForm(emu.tokenEndpoint, {
+    grant_type: 'password',
+    client_id: 'dynasync-local',
+    username: user,
+    password: 'Passw0rd!',
+    scope: `${emu.url}/.default`,
+  });
   const t = ((await res.json()) as { access_token: string }).access_token;
   tokens.set(user, t);
   return t;
@@ -28,7 +34,12 @@ async function token(user: string): Promise<string> {
 async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${emu.url}/api/data/v9.2/${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${await token(user)}`, accept: 'application/json', 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+    headers: {
+      authorization: `Bearer ${await token(user)}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      ...(init.headers as Record<string, string>),
+    },
   });
 }
 
@@ -53,7 +64,7 @@ describe('security through the data plane', () => {
     expect(res.status).toBe(403);
     const { error } = (await res.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('0x80040220');
-    expect(error.message).toContain("is missing prvReadLead privilege");
+    expect(error.message).toContain('is missing prvReadLead privilege');
   });
 
   it('reflects a column newly secured at run time', async () => {
@@ -61,7 +72,12 @@ describe('security through the data plane', () => {
     try {
       const limited = await rows(await api('limited@contoso.test', 'accounts?$select=telephone1&$top=5'));
       expect(limited.every((r) => r.telephone1 === null)).toBe(true);
-      const meta = (await (await api('limited@contoso.test', "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='telephone1')?$select=IsSecured")).json()) as Row;
+      const meta = (await (
+        await api(
+          'limited@contoso.test',
+          "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='telephone1')?$select=IsSecured",
+        )
+      ).json()) as Row;
       expect(meta.IsSecured).toBe(true);
     } finally {
       admin.setColumnSecured('account', 'telephone1', false);
@@ -71,9 +87,18 @@ describe('security through the data plane', () => {
 
 describe('metadata of the real schema', () => {
   it('describes the standard tables', async () => {
-    const res = await api('sync@contoso.test', 'EntityDefinitions?$select=LogicalName,EntitySetName,ChangeTrackingEnabled');
+    const res = await api(
+      'sync@contoso.test',
+      'EntityDefinitions?$select=LogicalName,EntitySetName,ChangeTrackingEnabled',
+    );
     const byName = new Map((await rows(res)).map((e) => [e.LogicalName, e]));
-    for (const [t, set] of [['account', 'accounts'], ['contact', 'contacts'], ['lead', 'leads'], ['opportunity', 'opportunities'], ['systemuser', 'systemusers']]) {
+    for (const [t, set] of [
+      ['account', 'accounts'],
+      ['contact', 'contacts'],
+      ['lead', 'leads'],
+      ['opportunity', 'opportunities'],
+      ['systemuser', 'systemusers'],
+    ]) {
       expect(byName.get(t)?.EntitySetName).toBe(set);
     }
   });
@@ -81,8 +106,16 @@ describe('metadata of the real schema', () => {
   it('makes a custom column visible in metadata and readable as data, then gone', async () => {
     admin.addColumn('account', { logicalName: 'new_synctomkto', type: 'Boolean', displayName: 'Sync to Marketo' });
     try {
-      const [attr] = await rows(await api('sync@contoso.test', "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.BooleanAttributeMetadata?$select=LogicalName&$filter=LogicalName eq 'new_synctomkto'&$expand=OptionSet"));
-      expect(attr).toMatchObject({ LogicalName: 'new_synctomkto', OptionSet: { TrueOption: { Value: 1 }, FalseOption: { Value: 0 } } });
+      const [attr] = await rows(
+        await api(
+          'sync@contoso.test',
+          "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.BooleanAttributeMetadata?$select=LogicalName&$filter=LogicalName eq 'new_synctomkto'&$expand=OptionSet",
+        ),
+      );
+      expect(attr).toMatchObject({
+        LogicalName: 'new_synctomkto',
+        OptionSet: { TrueOption: { Value: 1 }, FalseOption: { Value: 0 } },
+      });
       const data = await rows(await api('sync@contoso.test', 'accounts?$select=name,new_synctomkto&$top=3'));
       expect(data.every((r) => 'new_synctomkto' in r)).toBe(true);
     } finally {
@@ -100,7 +133,10 @@ describe('request counts through the whole emulator', () => {
     expect(writes).toEqual([0, 0, 0, 0]);
     expect(admin.requestCount('accounts', 'GET')).toBe(1);
     const [first] = await rows(await api('rep@contoso.test', 'accounts?$select=accountid&$top=1'));
-    const res = await api('rep@contoso.test', `accounts(${String(first!.accountid)})`, { method: 'PATCH', body: JSON.stringify({ telephone1: '555-0100' }) });
+    const res = await api('rep@contoso.test', `accounts(${String(first!.accountid)})`, {
+      method: 'PATCH',
+      body: JSON.stringify({ telephone1: '555-0100' }),
+    });
     expect(res.status).toBe(204);
     expect(admin.requestCount('accounts', 'PATCH')).toBe(1);
   });
@@ -130,11 +166,15 @@ describe('faults and throttling through the whole emulator', () => {
   });
 
   it('expires delta tokens on request', async () => {
-    const first = (await (await api('sync@contoso.test', 'accounts?$select=name', { headers: { prefer: 'odata.track-changes' } })).json()) as Row;
+    const first = (await (
+      await api('sync@contoso.test', 'accounts?$select=name', { headers: { prefer: 'odata.track-changes' } })
+    ).json()) as Row;
     const deltaLink = String(first['@odata.deltaLink']);
     expect(deltaLink).toContain('$deltatoken=');
     admin.expireDeltaTokens('account');
-    const res = await fetch(deltaLink, { headers: { authorization: `Bearer ${await token('sync@contoso.test')}`, prefer: 'odata.track-changes' } });
+    const res = await fetch(deltaLink, {
+      headers: { authorization: `Bearer ${await token('sync@contoso.test')}`, prefer: 'odata.track-changes' },
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('0x80044352');
   });

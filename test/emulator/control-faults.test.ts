@@ -73,7 +73,9 @@ describe('injected faults', () => {
   it('queues faults in order', async () => {
     h.admin.injectFault({ kind: '500' });
     h.admin.injectFault({ kind: '429', retryAfterSeconds: 1 });
-    expect([(await get('WhoAmI')).status, (await get('WhoAmI')).status, (await get('WhoAmI')).status]).toEqual([500, 429, 200]);
+    expect([(await get('WhoAmI')).status, (await get('WhoAmI')).status, (await get('WhoAmI')).status]).toEqual([
+      500, 429, 200,
+    ]);
   });
 
   it('rejects bad fault specs', () => {
@@ -87,7 +89,11 @@ describe('data-plane controls', () => {
     h.admin.expireDeltaTokens('accounts');
     h.admin.expireDeltaTokens();
     h.admin.corruptRecord('account', 'ABC', 'name', 'x'.repeat(3));
-    expect(h.data.calls.slice(-3)).toEqual(['expireDeltaTokens(account)', 'expireDeltaTokens(*)', 'corrupt(account,abc,name,"xxx")']);
+    expect(h.data.calls.slice(-3)).toEqual([
+      'expireDeltaTokens(account)',
+      'expireDeltaTokens(*)',
+      'corrupt(account,abc,name,"xxx")',
+    ]);
     expect(() => h.admin.corruptRecord('account', 'abc', 'nope', 1)).toThrow(/unknown column 'account.nope'/);
   });
 
@@ -103,14 +109,33 @@ describe('request counts', () => {
     await get('accounts');
     await get('accounts');
     await get('WhoAmI');
-    await fetch(`${h.api}accounts(00000000-0000-0000-0000-000000000001)`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${h.api}accounts(00000000-0000-0000-0000-000000000001)`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const batch = [
-      '--batch_1', 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', '',
-      `GET ${h.api}leads?$select=fullname HTTP/1.1`, 'Accept: application/json', '',
-      '--batch_1', 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', '',
-      'DELETE /api/data/v9.2/accounts(00000000-0000-0000-0000-000000000002) HTTP/1.1', '', '--batch_1--', '',
+      '--batch_1',
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      '',
+      `GET ${h.api}leads?$select=fullname HTTP/1.1`,
+      'Accept: application/json',
+      '',
+      '--batch_1',
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      '',
+      'DELETE /api/data/v9.2/accounts(00000000-0000-0000-0000-000000000002) HTTP/1.1',
+      '',
+      '--batch_1--',
+      '',
     ].join('\r\n');
-    await fetch(`${h.api}$batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/mixed; boundary=batch_1' }, body: batch });
+    await fetch(`${h.api}$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/mixed; boundary=batch_1' },
+      body: batch,
+    });
     expect(h.admin.requestCounts()).toEqual({
       accounts: { GET: 2, PATCH: 1, DELETE: 1 },
       WhoAmI: { GET: 1 },
@@ -142,7 +167,9 @@ describe('admin HTTP API', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { faults: unknown[] }).faults).toHaveLength(1);
     expect((await get('accounts')).status).toBe(429);
-    const counts = (await (await admin('GET', '/requests')).json()) as { counts: Record<string, Record<string, number>> };
+    const counts = (await (await admin('GET', '/requests')).json()) as {
+      counts: Record<string, Record<string, number>>;
+    };
     expect(counts.counts.accounts).toEqual({ GET: 1 });
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect(await (await admin('GET', '/requests')).json()).toEqual({ counts: {}, byUser: {} });
@@ -150,7 +177,9 @@ describe('admin HTTP API', () => {
 
   it('advances the clock and expires tokens', async () => {
     const before = Date.parse(((await (await admin('GET', '/clock')).json()) as { now: string }).now);
-    const after = Date.parse(((await (await admin('POST', '/clock/advance', { seconds: 30 })).json()) as { now: string }).now);
+    const after = Date.parse(
+      ((await (await admin('POST', '/clock/advance', { seconds: 30 })).json()) as { now: string }).now,
+    );
     expect(after - before).toBeGreaterThanOrEqual(30_000);
     const t = await h.token('rep@contoso.test');
     expect((await admin('POST', '/tokens/expire')).status).toBe(204);
@@ -163,9 +192,12 @@ describe('admin HTTP API', () => {
     const t = await h.token('temp@contoso.test');
     expect((await h.get('accounts', { token: t })).status).toBe(403);
     expect((await admin('PUT', '/users/temp@contoso.test/privileges/accounts', { read: true })).status).toBe(204);
-    const row = async () => ((await (await h.get('accounts', { token: t })).json()) as { value: Record<string, unknown>[] }).value[0]!;
+    const row = async () =>
+      ((await (await h.get('accounts', { token: t })).json()) as { value: Record<string, unknown>[] }).value[0]!;
     expect((await row()).creditlimit).toBeNull();
-    expect((await admin('PUT', '/users/temp@contoso.test/secured-columns/account/creditlimit', { read: true })).status).toBe(204);
+    expect(
+      (await admin('PUT', '/users/temp@contoso.test/secured-columns/account/creditlimit', { read: true })).status,
+    ).toBe(204);
     expect((await row()).creditlimit).toBe(1000);
     expect((await admin('PUT', '/tables/account/columns/creditlimit/secured', { secured: false })).status).toBe(204);
     expect(h.ctx.schema.table('account')!.columns.get('creditlimit')!.isSecured).toBe(false);
@@ -179,8 +211,18 @@ describe('admin HTTP API', () => {
     expect(h.ctx.schema.table('account')!.columns.has('new_score')).toBe(false);
     expect((await admin('PUT', '/change-tracking/expiry-days', { days: 3 })).status).toBe(204);
     expect((await admin('POST', '/delta-tokens/expire', { table: 'lead' })).status).toBe(204);
-    expect((await admin('POST', '/records/account/00000000-0000-0000-0000-000000000009/corrupt', { column: 'name', value: 42 })).status).toBe(204);
-    expect(h.data.calls.slice(-2)).toEqual(['expireDeltaTokens(lead)', 'corrupt(account,00000000-0000-0000-0000-000000000009,name,42)']);
+    expect(
+      (
+        await admin('POST', '/records/account/00000000-0000-0000-0000-000000000009/corrupt', {
+          column: 'name',
+          value: 42,
+        })
+      ).status,
+    ).toBe(204);
+    expect(h.data.calls.slice(-2)).toEqual([
+      'expireDeltaTokens(lead)',
+      'corrupt(account,00000000-0000-0000-0000-000000000009,name,42)',
+    ]);
   });
 
   it('answers 400 with a clear message on bad input', async () => {

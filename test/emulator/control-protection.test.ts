@@ -40,11 +40,21 @@ describe('service protection: request count', () => {
     h.admin.advanceClock({ seconds: 6 });
     expect((await h.get('WhoAmI', { token })).status).toBe(200);
     expect((await h.get('WhoAmI', { token })).status).toBe(200);
-    const retry = await expect429(await h.get('WhoAmI', { token }), '0x80072322', 'Number of requests exceeded the limit of 3 over time window of 10 seconds.');
+    const retry = await expect429(
+      await h.get('WhoAmI', { token }),
+      '0x80072322',
+      'Number of requests exceeded the limit of 3 over time window of 10 seconds.',
+    );
     expect(retry).toBe(4); // the first request leaves the window 4 s from now
     h.admin.advanceClock({ seconds: 4 });
     expect((await h.get('WhoAmI', { token })).status).toBe(200);
-    expect(await expect429(await h.get('WhoAmI', { token }), '0x80072322', 'Number of requests exceeded the limit of 3 over time window of 10 seconds.')).toBe(6);
+    expect(
+      await expect429(
+        await h.get('WhoAmI', { token }),
+        '0x80072322',
+        'Number of requests exceeded the limit of 3 over time window of 10 seconds.',
+      ),
+    ).toBe(6);
   });
 });
 
@@ -54,7 +64,11 @@ describe('service protection: concurrency', () => {
     const token = await h.token('sync@contoso.test');
     const slow = [h.get('accounts?delayMs=400', { token }), h.get('accounts?delayMs=400', { token })];
     await new Promise((r) => setTimeout(r, 100));
-    await expect429(await h.get('accounts', { token }), '0x80072326', 'Number of concurrent requests exceeded the limit of 2.');
+    await expect429(
+      await h.get('accounts', { token }),
+      '0x80072326',
+      'Number of concurrent requests exceeded the limit of 2.',
+    );
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200]);
     expect((await h.get('accounts', { token })).status).toBe(200);
   });
@@ -90,9 +104,18 @@ describe('service protection: execution time', () => {
   it('can be reconfigured at run time, which restarts the windows', async () => {
     h = await startControlPlane();
     const token = await h.token('sync@contoso.test');
-    expect(h.admin.setLimits({ requests: 1 })).toMatchObject({ requests: 1, executionMs: 1_200_000, concurrent: 52, windowMs: 300_000 });
+    expect(h.admin.setLimits({ requests: 1 })).toMatchObject({
+      requests: 1,
+      executionMs: 1_200_000,
+      concurrent: 52,
+      windowMs: 300_000,
+    });
     expect((await h.get('WhoAmI', { token })).status).toBe(200);
-    await expect429(await h.get('WhoAmI', { token }), '0x80072322', 'Number of requests exceeded the limit of 1 over time window of 300 seconds.');
+    await expect429(
+      await h.get('WhoAmI', { token }),
+      '0x80072322',
+      'Number of requests exceeded the limit of 1 over time window of 300 seconds.',
+    );
     h.admin.setLimits({ requests: 6000 });
     expect((await h.get('WhoAmI', { token })).status).toBe(200);
     expect(() => h!.admin.setLimits({ requests: 0 })).toThrow(/requests/);

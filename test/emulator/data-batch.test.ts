@@ -6,14 +6,25 @@ let s: TestServer;
 let client: DynamicsWebApi;
 beforeAll(async () => {
   s = await startDataPlaneServer({ seed: 40 });
-  client = new DynamicsWebApi({ serverUrl: `${s.url}/`, dataApi: { version: '9.2' }, onTokenRefresh: async () => 'test-token' });
+  client = new DynamicsWebApi({
+    serverUrl: `${s.url}/`,
+    dataApi: { version: '9.2' },
+    onTokenRefresh: async () => 'test-token',
+  });
 });
 afterAll(() => s.close());
 
 const CRLF = '\r\n';
 
 function batchBody(boundary: string, parts: string[]): string {
-  return parts.map((p) => `--${boundary}${CRLF}Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}${CRLF}${p}${CRLF}`).join('') + `--${boundary}--${CRLF}`;
+  return (
+    parts
+      .map(
+        (p) =>
+          `--${boundary}${CRLF}Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}${CRLF}${p}${CRLF}`,
+      )
+      .join('') + `--${boundary}--${CRLF}`
+  );
 }
 
 describe('$batch over raw HTTP', () => {
@@ -31,7 +42,9 @@ describe('$batch over raw HTTP', () => {
     const parts = text.split(`--${boundary}`).slice(1, -1);
     expect(parts).toHaveLength(2);
     expect(parts[0]).toContain('HTTP/1.1 200 OK');
-    const json = JSON.parse(parts[0]!.slice(parts[0]!.indexOf('{'), parts[0]!.lastIndexOf('}') + 1)) as { value: unknown[] };
+    const json = JSON.parse(parts[0]!.slice(parts[0]!.indexOf('{'), parts[0]!.lastIndexOf('}') + 1)) as {
+      value: unknown[];
+    };
     expect(json.value).toHaveLength(2);
     expect(parts[1]).toMatch(/Content-Type: text\/plain[^\r]*\r\n(?:[^\r]*\r\n)*\r\n400\r\n$/);
   });
@@ -46,7 +59,10 @@ describe('$batch over raw HTTP', () => {
     const stopText = await stop.text();
     expect(stopText).toContain('HTTP/1.1 400 Bad Request');
     expect(stopText).not.toContain('HTTP/1.1 200 OK');
-    const cont = await s.send('POST', '$batch', body, { 'content-type': 'multipart/mixed;boundary=b', Prefer: 'odata.continue-on-error' });
+    const cont = await s.send('POST', '$batch', body, {
+      'content-type': 'multipart/mixed;boundary=b',
+      Prefer: 'odata.continue-on-error',
+    });
     expect(cont.status).toBe(200);
     const text = await cont.text();
     expect(text).toContain('HTTP/1.1 400 Bad Request');
@@ -71,7 +87,10 @@ describe('$batch over raw HTTP', () => {
   });
 
   it('refuses more than 1,000 requests', async () => {
-    const body = batchBody('big', Array.from({ length: 1001 }, () => `GET /api/data/v9.2/accounts/$count HTTP/1.1${CRLF}`));
+    const body = batchBody(
+      'big',
+      Array.from({ length: 1001 }, () => `GET /api/data/v9.2/accounts/$count HTTP/1.1${CRLF}`),
+    );
     const res = await s.send('POST', '$batch', body, { 'content-type': 'multipart/mixed; boundary=big' });
     expect(res.status).toBe(400);
   });

@@ -18,7 +18,10 @@ const TRACK = { Prefer: 'odata.track-changes' };
 const json = async (res: Response): Promise<Page> => (await res.json()) as Page;
 
 /** Reads all pages of a tracked initial read or a delta; returns rows and the final deltaLink. */
-async function readAll(url: string, prefer: string): Promise<{ rows: Record<string, unknown>[]; deltaLink: string; pages: Page[] }> {
+async function readAll(
+  url: string,
+  prefer: string,
+): Promise<{ rows: Record<string, unknown>[]; deltaLink: string; pages: Page[] }> {
   const pages: Page[] = [];
   let next: string | undefined = url;
   while (next) {
@@ -43,7 +46,9 @@ describe('change tracking', () => {
     const p = await json(res);
     expect(p.value).toHaveLength(30);
     expect(p['@odata.deltaLink']).toMatch(
-      new RegExp(`^${s.api.replace(/[.?]/g, '\\$&')}accounts\\?\\$select=name,telephone1&\\$deltatoken=\\d+%21\\d\\d%2f\\d\\d%2f\\d{4}%20\\d\\d%3a\\d\\d%3a\\d\\d$`),
+      new RegExp(
+        `^${s.api.replace(/[.?]/g, '\\$&')}accounts\\?\\$select=name,telephone1&\\$deltatoken=\\d+%21\\d\\d%2f\\d\\d%2f\\d{4}%20\\d\\d%3a\\d\\d%3a\\d\\d$`,
+      ),
     );
   });
 
@@ -100,7 +105,9 @@ describe('change tracking', () => {
   });
 
   it('a tracked initial read that pages keeps its start version: writes made while paging show up in the next delta', async () => {
-    const first = await json(await s.get('contacts?$select=lastname', { Prefer: 'odata.track-changes,odata.maxpagesize=100' }));
+    const first = await json(
+      await s.get('contacts?$select=lastname', { Prefer: 'odata.track-changes,odata.maxpagesize=100' }),
+    );
     const ids = s.data.ids('contact');
     s.data.update(rep(), 'contact', ids[0]!, { lastname: 'Changed while paging' });
     let next = first['@odata.nextLink'];
@@ -129,7 +136,12 @@ describe('change tracking', () => {
   });
 
   it('refuses $filter, $orderby, $top and $expand with track-changes', async () => {
-    for (const [opt, value] of [['$filter', 'name eq \'x\''], ['$orderby', 'name'], ['$top', '5'], ['$expand', 'primarycontactid']]) {
+    for (const [opt, value] of [
+      ['$filter', "name eq 'x'"],
+      ['$orderby', 'name'],
+      ['$top', '5'],
+      ['$expand', 'primarycontactid'],
+    ]) {
       const res = await s.get(`accounts?$select=name&${opt}=${encodeURIComponent(value!)}`, TRACK);
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { code: string; message: string } };
@@ -146,9 +158,17 @@ describe('change tracking', () => {
     const res = await s.get(deltaLink);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { code: '0x80044352', message: 'Version stamp associated with the client has expired. Please perform a full sync.' },
+      error: {
+        code: '0x80044352',
+        message: 'Version stamp associated with the client has expired. Please perform a full sync.',
+      },
     });
-    const fresh = await json(await ok.clone().json().then((p) => s.get((p as Page)['@odata.deltaLink']!)));
+    const fresh = await json(
+      await ok
+        .clone()
+        .json()
+        .then((p) => s.get((p as Page)['@odata.deltaLink']!)),
+    );
     expect(fresh.value).toEqual([]);
   });
 

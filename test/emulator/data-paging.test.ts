@@ -63,7 +63,10 @@ describe('paging', () => {
         s.data.remove(s.principal('rep@contoso.test'), 'contact', id);
         deleted.add(id);
       }
-      for (let i = 0; i < 3; i++) created.add(s.data.create(s.principal('rep@contoso.test'), 'contact', { lastname: `Concurrent ${round}-${i}` }));
+      for (let i = 0; i < 3; i++)
+        created.add(
+          s.data.create(s.principal('rep@contoso.test'), 'contact', { lastname: `Concurrent ${round}-${i}` }),
+        );
       round++;
     }
     expect(new Set(seen).size).toBe(seen.length);

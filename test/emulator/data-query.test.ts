@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataPlaneServer, type TestServer } from './helpers/data-plane-server.js';
 
 type Row = Record<string, unknown>;
-interface Page { '@odata.context': string; '@odata.nextLink'?: string; value: Row[] }
+interface Page {
+  '@odata.context': string;
+  '@odata.nextLink'?: string;
+  value: Row[];
+}
 
 let s: TestServer;
 let accountId: string;
@@ -10,13 +14,31 @@ let contactIds: string[];
 beforeAll(async () => {
   s = await startDataPlaneServer({ seed: 'none' });
   const rep = s.principal('rep@contoso.test');
-  accountId = s.data.create(rep, 'account', { name: "O'Brien & Sons", industrycode: 7, revenue: 20000, numberofemployees: 120, creditlimit: 5000, donotemail: true });
+  accountId = s.data.create(rep, 'account', {
+    name: "O'Brien & Sons",
+    industrycode: 7,
+    revenue: 20000,
+    numberofemployees: 120,
+    creditlimit: 5000,
+    donotemail: true,
+  });
   s.data.create(rep, 'account', { name: 'Contoso Ltd', industrycode: 16, revenue: 1500000.5, numberofemployees: 4000 });
   s.data.create(rep, 'account', { name: 'Fabrikam', numberofemployees: 15 });
   contactIds = [
-    s.data.create(rep, 'contact', { firstname: 'Ada', lastname: 'Lovelace', emailaddress1: 'ada@obrien.test', 'parentcustomerid_account@odata.bind': `/accounts(${accountId})`, birthdate: '1815-12-10' }),
+    s.data.create(rep, 'contact', {
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      emailaddress1: 'ada@obrien.test',
+      'parentcustomerid_account@odata.bind': `/accounts(${accountId})`,
+      birthdate: '1815-12-10',
+    }),
     s.data.create(rep, 'contact', { firstname: 'Alan', lastname: 'Turing', emailaddress1: 'alan@contoso.test' }),
-    s.data.create(rep, 'contact', { firstname: 'Grace', lastname: 'Hopper', emailaddress1: null, jobtitle: 'Rear Admiral' }),
+    s.data.create(rep, 'contact', {
+      firstname: 'Grace',
+      lastname: 'Hopper',
+      emailaddress1: null,
+      jobtitle: 'Rear Admiral',
+    }),
   ];
 });
 afterAll(() => s.close());
@@ -34,12 +56,23 @@ const error = async (query: string, headers: Record<string, string> = {}) => {
 
 describe('$filter', () => {
   it('compares numbers, strings (case-insensitively), nulls and booleans', async () => {
-    expect(await names('accounts?$select=name&$filter=numberofemployees gt 100&$orderby=name')).toEqual(['Contoso Ltd', "O'Brien & Sons"]);
-    expect(await names('accounts?$select=name&$filter=numberofemployees le 120 and numberofemployees ge 120')).toEqual(["O'Brien & Sons"]);
+    expect(await names('accounts?$select=name&$filter=numberofemployees gt 100&$orderby=name')).toEqual([
+      'Contoso Ltd',
+      "O'Brien & Sons",
+    ]);
+    expect(await names('accounts?$select=name&$filter=numberofemployees le 120 and numberofemployees ge 120')).toEqual([
+      "O'Brien & Sons",
+    ]);
     expect(await names("accounts?$select=name&$filter=name eq 'fabrikam'")).toEqual(['Fabrikam']);
-    expect(await names("accounts?$select=name&$filter=name ne 'fabrikam'&$orderby=name")).toEqual(['Contoso Ltd', "O'Brien & Sons"]);
+    expect(await names("accounts?$select=name&$filter=name ne 'fabrikam'&$orderby=name")).toEqual([
+      'Contoso Ltd',
+      "O'Brien & Sons",
+    ]);
     expect(await names('accounts?$select=name&$filter=industrycode eq null')).toEqual(['Fabrikam']);
-    expect(await names('accounts?$select=name&$filter=revenue ne null&$orderby=revenue desc')).toEqual(['Contoso Ltd', "O'Brien & Sons"]);
+    expect(await names('accounts?$select=name&$filter=revenue ne null&$orderby=revenue desc')).toEqual([
+      'Contoso Ltd',
+      "O'Brien & Sons",
+    ]);
     expect(await names('accounts?$select=name&$filter=donotemail eq true')).toEqual(["O'Brien & Sons"]);
   });
 
@@ -49,23 +82,34 @@ describe('$filter', () => {
     expect(await names("accounts?$select=name&$filter=endswith(name,'kam')")).toEqual(['Fabrikam']);
     expect(await names("accounts?$select=name&$filter=not contains(name,'o')")).toEqual(['Fabrikam']);
     expect(
-      await names("accounts?$select=name&$filter=(industrycode eq 7 or industrycode eq 16) and not (numberofemployees lt 200)"),
+      await names(
+        'accounts?$select=name&$filter=(industrycode eq 7 or industrycode eq 16) and not (numberofemployees lt 200)',
+      ),
     ).toEqual(['Contoso Ltd']);
   });
 
   it('filters lookups by unquoted GUID, primary keys and datetimes', async () => {
-    expect(await names(`contacts?$select=lastname&$filter=_parentcustomerid_value eq ${accountId.toUpperCase()}`)).toEqual(['Lovelace']);
+    expect(
+      await names(`contacts?$select=lastname&$filter=_parentcustomerid_value eq ${accountId.toUpperCase()}`),
+    ).toEqual(['Lovelace']);
     expect(await names(`contacts?$select=lastname&$filter=contactid eq ${contactIds[1]}`)).toEqual(['Turing']);
     expect(await names('contacts?$select=lastname&$filter=birthdate lt 1900-01-01')).toEqual(['Lovelace']);
     const all = await rows('contacts?$select=lastname&$filter=modifiedon gt 2000-01-01T00:00:00Z');
     expect(all).toHaveLength(3);
-    expect(await rows(`contacts?$select=lastname&$filter=modifiedon gt ${new Date(s.clock.now() + 86_400_000).toISOString()}`)).toEqual([]);
+    expect(
+      await rows(
+        `contacts?$select=lastname&$filter=modifiedon gt ${new Date(s.clock.now() + 86_400_000).toISOString()}`,
+      ),
+    ).toEqual([]);
   });
 
   it('answers 400 with Dataverse-like messages for unknown columns and bad syntax', async () => {
     const unknown = await error("accounts?$filter=nosuch eq 'x'");
     expect(unknown.status).toBe(400);
-    expect(unknown.error).toEqual({ code: '0x80060888', message: "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'." });
+    expect(unknown.error).toEqual({
+      code: '0x80060888',
+      message: "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'.",
+    });
     expect((await error("accounts?$filter=name eq 'x' and")).status).toBe(400);
     expect((await error('accounts?$filter=name eq 5')).error.message).toContain('incompatible types');
   });
@@ -74,7 +118,9 @@ describe('$filter', () => {
 describe('$select, $orderby, refused options', () => {
   it('returns only selected columns plus etag and key, with a context that echoes $select', async () => {
     const res = await s.get('accounts?$select=name,revenue&$filter=numberofemployees eq 120');
-    expect(res.headers.get('content-type')).toMatch(/^application\/json; odata\.metadata=minimal; odata\.streaming=true/);
+    expect(res.headers.get('content-type')).toMatch(
+      /^application\/json; odata\.metadata=minimal; odata\.streaming=true/,
+    );
     expect(res.headers.get('odata-version')).toBe('4.0');
     const p = (await res.json()) as Page;
     expect(p['@odata.context']).toBe(`${s.api}$metadata#accounts(name,revenue)`);
@@ -87,7 +133,16 @@ describe('$select, $orderby, refused options', () => {
 
   it('returns every column without $select, with Dataverse value formats', async () => {
     const [row] = await rows(`contacts?$filter=contactid eq ${contactIds[0]}`);
-    expect(row).toMatchObject({ firstname: 'Ada', lastname: 'Lovelace', fullname: 'Ada Lovelace', birthdate: '1815-12-10', statecode: 0, statuscode: 1, donotemail: false, jobtitle: null });
+    expect(row).toMatchObject({
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      fullname: 'Ada Lovelace',
+      birthdate: '1815-12-10',
+      statecode: 0,
+      statuscode: 1,
+      donotemail: false,
+      jobtitle: null,
+    });
     expect(row!.createdon).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(row!._modifiedby_value).toBe(s.principal('rep@contoso.test').userId);
     expect(row!._ownerid_value).toBe(s.principal('rep@contoso.test').userId);
@@ -95,8 +150,16 @@ describe('$select, $orderby, refused options', () => {
   });
 
   it('orders by several columns, nulls first ascending', async () => {
-    expect(await names('accounts?$select=name&$orderby=industrycode,name desc')).toEqual(['Fabrikam', "O'Brien & Sons", 'Contoso Ltd']);
-    expect(await names('contacts?$select=lastname&$orderby=emailaddress1 desc')).toEqual(['Turing', 'Lovelace', 'Hopper']);
+    expect(await names('accounts?$select=name&$orderby=industrycode,name desc')).toEqual([
+      'Fabrikam',
+      "O'Brien & Sons",
+      'Contoso Ltd',
+    ]);
+    expect(await names('contacts?$select=lastname&$orderby=emailaddress1 desc')).toEqual([
+      'Turing',
+      'Lovelace',
+      'Hopper',
+    ]);
   });
 
   it('refuses $skip, $search, $format and $apply, and unknown $select columns', async () => {
@@ -115,9 +178,12 @@ describe('$select, $orderby, refused options', () => {
 
 describe('annotations and security', () => {
   it('adds FormattedValue, lookuplogicalname and associatednavigationproperty on request', async () => {
-    const [contact] = await rows(`contacts?$select=_parentcustomerid_value,birthdate,donotemail&$filter=contactid eq ${contactIds[0]}`, {
-      Prefer: 'odata.include-annotations="*"',
-    });
+    const [contact] = await rows(
+      `contacts?$select=_parentcustomerid_value,birthdate,donotemail&$filter=contactid eq ${contactIds[0]}`,
+      {
+        Prefer: 'odata.include-annotations="*"',
+      },
+    );
     expect(contact).toMatchObject({
       '_parentcustomerid_value@OData.Community.Display.V1.FormattedValue': "O'Brien & Sons",
       '_parentcustomerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty': 'parentcustomerid_account',
@@ -126,12 +192,17 @@ describe('annotations and security', () => {
       'birthdate@OData.Community.Display.V1.FormattedValue': '12/10/1815',
       'donotemail@OData.Community.Display.V1.FormattedValue': 'Allow',
     });
-    const [account] = await rows(`accounts?$select=industrycode,revenue,createdon,_ownerid_value&$filter=accountid eq ${accountId}`, {
-      Prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
-    });
+    const [account] = await rows(
+      `accounts?$select=industrycode,revenue,createdon,_ownerid_value&$filter=accountid eq ${accountId}`,
+      {
+        Prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
+      },
+    );
     expect(account!['industrycode@OData.Community.Display.V1.FormattedValue']).toBe('Consulting');
     expect(account!['revenue@OData.Community.Display.V1.FormattedValue']).toBe('$20,000.00');
-    expect(account!['createdon@OData.Community.Display.V1.FormattedValue']).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d (AM|PM)$/);
+    expect(account!['createdon@OData.Community.Display.V1.FormattedValue']).toMatch(
+      /^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d (AM|PM)$/,
+    );
     expect(account!['_ownerid_value@OData.Community.Display.V1.FormattedValue']).toBe('Rita Rep');
     expect(account!['_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname']).toBeUndefined();
   });

@@ -21,7 +21,11 @@ describe('create', () => {
     const entityId = res.headers.get('odata-entityid')!;
     expect(entityId).toMatch(new RegExp(`^${s.api.replace(/[.?]/g, '\\$&')}accounts\\([0-9a-f-]{36}\\)$`));
 
-    const rep = await post('accounts?$select=name,industrycode', { name: 'Shown', industrycode: 33 }, { Prefer: 'return=representation' });
+    const rep = await post(
+      'accounts?$select=name,industrycode',
+      { name: 'Shown', industrycode: 33 },
+      { Prefer: 'return=representation' },
+    );
     expect(rep.status).toBe(201);
     const row = (await rep.json()) as Row;
     expect(row['@odata.context']).toBe(`${s.api}$metadata#accounts(name,industrycode)/$entity`);
@@ -31,9 +35,22 @@ describe('create', () => {
 
   it('sets server columns: created/modified on and by, owner, state, status, version; ignores read-only input', async () => {
     const rep = s.principal('rep@contoso.test');
-    const res = await s.send('POST', 'contacts', { firstname: 'Ann', lastname: 'Lee', createdon: '2001-01-01T00:00:00Z', versionnumber: 5, fullname: 'Nope' }, { Prefer: 'return=representation' }, rep.name);
+    const res = await s.send(
+      'POST',
+      'contacts',
+      { firstname: 'Ann', lastname: 'Lee', createdon: '2001-01-01T00:00:00Z', versionnumber: 5, fullname: 'Nope' },
+      { Prefer: 'return=representation' },
+      rep.name,
+    );
     const row = (await res.json()) as Row;
-    expect(row).toMatchObject({ fullname: 'Ann Lee', statecode: 0, statuscode: 1, _createdby_value: rep.userId, _modifiedby_value: rep.userId, _ownerid_value: rep.userId });
+    expect(row).toMatchObject({
+      fullname: 'Ann Lee',
+      statecode: 0,
+      statuscode: 1,
+      _createdby_value: rep.userId,
+      _modifiedby_value: rep.userId,
+      _ownerid_value: rep.userId,
+    });
     expect(row.createdon).not.toBe('2001-01-01T00:00:00Z');
     expect(Math.abs(Date.parse(row.createdon as string) - s.clock.now())).toBeLessThan(5000);
     expect(row.versionnumber).toBeGreaterThan(5);
@@ -49,7 +66,10 @@ describe('create', () => {
     const row = await getRow(`contacts(${id})?$select=_parentcustomerid_value,_ownerid_value`);
     expect(row._parentcustomerid_value).toBe(accountId);
     expect(row._ownerid_value).toBe(s.principal('rep@contoso.test').userId);
-    const child = await post('contacts', { lastname: 'Child', 'parentcustomerid_contact@odata.bind': `contacts(${id})` });
+    const child = await post('contacts', {
+      lastname: 'Child',
+      'parentcustomerid_contact@odata.bind': `contacts(${id})`,
+    });
     expect(child.status).toBe(204);
     const acc = await post('accounts', { name: 'Sub', 'parentaccountid@odata.bind': `/accounts(${accountId})` });
     expect(acc.status).toBe(204);
@@ -62,7 +82,8 @@ describe('validation', () => {
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toEqual({
       code: '0x80044331',
-      message: "A validation error occurred. The length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'.",
+      message:
+        "A validation error occurred. The length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'.",
     });
   });
 
@@ -77,29 +98,48 @@ describe('validation', () => {
   it('refuses option values outside the option set and numbers out of range', async () => {
     const pick = await post('accounts', { name: 'x', industrycode: 99 });
     expect(pick.status).toBe(400);
-    expect((await errorOf(pick)).message).toContain("The value 99 of 'industrycode' on record of type 'account' is outside the valid range");
+    expect((await errorOf(pick)).message).toContain(
+      "The value 99 of 'industrycode' on record of type 'account' is outside the valid range",
+    );
     const range = await post('accounts', { name: 'x', numberofemployees: -1 });
     expect(range.status).toBe(400);
   });
 
   it('refuses wrong JSON types, unknown properties and _x_value writes', async () => {
-    expect((await errorOf(await post('accounts', { name: 'x', numberofemployees: '12' }))).message).toBe("Cannot convert the literal '12' to the expected type 'Edm.Int32'.");
+    expect((await errorOf(await post('accounts', { name: 'x', numberofemployees: '12' }))).message).toBe(
+      "Cannot convert the literal '12' to the expected type 'Edm.Int32'.",
+    );
     expect((await errorOf(await post('accounts', { name: 7 }))).message).toContain("'Edm.String'");
-    expect((await errorOf(await post('accounts', { name: 'x', donotemail: 'yes' }))).message).toContain("'Edm.Boolean'");
+    expect((await errorOf(await post('accounts', { name: 'x', donotemail: 'yes' }))).message).toContain(
+      "'Edm.Boolean'",
+    );
     const unknown = await errorOf(await post('accounts', { name: 'x', new_tier: 'gold' }));
-    expect(unknown.message).toMatch(/^The property 'new_tier' does not exist on type 'Microsoft\.Dynamics\.CRM\.account'/);
+    expect(unknown.message).toMatch(
+      /^The property 'new_tier' does not exist on type 'Microsoft\.Dynamics\.CRM\.account'/,
+    );
     const direct = await post('contacts', { lastname: 'x', _parentcustomerid_value: accountId });
     expect(direct.status).toBe(400);
     expect((await errorOf(direct)).message).toContain('Use Navigation properties instead');
   });
 
   it('answers 404 for a bind to a missing row and 400 for a bind of the wrong table', async () => {
-    const missing = await post('contacts', { lastname: 'x', 'parentcustomerid_account@odata.bind': '/accounts(00000000-0000-4000-8000-00000000dead)' });
+    const missing = await post('contacts', {
+      lastname: 'x',
+      'parentcustomerid_account@odata.bind': '/accounts(00000000-0000-4000-8000-00000000dead)',
+    });
     expect(missing.status).toBe(404);
-    expect(await errorOf(missing)).toEqual({ code: '0x80040217', message: 'account With Id = 00000000-0000-4000-8000-00000000dead Does Not Exist' });
-    const wrong = await post('contacts', { lastname: 'x', 'parentcustomerid_account@odata.bind': `/contacts(${accountId})` });
+    expect(await errorOf(missing)).toEqual({
+      code: '0x80040217',
+      message: 'account With Id = 00000000-0000-4000-8000-00000000dead Does Not Exist',
+    });
+    const wrong = await post('contacts', {
+      lastname: 'x',
+      'parentcustomerid_account@odata.bind': `/contacts(${accountId})`,
+    });
     expect(wrong.status).toBe(400);
-    expect((await post('contacts', { lastname: 'x', 'nosuchnav@odata.bind': `/accounts(${accountId})` })).status).toBe(400);
+    expect((await post('contacts', { lastname: 'x', 'nosuchnav@odata.bind': `/accounts(${accountId})` })).status).toBe(
+      400,
+    );
   });
 });
 
@@ -130,8 +170,14 @@ describe('update and delete', () => {
 
   it('DELETE answers 204, then 404; deleting an account deletes its contacts (parental)', async () => {
     const acc = s.data.create(s.principal(), 'account', { name: 'Doomed' });
-    const contact = s.data.create(s.principal(), 'contact', { lastname: 'Child', 'parentcustomerid_account@odata.bind': `/accounts(${acc})` });
-    const sub = s.data.create(s.principal(), 'account', { name: 'Sub', 'parentaccountid@odata.bind': `/accounts(${acc})` });
+    const contact = s.data.create(s.principal(), 'contact', {
+      lastname: 'Child',
+      'parentcustomerid_account@odata.bind': `/accounts(${acc})`,
+    });
+    const sub = s.data.create(s.principal(), 'account', {
+      name: 'Sub',
+      'parentaccountid@odata.bind': `/accounts(${acc})`,
+    });
     expect((await s.send('DELETE', `accounts(${acc})`)).status).toBe(204);
     expect((await s.send('DELETE', `accounts(${acc})`)).status).toBe(404);
     expect((await s.get(`contacts(${contact})`)).status).toBe(404);

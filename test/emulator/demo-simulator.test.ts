@@ -17,7 +17,15 @@ describe('RepSimulator leads', () => {
   it('creates a lead, edits it, then qualifies it into a contact with originatingleadid, as rep@contoso.test', async () => {
     const logger = pino({ level: 'silent' });
     const writer = new DataverseWriter({
-      settings: { orgUrl: c.emu.url, authKind: 'password', username: 'rep@contoso.test', password: 'Passw0rd!', clientId: 'dynasync-local', tenant: 'contoso', authority: c.emu.url },
+      settings: {
+        orgUrl: c.emu.url,
+        authKind: 'password',
+        username: 'rep@contoso.test',
+        password: 'Passw0rd!',
+        clientId: 'dynasync-local',
+        tenant: 'contoso',
+        authority: c.emu.url,
+      },
       logger,
     });
     // The lead branches only: no lead database needed.
@@ -30,9 +38,20 @@ describe('RepSimulator leads', () => {
     random.mockReturnValueOnce(0.1).mockReturnValueOnce(0.9).mockReturnValueOnce(0);
     expect(await sim.tick()).toBe(`qualified lead ${leadId} into a contact`);
 
-    const lead = (await (await c.send('GET', `leads(${leadId})?$select=statecode,statuscode,_modifiedby_value,_createdby_value`)).json()) as Row;
-    expect(lead).toMatchObject({ statecode: 1, statuscode: 3, _createdby_value: c.userId('rep@contoso.test'), _modifiedby_value: c.userId('rep@contoso.test') });
-    const contacts = ((await (await c.send('GET', `contacts?$select=lastname&$filter=_originatingleadid_value eq ${leadId}`)).json()) as { value: Row[] }).value;
+    const lead = (await (
+      await c.send('GET', `leads(${leadId})?$select=statecode,statuscode,_modifiedby_value,_createdby_value`)
+    ).json()) as Row;
+    expect(lead).toMatchObject({
+      statecode: 1,
+      statuscode: 3,
+      _createdby_value: c.userId('rep@contoso.test'),
+      _modifiedby_value: c.userId('rep@contoso.test'),
+    });
+    const contacts = (
+      (await (
+        await c.send('GET', `contacts?$select=lastname&$filter=_originatingleadid_value eq ${leadId}`)
+      ).json()) as { value: Row[] }
+    ).value;
     expect(contacts).toHaveLength(1);
     expect(c.emu.ctx.data.count('account')).toBe(0);
   });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => c.close());
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
-const json = async (path: string, user = SYNC): Promise<Row> => (await (await c.send('GET', path, undefined, {}, user)).json()) as Row;
+const json = async (path: string, user = SYNC): Promise<Row> =>
+  (await (await c.send('GET', path, undefined, {}, user)).json()) as Row;
 
 describe('table privileges', () => {
   it('limited@contoso.test cannot create, update or delete leads: 403 with the PrivilegeDenied shape', async () => {
@@ -29,9 +30,14 @@ describe('table privileges', () => {
 
   it('RetrieveUserPrivileges lists prvWriteLead/prvCreateLead for the sync user and not for limited', async () => {
     const names = async (user: string) =>
-      ((await json(`systemusers(${c.userId(user)})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`)).RolePrivileges as Row[]).map((p) => p.PrivilegeName);
+      (
+        (await json(`systemusers(${c.userId(user)})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`))
+          .RolePrivileges as Row[]
+      ).map((p) => p.PrivilegeName);
     const sync = await names(SYNC);
-    expect(sync).toEqual(expect.arrayContaining(['prvWriteLead', 'prvCreateLead', 'prvWriteContact', 'prvCreateContact']));
+    expect(sync).toEqual(
+      expect.arrayContaining(['prvWriteLead', 'prvCreateLead', 'prvWriteContact', 'prvCreateContact']),
+    );
     const limited = await names(LIMITED);
     expect(limited).not.toContain('prvWriteLead');
     expect(limited).not.toContain('prvCreateLead');
@@ -50,9 +56,15 @@ describe('table privileges', () => {
 describe('column security on writes', () => {
   it('RetrievePrincipalAttributePrivileges reports CanRead, CanCreate and CanUpdate separately', async () => {
     c.admin.setSecuredColumn(SYNC, 'contact', 'birthdate', { update: false });
-    const privileges = (await json(`systemusers(${c.userId(SYNC)})/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`)).AttributePrivileges as Row[];
+    const privileges = (
+      await json(`systemusers(${c.userId(SYNC)})/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`)
+    ).AttributePrivileges as Row[];
     const birthdate = c.emu.ctx.schema.table('contact')!.columns.get('birthdate')!.metadataId;
-    expect(privileges.find((p) => p.AttributeId === birthdate)).toMatchObject({ CanRead: 4, CanCreate: 4, CanUpdate: 0 });
+    expect(privileges.find((p) => p.AttributeId === birthdate)).toMatchObject({
+      CanRead: 4,
+      CanCreate: 4,
+      CanUpdate: 0,
+    });
     c.admin.setSecuredColumn(SYNC, 'contact', 'birthdate', { update: true });
   });
 
@@ -62,28 +74,40 @@ describe('column security on writes', () => {
     const update = await c.send('PATCH', `contacts(${id})`, { birthdate: '1990-01-02' }, { 'If-Match': '*' });
     expect(update.status).toBe(403);
     expect((await errorOf(update)).code).toBe('0x8004F507');
-    const create = await c.send('POST', 'contacts', { lastname: 'New', birthdate: '1990-01-02', contactid: randomUUID() });
+    const create = await c.send('POST', 'contacts', {
+      lastname: 'New',
+      birthdate: '1990-01-02',
+      contactid: randomUUID(),
+    });
     expect(create.status).toBe(403);
     expect((await errorOf(create)).code).toBe('0x8004F502');
     expect((await c.send('PATCH', `contacts(${id})`, { jobtitle: 'Fine' }, { 'If-Match': '*' })).status).toBe(204);
     c.admin.setSecuredColumn(SYNC, 'contact', 'birthdate', { update: true, create: true });
-    expect((await c.send('PATCH', `contacts(${id})`, { birthdate: '1990-01-02' }, { 'If-Match': '*' })).status).toBe(204);
+    expect((await c.send('PATCH', `contacts(${id})`, { birthdate: '1990-01-02' }, { 'If-Match': '*' })).status).toBe(
+      204,
+    );
   });
 
   it('the admin HTTP API sets the three rights', async () => {
     const res = await fetch(`${c.emu.url}/_emulator/users/${SYNC}/secured-columns/account/revenue`, {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ update: false }),
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ update: false }),
     });
     expect(res.status).toBe(204);
     const id = c.emu.ctx.data.ids('account', 1)[0]!;
     expect((await c.send('PATCH', `accounts(${id})`, { revenue: 5 }, { 'If-Match': '*' })).status).toBe(403);
-    expect(((await json(`accounts(${id})?$select=revenue`)).revenue)).not.toBeNull();
+    expect((await json(`accounts(${id})?$select=revenue`)).revenue).not.toBeNull();
   });
 });
 
 describe('IsValidForCreate / IsValidForUpdate', () => {
   it('are false for system columns and true for ordinary ones', async () => {
-    const attrs = (await json("EntityDefinitions(LogicalName='lead')/Attributes?$select=LogicalName,IsValidForCreate,IsValidForUpdate")).value as Row[];
+    const attrs = (
+      await json(
+        "EntityDefinitions(LogicalName='lead')/Attributes?$select=LogicalName,IsValidForCreate,IsValidForUpdate",
+      )
+    ).value as Row[];
     const by = new Map(attrs.map((a) => [a.LogicalName, a]));
     for (const n of ['versionnumber', 'createdon', 'modifiedon', 'createdby', 'modifiedby', 'fullname']) {
       expect(by.get(n), n).toMatchObject({ IsValidForCreate: false, IsValidForUpdate: false });
@@ -93,7 +117,11 @@ describe('IsValidForCreate / IsValidForUpdate', () => {
     for (const n of ['firstname', 'lastname', 'emailaddress1', 'companyname', 'statecode']) {
       expect(by.get(n), n).toMatchObject({ IsValidForCreate: true, IsValidForUpdate: true });
     }
-    const startsWith = (await json("EntityDefinitions(LogicalName='lead')/Attributes?$select=LogicalName&$filter=startswith(LogicalName,'address1_')")).value as Row[];
+    const startsWith = (
+      await json(
+        "EntityDefinitions(LogicalName='lead')/Attributes?$select=LogicalName&$filter=startswith(LogicalName,'address1_')",
+      )
+    ).value as Row[];
     expect(startsWith.length).toBe(7);
   });
 });

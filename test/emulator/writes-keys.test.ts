@@ -9,7 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => c.close());
 
-const lead = (extra: Row = {}): Row => ({ subject: 'Interested', firstname: 'Ada', lastname: 'Lovelace', emailaddress1: 'ada@example.com', ...extra });
+const lead = (extra: Row = {}): Row => ({
+  subject: 'Interested',
+  firstname: 'Ada',
+  lastname: 'Lovelace',
+  emailaddress1: 'ada@example.com',
+  ...extra,
+});
 
 describe('POST with the primary key in the body', () => {
   it('creates the row under that id, stamped by the writing user', async () => {
@@ -17,8 +23,15 @@ describe('POST with the primary key in the body', () => {
     const res = await c.send('POST', 'leads', lead({ leadid: id }));
     expect(res.status).toBe(204);
     expect(res.headers.get('odata-entityid')).toBe(`${c.api}leads(${id})`);
-    const row = (await (await c.send('GET', `leads(${id})?$select=lastname,_createdby_value,_modifiedby_value`)).json()) as Row;
-    expect(row).toMatchObject({ leadid: id, lastname: 'Lovelace', _createdby_value: c.userId(SYNC), _modifiedby_value: c.userId(SYNC) });
+    const row = (await (
+      await c.send('GET', `leads(${id})?$select=lastname,_createdby_value,_modifiedby_value`)
+    ).json()) as Row;
+    expect(row).toMatchObject({
+      leadid: id,
+      lastname: 'Lovelace',
+      _createdby_value: c.userId(SYNC),
+      _modifiedby_value: c.userId(SYNC),
+    });
     expect(row['@odata.etag']).toMatch(/^W\/"\d+"$/);
   });
 
@@ -42,7 +55,9 @@ describe('writes and etags', () => {
   it('PATCH with If-Match of the current version succeeds, with a stale one is 412 and changes nothing', async () => {
     const id = randomUUID();
     await c.send('POST', 'leads', lead({ leadid: id }));
-    const etag = ((await (await c.send('GET', `leads(${id})?$select=lastname`)).json()) as Row)['@odata.etag'] as string;
+    const etag = ((await (await c.send('GET', `leads(${id})?$select=lastname`)).json()) as Row)[
+      '@odata.etag'
+    ] as string;
     expect((await c.send('PATCH', `leads(${id})`, { jobtitle: 'Analyst' }, { 'If-Match': etag })).status).toBe(204);
     const stale = await c.send('PATCH', `leads(${id})`, { jobtitle: 'Engineer' }, { 'If-Match': etag });
     expect(stale.status).toBe(412);
@@ -78,7 +93,11 @@ describe('writes and etags', () => {
   });
 
   it('stamps _modifiedby_value with the user who wrote, and the delta shows it', async () => {
-    const first = (await (await c.send('GET', 'leads?$select=lastname,_createdby_value,_modifiedby_value', undefined, { Prefer: 'odata.track-changes' })).json()) as Row;
+    const first = (await (
+      await c.send('GET', 'leads?$select=lastname,_createdby_value,_modifiedby_value', undefined, {
+        Prefer: 'odata.track-changes',
+      })
+    ).json()) as Row;
     const id = randomUUID();
     await c.send('POST', 'leads', lead({ leadid: id }));
     await c.send('PATCH', `leads(${id})`, { jobtitle: 'CTO' }, {}, 'rep@contoso.test');

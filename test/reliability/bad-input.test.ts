@@ -28,22 +28,103 @@ interface BadCase {
 
 const BAD: readonly BadCase[] = [
   { what: 'text column holding a number', table: 'contact', column: 'jobtitle', value: 12345, code: 'wrong_type' },
-  { what: 'text column holding an object', table: 'contact', column: 'jobtitle', value: { nested: true }, code: 'wrong_type', isNew: true },
-  { what: 'whole-number column holding text', table: 'account', column: 'numberofemployees', value: 'many', code: 'wrong_type' },
-  { what: 'whole-number column holding a fraction', table: 'account', column: 'numberofemployees', value: 12.5, code: 'wrong_type' },
+  {
+    what: 'text column holding an object',
+    table: 'contact',
+    column: 'jobtitle',
+    value: { nested: true },
+    code: 'wrong_type',
+    isNew: true,
+  },
+  {
+    what: 'whole-number column holding text',
+    table: 'account',
+    column: 'numberofemployees',
+    value: 'many',
+    code: 'wrong_type',
+  },
+  {
+    what: 'whole-number column holding a fraction',
+    table: 'account',
+    column: 'numberofemployees',
+    value: 12.5,
+    code: 'wrong_type',
+  },
   { what: 'yes/no column holding text', table: 'contact', column: 'donotphone', value: 'yes', code: 'wrong_type' },
   { what: 'money column holding text', table: 'account', column: 'revenue', value: '1e6 USD', code: 'wrong_type' },
-  { what: 'first name one character too long', table: 'contact', column: 'firstname', value: 'x'.repeat(51), code: 'value_too_long' },
-  { what: 'account name one character too long', table: 'account', column: 'name', value: 'n'.repeat(161), code: 'value_too_long' },
-  { what: 'memo far too long', table: 'contact', column: 'description', value: 'd'.repeat(40_000), code: 'value_too_long' },
-  { what: 'invalid email (words)', table: 'contact', column: 'emailaddress1', value: 'not an email', code: 'invalid_email' },
-  { what: 'invalid email (no domain dot)', table: 'contact', column: 'emailaddress1', value: 'someone@localhost', code: 'invalid_email' },
-  { what: 'invalid email on a new contact', table: 'contact', column: 'emailaddress1', value: '@example.com', code: 'invalid_email', isNew: true },
-  { what: 'unknown option value', table: 'contact', column: 'preferredcontactmethodcode', value: 99, code: 'unknown_option' },
-  { what: 'unknown option value (account)', table: 'account', column: 'industrycode', value: 987_654, code: 'unknown_option' },
+  {
+    what: 'first name one character too long',
+    table: 'contact',
+    column: 'firstname',
+    value: 'x'.repeat(51),
+    code: 'value_too_long',
+  },
+  {
+    what: 'account name one character too long',
+    table: 'account',
+    column: 'name',
+    value: 'n'.repeat(161),
+    code: 'value_too_long',
+  },
+  {
+    what: 'memo far too long',
+    table: 'contact',
+    column: 'description',
+    value: 'd'.repeat(40_000),
+    code: 'value_too_long',
+  },
+  {
+    what: 'invalid email (words)',
+    table: 'contact',
+    column: 'emailaddress1',
+    value: 'not an email',
+    code: 'invalid_email',
+  },
+  {
+    what: 'invalid email (no domain dot)',
+    table: 'contact',
+    column: 'emailaddress1',
+    value: 'someone@localhost',
+    code: 'invalid_email',
+  },
+  {
+    what: 'invalid email on a new contact',
+    table: 'contact',
+    column: 'emailaddress1',
+    value: '@example.com',
+    code: 'invalid_email',
+    isNew: true,
+  },
+  {
+    what: 'unknown option value',
+    table: 'contact',
+    column: 'preferredcontactmethodcode',
+    value: 99,
+    code: 'unknown_option',
+  },
+  {
+    what: 'unknown option value (account)',
+    table: 'account',
+    column: 'industrycode',
+    value: 987_654,
+    code: 'unknown_option',
+  },
   { what: 'option value as text', table: 'contact', column: 'statecode', value: 'Active', code: 'wrong_type' },
-  { what: 'NUL byte in a name', table: 'contact', column: 'lastname', value: 'Nul\u0000Byte', code: 'invalid_characters' },
-  { what: 'NUL byte on a new contact', table: 'contact', column: 'lastname', value: '\u0000', code: 'invalid_characters', isNew: true },
+  {
+    what: 'NUL byte in a name',
+    table: 'contact',
+    column: 'lastname',
+    value: 'Nul\u0000Byte',
+    code: 'invalid_characters',
+  },
+  {
+    what: 'NUL byte on a new contact',
+    table: 'contact',
+    column: 'lastname',
+    value: '\u0000',
+    code: 'invalid_characters',
+    isNew: true,
+  },
   { what: 'lone UTF-16 surrogate', table: 'contact', column: 'firstname', value: 'Broken \ud800 half', code: null },
 ];
 
@@ -84,7 +165,11 @@ describe('bad input from Dynamics', () => {
     }
     const validIds = contacts.splice(0, VALID_UNUSUAL.length);
     for (const [i, body] of VALID_UNUSUAL.entries()) await h.rep.update('contacts', validIds[i]!, body);
-    const dangling = { contact: contacts.shift()!, account: accounts.shift()!, target: '0badc0de-0000-4000-8000-00000000dead' };
+    const dangling = {
+      contact: contacts.shift()!,
+      account: accounts.shift()!,
+      target: '0badc0de-0000-4000-8000-00000000dead',
+    };
     emu.ctx.data.corrupt('contact', dangling.contact, 'parentcustomerid', dangling.target);
     emu.ctx.data.corrupt('account', dangling.account, 'ownerid', dangling.target);
     const before = await h.snapshot();
@@ -92,7 +177,12 @@ describe('bad input from Dynamics', () => {
     const r = await h.cycle();
     expect(r.status, JSON.stringify(r.tables.map((t) => t.error))).toBe('success');
     const skipped = Object.fromEntries(r.tables.map((t) => [t.entity, t.skipped]));
-    expect(skipped).toEqual({ systemuser: 0, account: BAD.filter((c) => c.table === 'account').length, contact: BAD.filter((c) => c.table === 'contact').length, lead: 0 });
+    expect(skipped).toEqual({
+      systemuser: 0,
+      account: BAD.filter((c) => c.table === 'account').length,
+      contact: BAD.filter((c) => c.table === 'contact').length,
+      lead: 0,
+    });
 
     const errors = await h.syncErrors();
     expect(errors).toHaveLength(BAD.length);
@@ -112,13 +202,18 @@ describe('bad input from Dynamics', () => {
       if (c.table === 'contact' && !c.isNew) {
         const person = after.persons.get(id)!;
         expect(e!.personId).toBe(person.id);
-        const logged = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE person_id = $1 AND type_id = $2', [person.id, ActivityType.SyncError]);
+        const logged = await h.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM activities WHERE person_id = $1 AND type_id = $2',
+          [person.id, ActivityType.SyncError],
+        );
         expect(logged.rows[0]!.n, `${c.what}: in the person's activity log`).toBe(1);
       }
     }
 
     const c = await h.compare({ skipFieldsOf: new Set(targets.map((t) => t.id)) });
-    const unexpected = c.mismatches.filter((m) => !(m.what === 'record' && targets.some((t) => t.c.isNew && t.id === m.id)));
+    const unexpected = c.mismatches.filter(
+      (m) => !(m.what === 'record' && targets.some((t) => t.c.isNew && t.id === m.id)),
+    );
     expect(unexpected, describeMismatches(unexpected)).toEqual([]);
     expect(c.mismatches.filter((m) => m.what === 'record')).toHaveLength(BAD.filter((x) => x.isNew).length);
 
@@ -127,9 +222,12 @@ describe('bad input from Dynamics', () => {
     expect(after.companies.get(dangling.account)?.ownerId).toBe(dangling.target);
 
     recordFigures('bad-input', {
-      badInputsTried: BAD.length, recordedAsSyncErrors: errors.length,
-      validUnusualTextSynced: VALID_UNUSUAL.length, danglingLookupsKept: 2,
-      recordsLost: unexpected.length, codes: [...new Set(errors.map((e) => e.code))].sort(),
+      badInputsTried: BAD.length,
+      recordedAsSyncErrors: errors.length,
+      validUnusualTextSynced: VALID_UNUSUAL.length,
+      danglingLookupsKept: 2,
+      recordsLost: unexpected.length,
+      codes: [...new Set(errors.map((e) => e.code))].sort(),
     });
   });
 
@@ -142,9 +240,19 @@ describe('bad input from Dynamics', () => {
     const bad = (await h.syncErrors()).filter((e) => e.recordId);
     for (const e of bad) {
       const set = e.entity === 'contact' ? 'contacts' : 'accounts';
-      const fix = e.entity === 'contact'
-        ? { jobtitle: 'Fixed', firstname: 'Fixed', lastname: 'Fixed', emailaddress1: 'fixed@example.com', description: 'fixed', donotphone: false, preferredcontactmethodcode: 1, statecode: 0 }
-        : { name: 'Fixed Inc', numberofemployees: 10, revenue: 1000, industrycode: 1 };
+      const fix =
+        e.entity === 'contact'
+          ? {
+              jobtitle: 'Fixed',
+              firstname: 'Fixed',
+              lastname: 'Fixed',
+              emailaddress1: 'fixed@example.com',
+              description: 'fixed',
+              donotphone: false,
+              preferredcontactmethodcode: 1,
+              statecode: 0,
+            }
+          : { name: 'Fixed Inc', numberofemployees: 10, revenue: 1000, industrycode: 1 };
       await h.rep.update(set, e.recordId!, fix);
     }
     const r = await h.cycle();

@@ -28,17 +28,42 @@ import { WebApi } from './helpers/web-api.js';
 
 const CFG = FULL
   ? {
-    seed: 'medium' as const, pageSize: 500, initialKills: envInt('CRASH_INITIAL_KILLS', 12), batches: 4, killsPerBatch: 3,
-    sizes: { updateAccounts: 40, deleteAccounts: 3, updateContacts: 600, createContacts: 300, deleteContacts: 150, moveContacts: 150 },
-  }
+      seed: 'medium' as const,
+      pageSize: 500,
+      initialKills: envInt('CRASH_INITIAL_KILLS', 12),
+      batches: 4,
+      killsPerBatch: 3,
+      sizes: {
+        updateAccounts: 40,
+        deleteAccounts: 3,
+        updateContacts: 600,
+        createContacts: 300,
+        deleteContacts: 150,
+        moveContacts: 150,
+      },
+    }
   : {
-    seed: 'small' as const, pageSize: 40, initialKills: envInt('CRASH_INITIAL_KILLS', 3), batches: 1, killsPerBatch: 2,
-    sizes: { updateAccounts: 8, deleteAccounts: 2, updateContacts: 60, createContacts: 30, deleteContacts: 20, moveContacts: 20 },
-  };
+      seed: 'small' as const,
+      pageSize: 40,
+      initialKills: envInt('CRASH_INITIAL_KILLS', 3),
+      batches: 1,
+      killsPerBatch: 2,
+      sizes: {
+        updateAccounts: 8,
+        deleteAccounts: 2,
+        updateContacts: 60,
+        createContacts: 30,
+        deleteContacts: 20,
+        moveContacts: 20,
+      },
+    };
 const RESOURCES = ['systemusers', 'accounts', 'contacts', 'leads'] as const;
 const SYNC = ['sync', '--once'];
 /** PostgreSQL too in full mode (or with RELIABILITY_POSTGRES=1) when DATABASE_URL is set. */
-const BACKENDS = (FULL || process.env.RELIABILITY_POSTGRES === '1') && DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+const BACKENDS =
+  (FULL || process.env.RELIABILITY_POSTGRES === '1') && DATABASE_URL
+    ? (['pglite', 'postgres'] as const)
+    : (['pglite'] as const);
 
 async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> {
   const emu = await startEmulator({ port: 0, seed: CFG.seed, enableAdmin: true });
@@ -49,7 +74,12 @@ async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> 
   let scratch: ScratchDatabase | undefined;
   try {
     scratch = backend === 'postgres' ? await createScratchDatabase(DATABASE_URL!) : undefined;
-    const env: CliEnv = { dataDir, pageSize: CFG.pageSize, logLevel: 'warn', ...(scratch ? { extra: { DATABASE_URL: scratch.url } } : {}) };
+    const env: CliEnv = {
+      dataDir,
+      pageSize: CFG.pageSize,
+      logLevel: 'warn',
+      ...(scratch ? { extra: { DATABASE_URL: scratch.url } } : {}),
+    };
     const lead: LeadLocation = scratch ? { databaseUrl: scratch.url } : dataDir;
     const rng = new Prng(RELIABILITY_SEED);
     const rep = new WebApi(emu, 'rep@contoso.test');
@@ -65,7 +95,8 @@ async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> 
       for (let tries = 0; landed < kills && tries < kills * 4; tries++) {
         const o = await runUntilKilled(SYNC, env, budget.pick(rng, spread, 0.15, FULL ? 250 : 80), pages, RESOURCES);
         budget.observe(o);
-        if (!o.killed && o.result.code !== 0) throw new Error(`sync failed after a restart (${phase}):\n${o.result.stderr}`);
+        if (!o.killed && o.result.code !== 0)
+          throw new Error(`sync failed after a restart (${phase}):\n${o.result.stderr}`);
         if (o.killed) landed++;
         outcomes.push({ ...o, phase });
       }
@@ -73,7 +104,9 @@ async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> 
     };
 
     const initial = new PageBudget([
-      ['systemusers', 1], ['accounts', pagesFor(emu.ctx.data.count('account'))], ['contacts', pagesFor(emu.ctx.data.count('contact'))],
+      ['systemusers', 1],
+      ['accounts', pagesFor(emu.ctx.data.count('account'))],
+      ['contacts', pagesFor(emu.ctx.data.count('contact'))],
     ]);
     await killPhase('initial', initial, CFG.initialKills, Math.ceil((initial.total / CFG.initialKills) * 2));
 
@@ -82,7 +115,11 @@ async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> 
       const sizes: BatchSizes = { ...CFG.sizes, includeLargest: b === 0 };
       await writeBatch(rep, rng, b, sizes, ledger);
       const contactChanges = ledger.writes - before; // generous: cascades add a few more
-      const budget = new PageBudget([['systemusers', 1], ['accounts', pagesFor(CFG.sizes.updateAccounts + 5)], ['contacts', pagesFor(contactChanges)]]);
+      const budget = new PageBudget([
+        ['systemusers', 1],
+        ['accounts', pagesFor(CFG.sizes.updateAccounts + 5)],
+        ['contacts', pagesFor(contactChanges)],
+      ]);
       await killPhase(`incremental ${b + 1}`, budget, CFG.killsPerBatch, budget.total);
     }
 
@@ -96,11 +133,20 @@ async function crashScenario(backend: (typeof BACKENDS)[number]): Promise<void> 
 
 /** The lead database against Dynamics and the rep's ledger, with the figures of the run. */
 async function judge(
-  backend: string, lead: LeadLocation, rep: WebApi, ledger: EditLedger, outcomes: readonly (KillOutcome & { phase: string })[],
+  backend: string,
+  lead: LeadLocation,
+  rep: WebApi,
+  ledger: EditLedger,
+  outcomes: readonly (KillOutcome & { phase: string })[],
 ): Promise<void> {
   const verdict = await withLeadDb(lead, async (db) => {
     const snap = await readSnapshot(db);
-    return { snap, comparison: await compareWithEmulator(rep, snap), audit: await auditActivities(db), errors: await readSyncErrors(db) };
+    return {
+      snap,
+      comparison: await compareWithEmulator(rep, snap),
+      audit: await auditActivities(db),
+      errors: await readSyncErrors(db),
+    };
   });
   const expected = ledger.expectedCdvs(verdict.snap);
   const missing: string[] = [];
@@ -110,7 +156,10 @@ async function judge(
   const killed = outcomes.filter((o) => o.killed);
 
   recordFigures(`crash-${backend}`, {
-    backend, seed: CFG.seed, pageSize: CFG.pageSize, prngSeed: RELIABILITY_SEED,
+    backend,
+    seed: CFG.seed,
+    pageSize: CFG.pageSize,
+    prngSeed: RELIABILITY_SEED,
     killsSurvived: killed.length,
     killsAtStartup: killed.filter((o) => o.point.kind === 'startup').length,
     killsInInitialSync: killed.filter((o) => o.phase === 'initial').length,
@@ -118,11 +167,15 @@ async function judge(
     runsThatFinishedBeforeTheirKillPoint: outcomes.length - killed.length,
     killPoints: killed.map((o) => `${o.phase}: ${describePoint(o.point)}`),
     repWrites: ledger.counts,
-    recordsCompared: verdict.comparison.records, fieldsCompared: verdict.comparison.fieldsCompared,
+    recordsCompared: verdict.comparison.records,
+    fieldsCompared: verdict.comparison.fieldsCompared,
     deletedRecordsChecked: verdict.comparison.deletedChecked,
     recordsLostOrWrong: verdict.comparison.mismatches.length,
-    newLeads: verdict.audit.newLeads, changeDataValues: verdict.audit.cdvTotal,
-    cdvMissing: missing.length, cdvDuplicated: duplicated.length, syncErrors: verdict.errors.length,
+    newLeads: verdict.audit.newLeads,
+    changeDataValues: verdict.audit.cdvTotal,
+    cdvMissing: missing.length,
+    cdvDuplicated: duplicated.length,
+    syncErrors: verdict.errors.length,
   });
 
   expect(killed.length).toBeGreaterThanOrEqual(CFG.initialKills + CFG.batches * CFG.killsPerBatch);

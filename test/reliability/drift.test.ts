@@ -45,9 +45,11 @@ async function expectInSync(h: EngineHarness): Promise<void> {
 describe('drift in the middle of a read', () => {
   it('a column added mid-sync changes nothing until selected; selecting it reads it in full', async () => {
     const { emu, admin, h } = await world();
-    const r = await h.cycle(after('contact', 3, () => {
-      admin.addColumn('contact', { logicalName: 'new_segment', type: 'String', maxLength: 40 });
-    }));
+    const r = await h.cycle(
+      after('contact', 3, () => {
+        admin.addColumn('contact', { logicalName: 'new_segment', type: 'String', maxLength: 40 });
+      }),
+    );
     expect(r.status).toBe('success');
     await expectInSync(h);
     const ids = emu.ctx.data.ids('contact', 5);
@@ -93,10 +95,12 @@ describe('drift in the middle of a read', () => {
     const ids = emu.ctx.data.ids('contact', 250);
     for (const id of ids) await h.rep.update('contacts', id, { telephone1: `+44 20 ${id.slice(0, 6)}` });
     const before = await h.snapshot();
-    const r = await h.cycle(after('contact', 1, () => {
-      admin.setColumnSecured('contact', 'jobtitle', true);
-      admin.setSecuredColumnRead(SYNC_USER, 'contact', 'jobtitle', false);
-    }));
+    const r = await h.cycle(
+      after('contact', 1, () => {
+        admin.setColumnSecured('contact', 'jobtitle', true);
+        admin.setSecuredColumnRead(SYNC_USER, 'contact', 'jobtitle', false);
+      }),
+    );
     expect(r.tables.find((t) => t.entity === 'contact')!.pages).toBeGreaterThanOrEqual(5);
     return { emu, h, ids, before, r };
   }
@@ -110,8 +114,13 @@ describe('drift in the middle of a read', () => {
     expect(next.tables.find((t) => t.entity === 'contact')!.status).toBe('success');
     const errors = await h.syncErrors();
     expect(errors.map((e) => [e.entity, e.code])).toContainEqual(['contact', 'column_unreadable']);
-    expect(errors.find((e) => e.code === 'column_unreadable')!.message).toMatch(/contact\.jobtitle is selected but the sync user can no longer read it/);
-    expect((await h.snapshot()).persons.get(emu.ctx.data.ids('contact', 1)[0]!)!.fields.title, 'an unreadable column is not written').toBe(keep);
+    expect(errors.find((e) => e.code === 'column_unreadable')!.message).toMatch(
+      /contact\.jobtitle is selected but the sync user can no longer read it/,
+    );
+    expect(
+      (await h.snapshot()).persons.get(emu.ctx.data.ids('contact', 1)[0]!)!.fields.title,
+      'an unreadable column is not written',
+    ).toBe(keep);
   });
 
   // Every page is checked for readability after it is read: pages read after a column turns
@@ -138,7 +147,10 @@ describe('drift in the middle of a read', () => {
     admin.setTablePrivileges(SYNC_USER, 'contact', { read: true });
     const resumed = await h.cycle();
     expect(resumed.status).toBe('success');
-    expect(resumed.tables.find((t) => t.entity === 'contact')!.pages, 'resumed from its checkpoint, not from scratch').toBeLessThan(40);
+    expect(
+      resumed.tables.find((t) => t.entity === 'contact')!.pages,
+      'resumed from its checkpoint, not from scratch',
+    ).toBeLessThan(40);
     await expectInSync(h);
   });
 

@@ -99,7 +99,11 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
     inject({ kind: 'slow', count: 1, delayMs: 2500, entitySet: 'contacts' });
     expect((await h.cycle()).status).toBe('success');
     expect(h.traffic.withStatus('no response', mark), 'the 2.5 s page timed out once').toHaveLength(1);
-    expect(h.logs.entries().some((l) => l.msg === 'retrying Dataverse request' && String(l.reason).includes('within 1500 ms'))).toBe(true);
+    expect(
+      h.logs
+        .entries()
+        .some((l) => l.msg === 'retrying Dataverse request' && String(l.reason).includes('within 1500 ms')),
+    ).toBe(true);
     await expectInSync();
   });
 
@@ -107,7 +111,10 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
     await repEdits('fault-malformed', 20);
     inject({ kind: 'malformed', count: 2, entitySet: 'contacts' });
     expect((await h.cycle()).status).toBe('success');
-    expect(h.logs.entries().filter((l) => l.msg === 'retrying Dataverse request' && /malformed/i.test(String(l.reason))).length).toBeGreaterThanOrEqual(2);
+    expect(
+      h.logs.entries().filter((l) => l.msg === 'retrying Dataverse request' && /malformed/i.test(String(l.reason)))
+        .length,
+    ).toBeGreaterThanOrEqual(2);
     await expectInSync();
   });
 
@@ -132,7 +139,12 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
     inject({ kind: '500', count: 6, entitySet: 'contacts' }); // 1 try + 5 retries
     const failed = await h.cycle();
     expect(failed.status).toBe('partial');
-    expect(failed.tables.map((t) => [t.entity, t.status])).toEqual([['systemuser', 'success'], ['account', 'success'], ['contact', 'failed'], ['lead', 'success']]);
+    expect(failed.tables.map((t) => [t.entity, t.status])).toEqual([
+      ['systemuser', 'success'],
+      ['account', 'success'],
+      ['contact', 'failed'],
+      ['lead', 'success'],
+    ]);
     const errors = await h.syncErrors();
     expect(errors.at(-1)).toMatchObject({ entity: 'contact', operation: 'read', recordId: null });
     expect(errors.at(-1)!.message).toMatch(/500|SQL|server/i);
@@ -160,7 +172,10 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
       expect(t.fullRead).toBe(true);
       expect(t.rebaselined).toMatch(/expired|full sync/i);
     }
-    const notes = await h.db.query<{ notes: { table: string; message: string }[] }>('SELECT notes FROM sync_runs WHERE id = $1', [r.runId]);
+    const notes = await h.db.query<{ notes: { table: string; message: string }[] }>(
+      'SELECT notes FROM sync_runs WHERE id = $1',
+      [r.runId],
+    );
     expect(notes.rows[0]!.notes.map((n) => n.table).sort()).toEqual(['account', 'contact', 'lead', 'systemuser']);
     const snap = await h.snapshot();
     for (const id of gone) expect(snap.persons.get(id)?.deleted).toBe(true);
@@ -172,7 +187,10 @@ describe('service protection limits', () => {
   it('a throttle set inside the limits (by a margin like the default one) never meets a 429', async () => {
     const own = await startEmulator({ port: 0, seed: 'small', enableAdmin: true });
     createAdmin(own.ctx).setLimits({ requests: 24, windowMs: 1000, concurrent: 3 });
-    const lim = await EngineHarness.create(own, { pageSize: 100, throttle: { maxRequestsPerWindow: 20, windowMs: 1000, maxConcurrent: 2 } });
+    const lim = await EngineHarness.create(own, {
+      pageSize: 100,
+      throttle: { maxRequestsPerWindow: 20, windowMs: 1000, maxConcurrent: 2 },
+    });
     try {
       const r = await lim.cycle();
       expect(r.status).toBe('success');

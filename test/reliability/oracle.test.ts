@@ -40,7 +40,12 @@ describe('the oracle', () => {
   it('finds nothing wrong with a faithful sync', async () => {
     const c = await h.compare();
     expect(c.mismatches).toEqual([]);
-    expect(c.records).toBe(emu.ctx.data.count('systemuser') + emu.ctx.data.count('account') + emu.ctx.data.count('contact') + emu.ctx.data.count('lead'));
+    expect(c.records).toBe(
+      emu.ctx.data.count('systemuser') +
+        emu.ctx.data.count('account') +
+        emu.ctx.data.count('contact') +
+        emu.ctx.data.count('lead'),
+    );
     expect(c.fieldsCompared).toBeGreaterThan(c.records * 5);
     const audit = await auditActivities(h.db);
     expect(audit.personsWithoutOneNewLead).toBe(0);
@@ -50,14 +55,23 @@ describe('the oracle', () => {
   it('catches a changed field, a lost link, a wrong deletion flag and a lost record', async () => {
     await h.db.query(`UPDATE persons SET fields = fields || '{"title": "Tampered"}' WHERE dynamics_id = $1`, [contact]);
     expect(await whats()).toEqual([`${contact} field title (jobtitle)`]);
-    await h.db.query('UPDATE persons SET account_dynamics_id = NULL, dynamics_deleted = true WHERE dynamics_id = $1', [contact]);
-    expect((await whats()).sort()).toEqual([`${contact} account link`, `${contact} dynamics_deleted`, `${contact} field title (jobtitle)`].sort());
+    await h.db.query('UPDATE persons SET account_dynamics_id = NULL, dynamics_deleted = true WHERE dynamics_id = $1', [
+      contact,
+    ]);
+    expect((await whats()).sort()).toEqual(
+      [`${contact} account link`, `${contact} dynamics_deleted`, `${contact} field title (jobtitle)`].sort(),
+    );
     await h.db.query('DELETE FROM companies WHERE dynamics_id = $1', [account]);
     expect(await whats()).toContain(`${account} record`);
     // Leads are compared too, as leads: their own company column, and no account link.
     const lead = [...(await h.snapshot()).persons].find(([, r]) => r.type === 'Lead')![0];
-    await h.db.query(`UPDATE persons SET fields = fields || '{"company": "Tampered Co"}', account_dynamics_id = $2 WHERE dynamics_id = $1`, [lead, account]);
-    expect(await whats()).toEqual(expect.arrayContaining([`${lead} field company (companyname)`, `${lead} account link`]));
+    await h.db.query(
+      `UPDATE persons SET fields = fields || '{"company": "Tampered Co"}', account_dynamics_id = $2 WHERE dynamics_id = $1`,
+      [lead, account],
+    );
+    expect(await whats()).toEqual(
+      expect.arrayContaining([`${lead} field company (companyname)`, `${lead} account link`]),
+    );
   });
 
   it('catches a duplicated and a missing activity', async () => {

@@ -10,11 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import { createAdmin } from '../../src/emulator/faults/admin.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, ORIGIN, openHttpWorld, signIn, type HttpWorld } from './helpers/http-world.js';
-import { safeNextPath } from '../../src/api/admin/next-path.js';
-import { buildServer, type BuiltServer } from '../../src/api/server.js';
-import { loadConfig } from '../../src/config/env.js';
-import { openEmptyDeps } from '../api-admin/fixture.js';
-import type { TestDb } from '../helpers/db.js';
 
 let world: HttpWorld;
 let app: FastifyInstance;
@@ -29,7 +24,16 @@ afterAll(async () => {
 });
 
 const PAGES = ['/status', '/connection', '/fields', '/errors', '/people', '/people/1', '/companies'];
-const API_READS = ['/api/status', '/api/connection', '/api/fields?entity=account', '/api/sync-errors', '/api/sync-errors.csv', '/api/people', '/api/people/1', '/api/companies'];
+const API_READS = [
+  '/api/status',
+  '/api/connection',
+  '/api/fields?entity=account',
+  '/api/sync-errors',
+  '/api/sync-errors.csv',
+  '/api/people',
+  '/api/people/1',
+  '/api/companies',
+];
 
 describe('sign-in', () => {
   it('every page and admin API call needs a session; the sign-in page and its assets do not', async () => {
@@ -40,22 +44,39 @@ describe('sign-in', () => {
     }
     for (const url of API_READS) expect((await app.inject({ url })).statusCode, url).toBe(401);
     expect((await app.inject({ url: '/login' })).statusCode).toBe(200);
-    const forged = await app.inject({ url: '/api/status', headers: { cookie: `dynasync_session=${randomBytes(32).toString('base64url')}` } });
+    const forged = await app.inject({
+      url: '/api/status',
+      headers: { cookie: `dynasync_session=${randomBytes(32).toString('base64url')}` },
+    });
     expect(forged.statusCode, 'an invented session id').toBe(401);
   });
 
   it('a wrong password is refused, and repeated failures are locked out', async () => {
-    const attempt = (password: string, ip: string) => app.inject({ method: 'POST', url: '/api/login', remoteAddress: ip, headers: { origin: ORIGIN }, payload: { password } });
+    const attempt = (password: string, ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/login',
+        remoteAddress: ip,
+        headers: { origin: ORIGIN },
+        payload: { password },
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await attempt(`wrong-${i}`, '10.9.8.7')).statusCode);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    expect((await attempt(ADMIN_PASSWORD, '10.9.8.7')).statusCode, 'even the right password while locked out').toBe(429);
+    expect((await attempt(ADMIN_PASSWORD, '10.9.8.7')).statusCode, 'even the right password while locked out').toBe(
+      429,
+    );
     expect((await attempt(ADMIN_PASSWORD, '10.9.8.6')).statusCode, 'another address').toBe(200);
   });
 
   it('the session cookie is HttpOnly and SameSite=Strict, and signing out ends the session', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/login', headers: { origin: ORIGIN }, payload: { password: ADMIN_PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { origin: ORIGIN },
+      payload: { password: ADMIN_PASSWORD },
+    });
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
@@ -69,22 +90,43 @@ describe('sign-in', () => {
 describe('cross-site requests', () => {
   it('a state change needs the session CSRF token, and must come from the UI origin', async () => {
     const s = await signIn(app);
-    const post = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/api/sync-now', headers: { cookie: s.cookie, ...headers } });
+    const post = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/api/sync-now', headers: { cookie: s.cookie, ...headers } });
     expect((await post({})).statusCode, 'no token').toBe(403);
     expect((await post({ 'x-csrf-token': 'x'.repeat(43) })).statusCode, 'a wrong token').toBe(403);
-    expect((await post({ 'x-csrf-token': s.csrf, origin: 'https://evil.example' })).statusCode, 'another origin').toBe(403);
-    expect((await post({ 'x-csrf-token': s.csrf, 'sec-fetch-site': 'cross-site' })).statusCode, 'a cross-site fetch').toBe(403);
+    expect((await post({ 'x-csrf-token': s.csrf, origin: 'https://evil.example' })).statusCode, 'another origin').toBe(
+      403,
+    );
+    expect(
+      (await post({ 'x-csrf-token': s.csrf, 'sec-fetch-site': 'cross-site' })).statusCode,
+      'a cross-site fetch',
+    ).toBe(403);
     const other = await signIn(app);
-    expect((await post({ 'x-csrf-token': other.csrf, origin: ORIGIN })).statusCode, "another session's token").toBe(403);
+    expect((await post({ 'x-csrf-token': other.csrf, origin: ORIGIN })).statusCode, "another session's token").toBe(
+      403,
+    );
     expect((await post({ 'x-csrf-token': s.csrf, origin: ORIGIN })).statusCode, 'the UI itself').not.toBe(403);
   });
 
   it('a cross-site form cannot sign in, save a connection or change fields', async () => {
     const s = await signIn(app);
     const form = { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' };
-    expect((await app.inject({ method: 'POST', url: '/api/login', headers: form, payload: `password=${ADMIN_PASSWORD}` })).statusCode).toBe(403);
-    for (const [method, url] of [['PUT', '/api/connection'], ['PUT', '/api/fields'], ['PUT', '/api/people/1/company-field'], ['POST', '/api/logout']] as const) {
-      const res = await app.inject({ method, url, headers: { ...form, cookie: s.cookie }, payload: 'orgUrl=https://evil.example' });
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/login', headers: form, payload: `password=${ADMIN_PASSWORD}` }))
+        .statusCode,
+    ).toBe(403);
+    for (const [method, url] of [
+      ['PUT', '/api/connection'],
+      ['PUT', '/api/fields'],
+      ['PUT', '/api/people/1/company-field'],
+      ['POST', '/api/logout'],
+    ] as const) {
+      const res = await app.inject({
+        method,
+        url,
+        headers: { ...form, cookie: s.cookie },
+        payload: 'orgUrl=https://evil.example',
+      });
       expect(res.statusCode, `${method} ${url}`).toBe(403);
     }
   });
@@ -105,9 +147,18 @@ describe('what the admin API takes and gives', () => {
     const s = await signIn(app);
     const password = `Dyn-${randomBytes(12).toString('hex')}`;
     createAdmin(world.emu.ctx).addUser({ name: 'ui-sync@contoso.test', password, securedRead: '*' });
-    const saved = await s.send({ method: 'PUT', url: '/api/connection', payload: {
-      orgUrl: world.emu.url, username: 'ui-sync@contoso.test', password, clientId: 'dynasync-local', tenant: 'contoso', authority: world.emu.url,
-    } });
+    const saved = await s.send({
+      method: 'PUT',
+      url: '/api/connection',
+      payload: {
+        orgUrl: world.emu.url,
+        username: 'ui-sync@contoso.test',
+        password,
+        clientId: 'dynasync-local',
+        tenant: 'contoso',
+        authority: world.emu.url,
+      },
+    });
     expect(saved.statusCode).toBe(200);
     const read = await s.send({ url: '/api/connection' });
     expect(read.json()).toMatchObject({ configured: true, hasPassword: true });
@@ -120,7 +171,8 @@ describe('what the admin API takes and gives', () => {
 
   it('searches and ids are data, not SQL', async () => {
     const s = await signIn(app);
-    const persons = async () => (await world.h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')).rows[0]!.n;
+    const persons = async () =>
+      (await world.h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons')).rows[0]!.n;
     const before = await persons();
     for (const q of ["' OR '1'='1", "'; DROP TABLE persons; --", "\\'", '" OR ""="']) {
       const res = await s.send({ url: '/api/people', query: { q } });
@@ -131,15 +183,25 @@ describe('what the admin API takes and gives', () => {
     for (const id of ['1 OR 1=1', '1;DROP TABLE persons', '-1', "1' --"]) {
       expect((await s.send({ url: `/api/people/${encodeURIComponent(id)}` })).statusCode, id).toBe(400);
     }
-    const field = await s.send({ method: 'PUT', url: '/api/people/1/company-field', payload: { field: "billingCity' = 'x', fields = '{}' --", value: 'x' } });
+    const field = await s.send({
+      method: 'PUT',
+      url: '/api/people/1/company-field',
+      payload: { field: "billingCity' = 'x', fields = '{}' --", value: 'x' },
+    });
     expect(field.statusCode).toBe(400);
-    const fields = await s.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'account', add: ['name,ownerid&$expand=x'] } });
+    const fields = await s.send({
+      method: 'PUT',
+      url: '/api/fields',
+      payload: { entity: 'account', add: ['name,ownerid&$expand=x'] },
+    });
     expect(fields.statusCode).toBe(400);
     expect(await persons()).toBe(before);
   });
 
   it('/metrics and /docs, public by design, show no record and no secret', async () => {
-    const emails = (await world.h.db.query<{ email: string }>('SELECT email FROM persons WHERE email IS NOT NULL LIMIT 50')).rows.map((r) => r.email);
+    const emails = (
+      await world.h.db.query<{ email: string }>('SELECT email FROM persons WHERE email IS NOT NULL LIMIT 50')
+    ).rows.map((r) => r.email);
     for (const url of ['/metrics', '/docs']) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(200);
@@ -150,122 +212,18 @@ describe('what the admin API takes and gives', () => {
 
   it('request bodies over the limit are refused with 413', async () => {
     const s = await signIn(app);
-    const res = await s.send({ method: 'PUT', url: '/api/people/1/company-field', payload: { field: 'billingCity', value: 'x'.repeat(1_100_000) } });
+    const res = await s.send({
+      method: 'PUT',
+      url: '/api/people/1/company-field',
+      payload: { field: 'billingCity', value: 'x'.repeat(1_100_000) },
+    });
     expect(res.statusCode).toBe(413);
-    const login = await app.inject({ method: 'POST', url: '/api/login', headers: { origin: ORIGIN }, payload: { password: 'x'.repeat(1_100_000) } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { origin: ORIGIN },
+      payload: { password: 'x'.repeat(1_100_000) },
+    });
     expect(login.statusCode).toBe(413);
-  });
-});
-
-/** A fresh install: an empty database, no DYNASYNC_ADMIN_PASSWORD, so the setup code is armed. */
-async function freshInstall(env: Record<string, string> = {}): Promise<BuiltServer & { db: TestDb; close(): Promise<void> }> {
-  const { deps, db } = await openEmptyDeps({ firstRun: true });
-  const built = await buildServer({ ...deps, config: { ...deps.config, allowedHosts: loadConfig({ ...env }).allowedHosts } });
-  return { ...built, db, close: async () => { await built.app.close(); await db.dispose(); } };
-}
-
-const setup = (app: FastifyInstance, payload: Record<string, unknown>, extra: { ip?: string; headers?: Record<string, string> } = {}) =>
-  app.inject({ method: 'POST', url: '/api/setup', remoteAddress: extra.ip ?? '127.0.0.1', headers: { origin: ORIGIN, ...extra.headers }, payload });
-const needsSetup = async (app: FastifyInstance) => (await app.inject({ url: '/api/session' })).json().needsSetup as boolean;
-
-describe('a fresh install (issue 15 §1)', () => {
-  it('DNS rebinding: a request for another host name is refused before any route, setup included', async () => {
-    const s = await freshInstall();
-    try {
-      const evil = { host: 'attacker.example:8201', origin: 'http://attacker.example:8201' };
-      const res = await setup(s.app, { password: 'chosen by the attacker', setupCode: s.setupCode.code }, { headers: evil });
-      expect(res.statusCode).toBe(421);
-      expect(res.json().error.code).toBe('host_not_allowed');
-      expect(res.headers['set-cookie']).toBeUndefined();
-      for (const url of ['/api/session', '/login', '/api/status', '/rest/v1/leads.json', '/metrics']) {
-        expect((await s.app.inject({ url, headers: evil })).statusCode, url).toBe(421);
-      }
-      expect(await needsSetup(s.app), 'still unset').toBe(true);
-      for (const host of ['localhost:8080', '127.0.0.1:8080', '127.1.2.3', '[::1]:8080']) {
-        expect((await s.app.inject({ url: '/login', headers: { host } })).statusCode, host).toBe(200);
-      }
-    } finally {
-      await s.close();
-    }
-  });
-
-  it('a public name is answered once it is in DYNASYNC_ALLOWED_HOSTS', async () => {
-    const s = await freshInstall({ DYNASYNC_ALLOWED_HOSTS: 'sync.example.com, other.example.com' });
-    try {
-      expect((await s.app.inject({ url: '/login', headers: { host: 'sync.example.com' } })).statusCode).toBe(200);
-      expect((await s.app.inject({ url: '/login', headers: { host: 'SYNC.example.com.:443' } })).statusCode).toBe(200);
-      expect((await s.app.inject({ url: '/login', headers: { host: 'sync.example.com.evil.test' } })).statusCode).toBe(421);
-      expect(() => loadConfig({ DYNASYNC_ALLOWED_HOSTS: 'https://sync.example.com/' })).toThrow(/DYNASYNC_ALLOWED_HOSTS: must be host names/);
-    } finally {
-      await s.close();
-    }
-  });
-
-  it('the first visitor cannot set the password without the setup code, even with 50 guesses at once', async () => {
-    const s = await freshInstall();
-    try {
-      expect((await setup(s.app, { password: 'first come first served' })).json().error.code).toBe('wrong_setup_code');
-      const guesses = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-        setup(s.app, { password: 'first come first served', setupCode: `GUES-SAAA-AAAA-AA${String(i).padStart(2, '0')}` }, { ip: '10.0.0.9' })));
-      const codes = guesses.map((r) => r.statusCode);
-      expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
-      expect(codes.filter((c) => c !== 401).every((c) => c === 429)).toBe(true);
-      expect((await setup(s.app, { password: ADMIN_PASSWORD, setupCode: s.setupCode.code }, { ip: '10.0.0.9' })).statusCode, 'locked out').toBe(429);
-      expect(await needsSetup(s.app)).toBe(true);
-      expect((await setup(s.app, { password: ADMIN_PASSWORD, setupCode: s.setupCode.code })).statusCode, 'the console reader').toBe(200);
-    } finally {
-      await s.close();
-    }
-  });
-});
-
-describe('password checks under concurrency (issue 15 §2)', () => {
-  it('200 parallel guesses from one address: at most 5 are checked, and the right password among them is refused', async () => {
-    const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? ADMIN_PASSWORD : `guess-${i}`));
-    const answers = await Promise.all(guesses.map((password) =>
-      app.inject({ method: 'POST', url: '/api/login', remoteAddress: '10.7.7.7', headers: { origin: ORIGIN }, payload: { password } })));
-    const codes = answers.map((r) => r.statusCode);
-    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
-    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(195);
-    expect(codes.at(-1), 'the right password, while locked out').toBe(429);
-    expect(codes).not.toContain(200);
-  });
-
-  it('/api/setup on an installation with a password answers 409 without hashing', async () => {
-    const before = process.cpuUsage();
-    const answers = await Promise.all(Array.from({ length: 64 }, (_, i) =>
-      app.inject({ method: 'POST', url: '/api/setup', remoteAddress: `10.6.0.${i}`, headers: { origin: ORIGIN }, payload: { password: 'x'.repeat(64) } })));
-    const used = process.cpuUsage(before);
-    expect(answers.every((r) => r.statusCode === 409)).toBe(true);
-    // 64 scrypt hashes (N=2^17) cost several CPU-seconds; the cheap refusal costs a few milliseconds each.
-    expect((used.user + used.system) / 1e6, 'CPU seconds for 64 refusals').toBeLessThan(3);
-  });
-
-  it('bounds the hashes in flight over all addresses: beyond a short queue the server says it is busy', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      app.inject({ method: 'POST', url: '/api/login', remoteAddress: `10.5.0.${i}`, headers: { origin: ORIGIN }, payload: { password: `wrong-${i}` } })));
-    const codes = answers.map((r) => r.statusCode);
-    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(10);
-    const busy = answers.filter((r) => r.statusCode === 503);
-    expect(busy.length).toBeGreaterThanOrEqual(20);
-    expect(busy[0]!.json().error.code).toBe('sign_in_busy');
-    expect(Number(busy[0]!.headers['retry-after'])).toBeGreaterThan(0);
-  });
-});
-
-describe('sign-in redirect (issue 15 §2)', () => {
-  it('follows only paths of this site, as the browser parses them', () => {
-    for (const evil of ['/\t/evil.example/x', '/\n/evil.example/x', '/\r/evil.example/x', '//evil.example', '/\\evil.example',
-      '/\t\\evil.example', 'https://evil.example/', ' /\t/evil.example', '/login?next=/x']) {
-      expect(safeNextPath(evil), JSON.stringify(evil)).toBe('/');
-    }
-    expect(safeNextPath(decodeURIComponent('/%09/evil.example/x'))).toBe('/');
-    expect(safeNextPath('/people/12?x=1#a')).toBe('/people/12?x=1#a');
-  });
-
-  it('the guard never puts another site into the sign-in link', async () => {
-    const res = await app.inject({ url: '//evil.example/status' });
-    expect([303, 404]).toContain(res.statusCode);
-    if (res.statusCode === 303) expect(String(res.headers.location)).not.toMatch(/evil/);
   });
 });

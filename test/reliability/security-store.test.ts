@@ -45,7 +45,9 @@ afterAll(async () => {
 
 /** Every file under `dir`, recursively. */
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 /** Files under the data directory holding `secret` as UTF-8 or UTF-16 bytes. */
@@ -58,13 +60,22 @@ function filesContaining(secret: string): string[] {
 }
 
 function expectNoSecret(text: string, tokens: Iterable<string> = []): void {
-  for (const s of [...SECRETS, ...tokens]) expect(text.includes(s), `a secret (${s.slice(0, 8)}…) appears in the output`).toBe(false);
+  for (const s of [...SECRETS, ...tokens])
+    expect(text.includes(s), `a secret (${s.slice(0, 8)}…) appears in the output`).toBe(false);
   expect(text).not.toMatch(/Bearer\s+[A-Za-z0-9._-]{20,}/);
   expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/); // a JWT
 }
 
 const connectArgs = (over: { username?: string; password?: string; clientSecret?: string }) => [
-  'connect', '--url', emu.url, '--authority', emu.url, '--tenant', 'contoso', '--client-id', 'dynasync-local',
+  'connect',
+  '--url',
+  emu.url,
+  '--authority',
+  emu.url,
+  '--tenant',
+  'contoso',
+  '--client-id',
+  'dynasync-local',
   ...(over.username ? ['--username', over.username, '--password', over.password!] : []),
   ...(over.clientSecret ? ['--client-secret', over.clientSecret] : []),
 ];
@@ -90,7 +101,9 @@ describe('credentials at rest', () => {
       // The seal opens with the key file (the secret is really kept)...
       expect((await loadConnection(db, box))!.secrets.clientSecret).toBe(APP_SECRET);
       // ...and with no other key.
-      await expect(loadConnection(db, new SecretBox(randomBytes(32)))).rejects.toMatchObject({ code: 'secret_key_mismatch' });
+      await expect(loadConnection(db, new SecretBox(randomBytes(32)))).rejects.toMatchObject({
+        code: 'secret_key_mismatch',
+      });
     });
     for (const o of outputs) expectNoSecret(o.stdout + o.stderr);
   }, 240_000); // four CLI processes, the first creating the database
@@ -110,16 +123,28 @@ describe('credentials at rest', () => {
 
 describe('no secret in logs', () => {
   const signIns = [
-    { what: 'wrong password', opts: { username: 'vault@contoso.test', password: WRONG_PASSWORD }, code: 'wrong_password' },
+    {
+      what: 'wrong password',
+      opts: { username: 'vault@contoso.test', password: WRONG_PASSWORD },
+      code: 'wrong_password',
+    },
     { what: 'wrong client secret', opts: { username: null, clientSecret: WRONG_SECRET }, code: 'wrong_client_secret' },
-    { what: 'MFA required', opts: { username: 'mfa-vault@contoso.test', password: MFA_PASSWORD }, code: 'mfa_required' },
+    {
+      what: 'MFA required',
+      opts: { username: 'mfa-vault@contoso.test', password: MFA_PASSWORD },
+      code: 'mfa_required',
+    },
   ] as const;
 
   for (const s of signIns) {
     it(`a failed sign-in (${s.what}) is explained without the secret, even at trace level`, async () => {
       const h = await EngineHarness.create(emu, { ...s.opts, logLevel: 'trace' }, false);
       try {
-        const report = await validateConnection(h.client, { username: s.opts.username, authKind: s.opts.username ? 'password' : 'client_credentials' }, []);
+        const report = await validateConnection(
+          h.client,
+          { username: s.opts.username, authKind: s.opts.username ? 'password' : 'client_credentials' },
+          [],
+        );
         const item = report.items.find((i) => i.id === 'credentials')!;
         expect(item.status).toBe('fail');
         await expect(h.userId()).rejects.toMatchObject({ code: s.code });
@@ -131,15 +156,22 @@ describe('no secret in logs', () => {
   }
 
   it('a working sync at trace level, through a revoked token and a new sign-in, logs no password and no token', async () => {
-    const h = await EngineHarness.create(emu, { username: 'vault@contoso.test', password: PASSWORD, logLevel: 'trace', pageSize: 500 });
+    const h = await EngineHarness.create(emu, {
+      username: 'vault@contoso.test',
+      password: PASSWORD,
+      logLevel: 'trace',
+      pageSize: 500,
+    });
     try {
       let revoked = false;
-      const r = await h.cycle({ onPage: (e) => {
-        if (e.entity === 'contact' && e.records > 0 && !revoked) {
-          revoked = true;
-          createAdmin(emu.ctx).expireAccessTokens();
-        }
-      } });
+      const r = await h.cycle({
+        onPage: (e) => {
+          if (e.entity === 'contact' && e.records > 0 && !revoked) {
+            revoked = true;
+            createAdmin(emu.ctx).expireAccessTokens();
+          }
+        },
+      });
       expect(r.status).toBe('success');
       expect(h.traffic.tokens.size, 'signed in twice').toBeGreaterThanOrEqual(2);
       expect(h.logs.messages('Dataverse refused the access token; signing in again')).toHaveLength(1);

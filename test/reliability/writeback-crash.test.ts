@@ -49,7 +49,13 @@ async function writebackScenario(): Promise<void> {
     const budget = new PageBudget([[BATCH, batches]]);
     const pages = (r: string) => admin.requestCount(r, 'POST');
     for (let tries = 0; outcomes.filter((o) => o.killed).length < CFG.kills && tries < CFG.kills * 4; tries++) {
-      const o = await runUntilKilled(SYNC, env, budget.pick(rng, Math.max(1, Math.ceil(batches / CFG.kills)), 0.15, 120), pages, [BATCH]);
+      const o = await runUntilKilled(
+        SYNC,
+        env,
+        budget.pick(rng, Math.max(1, Math.ceil(batches / CFG.kills)), 0.15, 120),
+        pages,
+        [BATCH],
+      );
       budget.observe(o);
       outcomes.push(o);
       if (!o.killed && o.result.code !== 0) throw new Error(`sync failed after a restart:\n${o.result.stderr}`);
@@ -76,7 +82,9 @@ type LocalDb = Parameters<typeof setPersonFieldsLocally>[0];
 /** Marketing's work while no dynasync runs: field changes of synced people, new people pushed. */
 async function localWork(db: LocalDb, rng: Prng): Promise<Planned> {
   const people = await db.query<{ id: string; dynamics_id: string }>(
-    `SELECT id::text, dynamics_id FROM persons WHERE dynamics_id IS NOT NULL AND NOT dynamics_deleted ORDER BY id LIMIT $1`, [CFG.changes]);
+    `SELECT id::text, dynamics_id FROM persons WHERE dynamics_id IS NOT NULL AND NOT dynamics_deleted ORDER BY id LIMIT $1`,
+    [CFG.changes],
+  );
   const titles = new Map<string, string>();
   for (const p of people.rows) {
     const title = `Crash title ${rng.int(0, 1e6)}`;
@@ -87,7 +95,13 @@ async function localWork(db: LocalDb, rng: Prng): Promise<Planned> {
   for (let i = 0; i < CFG.pushes; i++) {
     const email = `pushed${i}@crash.test`;
     const as = rng.next() < 0.7 ? 'lead' : 'contact';
-    const id = await db.transaction((tx) => createLocalPerson(tx, { email, fields: { firstName: 'Pushed', lastName: `Person ${i}` }, sourceType: 'reliability' }));
+    const id = await db.transaction((tx) =>
+      createLocalPerson(tx, {
+        email,
+        fields: { firstName: 'Pushed', lastName: `Person ${i}` },
+        sourceType: 'reliability',
+      }),
+    );
     const r = await queuePush(db, { personId: id, syncAs: as, ownerEmail: null, source: 'reliability' });
     expect(r.status).toBe('queued');
     pushed.set(email, as);
@@ -95,26 +109,51 @@ async function localWork(db: LocalDb, rng: Prng): Promise<Planned> {
   return { titles, pushed };
 }
 
-async function judge(url: string, dataDir: string, planned: Planned, outcomes: readonly KillOutcome[], syncWrites: Record<string, Record<string, number>>): Promise<void> {
+async function judge(
+  url: string,
+  dataDir: string,
+  planned: Planned,
+  outcomes: readonly KillOutcome[],
+  syncWrites: Record<string, Record<string, number>>,
+): Promise<void> {
   const api = new WebApi({ url, tokenEndpoint: `${url}/contoso/oauth2/v2.0/token` }, 'rep@contoso.test');
-  const rows = [...await api.readAll('contacts', ['contactid', 'jobtitle', 'emailaddress1']), ...await api.readAll('leads', ['leadid', 'jobtitle', 'emailaddress1'])];
+  const rows = [
+    ...(await api.readAll('contacts', ['contactid', 'jobtitle', 'emailaddress1'])),
+    ...(await api.readAll('leads', ['leadid', 'jobtitle', 'emailaddress1'])),
+  ];
   const byId = new Map(rows.map((r) => [String(r.contactid ?? r.leadid).toLowerCase(), r]));
   const wrongTitles = [...planned.titles].filter(([id, title]) => byId.get(id)?.jobtitle !== title);
   const copies = new Map<string, number>();
-  for (const r of rows) if (typeof r.emailaddress1 === 'string' && planned.pushed.has(r.emailaddress1)) copies.set(r.emailaddress1, (copies.get(r.emailaddress1) ?? 0) + 1);
+  for (const r of rows)
+    if (typeof r.emailaddress1 === 'string' && planned.pushed.has(r.emailaddress1))
+      copies.set(r.emailaddress1, (copies.get(r.emailaddress1) ?? 0) + 1);
   const notExactlyOnce = [...planned.pushed.keys()].filter((e) => copies.get(e) !== 1);
   const verdict = await withLeadDb(dataDir, async (db) => ({
-    comparison: await compareWithEmulator(api, await readSnapshot(db)), outbox: await outboxCounts(db), errors: await readSyncErrors(db),
+    comparison: await compareWithEmulator(api, await readSnapshot(db)),
+    outbox: await outboxCounts(db),
+    errors: await readSyncErrors(db),
   }));
-  const accountOrUserWrites = ['accounts', 'systemusers'].reduce((a, s) => a + (syncWrites[s]?.POST ?? 0) + (syncWrites[s]?.PATCH ?? 0), 0);
+  const accountOrUserWrites = ['accounts', 'systemusers'].reduce(
+    (a, s) => a + (syncWrites[s]?.POST ?? 0) + (syncWrites[s]?.PATCH ?? 0),
+    0,
+  );
   const killed = outcomes.filter((o) => o.killed);
   recordFigures('writeback-crash', {
-    seed: CFG.seed, prngSeed: RELIABILITY_SEED, changes: planned.titles.size, pushes: planned.pushed.size,
-    killsSurvived: killed.length, killsAtStartup: killed.filter((o) => o.point.kind === 'startup').length,
-    killPoints: killed.map((o) => describePoint(o.point)), batchesSent: syncWrites[BATCH]?.POST ?? 0,
-    changesMissingInDynamics: wrongTitles.length, pushesNotExactlyOnce: notExactlyOnce.length, accountOrUserWrites,
-    recordsCompared: verdict.comparison.records, recordsLostOrWrong: verdict.comparison.mismatches.length,
-    outbox: verdict.outbox, syncErrors: verdict.errors.length,
+    seed: CFG.seed,
+    prngSeed: RELIABILITY_SEED,
+    changes: planned.titles.size,
+    pushes: planned.pushed.size,
+    killsSurvived: killed.length,
+    killsAtStartup: killed.filter((o) => o.point.kind === 'startup').length,
+    killPoints: killed.map((o) => describePoint(o.point)),
+    batchesSent: syncWrites[BATCH]?.POST ?? 0,
+    changesMissingInDynamics: wrongTitles.length,
+    pushesNotExactlyOnce: notExactlyOnce.length,
+    accountOrUserWrites,
+    recordsCompared: verdict.comparison.records,
+    recordsLostOrWrong: verdict.comparison.mismatches.length,
+    outbox: verdict.outbox,
+    syncErrors: verdict.errors.length,
   });
   expect(killed.length).toBeGreaterThanOrEqual(CFG.kills);
   expect(wrongTitles.slice(0, 5), `${wrongTitles.length} changes not in Dynamics`).toEqual([]);
@@ -126,5 +165,9 @@ async function judge(url: string, dataDir: string, planned: Planned, outcomes: r
 }
 
 describe(`writeback crash safety: kill -9 while ${CFG.changes} changes and ${CFG.pushes} pushes drain (${CFG.seed} seed, pglite)`, () => {
-  it('every change once in Dynamics, every push exactly one record, nothing else written', () => writebackScenario(), FULL ? 3_600_000 : 240_000);
+  it(
+    'every change once in Dynamics, every push exactly one record, nothing else written',
+    () => writebackScenario(),
+    FULL ? 3_600_000 : 240_000,
+  );
 });

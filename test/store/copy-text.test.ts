@@ -3,16 +3,31 @@ import { copyTextChunks, textField } from '../../src/store/db/copy-text.js';
 import { describeEachBackend } from '../helpers/db.js';
 
 it('escapes only backslash, newline, carriage return and tab; NULL is \\N', () => {
-  expect([null, undefined, '', 'plain', 'a"b', 'tab\there', 'nl\nx', 'cr\rx', 'back\\slash', '\\N', '\\.'].map(textField))
-    .toEqual(['\\N', '\\N', '', 'plain', 'a"b', 'tab\\there', 'nl\\nx', 'cr\\rx', 'back\\\\slash', '\\\\N', '\\\\.']);
+  expect(
+    [null, undefined, '', 'plain', 'a"b', 'tab\there', 'nl\nx', 'cr\rx', 'back\\slash', '\\N', '\\.'].map(textField),
+  ).toEqual(['\\N', '\\N', '', 'plain', 'a"b', 'tab\\there', 'nl\\nx', 'cr\\rx', 'back\\\\slash', '\\\\N', '\\\\.']);
   expect(textField({ q: 'say "hi"\n' })).toBe('{"q":"say \\\\"hi\\\\"\\\\n"}');
   expect(textField(10n)).toBe('10');
   expect(textField({ big: 10n })).toBe('{"big":"10"}');
 });
 
 it('joins values with tabs, rows with newlines, and splits chunks by size', () => {
-  const chunks = [...copyTextChunks([[1, 'a'], [2, null], [3, 'c']], 2, 4)];
-  expect(chunks).toEqual([{ text: '1\ta\n', rows: 1 }, { text: '2\t\\N\n', rows: 1 }, { text: '3\tc\n', rows: 1 }]);
+  const chunks = [
+    ...copyTextChunks(
+      [
+        [1, 'a'],
+        [2, null],
+        [3, 'c'],
+      ],
+      2,
+      4,
+    ),
+  ];
+  expect(chunks).toEqual([
+    { text: '1\ta\n', rows: 1 },
+    { text: '2\t\\N\n', rows: 1 },
+    { text: '3\tc\n', rows: 1 },
+  ]);
 });
 
 describeEachBackend('copyRows (text format)', ({ db }) => {

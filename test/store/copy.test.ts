@@ -3,9 +3,31 @@ import { csvLine } from '../../src/store/db/csv.js';
 import { describeEachBackend } from '../helpers/db.js';
 
 const NASTY = [
-  '', ' ', 'plain', 'quote " inside', '""', '"', "it's", 'comma, here', 'line1\nline2', 'crlf\r\nend', 'tab\there',
-  'back\\slash', '\\', '\\.', '\\N', 'NULL', 'null', '🎉 emoji 👩‍👩‍👧', 'שלום עולם', 'مرحبا', 'zero\u200bwidth',
-  'trailing\n', ',', '\n', 'x'.repeat(10_000),
+  '',
+  ' ',
+  'plain',
+  'quote " inside',
+  '""',
+  '"',
+  "it's",
+  'comma, here',
+  'line1\nline2',
+  'crlf\r\nend',
+  'tab\there',
+  'back\\slash',
+  '\\',
+  '\\.',
+  '\\N',
+  'NULL',
+  'null',
+  '🎉 emoji 👩‍👩‍👧',
+  'שלום עולם',
+  'مرحبا',
+  'zero\u200bwidth',
+  'trailing\n',
+  ',',
+  '\n',
+  'x'.repeat(10_000),
 ];
 
 describeEachBackend('copyRows', ({ db }) => {
@@ -13,7 +35,15 @@ describeEachBackend('copyRows', ({ db }) => {
 
   it('round-trips nasty text and JSON values, keeping empty string apart from NULL', async () => {
     await db().query(table);
-    const json = { quote: '"', comma: 'a,b', nl: 'x\ny', bs: '\\', emoji: '🎉', rtl: 'שלום', nested: { arr: [1, null, ''] } };
+    const json = {
+      quote: '"',
+      comma: 'a,b',
+      nl: 'x\ny',
+      bs: '\\',
+      emoji: '🎉',
+      rtl: 'שלום',
+      nested: { arr: [1, null, ''] },
+    };
     const rows = NASTY.map((t, i) => [i, t, { t, i }, null, i % 2 === 0, null] as const);
     const extra = [
       [1000, null, null, null, null, null],
@@ -23,9 +53,14 @@ describeEachBackend('copyRows', ({ db }) => {
     const loaded = await db().copyRows('nasty', ['i', 't', 'j', 'ts', 'b', 'n'], [...rows, ...extra]);
     expect(loaded).toBe(NASTY.length + 3);
 
-    const back = await db().query<{ i: number; t: string | null; j: unknown; ts: Date | null; b: boolean | null; n: string | null }>(
-      'SELECT * FROM nasty ORDER BY i',
-    );
+    const back = await db().query<{
+      i: number;
+      t: string | null;
+      j: unknown;
+      ts: Date | null;
+      b: boolean | null;
+      n: string | null;
+    }>('SELECT * FROM nasty ORDER BY i');
     expect(back.rows.slice(0, NASTY.length).map((r) => r.t)).toEqual(NASTY);
     expect(back.rows.slice(0, NASTY.length).map((r) => r.j)).toEqual(NASTY.map((t, i) => ({ t, i })));
     const [nulls, filled, arr] = back.rows.slice(NASTY.length);
@@ -52,8 +87,14 @@ describeEachBackend('copyRows', ({ db }) => {
 
   it('loads nothing when one row fails (a single COPY is all or nothing)', async () => {
     await db().query(table);
-    const rows = [[1, 'a', null, null, null, null], [2, 'b', null, null, null, null], [1, 'dup', null, null, null, null]];
-    await expect(db().copyRows('nasty', ['i', 't', 'j', 'ts', 'b', 'n'], rows)).rejects.toMatchObject({ code: '23505' });
+    const rows = [
+      [1, 'a', null, null, null, null],
+      [2, 'b', null, null, null, null],
+      [1, 'dup', null, null, null, null],
+    ];
+    await expect(db().copyRows('nasty', ['i', 't', 'j', 'ts', 'b', 'n'], rows)).rejects.toMatchObject({
+      code: '23505',
+    });
     expect((await db().query('SELECT count(*)::int AS n FROM nasty')).rows[0]).toEqual({ n: 0 });
     expect(await db().copyRows('nasty', ['i', 't', 'j', 'ts', 'b', 'n'], rows.slice(0, 2))).toBe(2);
   });

@@ -5,7 +5,18 @@
  * anything is written. Real PGlite on disk; on PostgreSQL (DATABASE_URL) the directory that holds
  * the key is made owner-only too.
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,18 +81,23 @@ describe('data directory modes', () => {
     expect(lstatSync(outside).mode & 0o777).toBe(0o644);
   }, 120_000);
 
-  it.skipIf(process.getuid?.() !== 0)('refuses a directory of another user that others can write, before writing to it', async () => {
-    const dir = join(root, 'shared');
-    mkdirSync(dir);
-    chownSync(dir, 65534, 65534); // nobody
-    chmodSync(dir, 0o777);
-    const err = await openDb({ dataDir: dir, logger: silentLogger() }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FatalError);
-    expect((err as FatalError).code).toBe('data_dir_unsafe');
-    expect((err as Error).message).toContain(`The data directory ${dir} belongs to another user (uid 65534) and other users can write to it (mode 0777)`);
-    expect(readdirSync(dir)).toEqual([]);
-    expect(existsSync(join(dir, 'pgdata'))).toBe(false);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'refuses a directory of another user that others can write, before writing to it',
+    async () => {
+      const dir = join(root, 'shared');
+      mkdirSync(dir);
+      chownSync(dir, 65534, 65534); // nobody
+      chmodSync(dir, 0o777);
+      const err = await openDb({ dataDir: dir, logger: silentLogger() }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FatalError);
+      expect((err as FatalError).code).toBe('data_dir_unsafe');
+      expect((err as Error).message).toContain(
+        `The data directory ${dir} belongs to another user (uid 65534) and other users can write to it (mode 0777)`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+      expect(existsSync(join(dir, 'pgdata'))).toBe(false);
+    },
+  );
 
   it.skipIf(!DATABASE_URL)('makes an existing data directory owner-only on PostgreSQL too', async () => {
     const dir = preparedDataDir();

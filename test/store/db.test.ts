@@ -7,7 +7,9 @@ import { openDb } from '../../src/store/db/open.js';
 import { DATABASE_URL, describeEachBackend, testSchemaName } from '../helpers/db.js';
 
 /** Every migration of the journal runs exactly once. */
-const MIGRATION_COUNT = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const MIGRATION_COUNT = (
+  JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 describeEachBackend('db', ({ db }) => {
   it('has every table of the schema, migrated once', async () => {
@@ -16,8 +18,22 @@ describeEachBackend('db', ({ db }) => {
       [db().schema],
     );
     expect(tables.rows.map((t) => t.table_name)).toEqual([
-      '__drizzle_migrations', 'activities', 'admin_sessions', 'api_clients', 'api_tokens', 'checkpoints', 'companies', 'connection', 'field_catalog',
-      'field_selection', 'outbox', 'persons', 'sales_persons', 'settings', 'sync_errors', 'sync_runs',
+      '__drizzle_migrations',
+      'activities',
+      'admin_sessions',
+      'api_clients',
+      'api_tokens',
+      'checkpoints',
+      'companies',
+      'connection',
+      'field_catalog',
+      'field_selection',
+      'outbox',
+      'persons',
+      'sales_persons',
+      'settings',
+      'sync_errors',
+      'sync_runs',
     ]);
     const journal = await db().query<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations');
     expect(journal.rows[0]!.n).toBe(MIGRATION_COUNT);
@@ -94,7 +110,9 @@ describe.runIf(DATABASE_URL)('PostgreSQL migrations', () => {
       await b.query(`INSERT INTO settings (key, value) VALUES ('kept', 'true')`);
       const c = await openDb({ databaseUrl: DATABASE_URL, schema, logger });
       expect((await c.query('SELECT key FROM settings')).rows).toEqual([{ key: 'kept' }]);
-      expect((await c.query<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations')).rows[0]!.n).toBe(MIGRATION_COUNT);
+      expect((await c.query<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations')).rows[0]!.n).toBe(
+        MIGRATION_COUNT,
+      );
       await c.close();
     } finally {
       await a.query(`DROP SCHEMA "${schema}" CASCADE`);
@@ -103,7 +121,9 @@ describe.runIf(DATABASE_URL)('PostgreSQL migrations', () => {
   });
 
   it('fails clearly, without the password, when the server is unreachable', async () => {
-    const err = await openDb({ databaseUrl: 'postgres://u:hunter2@127.0.0.1:1/x', logger: silentLogger() }).catch((e: Error) => e);
+    const err = await openDb({ databaseUrl: 'postgres://u:hunter2@127.0.0.1:1/x', logger: silentLogger() }).catch(
+      (e: Error) => e,
+    );
     expect(err).toMatchObject({ code: 'database_unreachable' });
     expect((err as Error).message).toContain('127.0.0.1:1/x');
     expect((err as Error).message).not.toContain('hunter2');

@@ -18,7 +18,9 @@ describe('openDb({ recreate: true })', () => {
     dirs.push(dataDir);
     const first = await openDb({ dataDir, logger: silentLogger() });
     await first.query(`INSERT INTO settings (key, value) VALUES ('kept', '1'::jsonb)`);
-    await expect(openDb({ dataDir, logger: silentLogger(), recreate: true })).rejects.toThrow(/Another dynasync process/);
+    await expect(openDb({ dataDir, logger: silentLogger(), recreate: true })).rejects.toThrow(
+      /Another dynasync process/,
+    );
     expect((await first.query(`SELECT key FROM settings WHERE key = 'kept'`)).rows).toHaveLength(1);
     await first.close();
 
@@ -28,7 +30,9 @@ describe('openDb({ recreate: true })', () => {
   });
 
   it.runIf(DATABASE_URL)('drops only its own PostgreSQL schema, and never public', async () => {
-    await expect(openDb({ databaseUrl: DATABASE_URL, logger: silentLogger(), recreate: true })).rejects.toThrow(/never public/);
+    await expect(openDb({ databaseUrl: DATABASE_URL, logger: silentLogger(), recreate: true })).rejects.toThrow(
+      /never public/,
+    );
     const schema = `recreate_${process.pid}`;
     const a = await openDb({ databaseUrl: DATABASE_URL, schema, logger: silentLogger() });
     await a.query(`INSERT INTO settings (key, value) VALUES ('kept', '1'::jsonb)`);

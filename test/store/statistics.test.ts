@@ -7,7 +7,10 @@ describeEachBackend('refreshStatistics', ({ db }) => {
     await db().query(`INSERT INTO persons (dynamics_id, email, fields)
       SELECT gen_random_uuid(), 'p' || i || '@example.com', '{}'::jsonb FROM generate_series(1, 2000) i`);
     const reltuples = async (table: string) =>
-      Number((await db().query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE oid = $1::regclass`, [table])).rows[0]!.n);
+      Number(
+        (await db().query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE oid = $1::regclass`, [table]))
+          .rows[0]!.n,
+      );
     await refreshStatistics(db(), 'contact');
     expect(await reltuples('persons')).toBe(2000);
     expect(await reltuples('activities')).toBe(0);

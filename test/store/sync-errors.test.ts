@@ -1,16 +1,31 @@
 /** Sync errors: keyset pages newest first, filters as data, and a CSV a spreadsheet cannot execute. */
 import { expect, it } from 'vitest';
-import { recordSyncErrors, resolveSyncErrors, searchSyncErrors, syncErrorsCsv, type NewSyncError } from '../../src/store/sync-errors.js';
+import {
+  recordSyncErrors,
+  resolveSyncErrors,
+  searchSyncErrors,
+  syncErrorsCsv,
+  type NewSyncError,
+} from '../../src/store/sync-errors.js';
 import { describeEachBackend } from '../helpers/db.js';
 
 const error = (i: number, message: string): NewSyncError => ({
-  runId: null, entity: i % 2 ? 'contact' : 'account', recordId: null, operation: 'update', direction: 'from_dynamics',
-  code: 'too_long', message, personId: null,
+  runId: null,
+  entity: i % 2 ? 'contact' : 'account',
+  recordId: null,
+  operation: 'update',
+  direction: 'from_dynamics',
+  code: 'too_long',
+  message,
+  personId: null,
 });
 
 describeEachBackend('sync errors', ({ db }) => {
   it('pages newest first by keyset until the last row, with the total', async () => {
-    await recordSyncErrors(db(), Array.from({ length: 7 }, (_, i) => error(i, `message ${i}`)));
+    await recordSyncErrors(
+      db(),
+      Array.from({ length: 7 }, (_, i) => error(i, `message ${i}`)),
+    );
     const seen: string[] = [];
     let beforeId: number | undefined;
     for (;;) {
@@ -26,7 +41,11 @@ describeEachBackend('sync errors', ({ db }) => {
   });
 
   it('defuses values a spreadsheet would run as formulas in the CSV', async () => {
-    await recordSyncErrors(db(), [error(0, '=HYPERLINK("http://evil.example","x")'), error(1, '+1 555'), error(2, 'plain, "quoted"')]);
+    await recordSyncErrors(db(), [
+      error(0, '=HYPERLINK("http://evil.example","x")'),
+      error(1, '+1 555'),
+      error(2, 'plain, "quoted"'),
+    ]);
     let csv = '';
     for await (const chunk of syncErrorsCsv(db())) csv += chunk;
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
@@ -38,14 +57,22 @@ describeEachBackend('sync errors', ({ db }) => {
   it('keeps one open error per record, column and problem: seen again, it is bumped, not added', async () => {
     const id = '0b3c5f1e-0000-4000-8000-000000000001';
     const bad = (column: string, code: string, at: string): NewSyncError => ({
-      runId: null, entity: 'contact', recordId: id, column, operation: 'update', direction: 'from_dynamics',
-      code, message: `${column} is bad (${at})`, occurredAt: new Date(at),
+      runId: null,
+      entity: 'contact',
+      recordId: id,
+      column,
+      operation: 'update',
+      direction: 'from_dynamics',
+      code,
+      message: `${column} is bad (${at})`,
+      occurredAt: new Date(at),
     });
     const first = await recordSyncErrors(db(), [bad('emailaddress1', 'invalid_email', '2024-01-01T00:00:00Z')]);
     expect(first).toEqual([{ id: first[0]!.id, isNew: true, recordId: id }]);
     // The same problem twice in one batch, and again later: still one row.
     const again = await recordSyncErrors(db(), [
-      bad('emailaddress1', 'invalid_email', '2024-01-02T00:00:00Z'), bad('emailaddress1', 'invalid_email', '2024-01-03T00:00:00Z'),
+      bad('emailaddress1', 'invalid_email', '2024-01-02T00:00:00Z'),
+      bad('emailaddress1', 'invalid_email', '2024-01-03T00:00:00Z'),
       bad('jobtitle', 'value_too_long', '2024-01-03T00:00:00Z'),
     ]);
     expect(again.map((r) => r.isNew)).toEqual([false, true]);
@@ -62,7 +89,9 @@ describeEachBackend('sync errors', ({ db }) => {
     expect(later[0]!.isNew).toBe(true);
     items = (await searchSyncErrors(db(), {})).items;
     expect(items.map((e) => [e.column, e.resolvedAt?.toISOString() ?? null])).toEqual([
-      ['emailaddress1', null], ['jobtitle', '2024-01-04T00:00:00.000Z'], ['emailaddress1', '2024-01-04T00:00:00.000Z'],
+      ['emailaddress1', null],
+      ['jobtitle', '2024-01-04T00:00:00.000Z'],
+      ['emailaddress1', '2024-01-04T00:00:00.000Z'],
     ]);
     // Table-level errors (no record) are never merged.
     await recordSyncErrors(db(), [error(1, 'table failed'), error(1, 'table failed')]);

@@ -25,11 +25,23 @@ interface Plant {
 const PLANTS: readonly Plant[] = [
   { table: 'contact', column: 'parentcustomerid', value: 'not-a-guid', code: 'wrong_type', says: /GUID/ },
   { table: 'contact', column: 'ownerid', value: '1234', code: 'wrong_type', says: /GUID/ },
-  { table: 'contact', column: 'createdon', value: '0000-01-01T00:00:00Z', code: 'value_out_of_range', says: /1753|9999|range/ },
+  {
+    table: 'contact',
+    column: 'createdon',
+    value: '0000-01-01T00:00:00Z',
+    code: 'value_out_of_range',
+    says: /1753|9999|range/,
+  },
   { table: 'contact', column: 'createdon', value: '2023-02-30T10:00:00Z', code: 'wrong_type', says: /date/ },
   { table: 'account', column: 'ownerid', value: 'owner', code: 'wrong_type', says: /GUID/ },
   // The column's own MaxValue (1,000,000,000), not only the Integer type's (2,147,483,647).
-  { table: 'account', column: 'numberofemployees', value: 1_500_000_000, code: 'value_out_of_range', says: /1000000000|1,000,000,000/ },
+  {
+    table: 'account',
+    column: 'numberofemployees',
+    value: 1_500_000_000,
+    code: 'value_out_of_range',
+    says: /1000000000|1,000,000,000/,
+  },
   { table: 'account', column: 'numberofemployees', value: -5, code: 'value_out_of_range', says: /-5/ },
 ];
 
@@ -52,17 +64,30 @@ describeWorlds('bad records', ({ open }) => {
     const byTable = Object.fromEntries(r.tables.map((t) => [t.entity, t]));
     expect(r.status, JSON.stringify(r.tables.map((t) => t.error))).toBe('success');
     const bad = (table: string) => planted.filter((p) => p.table === table).length;
-    expect(byTable.contact).toMatchObject({ status: 'success', skipped: bad('contact'), inserted: contacts.length - bad('contact') });
-    expect(byTable.account).toMatchObject({ status: 'success', skipped: bad('account'), inserted: accounts.length - bad('account') });
+    expect(byTable.contact).toMatchObject({
+      status: 'success',
+      skipped: bad('contact'),
+      inserted: contacts.length - bad('contact'),
+    });
+    expect(byTable.account).toMatchObject({
+      status: 'success',
+      skipped: bad('account'),
+      inserted: accounts.length - bad('account'),
+    });
 
     const errors = await errorsOf(w);
     expect(errors).toHaveLength(planted.length);
     for (const p of planted) {
       const e = errors.find((x) => x.recordId === p.id && x.column === p.column);
-      expect(e, `${p.table}.${p.column} = ${JSON.stringify(p.value)}`).toMatchObject({ entity: p.table, code: p.code, operation: 'create' });
+      expect(e, `${p.table}.${p.column} = ${JSON.stringify(p.value)}`).toMatchObject({
+        entity: p.table,
+        code: p.code,
+        operation: 'create',
+      });
       expect(e!.message).toContain(`${p.table}.${p.column}`);
       expect(e!.message).toMatch(p.says);
-      const stored = p.table === 'contact' ? await getPersonByDynamicsId(w.db, p.id) : await getCompanyByDynamicsId(w.db, p.id);
+      const stored =
+        p.table === 'contact' ? await getPersonByDynamicsId(w.db, p.id) : await getCompanyByDynamicsId(w.db, p.id);
       expect(stored, 'never stored half-valid').toBeNull();
     }
   });
@@ -79,12 +104,23 @@ describeWorlds('bad records', ({ open }) => {
     const delta = await w.cycle();
     expect(delta.tables.find((t) => t.entity === 'contact')).toMatchObject({ fullRead: false, skipped: 1 });
     const [first] = await errorsOf(w);
-    expect(first).toMatchObject({ recordId: id, code: 'invalid_email', column: 'emailaddress1', occurrences: 1, personId: person.id, operation: 'update' });
+    expect(first).toMatchObject({
+      recordId: id,
+      code: 'invalid_email',
+      column: 'emailaddress1',
+      occurrences: 1,
+      personId: person.id,
+      operation: 'update',
+    });
 
     // Full read 1: the delta token expired.
     w.admin.expireDeltaTokens('contact');
     const rebaselined = await w.cycle();
-    expect(rebaselined.tables.find((t) => t.entity === 'contact')).toMatchObject({ fullRead: true, skipped: 1, deleted: 0 });
+    expect(rebaselined.tables.find((t) => t.entity === 'contact')).toMatchObject({
+      fullRead: true,
+      skipped: 1,
+      deleted: 0,
+    });
     // Full read 2: a new field selection.
     await w.saveFields('contact', { add: ['department'] });
     const reread = await w.cycle();
@@ -98,7 +134,8 @@ describeWorlds('bad records', ({ open }) => {
     expect(errors[0]).toMatchObject({ id: first!.id, occurrences: 3, resolvedAt: null });
     expect(errors[0]!.lastSeenAt.getTime()).toBeGreaterThanOrEqual(first!.lastSeenAt.getTime());
     const logged = await w.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM activities WHERE person_id = $1 AND type_id = $2', [person.id, ActivityType.SyncError],
+      'SELECT count(*)::int AS n FROM activities WHERE person_id = $1 AND type_id = $2',
+      [person.id, ActivityType.SyncError],
     );
     expect(logged.rows[0]!.n, 'one Sync Error activity on the person').toBe(1);
 

@@ -24,7 +24,6 @@ async function accountWithPersons(w: World, min: number): Promise<{ accountId: s
 }
 
 describeWorlds('changes from Dynamics', ({ open }) => {
-
   it('logs a Change Data Value per changed account field on every person of the account, and applies it to all', async () => {
     const w = await open();
     await w.cycle();
@@ -42,8 +41,19 @@ describeWorlds('changes from Dynamics', ({ open }) => {
       expect(p.company!.fields).toMatchObject({ billingCity: 'Lisbon', numberOfEmployees: 4242 });
       const cdv = await activitiesOf(w, p.id, ActivityType.ChangeDataValue);
       expect(cdv.map((a) => a.attributes).sort((a, b) => String(a.field).localeCompare(String(b.field)))).toEqual([
-        expect.objectContaining({ field: 'billingCity', oldValue: before!.fields.billingCity, newValue: 'Lisbon', source: 'dynamics', reason: 'Account updated in Dynamics' }),
-        expect.objectContaining({ field: 'numberOfEmployees', oldValue: before!.fields.numberOfEmployees, newValue: 4242, source: 'dynamics' }),
+        expect.objectContaining({
+          field: 'billingCity',
+          oldValue: before!.fields.billingCity,
+          newValue: 'Lisbon',
+          source: 'dynamics',
+          reason: 'Account updated in Dynamics',
+        }),
+        expect.objectContaining({
+          field: 'numberOfEmployees',
+          oldValue: before!.fields.numberOfEmployees,
+          newValue: 4242,
+          source: 'dynamics',
+        }),
       ]);
       expect(cdv.every((a) => a.occurredAt instanceof Date && !Number.isNaN(a.occurredAt.getTime()))).toBe(true);
     }
@@ -62,7 +72,8 @@ describeWorlds('changes from Dynamics', ({ open }) => {
       [ActivityType.ChangeDataValue],
     );
     const ids = await w.db.query<{ id: string }>(
-      'SELECT id::text AS id FROM persons WHERE account_dynamics_id = $1 ORDER BY persons.id', [bigId],
+      'SELECT id::text AS id FROM persons WHERE account_dynamics_id = $1 ORDER BY persons.id',
+      [bigId],
     );
     expect(ids.rows).toHaveLength(CDV_FAN_OUT_CAP + 60);
     const lastLogged = ids.rows[CDV_FAN_OUT_CAP - 1]!.id;
@@ -89,7 +100,12 @@ describeWorlds('changes from Dynamics', ({ open }) => {
     expect(after.fields.title).toBe('Chief Curiosity Officer');
     const cdv = await activitiesOf(w, before.id, ActivityType.ChangeDataValue);
     expect(cdv.map((a) => a.attributes)).toEqual([
-      expect.objectContaining({ field: 'title', oldValue: before.fields.title ?? null, newValue: 'Chief Curiosity Officer', source: 'dynamics' }),
+      expect.objectContaining({
+        field: 'title',
+        oldValue: before.fields.title ?? null,
+        newValue: 'Chief Curiosity Officer',
+        source: 'dynamics',
+      }),
     ]);
   });
 
@@ -101,7 +117,10 @@ describeWorlds('changes from Dynamics', ({ open }) => {
     await w.rep.update('contacts', moved, { 'parentcustomerid_account@odata.bind': `/accounts(${to})` });
     const newAccount = await w.rep.create('accounts', { name: 'Fresh Ventures' });
     const newContact = await w.rep.create('contacts', {
-      firstname: 'Nia', lastname: 'New', emailaddress1: 'nia@fresh.example', 'parentcustomerid_account@odata.bind': `/accounts(${newAccount})`,
+      firstname: 'Nia',
+      lastname: 'New',
+      emailaddress1: 'nia@fresh.example',
+      'parentcustomerid_account@odata.bind': `/accounts(${newAccount})`,
     });
     await w.cycle();
     expect((await getPersonByDynamicsId(w.db, moved))!.company!.dynamicsId).toBe(to);
@@ -115,14 +134,21 @@ describeWorlds('changes from Dynamics', ({ open }) => {
     await w.cycle();
     const accountId = await w.rep.create('accounts', { name: 'Late Arrivals Ltd' });
     const contactId = await w.rep.create('contacts', {
-      lastname: 'Early', emailaddress1: 'early@late.example', 'parentcustomerid_account@odata.bind': `/accounts(${accountId})`,
+      lastname: 'Early',
+      emailaddress1: 'early@late.example',
+      'parentcustomerid_account@odata.bind': `/accounts(${accountId})`,
     });
     // The sync user loses read on accounts for one cycle: accounts fail, contacts go on.
     w.admin.setTableRead('sync@contoso.test', 'account', false);
     const first = await w.cycle();
     expect(first.tables.find((t) => t.entity === 'account')!.status).toBe('failed');
-  const status = await buildStatus(w.db, null);
-  expect(status.tables.map((t) => [t.table, t.lastCycle?.status])).toEqual([['systemuser', 'success'], ['account', 'failed'], ['contact', 'success'], ['lead', 'success']]);
+    const status = await buildStatus(w.db, null);
+    expect(status.tables.map((t) => [t.table, t.lastCycle?.status])).toEqual([
+      ['systemuser', 'success'],
+      ['account', 'failed'],
+      ['contact', 'success'],
+      ['lead', 'success'],
+    ]);
     const early = (await getPersonByDynamicsId(w.db, contactId))!;
     expect(early.accountId).toBe(accountId);
     expect(early.company).toBeNull();

@@ -13,7 +13,6 @@ import { emulatorIds, describeWorlds } from './world.js';
 const SYNC_USER = 'sync@contoso.test';
 
 describeWorlds('drift', ({ open }) => {
-
   it('keeps stored values of a selected column that turns unreadable, and records a sync error', async () => {
     const w = await open();
     await w.cycle();
@@ -30,7 +29,10 @@ describeWorlds('drift', ({ open }) => {
     expect(company.fields).toMatchObject({ billingCity: 'Oslo', website });
     const errors = await searchSyncErrors(w.db, { entity: 'account' });
     expect(errors.items.map((e) => [e.code, e.message])).toEqual([
-      ['column_unreadable', expect.stringContaining('account.websiteurl is selected but the sync user can no longer read it')],
+      [
+        'column_unreadable',
+        expect.stringContaining('account.websiteurl is selected but the sync user can no longer read it'),
+      ],
     ]);
     // No Change Data Value claims the website became null.
     const cdv = await listActivities(w.db, { typeId: ActivityType.ChangeDataValue });
@@ -52,10 +54,17 @@ describeWorlds('drift', ({ open }) => {
     expect((await getCompanyByDynamicsId(w.db, gone))!.dynamicsDeleted).toBe(true);
     expect((await getCompanyByDynamicsId(w.db, kept))!.fields.company).toBe('Kept & Renamed');
     const [run] = await listRuns(w.db, { limit: 1 });
-    expect(run!.notes).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'account', message: expect.stringMatching(/^Re-baselined with a full read/) })]));
+    expect(run!.notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ table: 'account', message: expect.stringMatching(/^Re-baselined with a full read/) }),
+      ]),
+    );
     expect(run!.stats.account).toMatchObject({ reason: expect.stringMatching(/delta token expired/) });
     // Re-baselining is not a change of values: only the renamed account's persons get an activity.
-    const keptPersons = await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE account_dynamics_id = $1', [kept]);
+    const keptPersons = await w.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM persons WHERE account_dynamics_id = $1',
+      [kept],
+    );
     expect(account.activities).toBe(keptPersons.rows[0]!.n);
     const next = await w.cycle();
     expect(next.tables.every((t) => !t.fullRead)).toBe(true);
@@ -71,11 +80,16 @@ describeWorlds('drift', ({ open }) => {
     await w.rep.update('contacts', fine, { jobtitle: 'Still Synced' });
 
     const result = await w.cycle();
-    expect(result.tables.find((t) => t.entity === 'contact')).toMatchObject({ status: 'success', skipped: 3, updated: 1 });
+    expect(result.tables.find((t) => t.entity === 'contact')).toMatchObject({
+      status: 'success',
+      skipped: 3,
+      updated: 1,
+    });
     expect((await getPersonByDynamicsId(w.db, fine))!.fields.title).toBe('Still Synced');
     const errors = (await searchSyncErrors(w.db, { entity: 'contact' })).items;
     expect(errors).toHaveLength(3);
-    for (const e of errors) expect(e).toMatchObject({ operation: 'update', direction: 'from_dynamics', entity: 'contact' });
+    for (const e of errors)
+      expect(e).toMatchObject({ operation: 'update', direction: 'from_dynamics', entity: 'contact' });
     expect(new Set(errors.map((e) => e.recordId))).toEqual(new Set([tooLong, wrongType, badOption]));
     expect(errors.map((e) => e.message).join('\n')).toMatch(/jobtitle[\s\S]*donotphone|donotphone[\s\S]*jobtitle/);
     const person = (await getPersonByDynamicsId(w.db, badOption))!;
@@ -95,11 +109,19 @@ describeWorlds('drift', ({ open }) => {
 
     const blocked = await w.cycle();
     expect(blocked.status).toBe('partial');
-    expect(blocked.tables.find((t) => t.entity === 'account')).toMatchObject({ status: 'blocked', error: { code: 'column_deleted' } });
+    expect(blocked.tables.find((t) => t.entity === 'account')).toMatchObject({
+      status: 'blocked',
+      error: { code: 'column_deleted' },
+    });
     expect(blocked.tables.find((t) => t.entity === 'contact')).toMatchObject({ status: 'success', updated: 1 });
-    expect((await getCheckpoint(w.db, 'account'))!.blockedReason).toMatch(/new_tier[\s\S]*Save the field selection again/);
+    expect((await getCheckpoint(w.db, 'account'))!.blockedReason).toMatch(
+      /new_tier[\s\S]*Save the field selection again/,
+    );
     const again = await w.cycle();
-    expect(again.tables.find((t) => t.entity === 'account')).toMatchObject({ status: 'blocked', error: { code: 'table_blocked' } });
+    expect(again.tables.find((t) => t.entity === 'account')).toMatchObject({
+      status: 'blocked',
+      error: { code: 'table_blocked' },
+    });
 
     await w.saveFields('account', { remove: ['new_tier'] });
     const resumed = await w.cycle();

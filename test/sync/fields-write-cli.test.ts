@@ -20,7 +20,19 @@ for (const backend of backends) {
     beforeEach(async () => {
       emu = await startEmulator({ port: 0, seed: 'none' });
       db = await openTestDb({ backend });
-      await cli('connect', '--url', emu.url, '--username', 'sync@contoso.test', '--password', 'Passw0rd!', '--client-id', 'dynasync-local', '--tenant', 'contoso');
+      await cli(
+        'connect',
+        '--url',
+        emu.url,
+        '--username',
+        'sync@contoso.test',
+        '--password',
+        'Passw0rd!',
+        '--client-id',
+        'dynasync-local',
+        '--tenant',
+        'contoso',
+      );
     });
     afterEach(async () => {
       await db.dispose();
@@ -30,12 +42,16 @@ for (const backend of backends) {
     it('marks selected lead and contact fields Dynamics keeps read-only for the sync user, with the reason', async () => {
       createAdmin(emu.ctx).setTablePrivileges('sync@contoso.test', 'lead', { write: false });
       const lead = (await cli('fields', '--entity', 'lead', '--add', 'firstname,lastname')).out;
-      expect(lead).toMatch(/\*d firstname\s+String\s+readable\s+→ firstName {3}\(read-only in Dynamics: the sync user has no write privilege on the table\)/);
+      expect(lead).toMatch(
+        /\*d firstname\s+String\s+readable\s+→ firstName {3}\(read-only in Dynamics: the sync user has no write privilege on the table\)/,
+      );
       // Only selected fields are marked.
       expect(lead).toMatch(/ {3}d subject\s+String\s+readable\s*\n/);
 
       const contact = (await cli('fields', '--entity', 'contact', '--defaults', '--add', 'createdon')).out;
-      expect(contact).toMatch(/createdon\s+DateTime\s+readable\s+→ createdon {3}\(read-only in Dynamics: the column cannot be updated \(IsValidForUpdate is false\)\)/);
+      expect(contact).toMatch(
+        /createdon\s+DateTime\s+readable\s+→ createdon {3}\(read-only in Dynamics: the column cannot be updated \(IsValidForUpdate is false\)\)/,
+      );
       expect(contact).toMatch(/\*d firstname\s+String\s+readable\s+→ firstName\s*\n/);
     });
 
@@ -44,8 +60,14 @@ for (const backend of backends) {
       const out = (await cli('fields', '--entity', 'account', '--defaults')).out;
       expect(out).toMatch(/dynasync never writes account records to Dynamics/);
       expect(out).not.toMatch(/read-only in Dynamics/);
-      const json = JSON.parse((await cli('fields', '--entity', 'account', '--json')).out) as { fields: { logicalName: string; write: unknown }[] }[];
-      expect(json[0]!.fields.find((f) => f.logicalName === 'name')!.write).toMatchObject({ canUpdate: false, updateDenied: 'no_write_privilege', note: null });
+      const json = JSON.parse((await cli('fields', '--entity', 'account', '--json')).out) as {
+        fields: { logicalName: string; write: unknown }[];
+      }[];
+      expect(json[0]!.fields.find((f) => f.logicalName === 'name')!.write).toMatchObject({
+        canUpdate: false,
+        updateDenied: 'no_write_privilege',
+        note: null,
+      });
     });
   });
 }

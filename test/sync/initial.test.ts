@@ -14,22 +14,43 @@ const WRITES = ['POST', 'PATCH', 'DELETE', 'PUT'];
 function writesSeen(w: World): string[] {
   const snap = w.admin.requestCounts();
   return Object.entries(snap).flatMap(([resource, byMethod]) =>
-    Object.entries(byMethod).filter(([m, n]) => WRITES.includes(m) && n > 0).map(([m]) => `${resource} ${m}`),
+    Object.entries(byMethod)
+      .filter(([m, n]) => WRITES.includes(m) && n > 0)
+      .map(([m]) => `${resource} ${m}`),
   );
 }
 
 describeWorlds('initial sync', ({ open }) => {
-
   it('turns accounts into companies, contacts into linked people, users into sales persons, writing nothing to Dynamics', async () => {
     const w = await open({ seed: 8 });
     w.admin.resetRequestCounts();
     const result = await w.cycle();
     expect(result.status).toBe('success');
-    expect(result.tables.map((t) => [t.entity, t.fullRead])).toEqual([['systemuser', true], ['account', true], ['contact', true], ['lead', true]]);
+    expect(result.tables.map((t) => [t.entity, t.fullRead])).toEqual([
+      ['systemuser', true],
+      ['account', true],
+      ['contact', true],
+      ['lead', true],
+    ]);
     expect(writesSeen(w)).toEqual([]);
 
-    const accounts = await emulatorRows(w, 'accounts', ['accountid', 'name', 'address1_city', 'numberofemployees', 'revenue', 'websiteurl', '_ownerid_value']);
-    const contacts = await emulatorRows(w, 'contacts', ['contactid', 'firstname', 'lastname', 'emailaddress1', '_parentcustomerid_value', '_ownerid_value']);
+    const accounts = await emulatorRows(w, 'accounts', [
+      'accountid',
+      'name',
+      'address1_city',
+      'numberofemployees',
+      'revenue',
+      'websiteurl',
+      '_ownerid_value',
+    ]);
+    const contacts = await emulatorRows(w, 'contacts', [
+      'contactid',
+      'firstname',
+      'lastname',
+      'emailaddress1',
+      '_parentcustomerid_value',
+      '_ownerid_value',
+    ]);
     const users = await emulatorRows(w, 'systemusers', ['systemuserid', 'fullname', 'internalemailaddress']);
     const counts = await countRecords(w.db);
     expect(counts.companies).toBe(accounts.length);
@@ -40,7 +61,11 @@ describeWorlds('initial sync', ({ open }) => {
       const c = await getCompanyByDynamicsId(w.db, a.accountid as string);
       expect(c, `company for account ${a.accountid as string}`).not.toBeNull();
       expect(c!.fields).toMatchObject({
-        company: a.name, billingCity: a.address1_city, numberOfEmployees: a.numberofemployees, annualRevenue: a.revenue, website: a.websiteurl,
+        company: a.name,
+        billingCity: a.address1_city,
+        numberOfEmployees: a.numberofemployees,
+        annualRevenue: a.revenue,
+        website: a.websiteurl,
       });
       expect(c!.ownerId).toBe(a._ownerid_value);
     }
@@ -76,7 +101,8 @@ describeWorlds('initial sync', ({ open }) => {
     const second = await w.cycle();
     expect(second.tables.every((t) => !t.fullRead && t.inserted + t.updated + t.deleted === 0)).toBe(true);
     // One delta request per table when nothing changed.
-    for (const set of ['systemusers', 'accounts', 'contacts', 'leads']) expect(w.admin.requestCount(set, 'GET')).toBe(1);
+    for (const set of ['systemusers', 'accounts', 'contacts', 'leads'])
+      expect(w.admin.requestCount(set, 'GET')).toBe(1);
     expect((await countRecords(w.db)).activities).toBe(counts.activities);
   });
 });

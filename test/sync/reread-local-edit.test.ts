@@ -27,7 +27,8 @@ const cityOf = async (w: World, accountId: string) =>
 
 const dynamicsReasons = async (w: World, personId: number) =>
   (await listActivities(w.db, { personId, typeId: ActivityType.ChangeDataValue }))
-    .filter((a) => a.attributes.source === 'dynamics').map((a) => [a.attributes.field, a.attributes.reason]);
+    .filter((a) => a.attributes.source === 'dynamics')
+    .map((a) => [a.attributes.field, a.attributes.reason]);
 
 describeWorlds('local company edits and re-reads', ({ open }) => {
   it('a re-read at the same version keeps the edit; a Dynamics update overwrites it', async () => {
@@ -51,9 +52,12 @@ describeWorlds('local company edits and re-reads', ({ open }) => {
     await w.rep.update('accounts', accountId, { telephone1: '+33 1 00 00 00 00' });
     await w.cycle();
     expect(await cityOf(w, accountId)).toBe(dynamicsCity);
-    expect(await dynamicsReasons(w, personId)).toEqual(expect.arrayContaining([
-      ['billingCity', 'Account updated in Dynamics'], ['mainPhone', 'Account updated in Dynamics'],
-    ]));
+    expect(await dynamicsReasons(w, personId)).toEqual(
+      expect.arrayContaining([
+        ['billingCity', 'Account updated in Dynamics'],
+        ['mainPhone', 'Account updated in Dynamics'],
+      ]),
+    );
 
     // The edit was forgotten with that update: a later re-read changes nothing and logs nothing.
     const logged = (await dynamicsReasons(w, personId)).length;

@@ -28,7 +28,8 @@ async function answers(args: string[], env: CliEnv): Promise<{ code: number | nu
   const cli = spawnCli(args, env);
   const timer = setTimeout(() => cli.child.kill('SIGKILL'), ANSWERS_WITHIN_MS);
   const r = await cli.done.finally(() => clearTimeout(timer));
-  if (r.signal === 'SIGKILL') throw new Error(`dynasync ${args.join(' ')} did not answer within ${ANSWERS_WITHIN_MS} ms\n${r.stderr}`);
+  if (r.signal === 'SIGKILL')
+    throw new Error(`dynasync ${args.join(' ')} did not answer within ${ANSWERS_WITHIN_MS} ms\n${r.stderr}`);
   return r;
 }
 

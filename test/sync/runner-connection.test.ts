@@ -23,18 +23,29 @@ const until = async (check: () => boolean | Promise<boolean>, what: string, ms =
   }
 };
 
-const savePassword = (w: World, password: string) => saveConnection(w.db, w.box, {
-  orgUrl: w.emu.url, authKind: 'password', username: 'sync@contoso.test', clientId: DEFAULT_APP_ID, tenant: 'contoso',
-  secrets: { password },
-});
+const savePassword = (w: World, password: string) =>
+  saveConnection(w.db, w.box, {
+    orgUrl: w.emu.url,
+    authKind: 'password',
+    username: 'sync@contoso.test',
+    clientId: DEFAULT_APP_ID,
+    tenant: 'contoso',
+    secrets: { password },
+  });
 
 describeWorlds('a running runner follows the stored connection', ({ backend, open }) => {
   it('a wrong password saved while it runs fails the next cycle as sign_in_failed; the right one heals it', async () => {
     const w = await open();
     const cycles: CycleResult[] = [];
     const forever = await assembleForever({
-      db: w.db, databaseUrl: backend === 'postgres' ? DATABASE_URL : undefined, secretBox: w.box, logger: silentLogger(),
-      pageSize: 5000, intervalMs: 200, maxBackoffMs: 400, onCycle: (r) => cycles.push(r),
+      db: w.db,
+      databaseUrl: backend === 'postgres' ? DATABASE_URL : undefined,
+      secretBox: w.box,
+      logger: silentLogger(),
+      pageSize: 5000,
+      intervalMs: 200,
+      maxBackoffMs: 400,
+      onCycle: (r) => cycles.push(r),
     });
     const done = forever.run();
     const runner = forever.runner;
@@ -45,7 +56,9 @@ describeWorlds('a running runner follows the stored connection', ({ backend, ope
       await savePassword(w, 'not-the-password');
       await until(() => runner.health.state === 'retrying', 'the sign-in failure');
       expect(runner.health.lastError).toMatchObject({
-        code: 'sign_in_failed', reason: 'wrong_password', message: expect.stringContaining('AADSTS50126'),
+        code: 'sign_in_failed',
+        reason: 'wrong_password',
+        message: expect.stringContaining('AADSTS50126'),
       });
       // In status (what `dynasync status --json` and /api/status print), for every table.
       const pending = (await openSession(w.db, w.box, silentLogger(), 5000)).source;
@@ -54,11 +67,17 @@ describeWorlds('a running runner follows the stored connection', ({ backend, ope
       expect(status.runner?.lastError).toMatchObject({ code: 'sign_in_failed', reason: 'wrong_password' });
       for (const t of status.tables) {
         expect(t.lastCycle?.status, t.table).toBe('failed');
-        expect(t.lastError, t.table).toMatchObject({ code: 'sign_in_failed', message: expect.stringContaining('AADSTS50126') });
-        if (t.phase === 'delta') expect(t.pendingError, t.table).toMatchObject({ code: 'sign_in_failed', reason: 'wrong_password' });
+        expect(t.lastError, t.table).toMatchObject({
+          code: 'sign_in_failed',
+          message: expect.stringContaining('AADSTS50126'),
+        });
+        if (t.phase === 'delta')
+          expect(t.pendingError, t.table).toMatchObject({ code: 'sign_in_failed', reason: 'wrong_password' });
       }
       const metrics = new SyncMetrics({ db: w.db, dataverse: async () => null, pending: async () => null });
-      expect(await metrics.render()).toMatch(/dynasync_runner_failing\{code="sign_in_failed",reason="wrong_password"\} [1-9]/);
+      expect(await metrics.render()).toMatch(
+        /dynasync_runner_failing\{code="sign_in_failed",reason="wrong_password"\} [1-9]/,
+      );
 
       const before = cycles.length;
       await savePassword(w, DEFAULT_PASSWORD);

@@ -52,7 +52,9 @@ const pgError = (code: string, message: string) => Object.assign(new Error(messa
 describeWorlds('the runner outlives failures', ({ open }) => {
   it('goes on after the schedule save between cycles throws', async () => {
     const w = await open();
-    const db = failingDb(w.db, /INSERT INTO settings/, () => pgError('57P01', 'terminating connection due to administrator command'));
+    const db = failingDb(w.db, /INSERT INTO settings/, () =>
+      pgError('57P01', 'terminating connection due to administrator command'),
+    );
     const { runner, cycles, done } = start(w, db);
     await until(() => cycles.length >= 3, 'three cycles');
     expect(db.failures).toBe(1);
@@ -70,7 +72,11 @@ describeWorlds('the runner outlives failures', ({ open }) => {
       },
     });
     await until(() => runner.health.consecutiveFailures === 1 || cycles.length > 0, 'the first attempt');
-    expect(runner.health).toMatchObject({ state: 'retrying', consecutiveFailures: 1, lastError: { code: 'unexpected_error', message: 'boom' } });
+    expect(runner.health).toMatchObject({
+      state: 'retrying',
+      consecutiveFailures: 1,
+      lastError: { code: 'unexpected_error', message: 'boom' },
+    });
     await until(() => cycles.length >= 1 && runner.health.state === 'ok', 'a cycle after the failure');
     expect(cycles[0]!.status).toBe('success');
     // The failure stays visible after the recovery; the failed attempt is a failed run of every table.
@@ -83,10 +89,12 @@ describeWorlds('the runner outlives failures', ({ open }) => {
     expect(status.runner).toMatchObject({ state: 'ok', lastError: { code: 'unexpected_error' } });
   });
 
-  it('goes on when the database fails the cycle\'s own bookkeeping, and ends the run left running', async () => {
+  it("goes on when the database fails the cycle's own bookkeeping, and ends the run left running", async () => {
     const w = await open();
     // The run's finish fails: the run stays 'running' until the runner ends it at the next attempt.
-    const db = failingDb(w.db, /UPDATE sync_runs SET status/, () => pgError('08006', 'Connection terminated unexpectedly'));
+    const db = failingDb(w.db, /UPDATE sync_runs SET status/, () =>
+      pgError('08006', 'Connection terminated unexpectedly'),
+    );
     const { runner, cycles, done } = start(w, db);
     await until(() => cycles.length >= 1, 'a cycle after the failure');
     expect(db.failures).toBe(1);

@@ -32,7 +32,6 @@ const until = async (check: () => boolean, what: string, ms = 20_000): Promise<v
 };
 
 describeWorlds('runner and status', ({ backend, open }) => {
-
   it('cycles, waits the interval, and runs at once on sync now; the schedule shows in status', async () => {
     const w = await open();
     const cycles: CycleResult[] = [];
@@ -70,10 +69,14 @@ describeWorlds('runner and status', ({ backend, open }) => {
 
     w.admin.resetRequestCounts();
     const resumed = await w.cycle();
-    expect(resumed.tables.find((t) => t.entity === 'contact')).toMatchObject({ status: 'success', inserted: contacts - 30 });
+    expect(resumed.tables.find((t) => t.entity === 'contact')).toMatchObject({
+      status: 'success',
+      inserted: contacts - 30,
+    });
     expect(w.admin.requestCount('contacts', 'GET')).toBeLessThanOrEqual(Math.ceil((contacts - 30) / 10) + 1);
     const newLeads = await w.db.query<{ n: number; persons: number }>(
-      'SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM activities WHERE type_id = $1', [ActivityType.NewLead],
+      'SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS persons FROM activities WHERE type_id = $1',
+      [ActivityType.NewLead],
     );
     // One New Lead per person: every contact, and every lead not qualified into one of them.
     const persons = await dynamicsPersonCount(w);
@@ -88,10 +91,21 @@ describeWorlds('runner and status', ({ backend, open }) => {
     await w.rep.update('contacts', b, { jobtitle: 'Pending Two' });
     w.admin.corruptRecord('account', emulatorIds(w, 'account', 1)[0]!, 'numberofemployees', 'lots');
     const status = JSON.parse((await runCli(w, ['status', '--json'])).out) as {
-      tables: { table: string; phase: string; stored: number; pendingChanges: number | null; lastCycleCounts: { inserted: number } | null }[];
+      tables: {
+        table: string;
+        phase: string;
+        stored: number;
+        pendingChanges: number | null;
+        lastCycleCounts: { inserted: number } | null;
+      }[];
     };
     const contact = status.tables.find((t) => t.table === 'contact')!;
-    expect(contact).toMatchObject({ phase: 'delta', stored: w.emu.ctx.data.count('contact'), pendingChanges: 2, lastCycleCounts: { inserted: w.emu.ctx.data.count('contact') } });
+    expect(contact).toMatchObject({
+      phase: 'delta',
+      stored: w.emu.ctx.data.count('contact'),
+      pendingChanges: 2,
+      lastCycleCounts: { inserted: w.emu.ctx.data.count('contact') },
+    });
     expect(status.tables.find((t) => t.table === 'account')!.pendingChanges).toBe(1);
 
     await w.cycle();
@@ -106,7 +120,9 @@ describeWorlds('runner and status', ({ backend, open }) => {
   it.runIf(backend === 'postgres' && DATABASE_URL)('lets only one runner hold a database at a time', async () => {
     const w = await open();
     const first = await acquireRunnerLock(DATABASE_URL, w.db.schema);
-    await expect(acquireRunnerLock(DATABASE_URL, w.db.schema)).rejects.toThrow(/Another dynasync runner is already syncing/);
+    await expect(acquireRunnerLock(DATABASE_URL, w.db.schema)).rejects.toThrow(
+      /Another dynasync runner is already syncing/,
+    );
     await first.release();
     const again = await acquireRunnerLock(DATABASE_URL, w.db.schema);
     await again.release();

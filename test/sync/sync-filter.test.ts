@@ -12,7 +12,6 @@ import { DEFAULT_APP_ID, DEFAULT_PASSWORD } from '../../src/emulator/index.js';
 import { describeWorlds, emulatorIds, openLeadIds } from './world.js';
 
 describeWorlds('sync filter and deletes', ({ open }) => {
-
   it('No creates nothing, stops an existing person with a log entry; Yes syncs it again', async () => {
     const w = await open();
     w.admin.addColumn('contact', { logicalName: 'new_synctomkto', type: 'Boolean' });
@@ -30,7 +29,13 @@ describeWorlds('sync filter and deletes', ({ open }) => {
     expect(await getPersonByDynamicsId(w.db, hidden)).toBeNull();
     expect((await getPersonByDynamicsId(w.db, shown))!.fields.lastName).toBe('Shown');
     const log = await listActivities(w.db, { personId: p.id, typeId: ActivityType.ChangeDataValue });
-    expect(log.map((a) => a.attributes)).toEqual([expect.objectContaining({ field: 'new_synctomkto', newValue: false, reason: expect.stringMatching(/stopped syncing/) })]);
+    expect(log.map((a) => a.attributes)).toEqual([
+      expect.objectContaining({
+        field: 'new_synctomkto',
+        newValue: false,
+        reason: expect.stringMatching(/stopped syncing/),
+      }),
+    ]);
 
     await w.rep.update('contacts', id, { new_synctomkto: true });
     await w.rep.update('contacts', hidden, { new_synctomkto: true });
@@ -45,7 +50,14 @@ describeWorlds('sync filter and deletes', ({ open }) => {
     const id = emulatorIds(w, 'contact', 1)[0]!;
     const before = (await getPersonByDynamicsId(w.db, id))!;
     const asSyncUser = new DataverseWriter({
-      settings: { orgUrl: w.emu.url, authKind: 'password', username: 'sync@contoso.test', password: DEFAULT_PASSWORD, clientId: DEFAULT_APP_ID, tenant: 'contoso' },
+      settings: {
+        orgUrl: w.emu.url,
+        authKind: 'password',
+        username: 'sync@contoso.test',
+        password: DEFAULT_PASSWORD,
+        clientId: DEFAULT_APP_ID,
+        tenant: 'contoso',
+      },
       logger: silentLogger(),
     });
     await asSyncUser.update('contacts', id, { jobtitle: 'Set By Sync User' });

@@ -8,7 +8,13 @@ import { silentLogger } from '../../src/config/logger.js';
 import type { SyncEntity } from '../../src/domain/index.js';
 import { DataverseWriter } from '../../src/dataverse/index.js';
 import { createAdmin, type EmulatorAdmin } from '../../src/emulator/faults/admin.js';
-import { DEFAULT_APP_ID, DEFAULT_PASSWORD, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
+import {
+  DEFAULT_APP_ID,
+  DEFAULT_PASSWORD,
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from '../../src/emulator/index.js';
 import { saveConnection } from '../../src/store/connection-repo.js';
 import { SecretBox } from '../../src/store/secrets.js';
 import { runCycle, type CycleResult } from '../../src/sync/cycle.js';
@@ -32,24 +38,40 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(backend: BackendName, options: EmulatorOptions = {}, sync: { pageSize?: number } = {}): Promise<World> {
+export async function openWorld(
+  backend: BackendName,
+  options: EmulatorOptions = {},
+  sync: { pageSize?: number } = {},
+): Promise<World> {
   const emu = await startEmulator({ port: 0, seed: 5, ...options });
   const db = await openTestDb({ backend });
   const logger = silentLogger();
   const box = new SecretBox(randomBytes(32));
-  await saveConnection(db, box, {
-    orgUrl: emu.url,
-    authKind: 'password',
-    username: 'sync@contoso.test',
-    clientId: DEFAULT_APP_ID,
-    tenant: 'contoso',
-    secrets: { password: DEFAULT_PASSWORD },
-  }, { reset: false });
+  await saveConnection(
+    db,
+    box,
+    {
+      orgUrl: emu.url,
+      authKind: 'password',
+      username: 'sync@contoso.test',
+      clientId: DEFAULT_APP_ID,
+      tenant: 'contoso',
+      secrets: { password: DEFAULT_PASSWORD },
+    },
+    { reset: false },
+  );
   const session = await openSession(db, box, logger, sync.pageSize ?? 5000);
   const userId = await session.userId();
   for (const entity of FIELD_ENTITIES) await saveFieldSelection(db, session.source, userId, { entity, defaults: true });
   const rep = new DataverseWriter({
-    settings: { orgUrl: emu.url, authKind: 'password', username: 'rep@contoso.test', password: DEFAULT_PASSWORD, clientId: DEFAULT_APP_ID, tenant: 'contoso' },
+    settings: {
+      orgUrl: emu.url,
+      authKind: 'password',
+      username: 'rep@contoso.test',
+      password: DEFAULT_PASSWORD,
+      clientId: DEFAULT_APP_ID,
+      tenant: 'contoso',
+    },
     logger,
   });
   return {
@@ -87,12 +109,22 @@ export async function personsOfAccount(w: World, accountId: string): Promise<str
  * Every row of an entity set as Dataverse serves it, read with plain fetch and a token of the
  * rep's (not the sync's client), so a bug in the client cannot hide on both sides of a comparison.
  */
-export async function emulatorRows(w: Pick<World, 'emu'>, entitySet: string, select: readonly string[], filter?: string): Promise<Record<string, unknown>[]> {
+export async function emulatorRows(
+  w: Pick<World, 'emu'>,
+  entitySet: string,
+  select: readonly string[],
+  filter?: string,
+): Promise<Record<string, unknown>[]> {
   const form = new URLSearchParams({
-    grant_type: 'password', client_id: DEFAULT_APP_ID, username: 'rep@contoso.test', password: DEFAULT_PASSWORD,
+    grant_type: 'password',
+    client_id: DEFAULT_APP_ID,
+    username: 'rep@contoso.test',
+    password: DEFAULT_PASSWORD,
     scope: `${w.emu.url}/.default`,
   });
-  const token = ((await (await fetch(w.emu.tokenEndpoint, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+  const token = (
+    (await (await fetch(w.emu.tokenEndpoint, { method: 'POST', body: form })).json()) as { access_token: string }
+  ).access_token;
   const rows: Record<string, unknown>[] = [];
   const where = filter ? `&$filter=${encodeURIComponent(filter)}` : '';
   let next: string | undefined = `${w.emu.url}/api/data/v9.2/${entitySet}?$select=${select.join(',')}${where}`;
@@ -122,7 +154,9 @@ export async function openLeadIds(w: World, limit: number): Promise<string[]> {
 export async function dynamicsPersonCount(w: Pick<World, 'emu'>): Promise<number> {
   const contacts = await emulatorRows(w, 'contacts', ['contactid', '_originatingleadid_value']);
   const leads = await emulatorRows(w, 'leads', ['leadid']);
-  const became = new Set(contacts.map((c) => c._originatingleadid_value).filter((v): v is string => typeof v === 'string'));
+  const became = new Set(
+    contacts.map((c) => c._originatingleadid_value).filter((v): v is string => typeof v === 'string'),
+  );
   return contacts.length + leads.filter((l) => !became.has(l.leadid as string)).length;
 }
 

@@ -14,7 +14,8 @@ import { createOutboxWriter } from '../../src/sync/sender-loop.js';
 import { drainOutbox } from '../../src/sync/sender.js';
 import { describeWorlds, emulatorIds, openLeadIds, emulatorRows, type World } from './world.js';
 
-const drain = (w: World) => drainOutbox({ db: w.db, writer: createOutboxWriter(w.session.connection, silentLogger()), logger: silentLogger() });
+const drain = (w: World) =>
+  drainOutbox({ db: w.db, writer: createOutboxWriter(w.session.connection, silentLogger()), logger: silentLogger() });
 
 async function emulatorRow(w: World, set: string, key: string, id: string, select: string[]) {
   return (await emulatorRows(w, set, [key, ...select])).find((r) => r[key] === id)!;
@@ -25,11 +26,11 @@ const changeValues = async (w: World, personId: number) =>
   (await listActivities(w.db, { personId, typeId: ActivityType.ChangeDataValue })).map((a) => a.attributes);
 
 function noAccountOrUserWrites(w: World): void {
-  for (const set of ['accounts', 'systemusers']) for (const m of ['POST', 'PATCH', 'DELETE']) expect(w.admin.requestCount(set, m)).toBe(0);
+  for (const set of ['accounts', 'systemusers'])
+    for (const m of ['POST', 'PATCH', 'DELETE']) expect(w.admin.requestCount(set, m)).toBe(0);
 }
 
 describeWorlds('marketing changes go to Dynamics', ({ open }) => {
-
   it('writes a contact and a lead field change in one $batch; the echo logs nothing and is not written again', async () => {
     const w = await open();
     await w.cycle();
@@ -46,7 +47,9 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
     expect(r).toMatchObject({ batches: 1, confirmed: 2, failed: 0 });
     expect(w.admin.requestCount('$batch', 'POST')).toBe(1);
     expect(await outboxCounts(w.db)).toEqual({ pending: 0, failed: 0 });
-    expect((await emulatorRow(w, 'contacts', 'contactid', contactId, ['jobtitle'])).jobtitle).toBe('Chief Marketing Officer');
+    expect((await emulatorRow(w, 'contacts', 'contactid', contactId, ['jobtitle'])).jobtitle).toBe(
+      'Chief Marketing Officer',
+    );
     expect((await emulatorRow(w, 'leads', 'leadid', leadId, ['companyname'])).companyname).toBe('Lead Co Local');
 
     const before = (await changeValues(w, c.id)).length;
@@ -69,7 +72,12 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
     expect((await personOf(w, contactId)).fields.title).toBe('Dynamics Title');
     expect((await emulatorRow(w, 'contacts', 'contactid', contactId, ['jobtitle'])).jobtitle).toBe('Dynamics Title');
     expect(await outboxCounts(w.db)).toEqual({ pending: 0, failed: 0 });
-    expect((await changeValues(w, p.id)).at(-1)).toMatchObject({ field: 'title', oldValue: 'Local Title', newValue: 'Dynamics Title', reason: expect.stringMatching(/Dynamics wins/) });
+    expect((await changeValues(w, p.id)).at(-1)).toMatchObject({
+      field: 'title',
+      oldValue: 'Local Title',
+      newValue: 'Dynamics Title',
+      reason: expect.stringMatching(/Dynamics wins/),
+    });
   });
 
   it('a contact field changed on both sides, read first: Dynamics wins in the read applier too', async () => {
@@ -111,17 +119,34 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
     await setPersonField(w.db, px.id, 'title', 'Fine Title');
     await w.db.transaction(async (tx) => {
       // a value longer than Dynamics takes (jobtitle: 100), as a REST client on an older catalog could send
-      await tx.query(`INSERT INTO outbox (person_id, entity, dynamics_id, field, value, base) VALUES ($1, 'contact', $2, 'phone', $3, $4)`,
-        [px.id, x, JSON.stringify('9'.repeat(80)), JSON.stringify(px.fields.phone ?? null)]);
+      await tx.query(
+        `INSERT INTO outbox (person_id, entity, dynamics_id, field, value, base) VALUES ($1, 'contact', $2, 'phone', $3, $4)`,
+        [px.id, x, JSON.stringify('9'.repeat(80)), JSON.stringify(px.fields.phone ?? null)],
+      );
     });
     await setPersonField(w.db, py.id, 'title', 'Other Person Title');
     const r = await drain(w);
     expect(r).toMatchObject({ failed: 1 });
     expect((await emulatorRow(w, 'contacts', 'contactid', x, ['jobtitle'])).jobtitle).toBe('Fine Title');
     expect((await emulatorRow(w, 'contacts', 'contactid', y, ['jobtitle'])).jobtitle).toBe('Other Person Title');
-    const errors = await w.db.query<{ id: number; direction: string; operation: string; code: string; message: string; person_id: string }>(
-      `SELECT id, direction, operation, code, message, person_id::text FROM sync_errors WHERE direction = 'to_dynamics'`);
-    expect(errors.rows).toEqual([expect.objectContaining({ direction: 'to_dynamics', operation: 'update', person_id: String(px.id), message: expect.stringMatching(/phone/) })]);
+    const errors = await w.db.query<{
+      id: number;
+      direction: string;
+      operation: string;
+      code: string;
+      message: string;
+      person_id: string;
+    }>(
+      `SELECT id, direction, operation, code, message, person_id::text FROM sync_errors WHERE direction = 'to_dynamics'`,
+    );
+    expect(errors.rows).toEqual([
+      expect.objectContaining({
+        direction: 'to_dynamics',
+        operation: 'update',
+        person_id: String(px.id),
+        message: expect.stringMatching(/phone/),
+      }),
+    ]);
     expect(await listActivities(w.db, { personId: px.id, typeId: ActivityType.SyncError })).toHaveLength(1);
     expect(await outboxCounts(w.db)).toEqual({ pending: 0, failed: 1 });
     expect(await drain(w)).toMatchObject({ batches: 0 }); // not retried by itself
@@ -137,7 +162,13 @@ describeWorlds('marketing changes go to Dynamics', ({ open }) => {
     await setPersonField(w.db, p.id, 'title', 'Once');
     // The process dies after Dynamics applied the batch and before the confirming transaction.
     const writer = createOutboxWriter(w.session.connection, silentLogger());
-    const dying = { batch: async (...a: Parameters<typeof writer.batch>) => { await writer.batch(...a); throw new Error('killed'); }, readRow: writer.readRow.bind(writer) };
+    const dying = {
+      batch: async (...a: Parameters<typeof writer.batch>) => {
+        await writer.batch(...a);
+        throw new Error('killed');
+      },
+      readRow: writer.readRow.bind(writer),
+    };
     await expect(drainOutbox({ db: w.db, writer: dying, logger: silentLogger() })).rejects.toThrow('killed');
     expect(await outboxCounts(w.db)).toEqual({ pending: 1, failed: 0 });
     const version = Number((await emulatorRow(w, 'contacts', 'contactid', id, ['versionnumber'])).versionnumber);

@@ -18,10 +18,12 @@ describeBrowser('companies page', () => {
     expect(await page.locator('#company-rows tr[data-company]').count()).toBe(50);
     expect(await page.locator('#more-companies').isVisible()).toBe(true);
 
-    const c = (await ui.fixture.db.query<{ id: number; name: string; n: number }>(
-      `SELECT c.id::int, c.fields->>'company' AS name, count(p.id)::int AS n FROM companies c
+    const c = (
+      await ui.fixture.db.query<{ id: number; name: string; n: number }>(
+        `SELECT c.id::int, c.fields->>'company' AS name, count(p.id)::int AS n FROM companies c
        JOIN persons p ON p.account_dynamics_id = c.dynamics_id GROUP BY c.id ORDER BY c.id DESC LIMIT 1`,
-    )).rows[0]!;
+      )
+    ).rows[0]!;
     await page.fill('#company-search', c.name);
     await page.press('#company-search', 'Enter');
     const row = page.locator(`#company-rows tr[data-company="${c.id}"]`);

@@ -38,7 +38,9 @@ describeBrowser('field sync page', () => {
     await page.reload();
     await page.locator('tr[data-field="fax"]').waitFor();
     expect(await page.locator('tr[data-field="fax"] input[type=checkbox]').isChecked()).toBe(true);
-    const stored = await ui.fixture.db.query(`SELECT 1 FROM field_selection WHERE entity = 'account' AND logical_name = 'fax'`);
+    const stored = await ui.fixture.db.query(
+      `SELECT 1 FROM field_selection WHERE entity = 'account' AND logical_name = 'fax'`,
+    );
     expect(stored.rowCount).toBe(1);
   });
 
@@ -84,7 +86,9 @@ describeBrowser('field sync page: write capability', () => {
     const { page } = ui;
     await page.click('.tabs a[data-entity="account"]');
     await page.locator('tr[data-field="name"]').waitFor(); // a column leads do not have: the account tab has loaded
-    expect(await page.locator('#write-direction').textContent()).toContain('dynasync never writes accounts to Dynamics');
+    expect(await page.locator('#write-direction').textContent()).toContain(
+      'dynasync never writes accounts to Dynamics',
+    );
     expect(await page.locator('.write-note').count()).toBe(0);
     expectNoPageErrors(ui);
   });

@@ -27,12 +27,16 @@ export function describeBrowser(title: string, body: () => void): void {
   if (process.env.CI) {
     describe(title, () => {
       it('needs Chromium', () => {
-        throw new Error(`Browser tests need Chromium at ${CHROMIUM} and CI is set: install it with \`${INSTALL}\` (.ci/run does).`);
+        throw new Error(
+          `Browser tests need Chromium at ${CHROMIUM} and CI is set: install it with \`${INSTALL}\` (.ci/run does).`,
+        );
       });
     });
     return;
   }
-  process.stderr.write(`\n!!! SKIPPED browser tests "${title}": no Chromium at ${CHROMIUM}. Install it (${INSTALL}) to run them; CI fails instead of skipping.\n\n`);
+  process.stderr.write(
+    `\n!!! SKIPPED browser tests "${title}": no Chromium at ${CHROMIUM}. Install it (${INSTALL}) to run them; CI fails instead of skipping.\n\n`,
+  );
   describe.skip(title, body);
 }
 
@@ -50,8 +54,16 @@ export interface Ui {
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -72,7 +84,12 @@ export async function openUi(opts: { corruptAccounts?: number; runner?: boolean 
     const running = server;
     const open = browser;
     return {
-      url: server.url, fixture, runner, browser, page, pageErrors,
+      url: server.url,
+      fixture,
+      runner,
+      browser,
+      page,
+      pageErrors,
       close: async () => {
         await open.close();
         await running.close();

@@ -10,14 +10,27 @@ describeBrowser('people and person pages', () => {
   let colleagues: { companyId: number; a: number; b: number; aEmail: string; aLast: string; people: number };
   beforeAll(async () => {
     ui = await openUi();
-    const r = await ui.fixture.db.query<{ company_id: number; ids: number[]; emails: string[]; lasts: string[]; n: number }>(
+    const r = await ui.fixture.db.query<{
+      company_id: number;
+      ids: number[];
+      emails: string[];
+      lasts: string[];
+      n: number;
+    }>(
       `SELECT c.id::int AS company_id, array_agg(p.id::int ORDER BY p.id) AS ids, array_agg(p.email ORDER BY p.id) AS emails,
               array_agg(p.fields->>'lastName' ORDER BY p.id) AS lasts, count(*)::int AS n
        FROM persons p JOIN companies c ON c.dynamics_id = p.account_dynamics_id
        GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1`,
     );
     const row = r.rows[0]!;
-    colleagues = { companyId: row.company_id, a: row.ids[0]!, b: row.ids[1]!, aEmail: row.emails[0]!, aLast: row.lasts[0]!, people: row.n };
+    colleagues = {
+      companyId: row.company_id,
+      a: row.ids[0]!,
+      b: row.ids[1]!,
+      aEmail: row.emails[0]!,
+      aLast: row.lasts[0]!,
+      people: row.n,
+    };
     await signIn(ui, '/people');
   });
   afterAll(async () => {

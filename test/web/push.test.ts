@@ -13,12 +13,23 @@ describeBrowser('Sync Person to Microsoft on the person page', () => {
   beforeAll(async () => {
     ui = await openUi();
     const db = ui.fixture.db;
-    local = Number((await db.query<{ id: string }>(
-      `INSERT INTO persons (email, fields) VALUES ('ui-push@marketing.test', '{"firstName":"Ui","lastName":"Pushed"}') RETURNING id`)).rows[0]!.id);
-    synced = Number((await db.query<{ id: string }>('SELECT id FROM persons WHERE dynamics_id IS NOT NULL ORDER BY id LIMIT 1')).rows[0]!.id);
-    owner = (await db.query<{ email: string }>(
-      `SELECT fields ->> 'email' AS email FROM sales_persons WHERE fields ->> 'email' IS NOT NULL
-         AND coalesce(fields ->> 'isDisabled', 'false') <> 'true' ORDER BY id DESC LIMIT 1`)).rows[0]!.email;
+    local = Number(
+      (
+        await db.query<{ id: string }>(
+          `INSERT INTO persons (email, fields) VALUES ('ui-push@marketing.test', '{"firstName":"Ui","lastName":"Pushed"}') RETURNING id`,
+        )
+      ).rows[0]!.id,
+    );
+    synced = Number(
+      (await db.query<{ id: string }>('SELECT id FROM persons WHERE dynamics_id IS NOT NULL ORDER BY id LIMIT 1'))
+        .rows[0]!.id,
+    );
+    owner = (
+      await db.query<{ email: string }>(
+        `SELECT fields ->> 'email' AS email FROM sales_persons WHERE fields ->> 'email' IS NOT NULL
+         AND coalesce(fields ->> 'isDisabled', 'false') <> 'true' ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0]!.email;
     await signIn(ui, `/people/${synced}`);
   });
   afterAll(async () => {
@@ -51,7 +62,10 @@ describeBrowser('Sync Person to Microsoft on the person page', () => {
     expect(cells[1]).toBe('Sync Lead to Microsoft');
     expect(cells[2]).toBe('contact');
     expect(cells[3]).toBe(`Assign to ${owner}`);
-    const queued = await ui.fixture.db.query<{ entity: string; op: string }>('SELECT entity, op FROM outbox WHERE person_id = $1', [local]);
+    const queued = await ui.fixture.db.query<{ entity: string; op: string }>(
+      'SELECT entity, op FROM outbox WHERE person_id = $1',
+      [local],
+    );
     expect(queued.rows).toEqual([{ entity: 'contact', op: 'create' }]);
     expectNoPageErrors(ui);
   });

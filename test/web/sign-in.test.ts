@@ -20,7 +20,13 @@ async function openFirstRunUi(): Promise<Ui & { setupCode: string }> {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return {
-    url: server.url, fixture, runner: null, browser, page, pageErrors, setupCode: server.setupCode!,
+    url: server.url,
+    fixture,
+    runner: null,
+    browser,
+    page,
+    pageErrors,
+    setupCode: server.setupCode!,
     close: async () => {
       await browser.close();
       await server.close();
@@ -50,7 +56,9 @@ describeBrowser('sign-in page', () => {
     await expect.poll(() => page.locator('.alert.error').textContent()).toBe('The two passwords differ.');
     await page.fill('#confirm', ADMIN_PASSWORD);
     await page.click('button[type=submit]');
-    await expect.poll(() => page.locator('.alert.error').textContent()).toBe('Enter the setup code from the server console.');
+    await expect
+      .poll(() => page.locator('.alert.error').textContent())
+      .toBe('Enter the setup code from the server console.');
     await page.fill('#setup-code', 'AAAA-BBBB-CCCC-DDDD');
     await page.click('button[type=submit]');
     await expect.poll(() => page.locator('.alert.error').textContent()).toMatch(/^Wrong setup code/);
@@ -97,7 +105,10 @@ describeBrowser('sign-in page', () => {
       const res = await fetch('/api/sync-now', { method: 'POST' });
       return { status: res.status, body: await res.json() };
     });
-    expect(answer).toEqual({ status: 403, body: { error: { code: 'csrf_token_invalid', message: expect.any(String) } } });
+    expect(answer).toEqual({
+      status: 403,
+      body: { error: { code: 'csrf_token_invalid', message: expect.any(String) } },
+    });
   });
 
   it('refuses a form posted to the API from another origin', async () => {
@@ -110,7 +121,10 @@ describeBrowser('sign-in page', () => {
     try {
       const { page } = ui;
       await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      await Promise.all([page.waitForURL(target), page.locator('#f').evaluate((form) => (form as unknown as { submit(): void }).submit())]);
+      await Promise.all([
+        page.waitForURL(target),
+        page.locator('#f').evaluate((form) => (form as unknown as { submit(): void }).submit()),
+      ]);
       expect(JSON.parse((await page.locator('body').textContent()) ?? '{}').error.code).toBe('cross_site_request');
       // Still signed in: the forged sign-out did nothing.
       await page.goto(`${ui.url}/status`);

@@ -17,7 +17,9 @@ describeBrowser('sync status page', () => {
   it('shows each table, records synced in the last hour, the countdown and a bar per cycle', async () => {
     const { page } = ui;
     await page.locator('#status-table').waitFor();
-    const contacts = (await ui.fixture.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons WHERE dynamics_type = 'Contact'`)).rows[0]!.n;
+    const contacts = (
+      await ui.fixture.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons WHERE dynamics_type = 'Contact'`)
+    ).rows[0]!.n;
     const row = page.locator('#status-table tr[data-table="contact"]');
     await expect.poll(() => row.locator('td').nth(5).textContent()).toBe(contacts.toLocaleString('en-US'));
     expect(await row.locator('td.pending').textContent()).toBe('0');
@@ -36,11 +38,16 @@ describeBrowser('sync status page', () => {
     const before = await bars.count();
     await page.click('#sync-now');
     expect(await toastText(page)).toContain('Sync requested');
-    await expect.poll(async () => {
-      await page.waitForTimeout(500);
-      if ((await bars.count()) === before) await page.reload();
-      return bars.count();
-    }, { timeout: 30_000 }).toBe(before + 1);
+    await expect
+      .poll(
+        async () => {
+          await page.waitForTimeout(500);
+          if ((await bars.count()) === before) await page.reload();
+          return bars.count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(before + 1);
     expectNoPageErrors(ui);
   });
 });

@@ -55,21 +55,31 @@ export function registerAuthRoutes(app: FastifyInstance, parts: AuthParts): void
 
   app.post('/api/setup', { config: { public: true } }, async (request, reply) => {
     const body = parseInput(SetupBody, request.body, 'body');
-    if (await loadPasswordHash(db)) throw new AdminRefusal(409, 'password_already_set', 'The admin password is already set: sign in with it');
+    if (await loadPasswordHash(db))
+      throw new AdminRefusal(409, 'password_already_set', 'The admin password is already set: sign in with it');
     if (setupCode.code === null) {
-      throw new AdminRefusal(409, 'setup_code_missing', 'No setup code is active: restart the server, which prints a new one on its console');
+      throw new AdminRefusal(
+        409,
+        'setup_code_missing',
+        'No setup code is active: restart the server, which prints a new one on its console',
+      );
     }
     const password = checkNewPassword(body.password);
     const a = limiter.reserve(request.ip);
     const stored = await attempt(a, async () => {
       if (!setupCode.matches(body.setupCode)) {
-        throw new AdminRefusal(401, 'wrong_setup_code', 'Wrong setup code: use the one the server printed on its console when it started');
+        throw new AdminRefusal(
+          401,
+          'wrong_setup_code',
+          'Wrong setup code: use the one the server printed on its console when it started',
+        );
       }
       const ok = await storeFirstPassword(db, await hashes.run(() => hashPassword(password)));
       if (ok) a.succeeded();
       return ok;
     });
-    if (!stored) throw new AdminRefusal(409, 'password_already_set', 'The admin password is already set: sign in with it');
+    if (!stored)
+      throw new AdminRefusal(409, 'password_already_set', 'The admin password is already set: sign in with it');
     setupCode.consume();
     return startSession(request, reply);
   });
@@ -80,7 +90,8 @@ export function registerAuthRoutes(app: FastifyInstance, parts: AuthParts): void
     if (!stored) throw new AdminRefusal(409, 'password_not_set', 'No admin password is set yet: set one first');
     const a = limiter.reserve(request.ip);
     await attempt(a, async () => {
-      if (!(await hashes.run(() => verifyPassword(password, stored)))) throw new AdminRefusal(401, 'wrong_password', 'Wrong password');
+      if (!(await hashes.run(() => verifyPassword(password, stored))))
+        throw new AdminRefusal(401, 'wrong_password', 'Wrong password');
       a.succeeded();
     });
     return startSession(request, reply);

@@ -7,14 +7,28 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { getSelection } from '../../store/fields-repo.js';
-import { peekConnection, saveConnection, setDynamicsUserId, type StoredConnection } from '../../store/connection-repo.js';
+import {
+  peekConnection,
+  saveConnection,
+  setDynamicsUserId,
+  type StoredConnection,
+} from '../../store/connection-repo.js';
 import type { SecretBox } from '../../store/secrets.js';
 import { validateConnection } from '../../sync/validate.js';
 import type { DynamicsAccess } from './dynamics.js';
 import { parseInput } from './input.js';
 
-const optional = z.string().trim().max(2000).optional().transform((s) => (s ? s : undefined));
-const secret = z.string().max(4000).optional().transform((s) => (s ? s : undefined));
+const optional = z
+  .string()
+  .trim()
+  .max(2000)
+  .optional()
+  .transform((s) => (s ? s : undefined));
+const secret = z
+  .string()
+  .max(4000)
+  .optional()
+  .transform((s) => (s ? s : undefined));
 
 // URLs are checked (https, or http on this machine only) and normalized by the store, for `connect` too.
 const ConnectionBody = z.strictObject({
@@ -49,9 +63,16 @@ export function registerConnectionRoutes(app: FastifyInstance, db: Db, box: Secr
 
   app.put('/api/connection', async (request) => {
     const { reset, password, clientSecret, ...b } = parseInput(ConnectionBody, request.body, 'connection');
-    const result = await saveConnection(db, box, {
-      ...b, authKind: b.username ? 'password' : 'client_credentials', secrets: { password, clientSecret },
-    }, { reset: reset === true });
+    const result = await saveConnection(
+      db,
+      box,
+      {
+        ...b,
+        authKind: b.username ? 'password' : 'client_credentials',
+        secrets: { password, clientSecret },
+      },
+      { reset: reset === true },
+    );
     dynamics.reset();
     return { ...describeConnection(await peekConnection(db, box)), reset: result.reset };
   });

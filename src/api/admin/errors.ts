@@ -6,7 +6,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../config/index.js';
 import {
-  FatalError, InvalidInputError, NotFoundError, RetriableError, SkippableError, isSyncError,
+  FatalError,
+  InvalidInputError,
+  NotFoundError,
+  RetriableError,
+  SkippableError,
+  isSyncError,
 } from '../../domain/index.js';
 import { ConnectionChangeRefused } from '../../store/errors.js';
 
@@ -37,14 +42,24 @@ export interface MappedError {
 
 export function mapError(err: unknown): MappedError | null {
   if (err instanceof AdminRefusal) {
-    return { status: err.status, code: err.code, message: err.message, ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}) };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+    };
   }
   if (err instanceof InvalidInputError) return { status: 400, code: err.code, message: err.message };
   if (err instanceof NotFoundError) return { status: 404, code: err.code, message: err.message };
   if (err instanceof ConnectionChangeRefused) return { status: 409, code: err.code, message: err.message };
   if (err instanceof RetriableError) {
     const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
-    return { status: 503, code: err.code, message: err.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    return {
+      status: 503,
+      code: err.code,
+      message: err.message,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    };
   }
   if (err instanceof SkippableError) return { status: 422, code: err.code, message: err.message };
   if (err instanceof FatalError) {
@@ -71,8 +86,15 @@ export function createErrorHandler(logger: Logger) {
     if (!mapped || mapped.status >= 500) {
       logger.error({ err, method: request.method, url: request.url.split('?')[0] }, 'admin API request failed');
     }
-    const answer = mapped ?? { status: 500, code: 'internal_error', message: 'Something went wrong; the server log has the details' };
+    const answer = mapped ?? {
+      status: 500,
+      code: 'internal_error',
+      message: 'Something went wrong; the server log has the details',
+    };
     if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
-    void reply.code(answer.status).header('cache-control', 'no-store').send({ error: { code: answer.code, message: answer.message } });
+    void reply
+      .code(answer.status)
+      .header('cache-control', 'no-store')
+      .send({ error: { code: answer.code, message: answer.message } });
   };
 }

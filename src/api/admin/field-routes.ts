@@ -26,11 +26,22 @@ const FieldsBody = z.strictObject({
   defaults: z.boolean().optional(),
 });
 
-export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: DynamicsAccess, onSaved?: () => void): void {
+export function registerFieldRoutes(
+  app: FastifyInstance,
+  db: Db,
+  dynamics: DynamicsAccess,
+  onSaved?: () => void,
+): void {
   app.get('/api/fields', async (request) => {
     const q = parseInput(FieldsQuery, request.query, 'query');
     const fields = await listFields(db, q.entity);
-    return { entity: q.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, written: isWrittenEntity(q.entity), fields };
+    return {
+      entity: q.entity,
+      entities: FIELD_ENTITIES,
+      catalogLoaded: fields.length > 0,
+      written: isWrittenEntity(q.entity),
+      fields,
+    };
   });
 
   app.put('/api/fields', async (request) => {
@@ -45,9 +56,18 @@ export function registerFieldRoutes(app: FastifyInstance, db: Db, dynamics: Dyna
     }
     const session = await dynamics.session();
     const fields = await saveFieldSelection(db, session.source, await session.userId(), {
-      entity: b.entity, add, remove, defaults: b.defaults === true,
+      entity: b.entity,
+      add,
+      remove,
+      defaults: b.defaults === true,
     });
     onSaved?.();
-    return { entity: b.entity, entities: FIELD_ENTITIES, catalogLoaded: fields.length > 0, written: isWrittenEntity(b.entity), fields };
+    return {
+      entity: b.entity,
+      entities: FIELD_ENTITIES,
+      catalogLoaded: fields.length > 0,
+      written: isWrittenEntity(b.entity),
+      fields,
+    };
   });
 }

@@ -9,7 +9,14 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeNextPath } from './next-path.js';
-import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, readCookie, type AdminSession, type SessionStore } from './session.js';
+import {
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  csrfMatches,
+  readCookie,
+  type AdminSession,
+  type SessionStore,
+} from './session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

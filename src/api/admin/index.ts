@@ -35,12 +35,20 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
   if ((await loadPasswordHash(deps.db)) === undefined) opts.setupCode.arm();
   const sessions = new SessionStore(deps.db, opts.sessionLimits);
-  const dynamics = new DynamicsAccess({ db: deps.db, secretBox: deps.secretBox, logger: deps.logger, pageSize: deps.config.pageSize });
+  const dynamics = new DynamicsAccess({
+    db: deps.db,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    pageSize: deps.config.pageSize,
+  });
 
   app.setErrorHandler(createErrorHandler(deps.logger));
   app.addHook('onRequest', createGuard(sessions));
   app.addHook('onSend', async (_request, reply) => {
-    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
+    void reply
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin')
+      .header('x-frame-options', 'DENY');
   });
 
   registerAuthRoutes(app, { db: deps.db, sessions, setupCode: opts.setupCode });

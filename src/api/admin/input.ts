@@ -16,7 +16,12 @@ export const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE
 export const pageLimit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 /** Optional search text: trimmed, empty means none. */
-export const searchText = z.string().max(200).trim().optional().transform((s) => (s ? s : undefined));
+export const searchText = z
+  .string()
+  .max(200)
+  .trim()
+  .optional()
+  .transform((s) => (s ? s : undefined));
 
 /**
  * Opaque paging cursors: the client passes back what it was given. They are base64url JSON so the

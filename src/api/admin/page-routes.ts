@@ -8,8 +8,15 @@ import { HOME_PATH, PAGES, renderPage } from '../../web/pages.js';
 
 /** Scripts and styles only from this origin, nothing inline, no framing, forms post only here. */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
 ].join('; ');
 
 export function registerPageRoutes(app: FastifyInstance): void {
@@ -22,7 +29,8 @@ export function registerPageRoutes(app: FastifyInstance): void {
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', CONTENT_SECURITY_POLICY)
         .header('cache-control', 'no-store')
-        .send(html));
+        .send(html),
+    );
   }
 
   app.get('/', async (_request, reply) => reply.redirect(HOME_PATH, 302));

@@ -48,7 +48,8 @@ export function checkNewPassword(password: unknown): string {
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
     throw new InvalidInputError('weak_password', `The admin password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (password.length > 1024) throw new InvalidInputError('invalid_password', 'The admin password is too long (at most 1,024 characters)');
+  if (password.length > 1024)
+    throw new InvalidInputError('invalid_password', 'The admin password is too long (at most 1,024 characters)');
   return password;
 }
 

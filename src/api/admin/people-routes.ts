@@ -8,12 +8,21 @@ import { z } from 'zod';
 import { NotFoundError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
 import { getPerson } from '../../store/records/index.js';
-import { listCompaniesWithCounts, personActivitiesNewestFirst, searchPersons } from '../../store/records/admin-queries.js';
+import {
+  listCompaniesWithCounts,
+  personActivitiesNewestFirst,
+  searchPersons,
+} from '../../store/records/admin-queries.js';
 import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
 import { loadSelection } from '../../sync/state.js';
 import { decodeCursor, encodeCursor, pageLimit, parseInput, positiveId, searchText } from './input.js';
 
-const PeopleQuery = z.object({ q: searchText, company: positiveId.optional(), limit: pageLimit(50, 200), cursor: z.string().max(200).optional() });
+const PeopleQuery = z.object({
+  q: searchText,
+  company: positiveId.optional(),
+  limit: pageLimit(50, 200),
+  cursor: z.string().max(200).optional(),
+});
 const CompaniesQuery = z.object({ q: searchText, limit: pageLimit(50, 200), cursor: z.string().max(200).optional() });
 const IdParams = z.object({ id: positiveId });
 const ActivityQuery = z.object({ limit: pageLimit(100, 500), cursor: z.string().max(200).optional() });
@@ -42,12 +51,20 @@ async function companyFieldsOf(db: Db, values: Record<string, unknown>) {
 /** Display labels of the person (contact) fields, by local name, for the person page. */
 async function personFieldLabels(db: Db): Promise<Record<string, string>> {
   const { catalog, selection } = await loadSelection(db, 'contact');
-  return Object.fromEntries(selection.map((s) => [s.localName, catalog.find((c) => c.logicalName === s.logicalName)?.displayName ?? s.localName]));
+  return Object.fromEntries(
+    selection.map((s) => [
+      s.localName,
+      catalog.find((c) => c.logicalName === s.logicalName)?.displayName ?? s.localName,
+    ]),
+  );
 }
 
 async function activitiesPage(db: Db, personId: number, query: unknown) {
   const q = parseInput(ActivityQuery, query, 'query');
-  const page = await personActivitiesNewestFirst(db, personId, { beforeId: decodeCursor(q.cursor, 'before'), limit: q.limit });
+  const page = await personActivitiesNewestFirst(db, personId, {
+    beforeId: decodeCursor(q.cursor, 'before'),
+    limit: q.limit,
+  });
   return {
     items: page.items.map((a) => ({ ...a, occurredAt: a.occurredAt.toISOString() })),
     nextCursor: cursorOf(page.nextAfterId, 'before'),
@@ -57,7 +74,12 @@ async function activitiesPage(db: Db, personId: number, query: unknown) {
 export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/people', async (request) => {
     const q = parseInput(PeopleQuery, request.query, 'query');
-    const page = await searchPersons(db, { text: q.q, companyId: q.company, afterId: decodeCursor(q.cursor, 'after'), limit: q.limit });
+    const page = await searchPersons(db, {
+      text: q.q,
+      companyId: q.company,
+      afterId: decodeCursor(q.cursor, 'after'),
+      limit: q.limit,
+    });
     return { items: page.items, nextCursor: cursorOf(page.nextAfterId, 'after') };
   });
 
@@ -68,7 +90,12 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
     const { company, ...rest } = person;
     return {
       person: rest,
-      company: company && { id: company.id, dynamicsId: company.dynamicsId, dynamicsDeleted: company.dynamicsDeleted, name: company.fields.company ?? null },
+      company: company && {
+        id: company.id,
+        dynamicsId: company.dynamicsId,
+        dynamicsDeleted: company.dynamicsDeleted,
+        name: company.fields.company ?? null,
+      },
       companyFields: company ? await companyFieldsOf(db, company.fields) : [],
       fieldLabels: await personFieldLabels(db),
       activities: await activitiesPage(db, id, {}),
@@ -90,7 +117,11 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/api/companies', async (request) => {
     const q = parseInput(CompaniesQuery, request.query, 'query');
-    const page = await listCompaniesWithCounts(db, { text: q.q, afterId: decodeCursor(q.cursor, 'after'), limit: q.limit });
+    const page = await listCompaniesWithCounts(db, {
+      text: q.q,
+      afterId: decodeCursor(q.cursor, 'after'),
+      limit: q.limit,
+    });
     return { items: page.items, nextCursor: cursorOf(page.nextAfterId, 'after') };
   });
 }

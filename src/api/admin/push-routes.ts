@@ -14,7 +14,12 @@ import { parseInput, positiveId } from './input.js';
 const IdParams = z.object({ id: positiveId });
 const PushBody = z.strictObject({
   syncAs: z.enum(PUSH_TARGETS).default('lead'),
-  owner: z.string().trim().max(254).nullish().transform((v) => v || null),
+  owner: z
+    .string()
+    .trim()
+    .max(254)
+    .nullish()
+    .transform((v) => v || null),
 });
 
 export function registerPushRoutes(app: FastifyInstance, db: Db): void {

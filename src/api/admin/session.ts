@@ -49,7 +49,11 @@ export class SessionStore {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = at + this.limits.absoluteMs;
     await insertAdminSession(this.db, {
-      idHash: hashId(id), now: new Date(at), expiresAt: new Date(expiresAt), idleSince: new Date(at - this.limits.idleMs), maxSessions: this.limits.maxSessions,
+      idHash: hashId(id),
+      now: new Date(at),
+      expiresAt: new Date(expiresAt),
+      idleSince: new Date(at - this.limits.idleMs),
+      maxSessions: this.limits.maxSessions,
     });
     return { id, csrfToken: csrfTokenOf(id), createdAt: at, expiresAt };
   }
@@ -59,7 +63,9 @@ export class SessionStore {
     if (!id || !SESSION_ID.test(id)) return null;
     const at = this.now();
     const row = await touchAdminSession(this.db, hashId(id), new Date(at), new Date(at - this.limits.idleMs));
-    return row && { id, csrfToken: csrfTokenOf(id), createdAt: row.createdAt.getTime(), expiresAt: row.expiresAt.getTime() };
+    return (
+      row && { id, csrfToken: csrfTokenOf(id), createdAt: row.createdAt.getTime(), expiresAt: row.expiresAt.getTime() }
+    );
   }
 
   async destroy(id: string): Promise<void> {
@@ -79,14 +85,24 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
   }
   return undefined;
 }
 
 /** Set-Cookie for the session: HttpOnly, SameSite=Strict, Path=/; Secure when served over https. */
 export function sessionCookie(value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${opts.maxAgeSeconds}`];
+  const parts = [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${opts.maxAgeSeconds}`,
+  ];
   if (opts.secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -39,7 +39,12 @@ export class SignInLimiter {
       throw new AdminRefusal(429, 'too_many_attempts', 'Too many failed sign-ins: wait a few minutes', left);
     }
     if (e.inFlight >= this.perAddress) {
-      throw new AdminRefusal(429, 'too_many_attempts', 'Another sign-in from this address is being checked: wait for its answer', 1);
+      throw new AdminRefusal(
+        429,
+        'too_many_attempts',
+        'Another sign-in from this address is being checked: wait for its answer',
+        1,
+      );
     }
     e.count += 1;
     e.inFlight += 1;
@@ -59,7 +64,8 @@ export class SignInLimiter {
 
   private sweep(): void {
     const at = this.now();
-    for (const [address, e] of this.#entries) if (e.inFlight === 0 && e.since + this.windowMs <= at) this.#entries.delete(address);
+    for (const [address, e] of this.#entries)
+      if (e.inFlight === 0 && e.since + this.windowMs <= at) this.#entries.delete(address);
     if (this.#entries.size > 10_000) this.#entries.clear();
   }
 }
@@ -76,7 +82,12 @@ export class HashSlots {
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#active >= this.slots) {
       if (this.#waiting.length >= this.queue) {
-        throw new AdminRefusal(503, 'sign_in_busy', 'The server is checking many sign-ins right now: try again in a few seconds', 2);
+        throw new AdminRefusal(
+          503,
+          'sign_in_busy',
+          'The server is checking many sign-ins right now: try again in a few seconds',
+          2,
+        );
       }
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
@@ -86,7 +97,8 @@ export class HashSlots {
       return await work();
     } finally {
       const next = this.#waiting.shift();
-      if (next) next(); // the slot passes straight to the next waiter
+      if (next)
+        next(); // the slot passes straight to the next waiter
       else this.#active -= 1;
     }
   }

@@ -36,8 +36,13 @@ export function cycleBar(run: SyncRun): CycleBar {
     records += counts.inserted + counts.updated + counts.deleted;
   }
   return {
-    runId: run.id, trigger: run.trigger, status: run.status, startedAt: new Date(run.startedAt).toISOString(),
-    endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null, records, perTable,
+    runId: run.id,
+    trigger: run.trigger,
+    status: run.status,
+    startedAt: new Date(run.startedAt).toISOString(),
+    endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null,
+    records,
+    perTable,
   };
 }
 
@@ -66,7 +71,11 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
 
   app.post('/api/sync-now', async (_request, reply) => {
     if (!deps.runner) {
-      throw new AdminRefusal(409, 'no_runner', 'No sync runner runs in this process: start dynasync with `run` or `demo`');
+      throw new AdminRefusal(
+        409,
+        'no_runner',
+        'No sync runner runs in this process: start dynasync with `run` or `demo`',
+      );
     }
     deps.runner.syncNow();
     return reply.code(202).send({ accepted: true });

@@ -15,7 +15,8 @@ export function registerSyncErrorRetryRoutes(app: FastifyInstance, db: Db): void
   app.post('/api/sync-errors/:id/retry', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'sync error id');
     const requeued = await retryFailedWrites(db, id);
-    if (requeued === 0) throw new NotFoundError('no_failed_write', `Sync error ${id} has no refused write waiting to be retried`);
+    if (requeued === 0)
+      throw new NotFoundError('no_failed_write', `Sync error ${id} has no refused write waiting to be retried`);
     return { id, requeued };
   });
 }

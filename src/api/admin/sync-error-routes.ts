@@ -9,7 +9,10 @@ import { decodeCursor, encodeCursor, pageLimit, parseInput, searchText } from '.
 
 const Filter = z.object({
   q: searchText,
-  entity: z.enum(SYNC_ENTITIES).optional().or(z.literal('').transform(() => undefined)),
+  entity: z
+    .enum(SYNC_ENTITIES)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 const SearchQuery = Filter.extend({ limit: pageLimit(50, 500), cursor: z.string().max(200).optional() });

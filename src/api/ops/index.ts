@@ -9,11 +9,18 @@ import { DynamicsAccess } from '../admin/dynamics.js';
 import { SyncMetrics, type DataverseFigures, type MetricsSources } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** The sync's live figures and pending counts through this process's own Dataverse session. */
 function sourcesFor(deps: ApiDeps): MetricsSources {
-  const dynamics = new DynamicsAccess({ db: deps.db, secretBox: deps.secretBox, logger: deps.logger, pageSize: deps.config.pageSize });
+  const dynamics = new DynamicsAccess({
+    db: deps.db,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    pageSize: deps.config.pageSize,
+  });
   return {
     db: deps.db,
     dataverse: async () => {
@@ -25,9 +32,14 @@ function sourcesFor(deps: ApiDeps): MetricsSources {
   };
 }
 
-export async function opsRoutes(app: FastifyInstance, opts: { deps: ApiDeps; metrics?: MetricsSources }): Promise<void> {
+export async function opsRoutes(
+  app: FastifyInstance,
+  opts: { deps: ApiDeps; metrics?: MetricsSources },
+): Promise<void> {
   const metrics = new SyncMetrics(opts.metrics ?? sourcesFor(opts.deps));
   const doc = openApiDocument(VERSION);
-  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', metrics.contentType).send(await metrics.render()),
+  );
   app.get('/docs', async () => doc);
 }

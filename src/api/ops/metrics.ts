@@ -39,17 +39,54 @@ export class SyncMetrics {
   #errorCursor = 0;
   #refreshing: Promise<void> = Promise.resolve();
 
-  readonly #records = new Counter({ name: 'dynasync_records_synced_total', help: 'Records applied from Dynamics, by table and operation', labelNames: ['table', 'operation'], registers: [this.registry] });
-  readonly #activities = new Counter({ name: 'dynasync_activities_logged_total', help: 'Activities (New Lead, Change Data Value, sync errors) logged by sync cycles, by table', labelNames: ['table'], registers: [this.registry] });
-  readonly #cycles = new Histogram({
-    name: 'dynasync_cycle_duration_seconds', help: 'Duration of finished sync cycles, by outcome', labelNames: ['status'],
-    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200], registers: [this.registry],
+  readonly #records = new Counter({
+    name: 'dynasync_records_synced_total',
+    help: 'Records applied from Dynamics, by table and operation',
+    labelNames: ['table', 'operation'],
+    registers: [this.registry],
   });
-  readonly #errors = new Counter({ name: 'dynasync_sync_errors_total', help: 'Sync errors recorded, by table and error code', labelNames: ['table', 'code'], registers: [this.registry] });
-  readonly #throttled = new Counter({ name: 'dynasync_dataverse_throttled_seconds_total', help: 'Time Dataverse requests of this process waited on service protection limits (429 pauses and the request budget)', registers: [this.registry] });
-  readonly #pending = new Gauge({ name: 'dynasync_pending_changes', help: 'Changes waiting in Dynamics for the next cycle, by table (absent when unknown)', labelNames: ['table'], registers: [this.registry] });
-  readonly #failing = new Gauge({ name: 'dynasync_runner_failing', help: 'The runner\'s failures in a row, by the last one\'s code and reason (e.g. sign_in_failed, wrong_password); absent while it syncs', labelNames: ['code', 'reason'], registers: [this.registry] });
-  readonly #stored = new Gauge({ name: 'dynasync_records_stored', help: 'Records in the lead database, by table', labelNames: ['table'], registers: [this.registry] });
+  readonly #activities = new Counter({
+    name: 'dynasync_activities_logged_total',
+    help: 'Activities (New Lead, Change Data Value, sync errors) logged by sync cycles, by table',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
+  readonly #cycles = new Histogram({
+    name: 'dynasync_cycle_duration_seconds',
+    help: 'Duration of finished sync cycles, by outcome',
+    labelNames: ['status'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+    registers: [this.registry],
+  });
+  readonly #errors = new Counter({
+    name: 'dynasync_sync_errors_total',
+    help: 'Sync errors recorded, by table and error code',
+    labelNames: ['table', 'code'],
+    registers: [this.registry],
+  });
+  readonly #throttled = new Counter({
+    name: 'dynasync_dataverse_throttled_seconds_total',
+    help: 'Time Dataverse requests of this process waited on service protection limits (429 pauses and the request budget)',
+    registers: [this.registry],
+  });
+  readonly #pending = new Gauge({
+    name: 'dynasync_pending_changes',
+    help: 'Changes waiting in Dynamics for the next cycle, by table (absent when unknown)',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
+  readonly #failing = new Gauge({
+    name: 'dynasync_runner_failing',
+    help: "The runner's failures in a row, by the last one's code and reason (e.g. sign_in_failed, wrong_password); absent while it syncs",
+    labelNames: ['code', 'reason'],
+    registers: [this.registry],
+  });
+  readonly #stored = new Gauge({
+    name: 'dynasync_records_stored',
+    help: 'Records in the lead database, by table',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
 
   constructor(private readonly sources: MetricsSources) {}
 
@@ -110,19 +147,24 @@ export class SyncMetrics {
     const counter = await this.sources.pending().catch(() => null);
     if (!counter) return;
     const checkpoints = await listCheckpoints(this.sources.db);
-    await Promise.all(CYCLE_ORDER.map(async (table) => {
-      const cp = checkpoints.find((c) => c.stream === table);
-      if (cp?.phase !== 'delta' || !cp.link) return;
-      const n = await counter.countChanges(ENTITY_INFO[table].entitySet, cp.link).catch(() => null);
-      if (n !== null) this.#pending.set({ table }, n);
-    }));
+    await Promise.all(
+      CYCLE_ORDER.map(async (table) => {
+        const cp = checkpoints.find((c) => c.stream === table);
+        if (cp?.phase !== 'delta' || !cp.link) return;
+        const n = await counter.countChanges(ENTITY_INFO[table].entitySet, cp.link).catch(() => null);
+        if (n !== null) this.#pending.set({ table }, n);
+      }),
+    );
   }
 
   private async setRunner(): Promise<void> {
     this.#failing.reset();
     const health = (await loadSchedule(this.sources.db))?.runner;
     if (health?.state !== 'retrying' || !health.lastError) return;
-    this.#failing.set({ code: health.lastError.code, reason: health.lastError.reason ?? '' }, health.consecutiveFailures);
+    this.#failing.set(
+      { code: health.lastError.code, reason: health.lastError.reason ?? '' },
+      health.consecutiveFailures,
+    );
   }
 
   private async setStored(): Promise<void> {

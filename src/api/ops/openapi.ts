@@ -9,7 +9,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'dynasync',
       version,
       description:
-        'The lead database kept in sync with Microsoft Dynamics 365. /identity and /rest follow Marketo\'s REST API ' +
+        "The lead database kept in sync with Microsoft Dynamics 365. /identity and /rest follow Marketo's REST API " +
         '(HTTP 200 with `{requestId, success, result | errors}`), so Marketo clients work against it; /api serves the web UI.',
     },
     tags: [
@@ -22,7 +22,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
     components: {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token' },
-        accessTokenParam: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same token as a query parameter' },
+        accessTokenParam: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description: 'The same token as a query parameter',
+        },
         adminSession: { type: 'apiKey', in: 'cookie', name: 'dynasync_session' },
         csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
       },

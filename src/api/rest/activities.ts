@@ -10,7 +10,17 @@ import { activityCursorSince, readActivityPage, type ActivityPage } from '../../
 import { ACTIVITY_TYPES, describeTypes, toActivity, toLeadChange } from './activity-format.js';
 import type { RestContext } from './context.js';
 import { RestCode, RestError, success } from './envelope.js';
-import { batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, type Query } from './params.js';
+import {
+  batchSize,
+  decodeToken,
+  encodeToken,
+  fieldList,
+  integers,
+  param,
+  requireParam,
+  splitList,
+  type Query,
+} from './params.js';
 
 /** Marketo's limits: 10 activity types and 30 leads per call. */
 const MAX_TYPES = 10;
@@ -22,13 +32,15 @@ const KNOWN_TYPES = new Set<number>(ACTIVITY_TYPES.map((t) => t.id));
 function leadIds(q: Query): number[] | null {
   const raw = splitList(param(q, 'leadIds'));
   if (raw.length === 0) return null;
-  if (raw.length > MAX_LEADS) throw new RestError(RestCode.InvalidData, `At most ${MAX_LEADS} leadIds are allowed, got ${raw.length}`);
+  if (raw.length > MAX_LEADS)
+    throw new RestError(RestCode.InvalidData, `At most ${MAX_LEADS} leadIds are allowed, got ${raw.length}`);
   return integers(raw, 'leadIds');
 }
 
 function activityTypeIds(q: Query): number[] {
   const ids = integers(splitList(requireParam(q, 'activityTypeIds')), 'activityTypeIds');
-  if (ids.length > MAX_TYPES) throw new RestError(RestCode.InvalidData, `At most ${MAX_TYPES} activityTypeIds are allowed, got ${ids.length}`);
+  if (ids.length > MAX_TYPES)
+    throw new RestError(RestCode.InvalidData, `At most ${MAX_TYPES} activityTypeIds are allowed, got ${ids.length}`);
   const unknown = ids.find((id) => !KNOWN_TYPES.has(id));
   if (unknown !== undefined) throw new RestError(RestCode.InvalidData, `Invalid activity type id ${unknown}`);
   return ids;
@@ -36,9 +48,16 @@ function activityTypeIds(q: Query): number[] {
 
 function parseSince(raw: string): Date {
   const at = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
-  if (Number.isNaN(at.getTime())) throw new RestError(RestCode.InvalidValue, `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: an ISO 8601 date-time is required`);
+  if (Number.isNaN(at.getTime()))
+    throw new RestError(
+      RestCode.InvalidValue,
+      `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: an ISO 8601 date-time is required`,
+    );
   if (!isStorableDate(at.getTime())) {
-    throw new RestError(RestCode.InvalidValue, `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: dates from ${describeDateRange()} are accepted`);
+    throw new RestError(
+      RestCode.InvalidValue,
+      `Invalid value '${raw.slice(0, 60)}' for sinceDatetime: dates from ${describeDateRange()} are accepted`,
+    );
   }
   return at;
 }
@@ -64,7 +83,10 @@ export function registerActivities(app: FastifyInstance, ctx: RestContext): void
     const limit = batchSize(q);
     const fields = await ctx.leadFields.get();
     const page = await readActivityPage(db, { afterId, typeIds, personIds: persons, limit, scanLimit: SCAN_LIMIT });
-    return paged(page, page.rows.map((a) => toActivity(a, fields)));
+    return paged(
+      page,
+      page.rows.map((a) => toActivity(a, fields)),
+    );
   });
 
   app.get('/v1/activities/leadchanges.json', async (req) => {
@@ -76,8 +98,16 @@ export function registerActivities(app: FastifyInstance, ctx: RestContext): void
     const persons = leadIds(q);
     const limit = batchSize(q);
     const page = await readActivityPage(db, {
-      afterId, typeIds: [ActivityType.NewLead, ActivityType.ChangeDataValue], personIds: persons, changeFields, limit, scanLimit: SCAN_LIMIT,
+      afterId,
+      typeIds: [ActivityType.NewLead, ActivityType.ChangeDataValue],
+      personIds: persons,
+      changeFields,
+      limit,
+      scanLimit: SCAN_LIMIT,
     });
-    return paged(page, page.rows.map((a) => toLeadChange(a, fields)));
+    return paged(
+      page,
+      page.rows.map((a) => toLeadChange(a, fields)),
+    );
   });
 }

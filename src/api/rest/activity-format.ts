@@ -29,7 +29,13 @@ export const ACTIVITY_TYPES: readonly TypeInfo[] = [
     name: 'Change Data Value',
     description: 'Changed attribute value for a person',
     primaryAttribute: { name: 'Attribute Name', dataType: 'integer' },
-    attributes: strings({ newValue: 'New Value', oldValue: 'Old Value', reason: 'Reason', source: 'Source', entity: 'Dynamics Table' }),
+    attributes: strings({
+      newValue: 'New Value',
+      oldValue: 'Old Value',
+      reason: 'Reason',
+      source: 'Source',
+      entity: 'Dynamics Table',
+    }),
   },
   {
     id: ActivityType.SyncLeadToMicrosoft,
@@ -43,7 +49,12 @@ export const ACTIVITY_TYPES: readonly TypeInfo[] = [
     name: 'Dynamics Sync Error',
     description: 'A record of this person could not be synced from or to Microsoft Dynamics 365 (attribute Direction)',
     primaryAttribute: { name: 'Error Code', dataType: 'string' },
-    attributes: strings({ entity: 'Dynamics Table', message: 'Message', direction: 'Direction', operation: 'Operation' }),
+    attributes: strings({
+      entity: 'Dynamics Table',
+      message: 'Message',
+      direction: 'Direction',
+      operation: 'Operation',
+    }),
   },
 ];
 
@@ -51,11 +62,14 @@ const TYPE_BY_ID = new Map(ACTIVITY_TYPES.map((t) => [t.id, t]));
 
 export const describeTypes = (): unknown[] =>
   ACTIVITY_TYPES.map((t) => ({
-    id: t.id, name: t.name, description: t.description, primaryAttribute: t.primaryAttribute,
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    primaryAttribute: t.primaryAttribute,
     attributes: Object.values(t.attributes),
   }));
 
-const text = (v: unknown): unknown => (v === null || typeof v !== 'object' ? v ?? null : JSON.stringify(v));
+const text = (v: unknown): unknown => (v === null || typeof v !== 'object' ? (v ?? null) : JSON.stringify(v));
 
 /** Known attributes under their Marketo names, in the type's order; others are not shown. */
 function attributesOf(a: ActivityRow, t: TypeInfo | undefined): { name: string; value: unknown }[] {
@@ -75,10 +89,15 @@ const base = (a: ActivityRow) => ({
 
 export function toActivity(a: ActivityRow, fields: LeadFields): Record<string, unknown> {
   const t = TYPE_BY_ID.get(a.typeId);
-  const fieldId = a.typeId === ActivityType.ChangeDataValue && a.primaryAttributeValue ? fields.get(a.primaryAttributeValue)?.id : undefined;
+  const fieldId =
+    a.typeId === ActivityType.ChangeDataValue && a.primaryAttributeValue
+      ? fields.get(a.primaryAttributeValue)?.id
+      : undefined;
   return {
     ...base(a),
-    ...(a.typeId === ActivityType.NewLead || a.typeId === ActivityType.SyncLeadToMicrosoft ? { primaryAttributeValueId: a.personId } : {}),
+    ...(a.typeId === ActivityType.NewLead || a.typeId === ActivityType.SyncLeadToMicrosoft
+      ? { primaryAttributeValueId: a.personId }
+      : {}),
     ...(fieldId === undefined ? {} : { primaryAttributeValueId: fieldId }),
     primaryAttributeValue: a.primaryAttributeValue,
     attributes: attributesOf(a, t),
@@ -88,14 +107,17 @@ export function toActivity(a: ActivityRow, fields: LeadFields): Record<string, u
 /** A lead change: the changed field with old and new value (Change Data Value), or a New Lead. */
 export function toLeadChange(a: ActivityRow, fields: LeadFields): Record<string, unknown> {
   const t = TYPE_BY_ID.get(a.typeId);
-  const changed = a.typeId === ActivityType.ChangeDataValue && a.primaryAttributeValue !== null
-    ? [{
-        id: fields.get(a.primaryAttributeValue)?.id ?? null,
-        name: a.primaryAttributeValue,
-        newValue: text(a.attributes.newValue),
-        oldValue: text(a.attributes.oldValue),
-      }]
-    : [];
+  const changed =
+    a.typeId === ActivityType.ChangeDataValue && a.primaryAttributeValue !== null
+      ? [
+          {
+            id: fields.get(a.primaryAttributeValue)?.id ?? null,
+            name: a.primaryAttributeValue,
+            newValue: text(a.attributes.newValue),
+            oldValue: text(a.attributes.oldValue),
+          },
+        ]
+      : [];
   const attributes = attributesOf(a, t).filter((x) => x.name !== 'New Value' && x.name !== 'Old Value');
   return { ...base(a), fields: changed, attributes };
 }

@@ -26,7 +26,8 @@ export function restAuth(ctx: RestContext) {
     if (token === undefined) throw new RestError(RestCode.AccessTokenEmpty, 'Empty access token');
     const found = token ? await tokens.lookup(ctx.deps.db, token) : null;
     if (!found) throw new RestError(RestCode.AccessTokenInvalid, 'Access token invalid');
-    if (found.expiresAt.getTime() <= Date.now()) throw new RestError(RestCode.AccessTokenExpired, 'Access token expired');
+    if (found.expiresAt.getTime() <= Date.now())
+      throw new RestError(RestCode.AccessTokenExpired, 'Access token expired');
     if (!ctx.limiter.tryAcquire(found.apiClientId)) throw new RestError(RestCode.RateLimited, ctx.limiter.describe());
   };
 }

@@ -9,7 +9,16 @@ import { RestCode, RestError, skipped, success } from './envelope.js';
 import type { LeadFields } from './fields.js';
 import { asGet, filterValues } from './leads.js';
 import {
-  MAX_BATCH, batchSize, decodeToken, encodeToken, integers, param, requireJsonBody, requireParam, splitList, type Query,
+  MAX_BATCH,
+  batchSize,
+  decodeToken,
+  encodeToken,
+  integers,
+  param,
+  requireJsonBody,
+  requireParam,
+  splitList,
+  type Query,
 } from './params.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,13 +34,20 @@ function companyFilter(filterType: string, values: readonly string[]): CompanyFi
       return { kind: 'id', values: integers(values, 'id') };
     case 'externalCompanyId': {
       const bad = values.find((v) => !GUID.test(v));
-      if (bad !== undefined) throw new RestError(RestCode.InvalidValue, `Invalid value '${bad.slice(0, 100)}' for externalCompanyId: a Dynamics account id (GUID) is required`);
+      if (bad !== undefined)
+        throw new RestError(
+          RestCode.InvalidValue,
+          `Invalid value '${bad.slice(0, 100)}' for externalCompanyId: a Dynamics account id (GUID) is required`,
+        );
       return { kind: 'externalCompanyId', values };
     }
     case 'company':
       return { kind: 'company', values };
     default:
-      throw new RestError(RestCode.InvalidData, `Invalid filterType '${filterType.slice(0, 100)}': use externalCompanyId, id or company`);
+      throw new RestError(
+        RestCode.InvalidData,
+        `Invalid filterType '${filterType.slice(0, 100)}': use externalCompanyId, id or company`,
+      );
   }
 }
 
@@ -49,11 +65,16 @@ function companyFields(q: Query, known: LeadFields): string[] {
 
 function companyValue(c: RestCompany, name: string): unknown {
   switch (name) {
-    case 'id': return c.id;
-    case 'externalCompanyId': return c.dynamicsId;
-    case 'createdAt': return c.createdAt.toISOString();
-    case 'updatedAt': return c.updatedAt.toISOString();
-    default: return c.fields[name] ?? null;
+    case 'id':
+      return c.id;
+    case 'externalCompanyId':
+      return c.dynamicsId;
+    case 'createdAt':
+      return c.createdAt.toISOString();
+    case 'updatedAt':
+      return c.updatedAt.toISOString();
+    default:
+      return c.fields[name] ?? null;
   }
 }
 
@@ -70,7 +91,10 @@ async function readCompanies(ctx: RestContext, q: Query) {
     for (const name of fields) out[name] = companyValue(c, name);
     return out;
   });
-  return success(result, rows.length > size ? { nextPageToken: encodeToken('companies', page[page.length - 1]!.id) } : {});
+  return success(
+    result,
+    rows.length > size ? { nextPageToken: encodeToken('companies', page[page.length - 1]!.id) } : {},
+  );
 }
 
 export function registerCompanies(app: FastifyInstance, ctx: RestContext): void {
@@ -84,7 +108,8 @@ export function registerCompanies(app: FastifyInstance, ctx: RestContext): void 
     if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0) {
       throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');
     }
-    if (body.input.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
+    if (body.input.length > MAX_BATCH)
+      throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
     return success(body.input.map((_, seq) => ({ seq, ...skipped(RestCode.InvalidData, MANAGED_BY_CRM) })));
   });
 }

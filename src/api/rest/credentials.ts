@@ -7,9 +7,20 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { InvalidInputError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
-import { findApiClientSecret, findApiToken, insertApiClient, insertApiToken, type ApiClient } from '../../store/api-clients.js';
+import {
+  findApiClientSecret,
+  findApiToken,
+  insertApiClient,
+  insertApiToken,
+  type ApiClient,
+} from '../../store/api-clients.js';
 
-const scryptAsync = promisify(scrypt) as (secret: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  secret: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
@@ -23,7 +34,11 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const [kind, n, r, p, salt, key] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(actual, expected);
 }
 
@@ -37,10 +52,17 @@ const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 export async function createApiClient(db: Db, name: string): Promise<{ client: ApiClient; clientSecret: string }> {
   const trimmed = name.trim();
   if (!NAME.test(trimmed)) {
-    throw new InvalidInputError('invalid_api_client_name', 'An API client name has 1 to 64 letters, digits, spaces, dots, dashes or underscores.');
+    throw new InvalidInputError(
+      'invalid_api_client_name',
+      'An API client name has 1 to 64 letters, digits, spaces, dots, dashes or underscores.',
+    );
   }
   const clientSecret = randomBytes(24).toString('base64url');
-  const client = await insertApiClient(db, { name: trimmed, clientId: randomUUID(), secretHash: await hashSecret(clientSecret) });
+  const client = await insertApiClient(db, {
+    name: trimmed,
+    clientId: randomUUID(),
+    secretHash: await hashSecret(clientSecret),
+  });
   return { client, clientSecret };
 }
 
@@ -53,7 +75,11 @@ export async function authenticateClient(db: Db, clientId: string, clientSecret:
 
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export async function issueToken(db: Db, apiClientId: number, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+export async function issueToken(
+  db: Db,
+  apiClientId: number,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   await insertApiToken(db, { tokenHash: tokenHash(token), apiClientId, expiresAt });

@@ -30,7 +30,10 @@ export interface RestErrorItem {
 
 /** A request-level failure: the whole call answers `success: false` with this error. */
 export class RestError extends Error {
-  constructor(readonly code: RestCodeValue, message: string) {
+  constructor(
+    readonly code: RestCodeValue,
+    message: string,
+  ) {
     super(message);
     this.name = 'RestError';
   }
@@ -68,7 +71,11 @@ export function success(
   };
 }
 
-export function failure(errors: readonly RestErrorItem[]): { requestId: string; success: false; errors: readonly RestErrorItem[] } {
+export function failure(errors: readonly RestErrorItem[]): {
+  requestId: string;
+  success: false;
+  errors: readonly RestErrorItem[];
+} {
   return { requestId: newRequestId(), success: false, errors };
 }
 

@@ -27,16 +27,54 @@ export interface RestField {
 
 const SYSTEM: readonly Omit<RestField, 'id'>[] = [
   { name: 'id', displayName: 'Id', dataType: 'integer', length: null, readOnly: true, source: 'system', column: null },
-  { name: 'email', displayName: 'Email Address', dataType: 'email', length: 255, readOnly: true, source: 'system', column: null },
-  { name: 'createdAt', displayName: 'Created At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
-  { name: 'updatedAt', displayName: 'Updated At', dataType: 'datetime', length: null, readOnly: true, source: 'system', column: null },
+  {
+    name: 'email',
+    displayName: 'Email Address',
+    dataType: 'email',
+    length: 255,
+    readOnly: true,
+    source: 'system',
+    column: null,
+  },
+  {
+    name: 'createdAt',
+    displayName: 'Created At',
+    dataType: 'datetime',
+    length: null,
+    readOnly: true,
+    source: 'system',
+    column: null,
+  },
+  {
+    name: 'updatedAt',
+    displayName: 'Updated At',
+    dataType: 'datetime',
+    length: null,
+    readOnly: true,
+    source: 'system',
+    column: null,
+  },
   ...MICROSOFT_FIELDS.map((f) => ({ ...f, readOnly: true, source: 'system' as const, column: null })),
 ];
 
 const DATA_TYPES: Partial<Record<AttributeType, string>> = {
-  String: 'string', Memo: 'text', EntityName: 'string', Integer: 'integer', BigInt: 'integer', Money: 'currency',
-  Decimal: 'float', Double: 'float', Boolean: 'boolean', DateTime: 'datetime', Picklist: 'string', State: 'string',
-  Status: 'string', Lookup: 'reference', Customer: 'reference', Owner: 'reference', Uniqueidentifier: 'string',
+  String: 'string',
+  Memo: 'text',
+  EntityName: 'string',
+  Integer: 'integer',
+  BigInt: 'integer',
+  Money: 'currency',
+  Decimal: 'float',
+  Double: 'float',
+  Boolean: 'boolean',
+  DateTime: 'datetime',
+  Picklist: 'string',
+  State: 'string',
+  Status: 'string',
+  Lookup: 'reference',
+  Customer: 'reference',
+  Owner: 'reference',
+  Uniqueidentifier: 'string',
 };
 
 function fromColumn(source: 'person' | 'company', localName: string, column: CatalogField): Omit<RestField, 'id'> {
@@ -44,7 +82,11 @@ function fromColumn(source: 'person' | 'company', localName: string, column: Cat
   return {
     name: localName,
     displayName: column.displayName,
-    dataType: email ? 'email' : /phone/i.test(localName) && column.attributeType === 'String' ? 'phone' : DATA_TYPES[column.attributeType] ?? 'string',
+    dataType: email
+      ? 'email'
+      : /phone/i.test(localName) && column.attributeType === 'String'
+        ? 'phone'
+        : (DATA_TYPES[column.attributeType] ?? 'string'),
     length: column.maxLength,
     readOnly: false,
     source,
@@ -79,7 +121,8 @@ export class LeadFields {
       const key = f.name.toLowerCase();
       if (seen.has(key)) {
         // A selected contact email makes `email` writable; any other clash keeps the first (person) field.
-        if (key === 'email' && f.source === 'person') list[list.findIndex((x) => x.name === 'email')] = { ...f, name: 'email' };
+        if (key === 'email' && f.source === 'person')
+          list[list.findIndex((x) => x.name === 'email')] = { ...f, name: 'email' };
         return;
       }
       seen.add(key);
@@ -132,15 +175,32 @@ export class LeadFieldsCache {
 /** A field's value on a person, as the REST API shows it. */
 export function leadValue(
   f: RestField,
-  p: Pick<RestPerson, 'id' | 'email' | 'fields' | 'companyFields' | 'ownsCompanyFields' | 'createdAt' | 'updatedAt' | 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>,
+  p: Pick<
+    RestPerson,
+    | 'id'
+    | 'email'
+    | 'fields'
+    | 'companyFields'
+    | 'ownsCompanyFields'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'dynamicsType'
+    | 'dynamicsCreatedOn'
+    | 'dynamicsDeleted'
+  >,
 ): unknown {
   if (f.source === 'company') return (p.ownsCompanyFields ? p.fields : p.companyFields)[f.name] ?? null;
   if (f.source === 'system' && isMicrosoftField(f.name)) return microsoftValue(f.name, p);
   switch (f.name) {
-    case 'id': return p.id;
-    case 'email': return p.email;
-    case 'createdAt': return p.createdAt.toISOString();
-    case 'updatedAt': return p.updatedAt.toISOString();
-    default: return p.fields[f.name] ?? null;
+    case 'id':
+      return p.id;
+    case 'email':
+      return p.email;
+    case 'createdAt':
+      return p.createdAt.toISOString();
+    case 'updatedAt':
+      return p.updatedAt.toISOString();
+    default:
+      return p.fields[f.name] ?? null;
   }
 }

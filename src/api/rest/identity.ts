@@ -22,14 +22,20 @@ export function registerIdentity(app: FastifyInstance, ctx: RestContext): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const grant = field(req, 'grant_type');
     if (grant === undefined) return oauthError(reply, 400, 'invalid_request', 'Missing grant type');
-    if (grant !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type: ${grant.slice(0, 40)}`);
+    if (grant !== 'client_credentials')
+      return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type: ${grant.slice(0, 40)}`);
     const clientId = field(req, 'client_id');
     const clientSecret = field(req, 'client_secret');
     if (!clientId || !clientSecret) return oauthError(reply, 401, 'invalid_client', 'Bad client credentials');
     const reserved = ctx.tokenAttempts.reserve(clientId, req.ip);
     if ('refused' in reserved) {
       void reply.header('retry-after', String(reserved.retryAfterSeconds));
-      return oauthError(reply, 429, 'too_many_requests', `${reserved.refused}: retry in ${reserved.retryAfterSeconds} s`);
+      return oauthError(
+        reply,
+        429,
+        'too_many_requests',
+        `${reserved.refused}: retry in ${reserved.retryAfterSeconds} s`,
+      );
     }
     let apiClientId: number | null = null;
     try {
@@ -42,7 +48,10 @@ export function registerIdentity(app: FastifyInstance, ctx: RestContext): void {
     if (apiClientId === null) return oauthError(reply, 401, 'invalid_client', 'Bad client credentials');
     const { token } = await issueToken(ctx.deps.db, apiClientId, ctx.tokenTtlSeconds);
     return reply.header('cache-control', 'no-store').send({
-      access_token: token, token_type: 'bearer', expires_in: ctx.tokenTtlSeconds, scope: clientId,
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: ctx.tokenTtlSeconds,
+      scope: clientId,
     });
   };
   app.get('/identity/oauth/token', handler);

@@ -24,16 +24,23 @@ function toRestError(err: FastifyError | Error, logger: Logger): { status: numbe
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 200, item: { code: RestCode.InvalidJson, message: 'Invalid JSON' } };
   }
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 200, item: { code: RestCode.InvalidContentType, message: 'Invalid Content Type' } };
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, item: { code: RestCode.InvalidData, message: 'Request body too large' } };
-  if (err instanceof InvalidInputError) return { status: 200, item: { code: RestCode.InvalidData, message: err.message } };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { status: 200, item: { code: RestCode.InvalidContentType, message: 'Invalid Content Type' } };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, item: { code: RestCode.InvalidData, message: 'Request body too large' } };
+  if (err instanceof InvalidInputError)
+    return { status: 200, item: { code: RestCode.InvalidData, message: err.message } };
   if (err instanceof NotFoundError) return { status: 200, item: { code: RestCode.NotFound, message: err.message } };
-  if (err instanceof FatalError && err.code === 'not_configured') return { status: 200, item: { code: RestCode.InvalidData, message: err.message } };
+  if (err instanceof FatalError && err.code === 'not_configured')
+    return { status: 200, item: { code: RestCode.InvalidData, message: err.message } };
   logger.error({ err }, 'REST API request failed');
   return { status: 200, item: { code: RestCode.SystemError, message: 'System error' } };
 }
 
-export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps; leadFields: LeadFieldsCache }): Promise<void> {
+export async function restRoutes(
+  app: FastifyInstance,
+  opts: { deps: ApiDeps; leadFields: LeadFieldsCache },
+): Promise<void> {
   const ctx = createRestContext(opts.deps, opts.leadFields);
   // Marketo clients post the token request as a form.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -44,13 +51,18 @@ export async function restRoutes(app: FastifyInstance, opts: { deps: ApiDeps; le
     return reply.code(status).send(failure([item]));
   });
   registerIdentity(app, ctx);
-  await app.register(async (rest) => {
-    rest.addHook('onRequest', restAuth(ctx));
-    rest.setNotFoundHandler((_req, reply) => reply.send(failure([{ code: RestCode.NotFound, message: 'Requested resource not found' }])));
-    registerLeadReads(rest, ctx);
-    registerLeadWrites(rest, ctx);
-    registerLeadPush(rest, ctx);
-    registerCompanies(rest, ctx);
-    registerActivities(rest, ctx);
-  }, { prefix: '/rest' });
+  await app.register(
+    async (rest) => {
+      rest.addHook('onRequest', restAuth(ctx));
+      rest.setNotFoundHandler((_req, reply) =>
+        reply.send(failure([{ code: RestCode.NotFound, message: 'Requested resource not found' }])),
+      );
+      registerLeadReads(rest, ctx);
+      registerLeadWrites(rest, ctx);
+      registerLeadPush(rest, ctx);
+      registerCompanies(rest, ctx);
+      registerActivities(rest, ctx);
+    },
+    { prefix: '/rest' },
+  );
 }

@@ -21,8 +21,11 @@ interface PushCall {
   readonly assignTo: string | null;
 }
 
-const reason = (code: RestCodeValue, message: string, id?: number): PushResult =>
-  ({ ...(id === undefined ? {} : { id }), status: 'skipped', reasons: [{ code, message }] });
+const reason = (code: RestCodeValue, message: string, id?: number): PushResult => ({
+  ...(id === undefined ? {} : { id }),
+  status: 'skipped',
+  reasons: [{ code, message }],
+});
 
 /** The call as a whole; a bad syncAs or assignTo fails the call, a bad record only itself. */
 export function parsePushBody(body: unknown): PushCall {
@@ -31,16 +34,24 @@ export function parsePushBody(body: unknown): PushCall {
   }
   const b = body as Record<string, unknown>;
   const syncAs = b.syncAs ?? 'lead';
-  if (!isPushTarget(syncAs)) throw new RestError(RestCode.InvalidData, `Invalid syncAs '${String(syncAs).slice(0, 40)}': use lead or contact`);
+  if (!isPushTarget(syncAs))
+    throw new RestError(RestCode.InvalidData, `Invalid syncAs '${String(syncAs).slice(0, 40)}': use lead or contact`);
   const assignTo = b.assignTo ?? null;
-  if (assignTo !== null && (typeof assignTo !== 'string' || assignTo.trim() === '' || assignTo.length > 254 || unstorableText(assignTo))) {
+  if (
+    assignTo !== null &&
+    (typeof assignTo !== 'string' || assignTo.trim() === '' || assignTo.length > 254 || unstorableText(assignTo))
+  ) {
     throw new RestError(RestCode.InvalidData, 'assignTo must be the email of a synced sales person');
   }
-  if (!Array.isArray(b.input) || b.input.length === 0) throw new RestError(RestCode.InvalidData, 'input must be a non-empty array');
-  if (b.input.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${b.input.length}`);
+  if (!Array.isArray(b.input) || b.input.length === 0)
+    throw new RestError(RestCode.InvalidData, 'input must be a non-empty array');
+  if (b.input.length > MAX_BATCH)
+    throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${b.input.length}`);
   const ids = b.input.map((r: unknown) => {
     const id = typeof r === 'object' && r !== null ? (r as Record<string, unknown>).id : undefined;
-    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : reason(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
+    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+      ? id
+      : reason(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
   });
   return { ids, syncAs, assignTo: typeof assignTo === 'string' ? assignTo.trim() : null };
 }
@@ -54,7 +65,12 @@ const SKIP_CODES: Record<Extract<PushOutcome, { status: 'skipped' }>['code'], Re
 
 async function pushOne(ctx: RestContext, id: number, call: PushCall): Promise<PushResult> {
   try {
-    const r = await queuePush(ctx.deps.db, { personId: id, syncAs: call.syncAs, ownerEmail: call.assignTo, source: 'rest' });
+    const r = await queuePush(ctx.deps.db, {
+      personId: id,
+      syncAs: call.syncAs,
+      ownerEmail: call.assignTo,
+      source: 'rest',
+    });
     return r.status === 'queued' ? { id, status: 'queued' } : reason(SKIP_CODES[r.code], r.message, id);
   } catch (err) {
     ctx.deps.logger.error({ err, personId: id }, 'REST push to Dynamics failed');

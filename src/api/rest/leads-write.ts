@@ -36,35 +36,54 @@ export function parseBody(body: unknown): { action: Action; lookupField: 'id' | 
   const b = body as Record<string, unknown>;
   const action = b.action ?? 'createOrUpdate';
   if (typeof action !== 'string' || !ACTIONS.includes(action)) {
-    throw new RestError(RestCode.InvalidData, `Invalid action '${String(action).slice(0, 40)}': use createOnly, updateOnly or createOrUpdate`);
+    throw new RestError(
+      RestCode.InvalidData,
+      `Invalid action '${String(action).slice(0, 40)}': use createOnly, updateOnly or createOrUpdate`,
+    );
   }
   const lookupField = b.lookupField ?? 'email';
   if (lookupField !== 'id' && lookupField !== 'email') {
-    throw new RestError(RestCode.InvalidData, `Invalid lookupField '${String(lookupField).slice(0, 40)}': use id or email`);
+    throw new RestError(
+      RestCode.InvalidData,
+      `Invalid lookupField '${String(lookupField).slice(0, 40)}': use id or email`,
+    );
   }
   if (lookupField === 'id' && action !== 'updateOnly') {
-    throw new RestError(RestCode.InvalidData, `lookupField 'id' works with updateOnly only: a new lead is looked up (and created) by email`);
+    throw new RestError(
+      RestCode.InvalidData,
+      `lookupField 'id' works with updateOnly only: a new lead is looked up (and created) by email`,
+    );
   }
-  if (!Array.isArray(b.input) || b.input.length === 0) throw new RestError(RestCode.InvalidData, 'input must be a non-empty array');
-  if (b.input.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${b.input.length}`);
+  if (!Array.isArray(b.input) || b.input.length === 0)
+    throw new RestError(RestCode.InvalidData, 'input must be a non-empty array');
+  if (b.input.length > MAX_BATCH)
+    throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${b.input.length}`);
   return { action: action as Action, lookupField, input: b.input };
 }
 
 /** The record's lookup value, checked before it reaches SQL; a refusal is the record's result. */
 function lookupKey(lookupField: 'id' | 'email', record: unknown): Key | RecordResult {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return skipped(RestCode.InvalidData, 'Each input record must be a JSON object');
+  if (typeof record !== 'object' || record === null || Array.isArray(record))
+    return skipped(RestCode.InvalidData, 'Each input record must be a JSON object');
   const value = (record as Record<string, unknown>)[lookupField];
   if (lookupField === 'id') {
-    return typeof value === 'number' && Number.isSafeInteger(value) ? value : skipped(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
+    return typeof value === 'number' && Number.isSafeInteger(value)
+      ? value
+      : skipped(RestCode.InvalidValue, `Invalid value for 'id': a whole number is required`);
   }
-  if (typeof value !== 'string' || value.trim() === '') return skipped(RestCode.InvalidData, `Field 'email' is required to find the lead`);
+  if (typeof value !== 'string' || value.trim() === '')
+    return skipped(RestCode.InvalidData, `Field 'email' is required to find the lead`);
   const bad = unstorableText(value);
   if (bad) return skipped(RestCode.InvalidValue, `Invalid value for 'email': ${bad}`);
   return value.trim().toLowerCase();
 }
 
 /** The persons of every lookup value of the call, found in one query. */
-async function findAll(db: Db, lookupField: 'id' | 'email', keys: readonly (Key | RecordResult)[]): Promise<Map<Key, RestPerson[]>> {
+async function findAll(
+  db: Db,
+  lookupField: 'id' | 'email',
+  keys: readonly (Key | RecordResult)[],
+): Promise<Map<Key, RestPerson[]>> {
   const wanted = [...new Set(keys.filter((k): k is Key => typeof k !== 'object'))];
   const byKey = new Map<Key, RestPerson[]>();
   for (const p of await findPersonsForLookup(db, lookupField, wanted)) {
@@ -77,7 +96,11 @@ async function findAll(db: Db, lookupField: 'id' | 'email', keys: readonly (Key 
 type Values = Record<string, LocalValue>;
 
 /** The record's values by field, each checked; a refusal names the first problem. */
-function values(known: LeadFields, lookupField: 'id' | 'email', rec: Record<string, unknown>): { person: Values; company: Values } | RecordResult {
+function values(
+  known: LeadFields,
+  lookupField: 'id' | 'email',
+  rec: Record<string, unknown>,
+): { person: Values; company: Values } | RecordResult {
   const person: Values = {};
   const company: Values = {};
   for (const [name, raw] of Object.entries(rec)) {
@@ -90,7 +113,8 @@ function values(known: LeadFields, lookupField: 'id' | 'email', rec: Record<stri
       checkRange(f.column, value);
       (f.source === 'person' ? person : company)[f.name] = value;
     } catch (err) {
-      if (err instanceof InvalidInputError) return skipped(RestCode.InvalidValue, `Invalid value for '${f.name}': ${err.message}`);
+      if (err instanceof InvalidInputError)
+        return skipped(RestCode.InvalidValue, `Invalid value for '${f.name}': ${err.message}`);
       throw err;
     }
   }
@@ -100,7 +124,13 @@ function values(known: LeadFields, lookupField: 'id' | 'email', rec: Record<stri
 type Planned = { change: LeadRecordChange } | { create: NewLocalPerson } | RecordResult;
 
 /** Checks one record against the fields and its person: an update, a create, or the refusal. */
-function plan(known: LeadFields, lookupField: 'id' | 'email', action: Action, rec: Record<string, unknown>, found: readonly RestPerson[]): Planned {
+function plan(
+  known: LeadFields,
+  lookupField: 'id' | 'email',
+  action: Action,
+  rec: Record<string, unknown>,
+  found: readonly RestPerson[],
+): Planned {
   if (found.length > 1) return skipped(RestCode.MultipleLeadsMatch, 'Multiple lead match lookup criteria');
   const person = found[0];
   if (person && action === 'createOnly') return skipped(RestCode.LeadAlreadyExists, 'Lead already exists');
@@ -112,24 +142,35 @@ function plan(known: LeadFields, lookupField: 'id' | 'email', action: Action, re
     const email = String(rec.email).trim(); // as given (the key is lower-cased for the lookup)
     return { create: { email, fields: { ...v.company, ...v.person, email }, sourceType: 'Web service API' } };
   }
-  if (person.ownsCompanyFields) return { change: { personId: person.id, personValues: { ...v.company, ...v.person }, companyValues: {}, reason: REASON } };
+  if (person.ownsCompanyFields)
+    return {
+      change: { personId: person.id, personValues: { ...v.company, ...v.person }, companyValues: {}, reason: REASON },
+    };
   const first = Object.keys(v.company)[0];
-  if (first !== undefined && !person.hasCompany) return skipped(RestCode.InvalidData, `Lead ${person.id} has no company, so '${first}' cannot be set`);
+  if (first !== undefined && !person.hasCompany)
+    return skipped(RestCode.InvalidData, `Lead ${person.id} has no company, so '${first}' cannot be set`);
   return { change: { personId: person.id, personValues: v.person, companyValues: v.company, reason: REASON } };
 }
 
 /** One record, one transaction: a refusal or a failure leaves the whole record unwritten. */
-async function apply(ctx: RestContext, planned: { change: LeadRecordChange } | { create: NewLocalPerson }): Promise<RecordResult> {
+async function apply(
+  ctx: RestContext,
+  planned: { change: LeadRecordChange } | { create: NewLocalPerson },
+): Promise<RecordResult> {
   const { db } = ctx.deps;
   try {
-    if ('create' in planned) return { id: await db.transaction((tx) => createLocalPerson(tx, planned.create)), status: 'created' };
+    if ('create' in planned)
+      return { id: await db.transaction((tx) => createLocalPerson(tx, planned.create)), status: 'created' };
     await applyLeadRecordChange(db, planned.change);
     return { id: planned.change.personId, status: 'updated' };
   } catch (err) {
     // The company went away or the person was deleted between the lookup and the write.
     if (err instanceof InvalidInputError) return skipped(RestCode.InvalidData, err.message);
     if (err instanceof NotFoundError) return skipped(RestCode.LeadNotFound, 'Lead not found');
-    ctx.deps.logger.error({ err, personId: 'change' in planned ? planned.change.personId : null }, 'REST lead write failed');
+    ctx.deps.logger.error(
+      { err, personId: 'change' in planned ? planned.change.personId : null },
+      'REST lead write failed',
+    );
     return skipped(RestCode.SystemError, 'System error');
   }
 }

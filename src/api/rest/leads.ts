@@ -6,7 +6,17 @@ import { RestCode, RestError, success } from './envelope.js';
 import { leadValue, type LeadFields, type RestField } from './fields.js';
 import { isMicrosoftField, microsoftFilter } from './microsoft-fields.js';
 import {
-  MAX_BATCH, batchSize, decodeToken, encodeToken, fieldList, integers, param, requireParam, splitList, unstorableText, type Query,
+  MAX_BATCH,
+  batchSize,
+  decodeToken,
+  encodeToken,
+  fieldList,
+  integers,
+  param,
+  requireParam,
+  splitList,
+  unstorableText,
+  type Query,
 } from './params.js';
 
 /** Marketo's default lead fields, where they exist here. */
@@ -25,13 +35,15 @@ export function personFilter(filterType: string, values: readonly string[], know
   if (f?.name === 'id') return { kind: 'id', values: integers(values, 'id') };
   if (f?.name === 'email') return { kind: 'email', values };
   if (f && isMicrosoftField(f.name)) return microsoftFilter(f.name, values);
-  if (f && f.source !== 'system') return { kind: f.source === 'person' ? 'personField' : 'companyField', field: f.name, values };
+  if (f && f.source !== 'system')
+    return { kind: f.source === 'person' ? 'personField' : 'companyField', field: f.name, values };
   throw new RestError(RestCode.InvalidData, `Invalid filterType '${filterType.slice(0, 100)}'`);
 }
 
 export function filterValues(q: Query): string[] {
   const values = splitList(requireParam(q, 'filterValues'));
-  if (values.length > MAX_BATCH) throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} filterValues are allowed, got ${values.length}`);
+  if (values.length > MAX_BATCH)
+    throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} filterValues are allowed, got ${values.length}`);
   for (const v of values) {
     const bad = unstorableText(v);
     if (bad) throw new RestError(RestCode.InvalidValue, `Invalid value in filterValues: ${bad}`);
@@ -50,7 +62,10 @@ export async function readLeads(ctx: RestContext, q: Query) {
   const rows = await findPersonsPage(db, filter, after, size + 1);
   const page = rows.slice(0, size);
   const more = rows.length > size;
-  return success(page.map((p) => toLead(p, fields)), more ? { nextPageToken: encodeToken('leads', page[page.length - 1]!.id) } : {});
+  return success(
+    page.map((p) => toLead(p, fields)),
+    more ? { nextPageToken: encodeToken('leads', page[page.length - 1]!.id) } : {},
+  );
 }
 
 /** Marketo's way to send a long query: POST with `_method=GET` and the parameters as a form body. */
@@ -76,13 +91,15 @@ export function registerLeadReads(app: FastifyInstance, ctx: RestContext): void 
 
   app.get('/v1/leads/describe.json', async () => {
     const known = await ctx.leadFields.get();
-    return success(known.list.map((f) => ({
-      id: f.id,
-      displayName: f.displayName,
-      dataType: f.dataType,
-      ...(f.length === null ? {} : { length: f.length }),
-      rest: { name: f.name, readOnly: f.readOnly },
-      soap: { name: f.name, readOnly: f.readOnly },
-    })));
+    return success(
+      known.list.map((f) => ({
+        id: f.id,
+        displayName: f.displayName,
+        dataType: f.dataType,
+        ...(f.length === null ? {} : { length: f.length }),
+        rest: { name: f.name, readOnly: f.readOnly },
+        soap: { name: f.name, readOnly: f.readOnly },
+      })),
+    );
   });
 }

@@ -14,14 +14,21 @@ export const MICROSOFT_FIELDS = [
 
 export type MicrosoftFieldName = (typeof MICROSOFT_FIELDS)[number]['name'];
 
-export const isMicrosoftField = (name: string): name is MicrosoftFieldName => MICROSOFT_FIELDS.some((f) => f.name === name);
+export const isMicrosoftField = (name: string): name is MicrosoftFieldName =>
+  MICROSOFT_FIELDS.some((f) => f.name === name);
 
 /** The value as the REST API shows it: `Lead`, `Contact` or null (marketing-only); ISO date; boolean. */
-export function microsoftValue(name: MicrosoftFieldName, p: Pick<RestPerson, 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>): unknown {
+export function microsoftValue(
+  name: MicrosoftFieldName,
+  p: Pick<RestPerson, 'dynamicsType' | 'dynamicsCreatedOn' | 'dynamicsDeleted'>,
+): unknown {
   switch (name) {
-    case 'microsoftType': return p.dynamicsType;
-    case 'microsoftCreatedDate': return p.dynamicsCreatedOn?.toISOString() ?? null;
-    case 'microsoftIsDeleted': return p.dynamicsDeleted;
+    case 'microsoftType':
+      return p.dynamicsType;
+    case 'microsoftCreatedDate':
+      return p.dynamicsCreatedOn?.toISOString() ?? null;
+    case 'microsoftIsDeleted':
+      return p.dynamicsDeleted;
   }
 }
 
@@ -36,19 +43,27 @@ export function microsoftFilter(name: MicrosoftFieldName, values: readonly strin
     case 'microsoftType':
       return {
         kind: name,
-        values: values.map((v) => TYPES[v.toLowerCase()] ?? throwIt(invalid(v, name, 'use Lead, Contact, or null for a marketing-only person'))),
+        values: values.map(
+          (v) =>
+            TYPES[v.toLowerCase()] ??
+            throwIt(invalid(v, name, 'use Lead, Contact, or null for a marketing-only person')),
+        ),
       };
     case 'microsoftIsDeleted':
       return {
         kind: name,
-        values: values.map((v) => (/^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : throwIt(invalid(v, name, 'use true or false')))),
+        values: values.map((v) =>
+          /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : throwIt(invalid(v, name, 'use true or false')),
+        ),
       };
     case 'microsoftCreatedDate':
       return {
         kind: name,
         values: values.map((v) => {
           const t = Date.parse(v);
-          return /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(t) ? new Date(t).toISOString() : throwIt(invalid(v, name, 'use an ISO 8601 date-time'));
+          return /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(t)
+            ? new Date(t).toISOString()
+            : throwIt(invalid(v, name, 'use an ISO 8601 date-time'));
         }),
       };
   }

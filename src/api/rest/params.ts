@@ -4,7 +4,8 @@ import type { LeadFields, RestField } from './fields.js';
 
 /** Write calls take JSON only (Marketo answers 612 to any other body type). */
 export function requireJsonBody(contentType: string | undefined): void {
-  if (!/^application\/json\b/i.test(contentType ?? '')) throw new RestError(RestCode.InvalidContentType, 'Invalid Content Type: send application/json');
+  if (!/^application\/json\b/i.test(contentType ?? ''))
+    throw new RestError(RestCode.InvalidContentType, 'Invalid Content Type: send application/json');
 }
 
 /** Marketo's batch limit: at most 300 records or filter values per call. */
@@ -29,18 +30,23 @@ export function requireParam(q: Query, name: string): string {
 /** Why a text cannot reach the database (NUL, a lone UTF-16 surrogate), or null when it can. */
 export function unstorableText(s: string): string | null {
   if (s.includes('\u0000')) return 'contains a NUL character';
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) return 'contains a broken UTF-16 character (a lone surrogate)';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s))
+    return 'contains a broken UTF-16 character (a lone surrogate)';
   return null;
 }
 
 export const splitList = (raw: string | undefined): string[] =>
-  (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 export function batchSize(q: Query): number {
   const raw = param(q, 'batchSize');
   if (raw === undefined || raw.trim() === '') return MAX_BATCH;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new RestError(RestCode.InvalidValue, `Invalid value '${raw}'. Required of type 'Integer'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RestError(RestCode.InvalidValue, `Invalid value '${raw}'. Required of type 'Integer'`);
   if (n > MAX_BATCH) throw new RestError(RestCode.InvalidData, `batchSize must be at most ${MAX_BATCH}`);
   return n;
 }

@@ -12,7 +12,12 @@ export interface TokenLimits {
   readonly maxInFlightPerAddress: number;
 }
 
-export const DEFAULT_TOKEN_LIMITS: TokenLimits = Object.freeze({ maxFailures: 10, windowMs: 5 * 60_000, maxInFlight: 8, maxInFlightPerAddress: 4 });
+export const DEFAULT_TOKEN_LIMITS: TokenLimits = Object.freeze({
+  maxFailures: 10,
+  windowMs: 5 * 60_000,
+  maxInFlight: 8,
+  maxInFlightPerAddress: 4,
+});
 
 /** A reserved attempt: exactly one of ok() or failed() ends it. */
 export interface TokenAttempt {
@@ -20,7 +25,8 @@ export interface TokenAttempt {
   failed(): void;
 }
 
-export type Reservation = { readonly attempt: TokenAttempt } | { readonly refused: string; readonly retryAfterSeconds: number };
+export type Reservation =
+  { readonly attempt: TokenAttempt } | { readonly refused: string; readonly retryAfterSeconds: number };
 
 /** Entries kept at most; beyond that expired windows go first, then the oldest. */
 const MAX_KEYS = 10_000;
@@ -39,9 +45,16 @@ export class TokenAttemptLimiter {
     const keys = [`client:${clientId}`, `address:${address}`];
     for (const key of keys) {
       const left = this.#windowLeft(key);
-      if (left > 0) return { refused: 'Too many failed token requests for this client or address', retryAfterSeconds: Math.ceil(left / 1000) };
+      if (left > 0)
+        return {
+          refused: 'Too many failed token requests for this client or address',
+          retryAfterSeconds: Math.ceil(left / 1000),
+        };
     }
-    if (this.#inFlightTotal >= this.limits.maxInFlight || (this.#inFlight.get(address) ?? 0) >= this.limits.maxInFlightPerAddress) {
+    if (
+      this.#inFlightTotal >= this.limits.maxInFlight ||
+      (this.#inFlight.get(address) ?? 0) >= this.limits.maxInFlightPerAddress
+    ) {
       return { refused: 'Too many token requests at once', retryAfterSeconds: 1 };
     }
     for (const key of keys) this.#count(key, +1);

@@ -47,6 +47,9 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const client = await ctx.withStore((db) => revokeApiClient(db, id));
       if (o.json) return print(ctx, JSON.stringify(client));
-      print(ctx, `API client '${client.name}' (${client.clientId}) revoked at ${client.revokedAt!.toISOString()}: its tokens answer 601 from now on.`);
+      print(
+        ctx,
+        `API client '${client.name}' (${client.clientId}) revoked at ${client.revokedAt!.toISOString()}: its tokens answer 601 from now on.`,
+      );
     });
 }

@@ -25,18 +25,38 @@ export function registerConnect(program: Command, ctx: CliContext): void {
     .option('--client-id <id>', 'Entra app (client) id (or DYNAMICS_CLIENT_ID)')
     .option('--client-secret <secret>', 'client secret, if the app is confidential (or DYNAMICS_CLIENT_SECRET)')
     .option('--tenant <tenant>', 'tenant id or domain (or DYNAMICS_TENANT)')
-    .option('--authority <url>', 'token authority host; default https://login.microsoftonline.com (or DYNAMICS_AUTHORITY)')
+    .option(
+      '--authority <url>',
+      'token authority host; default https://login.microsoftonline.com (or DYNAMICS_AUTHORITY)',
+    )
     .option('--reset', 'allow a different organization URL: deletes all synced data')
     .action(async ({ reset, ...flags }: ConnectOptions) => {
-      const s: DynamicsEnv = { ...ctx.config.dynamics, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
-      const missing = [!s.url && '--url', !s.clientId && '--client-id', s.username && !s.password && '--password',
-        !s.username && !s.clientSecret && '--client-secret (client credentials need it)'].filter(Boolean);
+      const s: DynamicsEnv = {
+        ...ctx.config.dynamics,
+        ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+      };
+      const missing = [
+        !s.url && '--url',
+        !s.clientId && '--client-id',
+        s.username && !s.password && '--password',
+        !s.username && !s.clientSecret && '--client-secret (client credentials need it)',
+      ].filter(Boolean);
       if (missing.length > 0) throw new InvalidInputError('missing_option', `connect needs ${missing.join(', ')}`);
       const { saved, fieldsSelected } = await ctx.withStore(async (db) => ({
-        saved: await saveConnection(db, ctx.secretBox(), {
-          orgUrl: s.url!, authKind: s.username ? 'password' : 'client_credentials', username: s.username, clientId: s.clientId!,
-          tenant: s.tenant, authority: s.authority, secrets: { password: s.password, clientSecret: s.clientSecret },
-        }, { reset: reset === true }),
+        saved: await saveConnection(
+          db,
+          ctx.secretBox(),
+          {
+            orgUrl: s.url!,
+            authKind: s.username ? 'password' : 'client_credentials',
+            username: s.username,
+            clientId: s.clientId!,
+            tenant: s.tenant,
+            authority: s.authority,
+            secrets: { password: s.password, clientSecret: s.clientSecret },
+          },
+          { reset: reset === true },
+        ),
         fieldsSelected: (await getSelection(db)).length > 0,
       }));
       const who = s.username ? `user ${s.username}` : 'client credentials';

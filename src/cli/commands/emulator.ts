@@ -5,13 +5,18 @@ import { print, type CliContext } from '../context.js';
 export const parseSeed = (raw: string): string | number => {
   if (['none', 'small', 'medium', 'large'].includes(raw)) return raw;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidInputError('invalid_seed', `--seed must be small, medium, large, none or a number of accounts, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidInputError(
+      'invalid_seed',
+      `--seed must be small, medium, large, none or a number of accounts, got ${JSON.stringify(raw)}`,
+    );
   return n;
 };
 
 export const parsePort = (raw: string, name = '--port'): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidInputError('invalid_port', `${name} must be a port number, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidInputError('invalid_port', `${name} must be a port number, got ${JSON.stringify(raw)}`);
   return n;
 };
 
@@ -24,9 +29,16 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--admin', 'enable the fault-injection and admin API under /_emulator/')
     .action(async (o: { port: string; seed: string; admin?: boolean }) => {
       const started = Date.now();
-      const emu = await ctx.startEmulator({ port: parsePort(o.port), seed: parseSeed(o.seed), admin: o.admin === true });
+      const emu = await ctx.startEmulator({
+        port: parsePort(o.port),
+        seed: parseSeed(o.seed),
+        admin: o.admin === true,
+      });
       print(ctx, `Dataverse emulator serving ${emu.url}/api/data/v9.2/ (ready in ${Date.now() - started} ms)`);
-      print(ctx, `token endpoint ${emu.tokenEndpoint}; users sync@ rep@ mfa@ limited@contoso.test, password Passw0rd!; app dynasync-local / local-secret`);
+      print(
+        ctx,
+        `token endpoint ${emu.tokenEndpoint}; users sync@ rep@ mfa@ limited@contoso.test, password Passw0rd!; app dynasync-local / local-secret`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

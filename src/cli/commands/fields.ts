@@ -39,7 +39,10 @@ export function registerFields(program: Command, ctx: CliContext): void {
             // Saving (even with no change) refreshes the stored schema from Dynamics.
             const s = session ?? (await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize));
             fields = await saveFieldSelection(db, s.source, await s.userId(), {
-              entity, add: parseList(o.add), remove: parseList(o.remove), defaults: o.defaults === true,
+              entity,
+              add: parseList(o.add),
+              remove: parseList(o.remove),
+              defaults: o.defaults === true,
             });
           }
           out.push({ entity, fields });
@@ -62,13 +65,24 @@ function pickEntities(entity: string | undefined): SyncEntity[] {
 function printFields(ctx: CliContext, entity: string, fields: readonly FieldRow[]): void {
   const selected = fields.filter((f) => f.selected).length;
   print(ctx, `${entity}: ${fields.length} columns, ${selected} selected   (* selected, d default mapping)`);
-  if (!isWrittenEntity(entity)) print(ctx, `  dynasync never writes ${entity} records to Dynamics: read-only marks are shown for lead and contact fields only`);
-  const label = { readable: 'readable', secured_unreadable: 'secured, unreadable', not_valid_for_read: 'not valid for read' } as const;
+  if (!isWrittenEntity(entity))
+    print(
+      ctx,
+      `  dynasync never writes ${entity} records to Dynamics: read-only marks are shown for lead and contact fields only`,
+    );
+  const label = {
+    readable: 'readable',
+    secured_unreadable: 'secured, unreadable',
+    not_valid_for_read: 'not valid for read',
+  } as const;
   for (const f of fields) {
     const marks = `${f.selected ? '*' : ' '}${f.isDefault ? 'd' : ' '}`;
     const local = f.localName ? ` → ${f.localName}` : '';
     const note = f.write.note ? `   (${f.write.note})` : '';
-    print(ctx, `  ${marks} ${f.logicalName.padEnd(34)} ${f.type.padEnd(16)} ${label[f.availability].padEnd(20)}${local}${note}`);
+    print(
+      ctx,
+      `  ${marks} ${f.logicalName.padEnd(34)} ${f.type.padEnd(16)} ${label[f.availability].padEnd(20)}${local}${note}`,
+    );
   }
   print(ctx);
 }

@@ -19,27 +19,44 @@ export interface ServeOptions {
 
 export function parseHttpPort(raw: string): number {
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidInputError('invalid_port', `--port must be 0 to 65535, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidInputError('invalid_port', `--port must be 0 to 65535, got ${JSON.stringify(raw)}`);
   return port;
 }
 
 /** --port and --host, defaulting to DYNASYNC_HTTP_PORT / DYNASYNC_HTTP_HOST (8080 on 127.0.0.1). */
 export function addServerOptions(cmd: Command, ctx: CliContext, opts: { optional: boolean }): Command {
   cmd
-    .option('--port <port>', 'HTTP port of the API and web UI (0: any free port)', String(ctx.config.http?.port ?? 8080))
+    .option(
+      '--port <port>',
+      'HTTP port of the API and web UI (0: any free port)',
+      String(ctx.config.http?.port ?? 8080),
+    )
     .option('--host <host>', 'address to listen on', ctx.config.http?.host ?? '127.0.0.1');
   return opts.optional ? cmd.option('--no-serve', 'do not start the HTTP server') : cmd;
 }
 
 /** Starts the server over this database; `runner` answers sync-now and the next-cycle countdown. */
-export async function serveDb(ctx: CliContext, db: Db, o: ServeOptions, runner?: RunnerControl): Promise<RunningServer> {
+export async function serveDb(
+  ctx: CliContext,
+  db: Db,
+  o: ServeOptions,
+  runner?: RunnerControl,
+): Promise<RunningServer> {
   const server = await startServer(
     { config: ctx.config, logger: ctx.logger, db, secretBox: ctx.secretBox(), ...(runner ? { runner } : {}) },
     o.host,
     parseHttpPort(o.port),
   );
-  print(ctx, `API and web UI: ${server.url}/  (REST: ${server.url}/rest/v1, docs: ${server.url}/docs, metrics: ${server.url}/metrics)`);
-  if (server.setupCode) print(ctx, `First sign-in: open ${server.url}/login and enter the one-time setup code ${server.setupCode} to choose the admin password.`);
+  print(
+    ctx,
+    `API and web UI: ${server.url}/  (REST: ${server.url}/rest/v1, docs: ${server.url}/docs, metrics: ${server.url}/metrics)`,
+  );
+  if (server.setupCode)
+    print(
+      ctx,
+      `First sign-in: open ${server.url}/login and enter the one-time setup code ${server.setupCode} to choose the admin password.`,
+    );
   return server;
 }
 
@@ -85,7 +102,10 @@ export async function withServer<T>(
  */
 export async function printDemoApiClient(ctx: CliContext, db: Db, url: string): Promise<void> {
   const { client, clientSecret } = await createApiClient(db, 'demo');
-  print(ctx, `REST API client 'demo': curl '${url}/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${clientSecret}'`);
+  print(
+    ctx,
+    `REST API client 'demo': curl '${url}/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${clientSecret}'`,
+  );
 }
 
 /** Resolves on SIGINT or SIGTERM. */
@@ -102,7 +122,9 @@ const untilSignal = (): Promise<void> =>
 
 export function registerServe(program: Command, ctx: CliContext): void {
   addServerOptions(
-    program.command('serve').description('serve the REST API, the web UI, /metrics and /docs (no sync: use `run` for both)'),
+    program
+      .command('serve')
+      .description('serve the REST API, the web UI, /metrics and /docs (no sync: use `run` for both)'),
     ctx,
     { optional: false },
   ).action(async (o: ServeOptions) => {

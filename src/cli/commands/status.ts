@@ -11,7 +11,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--offline', 'do not ask Dynamics for pending changes')
     .action(async (o: { json?: boolean; offline?: boolean }) => {
       const status = await ctx.withStore(async (db) => {
-        const session = o.offline ? null : await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize).catch(() => null);
+        const session = o.offline
+          ? null
+          : await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize).catch(() => null);
         return buildStatus(db, session?.source ?? null);
       });
       if (o.json) print(ctx, JSON.stringify(status, null, 2));
@@ -23,8 +25,14 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
   for (const t of s.tables) {
     const last = t.lastCycle ? `${t.lastCycle.status} at ${t.lastCycle.startedAt}` : 'never';
     const c = t.lastCycleCounts;
-    print(ctx, `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics)`);
-    print(ctx, `    last cycle: ${last}${c ? `, +${c.inserted} ~${c.updated} -${c.deleted} skipped ${c.skipped}` : ''}`);
+    print(
+      ctx,
+      `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics)`,
+    );
+    print(
+      ctx,
+      `    last cycle: ${last}${c ? `, +${c.inserted} ~${c.updated} -${c.deleted} skipped ${c.skipped}` : ''}`,
+    );
     const why = t.pendingError ? ` (${t.pendingError.code}: ${t.pendingError.message})` : '';
     print(ctx, `    pending changes: ${t.pendingChanges ?? `unknown${why}`}`);
     if (t.blockedReason) print(ctx, `    BLOCKED: ${t.blockedReason}`);
@@ -32,7 +40,10 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
   }
   const r = s.runner;
   if (r?.state === 'retrying' && r.lastError) {
-    print(ctx, `runner: FAILING (${r.consecutiveFailures} in a row) [${r.lastError.code}] ${r.lastError.message} (${r.lastError.at})`);
+    print(
+      ctx,
+      `runner: FAILING (${r.consecutiveFailures} in a row) [${r.lastError.code}] ${r.lastError.message} (${r.lastError.at})`,
+    );
   }
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
 }

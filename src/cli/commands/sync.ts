@@ -34,7 +34,10 @@ export function printCycle(ctx: CliContext, r: CycleResult): void {
   print(ctx, `cycle ${r.runId}: ${r.status} in ${seconds} s`);
   for (const t of r.tables) {
     const counts = `+${t.inserted} ~${t.updated} -${t.deleted} skipped ${t.skipped}, ${t.activities} activities`;
-    print(ctx, `  ${t.entity.padEnd(11)} ${t.status.padEnd(9)} ${t.fullRead ? 'full read ' : 'changes   '}${counts}${t.error ? ` — ${t.error.message}` : ''}`);
+    print(
+      ctx,
+      `  ${t.entity.padEnd(11)} ${t.status.padEnd(9)} ${t.fullRead ? 'full read ' : 'changes   '}${counts}${t.error ? ` — ${t.error.message}` : ''}`,
+    );
   }
 }
 
@@ -54,8 +57,16 @@ export function registerSync(program: Command, ctx: CliContext): void {
           const bar = new ProgressBar(ctx.out);
           const onPage = relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => bar.update(e));
           // Local changes go first: a 412 decides a collision before the delta brings the other side.
-          await drainOutbox({ db, writer: createOutboxWriter(session.connection, ctx.logger), logger: ctx.logger, signal: stop.signal });
-          const result = await runCycle({ db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage }, 'once');
+          await drainOutbox({
+            db,
+            writer: createOutboxWriter(session.connection, ctx.logger),
+            logger: ctx.logger,
+            signal: stop.signal,
+          });
+          const result = await runCycle(
+            { db, source: session.source, logger: ctx.logger, userId, signal: stop.signal, onPage },
+            'once',
+          );
           bar.finish();
           printCycle(ctx, result);
           if (result.status !== 'success') process.exitCode = 1;
@@ -67,20 +78,26 @@ export function registerSync(program: Command, ctx: CliContext): void {
       });
     });
 
-  addServerOptions(program
-    .command('run')
-    .description('sync forever: a cycle, then a wait, then the next cycle; serves the API and web UI meanwhile')
-    .option('--interval <seconds>', 'wait between cycles', String(ctx.config.intervalSeconds)), ctx, { optional: true })
-    .action(async (o: { interval: string } & ServeOptions) => {
-      const seconds = Number(o.interval);
-      if (!Number.isFinite(seconds) || seconds < 1) throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
-      const pidFile = runnerFilePath(ctx.config.dataDir);
-      await ctx.withStore((db) => withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach, pidFile)));
-    });
+  addServerOptions(
+    program
+      .command('run')
+      .description('sync forever: a cycle, then a wait, then the next cycle; serves the API and web UI meanwhile')
+      .option('--interval <seconds>', 'wait between cycles', String(ctx.config.intervalSeconds)),
+    ctx,
+    { optional: true },
+  ).action(async (o: { interval: string } & ServeOptions) => {
+    const seconds = Number(o.interval);
+    if (!Number.isFinite(seconds) || seconds < 1)
+      throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
+    const pidFile = runnerFilePath(ctx.config.dataDir);
+    await ctx.withStore((db) =>
+      withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach, pidFile)),
+    );
+  });
 
   program
     .command('sync-now')
-    .description('cut the running runner\'s wait short')
+    .description("cut the running runner's wait short")
     .action(async () => {
       const runner = readRunnerFile(runnerFilePath(ctx.config.dataDir));
       if (!runner) throw new FatalError('no_runner', 'No runner is running (start one with `dynasync run`).');
@@ -94,12 +111,26 @@ export function registerSync(program: Command, ctx: CliContext): void {
 }
 
 /** `pidFile`: where `sync-now` finds this runner (the demo's runner is reached through its web UI). */
-export async function runForever(ctx: CliContext, db: Db, intervalMs: number, onReady?: (r: SyncRunner) => void, pidFile?: string): Promise<void> {
+export async function runForever(
+  ctx: CliContext,
+  db: Db,
+  intervalMs: number,
+  onReady?: (r: SyncRunner) => void,
+  pidFile?: string,
+): Promise<void> {
   const bar = new ProgressBar(ctx.out);
   const forever = await assembleForever({
-    db, databaseUrl: ctx.config.databaseUrl, secretBox: ctx.secretBox(), logger: ctx.logger, pageSize: ctx.config.pageSize, intervalMs,
+    db,
+    databaseUrl: ctx.config.databaseUrl,
+    secretBox: ctx.secretBox(),
+    logger: ctx.logger,
+    pageSize: ctx.config.pageSize,
+    intervalMs,
     onPage: relievingHeap(ctx.config.heapBudgetMb ?? 0, (e: PageEvent) => (e.fullRead ? bar.update(e) : undefined)),
-    onCycle: (r) => { bar.finish(); printCycle(ctx, r); },
+    onCycle: (r) => {
+      bar.finish();
+      printCycle(ctx, r);
+    },
   });
   const runner = forever.runner;
   const stop = () => void runner.stop();
@@ -111,7 +142,10 @@ export async function runForever(ctx: CliContext, db: Db, intervalMs: number, on
     if (pidFile) writeRunnerFile(pidFile);
   } catch (err) {
     // Only `dynasync sync-now` needs the file; the runner itself goes on without it.
-    ctx.logger.warn({ pidFile, err: err instanceof Error ? err.message : String(err) }, 'cannot write the runner file: sync-now from the command line will not find this runner');
+    ctx.logger.warn(
+      { pidFile, err: err instanceof Error ? err.message : String(err) },
+      'cannot write the runner file: sync-now from the command line will not find this runner',
+    );
   }
   try {
     onReady?.(runner);

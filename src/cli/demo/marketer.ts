@@ -31,7 +31,11 @@ export class MarketerSimulator extends Ticker {
     if (!person) return null; // nothing synced yet
     const title = `${TITLES[Math.floor(Math.random() * TITLES.length)]!} ${Math.floor(Math.random() * 100)}`;
     const started = Date.now();
-    const { changed } = await setPersonFieldsLocally(this.db, { personId: person.id, values: { title }, reason: 'Changed by marketing (demo)' });
+    const { changed } = await setPersonFieldsLocally(this.db, {
+      personId: person.id,
+      values: { title },
+      reason: 'Changed by marketing (demo)',
+    });
     if (changed.length === 0) return null;
     const kind = (person.dynamicsType ?? 'person').toLowerCase();
     this.say(`Marketing edit: person ${person.id} (${kind}) job title → "${title}"; queued for Dynamics.`);

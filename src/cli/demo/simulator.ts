@@ -13,7 +13,14 @@ import { Ticker } from './ticker.js';
 const CITIES = ['Lyon', 'Nantes', 'Lille', 'Porto', 'Seville', 'Gdansk', 'Leeds', 'Bologna', 'Ghent', 'Aarhus'];
 const TITLES = ['VP Marketing', 'Head of Growth', 'CMO', 'Marketing Ops Lead', 'Demand Gen Manager', 'CRM Admin'];
 const INDUSTRIES = [1, 3, 7, 10, 16, 19, 25, 33];
-const COMPANIES = ['Northwind Traders', 'Fabrikam', 'Tailspin Toys', 'Wide World Importers', 'Adventure Works', 'Litware'];
+const COMPANIES = [
+  'Northwind Traders',
+  'Fabrikam',
+  'Tailspin Toys',
+  'Wide World Importers',
+  'Adventure Works',
+  'Litware',
+];
 const SOURCES = [1, 6, 7, 8];
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
@@ -48,7 +55,10 @@ export class RepSimulator extends Ticker {
     if (r < 0.45) {
       const [id] = await sampleDynamicsIds(this.db, 'persons', 1);
       if (!id) return 'nothing to edit yet';
-      await this.writer.update('contacts', id, { jobtitle: pick(TITLES), telephone1: `+33 1 ${Math.floor(1e7 + Math.random() * 9e7)}` });
+      await this.writer.update('contacts', id, {
+        jobtitle: pick(TITLES),
+        telephone1: `+33 1 ${Math.floor(1e7 + Math.random() * 9e7)}`,
+      });
       return `contact ${id}: job title and phone`;
     }
     if (r < 0.8) {
@@ -60,14 +70,18 @@ export class RepSimulator extends Ticker {
     if (r < 0.9) {
       const big = await largestCompany(this.db);
       if (!big) return 'nothing to edit yet';
-      await this.writer.update('accounts', big.dynamicsId, { numberofemployees: 1000 + Math.floor(Math.random() * 50_000) });
+      await this.writer.update('accounts', big.dynamicsId, {
+        numberofemployees: 1000 + Math.floor(Math.random() * 50_000),
+      });
       return `largest account ${big.dynamicsId} (${big.persons} persons): employees`;
     }
     if (r < 0.97) {
       const [account] = await sampleDynamicsIds(this.db, 'companies', 1);
       const n = Math.floor(Math.random() * 1e6);
       const id = await this.writer.create('contacts', {
-        firstname: 'Demo', lastname: `Prospect ${n}`, emailaddress1: `prospect${n}@example.com`,
+        firstname: 'Demo',
+        lastname: `Prospect ${n}`,
+        emailaddress1: `prospect${n}@example.com`,
         ...(account ? { 'parentcustomerid_account@odata.bind': `/accounts(${account})` } : {}),
       });
       return `new contact ${id}`;
@@ -85,8 +99,14 @@ export class RepSimulator extends Ticker {
       const n = Math.floor(Math.random() * 1e6);
       const company = pick(COMPANIES);
       const id = await this.writer.create('leads', {
-        subject: `Inquiry from ${company}`, firstname: 'Lead', lastname: `Visitor ${n}`, companyname: company,
-        emailaddress1: `visitor${n}@example.com`, jobtitle: pick(TITLES), leadsourcecode: pick(SOURCES), address1_city: pick(CITIES),
+        subject: `Inquiry from ${company}`,
+        firstname: 'Lead',
+        lastname: `Visitor ${n}`,
+        companyname: company,
+        emailaddress1: `visitor${n}@example.com`,
+        jobtitle: pick(TITLES),
+        leadsourcecode: pick(SOURCES),
+        address1_city: pick(CITIES),
       });
       open.push(id);
       return `new lead ${id}`;
@@ -94,11 +114,20 @@ export class RepSimulator extends Ticker {
     const i = Math.floor(Math.random() * open.length);
     const id = open[i]!;
     if (r < 0.75) {
-      await this.writer.update('leads', id, { jobtitle: pick(TITLES), telephone1: `+33 1 ${Math.floor(1e7 + Math.random() * 9e7)}`, statuscode: 2 });
+      await this.writer.update('leads', id, {
+        jobtitle: pick(TITLES),
+        telephone1: `+33 1 ${Math.floor(1e7 + Math.random() * 9e7)}`,
+        statuscode: 2,
+      });
       return `lead ${id}: contacted, job title and phone`;
     }
     open.splice(i, 1);
-    await this.writer.qualifyLead(id, { CreateAccount: false, CreateContact: true, CreateOpportunity: false, Status: 3 });
+    await this.writer.qualifyLead(id, {
+      CreateAccount: false,
+      CreateContact: true,
+      CreateOpportunity: false,
+      Status: 3,
+    });
     return `qualified lead ${id} into a contact`;
   }
 }

@@ -8,7 +8,10 @@ export abstract class Ticker {
   #timer: NodeJS.Timeout | null = null;
   #busy = false;
 
-  protected constructor(protected readonly logger: Logger, private readonly what: string) {}
+  protected constructor(
+    protected readonly logger: Logger,
+    private readonly what: string,
+  ) {}
 
   /** Acts every `everyMs`, the first time after `firstAfterMs` (default: one period). */
   start(everyMs: number, firstAfterMs?: number): void {

@@ -20,15 +20,25 @@ type Dispatch = (inner: EmuRequest) => Promise<EmuResponse>;
 /** Runs a change set atomically: rolled back when it throws or its result says it failed. */
 export type Atomic = <T>(fn: () => Promise<T>, failed: (result: T) => boolean) => Promise<T>;
 
-const errorResponse = (err: DataverseHttpError): EmuResponse => ({ status: err.status, headers: err.headers, body: err.toBody() });
+const errorResponse = (err: DataverseHttpError): EmuResponse => ({
+  status: err.status,
+  headers: err.headers,
+  body: err.toBody(),
+});
 
-async function run(outer: EmuRequest, part: HttpPart, dispatch: Dispatch, refs: Map<string, string>): Promise<EmuResponse> {
+async function run(
+  outer: EmuRequest,
+  part: HttpPart,
+  dispatch: Dispatch,
+  refs: Map<string, string>,
+): Promise<EmuResponse> {
   try {
     const res = await dispatch(innerRequest(outer, part, refs));
     const entityId = res.headers?.['odata-entityid'];
     if (part.contentId && entityId) refs.set(part.contentId, entityId);
     // A create inside a batch also names the new row in Location (Microsoft's batch examples).
-    if (part.method === 'POST' && entityId && !res.headers?.location) res.headers = { ...res.headers, location: entityId };
+    if (part.method === 'POST' && entityId && !res.headers?.location)
+      res.headers = { ...res.headers, location: entityId };
     return res;
   } catch (err) {
     if (err instanceof DataverseHttpError) return errorResponse(err);
@@ -47,7 +57,12 @@ async function runChangeSet(req: EmuRequest, requests: HttpPart[], dispatch: Dis
   const inner: string[] = [];
   for (const r of requests) {
     if (r.method === 'GET') {
-      return { failed: true, part: httpResponsePart(errorResponse(badRequest('A change set cannot contain a GET request.', DvCode.QueryValidation))) };
+      return {
+        failed: true,
+        part: httpResponsePart(
+          errorResponse(badRequest('A change set cannot contain a GET request.', DvCode.QueryValidation)),
+        ),
+      };
     }
     const res = await run(req, r, dispatch, refs);
     if (res.status >= 400) return { failed: true, part: httpResponsePart(res, r.contentId) };
@@ -66,7 +81,10 @@ export async function handleBatch(req: EmuRequest, dispatch: Dispatch, atomic: A
   const items = parseBatch(req.body, boundary);
   const total = items.reduce((n, i) => n + (i.kind === 'request' ? 1 : i.requests.length), 0);
   if (total > MAX_BATCH_REQUESTS) {
-    throw badRequest(`Number of requests in a batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`, DvCode.QueryValidation);
+    throw badRequest(
+      `Number of requests in a batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`,
+      DvCode.QueryValidation,
+    );
   }
   const continueOnError = parsePrefer(req.headers['prefer']).continueOnError;
   const parts: string[] = [];
@@ -78,7 +96,10 @@ export async function handleBatch(req: EmuRequest, dispatch: Dispatch, atomic: A
       parts.push(httpResponsePart(res));
       itemFailed = res.status >= 400;
     } else {
-      const result = await atomic(() => runChangeSet(req, item.requests, dispatch), (r) => r.failed);
+      const result = await atomic(
+        () => runChangeSet(req, item.requests, dispatch),
+        (r) => r.failed,
+      );
       parts.push(result.part);
       itemFailed = result.failed;
     }

@@ -34,8 +34,14 @@ export class ChangeLog {
 
   private grow(): void {
     const n = this.versions.length * 2;
-    const v = new Float64Array(n); v.set(this.versions); this.versions = v;
-    const r = new Int32Array(n); r.set(this.rows); this.rows = r;
-    const k = new Uint8Array(n); k.set(this.kinds); this.kinds = k;
+    const v = new Float64Array(n);
+    v.set(this.versions);
+    this.versions = v;
+    const r = new Int32Array(n);
+    r.set(this.rows);
+    this.rows = r;
+    const k = new Uint8Array(n);
+    k.set(this.kinds);
+    this.kinds = k;
   }
 }

@@ -128,16 +128,25 @@ export const isLookupType = (def: ColumnDef): boolean =>
 export function createColumnStore(def: ColumnDef, capacity: number): ColumnStore {
   let store: ColumnStore;
   switch (def.type) {
-    case 'Money': case 'Decimal': case 'Double': case 'DateTime': case 'BigInt':
+    case 'Money':
+    case 'Decimal':
+    case 'Double':
+    case 'DateTime':
+    case 'BigInt':
       store = new FloatColumn(def);
       break;
-    case 'Integer': case 'Picklist': case 'State': case 'Status':
+    case 'Integer':
+    case 'Picklist':
+    case 'State':
+    case 'Status':
       store = new IntColumn(def);
       break;
     case 'Boolean':
       store = new BoolColumn(def);
       break;
-    case 'Lookup': case 'Customer': case 'Owner':
+    case 'Lookup':
+    case 'Customer':
+    case 'Owner':
       store = new LookupColumn(def);
       break;
     default:

@@ -15,7 +15,11 @@ export class Database {
   /** Set while a $batch change set runs: every write saves the rows it touches first. */
   journal: Journal | undefined;
 
-  constructor(private readonly schema: SchemaRegistry, private readonly orgName: string, private readonly businessUnitId: string) {
+  constructor(
+    private readonly schema: SchemaRegistry,
+    private readonly orgName: string,
+    private readonly businessUnitId: string,
+  ) {
     for (const def of schema.tables()) this.stores.set(def.logicalName, new TableStore(def));
     schema.onChange((e) => {
       const store = this.stores.get(e.table);

@@ -7,7 +7,13 @@
 import { DvCode, EXPIRED_VERSION_STAMP_MESSAGE } from '../../wire/index.js';
 import { badRequest } from '../errors.js';
 import type { EmuRequest, EmuResponse } from '../http/types.js';
-import { decodeDeltaCookie, decodeDeltaToken, encodeDeltaCookie, encodeDeltaToken, type DeltaCookie } from '../odata/cookie.js';
+import {
+  decodeDeltaCookie,
+  decodeDeltaToken,
+  encodeDeltaCookie,
+  encodeDeltaToken,
+  type DeltaCookie,
+} from '../odata/cookie.js';
 import { buildLink } from '../odata/links.js';
 import { Utf8Builder } from '../odata/utf8-builder.js';
 import { MAX_PAGE_SIZE, type Preferences } from '../odata/prefer.js';
@@ -72,7 +78,13 @@ function collect(store: TableStore, c: DeltaCookie, size: number): { entries: De
   return { entries };
 }
 
-export function readDelta(deps: PlaneDeps, req: EmuRequest, store: TableStore, opts: QueryOptions, prefs: Preferences): EmuResponse {
+export function readDelta(
+  deps: PlaneDeps,
+  req: EmuRequest,
+  store: TableStore,
+  opts: QueryOptions,
+  prefs: Preferences,
+): EmuResponse {
   assertTrackingCompatible(opts);
   const from = checkDeltaToken(deps, store, opts.deltatoken!);
   const cookie = opts.skiptoken
@@ -101,7 +113,9 @@ export function readDelta(deps: PlaneDeps, req: EmuRequest, store: TableStore, o
   }
   body.append(']');
   if (next) {
-    body.append(`,"@odata.nextLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$skiptoken', value: encodeDeltaCookie(next) }))}`);
+    body.append(
+      `,"@odata.nextLink":${q(buildLink(req.baseUrl, set, req.query, { name: '$skiptoken', value: encodeDeltaCookie(next) }))}`,
+    );
   }
   body.append('}');
   return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body: body.finish() };
@@ -113,6 +127,7 @@ export function countDelta(deps: PlaneDeps, store: TableStore, token: string): n
   const c: DeltaCookie = { page: 1, from, to: deps.db.currentVersion(), phase: 0, after: from };
   const log = store.log;
   let n = 0;
-  for (let i = log.firstAfter(from); i < log.length && log.versions[i]! <= c.to; i++) if (qualifies(store, i, c.to)) n++;
+  for (let i = log.firstAfter(from); i < log.length && log.versions[i]! <= c.to; i++)
+    if (qualifies(store, i, c.to)) n++;
   return n;
 }

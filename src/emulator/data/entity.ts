@@ -24,18 +24,32 @@ function checkIfMatch(req: EmuRequest, store: TableStore, row: number | undefine
   if (ifMatch === undefined) return;
   if (row === undefined) throw missing(store, id);
   if (ifMatch !== '*' && ifMatch !== etagOf(store, row)) {
-    throw new DataverseHttpError(412, DvCode.ConcurrencyVersionMismatch, "The version of the existing record doesn't match the RowVersion property provided.");
+    throw new DataverseHttpError(
+      412,
+      DvCode.ConcurrencyVersionMismatch,
+      "The version of the existing record doesn't match the RowVersion property provided.",
+    );
   }
 }
 
-export function entityResponse(deps: PlaneDeps, req: EmuRequest, store: TableStore, row: number, createdStatus: 201 | 200 | 204): EmuResponse {
+export function entityResponse(
+  deps: PlaneDeps,
+  req: EmuRequest,
+  store: TableStore,
+  row: number,
+  createdStatus: 201 | 200 | 204,
+): EmuResponse {
   const id = store.ids[row]!;
   const entityId = `${req.baseUrl}${store.def.entitySetName}(${id})`;
   const prefs = parsePrefer(req.headers['prefer']);
   if (!prefs.returnRepresentation) return { status: 204, headers: { 'odata-entityid': entityId } };
   const body = representation(deps, req, store, row);
   const status = createdStatus === 204 ? 200 : createdStatus;
-  return { status, headers: { ...JSON_HEADERS, 'odata-entityid': entityId, 'preference-applied': 'return=representation' }, body };
+  return {
+    status,
+    headers: { ...JSON_HEADERS, 'odata-entityid': entityId, 'preference-applied': 'return=representation' },
+    body,
+  };
 }
 
 function representation(deps: PlaneDeps, req: EmuRequest, store: TableStore, row: number): string {
@@ -58,7 +72,11 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
       if (row === undefined) throw missing(store, id);
       if (property !== undefined) return propertyValue(deps, req, store, row, property);
       if (req.headers['if-none-match'] === etagOf(store, row)) return { status: 304 };
-      return { status: 200, headers: { ...JSON_HEADERS, etag: etagOf(store, row) }, body: representation(deps, req, store, row) };
+      return {
+        status: 200,
+        headers: { ...JSON_HEADERS, etag: etagOf(store, row) },
+        body: representation(deps, req, store, row),
+      };
     }
     case 'PATCH': {
       if (property !== undefined) break;
@@ -78,7 +96,8 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
     case 'PUT': {
       // PUT <set>(<id>)/<column> {"value": ...}: a single-column update.
       if (property === undefined) break;
-      const value = typeof req.body === 'object' && req.body !== null ? (req.body as { value?: unknown }).value : undefined;
+      const value =
+        typeof req.body === 'object' && req.body !== null ? (req.body as { value?: unknown }).value : undefined;
       const body = { [property]: value ?? null };
       assertCanWriteBody(deps, req.principal, store, body, 'write');
       if (row === undefined) throw missing(store, id);
@@ -97,15 +116,27 @@ export function handleEntity(deps: PlaneDeps, req: EmuRequest): EmuResponse {
     default:
       break;
   }
-  throw new DataverseHttpError(405, DvCode.InvalidArgument, `The HTTP method '${req.method}' is not supported on this resource by the emulator.`);
+  throw new DataverseHttpError(
+    405,
+    DvCode.InvalidArgument,
+    `The HTTP method '${req.method}' is not supported on this resource by the emulator.`,
+  );
 }
 
-function propertyValue(deps: PlaneDeps, req: EmuRequest, store: TableStore, row: number, property: string): EmuResponse {
+function propertyValue(
+  deps: PlaneDeps,
+  req: EmuRequest,
+  store: TableStore,
+  row: number,
+  property: string,
+): EmuResponse {
   const p = resolveProperty(store, property);
-  const unreadable = p.def ? deps.security.unreadableColumns(req.principal, store.def.logicalName).has(p.def.logicalName) : false;
+  const unreadable = p.def
+    ? deps.security.unreadableColumns(req.principal, store.def.logicalName).has(p.def.logicalName)
+    : false;
   const full = writerFor(deps, req.principal, store, [p], [])(row);
   const parsed = JSON.parse(full) as Record<string, unknown>;
-  const value = unreadable ? null : parsed[p.wire] ?? null;
+  const value = unreadable ? null : (parsed[p.wire] ?? null);
   const context = `${req.baseUrl}$metadata#${store.def.entitySetName}(${store.ids[row]})/${property}`;
   return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify({ '@odata.context': context, value }) };
 }

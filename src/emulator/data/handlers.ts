@@ -22,13 +22,20 @@ function chosenKey(store: TableStore, body: unknown): string | undefined {
   const raw = (body as Record<string, unknown>)[store.def.primaryIdAttribute];
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'string' || !GUID.test(raw)) {
-    throw badRequest(`Cannot convert the literal '${String(raw)}' to the expected type 'Edm.Guid'.`, DvCode.QueryValidation);
+    throw badRequest(
+      `Cannot convert the literal '${String(raw)}' to the expected type 'Edm.Guid'.`,
+      DvCode.QueryValidation,
+    );
   }
   return raw.toLowerCase();
 }
 
 const methodNotAllowed = (req: EmuRequest) =>
-  new DataverseHttpError(405, DvCode.InvalidArgument, `The HTTP method '${req.method}' is not allowed on this resource.`);
+  new DataverseHttpError(
+    405,
+    DvCode.InvalidArgument,
+    `The HTTP method '${req.method}' is not allowed on this resource.`,
+  );
 
 export function createHandlers(deps: PlaneDeps): DataHandlers {
   const collection = (req: EmuRequest): EmuResponse => {
@@ -44,7 +51,9 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     deps.security.assertCanRead(req.principal, table);
     const opts = parseQueryOptions(req.query);
     const prefs = parsePrefer(req.headers['prefer']);
-    return opts.deltatoken !== undefined ? readDelta(deps, req, store, opts, prefs) : readCollection(deps, req, store, opts, prefs);
+    return opts.deltatoken !== undefined
+      ? readDelta(deps, req, store, opts, prefs)
+      : readCollection(deps, req, store, opts, prefs);
   };
 
   const count = (req: EmuRequest): EmuResponse => {
@@ -52,15 +61,24 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     const store = storeFor(deps, req.path.entitySet);
     deps.security.assertCanRead(req.principal, store.def.logicalName);
     const opts = parseQueryOptions(req.query);
-    const n = opts.deltatoken !== undefined
-      ? countDelta(deps, store, opts.deltatoken)
-      : countMatching(store, opts.filter ? compileFilter(store, opts.filter) : undefined);
+    const n =
+      opts.deltatoken !== undefined
+        ? countDelta(deps, store, opts.deltatoken)
+        : countMatching(store, opts.filter ? compileFilter(store, opts.filter) : undefined);
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: String(n) };
   };
 
   const serviceDocument = (req: EmuRequest): EmuResponse => {
-    const value = [...deps.db.allStores()].map((s) => ({ name: s.def.entitySetName, kind: 'EntitySet', url: s.def.entitySetName }));
-    return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify({ '@odata.context': `${req.baseUrl}$metadata`, value }) };
+    const value = [...deps.db.allStores()].map((s) => ({
+      name: s.def.entitySetName,
+      kind: 'EntitySet',
+      url: s.def.entitySetName,
+    }));
+    return {
+      status: 200,
+      headers: { ...JSON_HEADERS },
+      body: JSON.stringify({ '@odata.context': `${req.baseUrl}$metadata`, value }),
+    };
   };
 
   return {
@@ -69,7 +87,9 @@ export function createHandlers(deps: PlaneDeps): DataHandlers {
     count,
     entity: (req) => handleEntity(deps, req),
     boundAction: (req) =>
-      req.path.kind === 'boundFunction' && req.path.entitySet === 'leads' && req.path.name === 'QualifyLead' ? qualifyLead(deps, req) : undefined,
+      req.path.kind === 'boundFunction' && req.path.entitySet === 'leads' && req.path.name === 'QualifyLead'
+        ? qualifyLead(deps, req)
+        : undefined,
     batch: (req, dispatch) => handleBatch(req, dispatch, deps.mutator.atomic),
   };
 }

@@ -33,11 +33,19 @@ export class Journal {
     const cells: SavedRow['cells'] = [];
     if (!allocated) {
       for (const [name, col] of store.columns) {
-        cells.push(col instanceof LookupColumn ? [name, col.ids[row] ?? null, col.target(row)] : [name, col.get(row), null]);
+        cells.push(
+          col instanceof LookupColumn ? [name, col.ids[row] ?? null, col.target(row)] : [name, col.get(row), null],
+        );
       }
     }
     const id = store.ids[row]!;
-    this.#saved.push({ store, row, alive: !allocated && store.alive[row] === 1, tombstone: store.tombstones.has(id), cells });
+    this.#saved.push({
+      store,
+      row,
+      alive: !allocated && store.alive[row] === 1,
+      tombstone: store.tombstones.has(id),
+      cells,
+    });
   }
 
   rollback(): void {

@@ -71,14 +71,31 @@ export function parseBatch(body: string, boundary: string): BatchItem[] {
 }
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 const HEADER_NAMES: Record<string, string> = {
-  'content-type': 'Content-Type', 'odata-version': 'OData-Version', 'odata-entityid': 'OData-EntityId',
-  'preference-applied': 'Preference-Applied', etag: 'ETag', location: 'Location', 'retry-after': 'Retry-After',
+  'content-type': 'Content-Type',
+  'odata-version': 'OData-Version',
+  'odata-entityid': 'OData-EntityId',
+  'preference-applied': 'Preference-Applied',
+  etag: 'ETag',
+  location: 'Location',
+  'retry-after': 'Retry-After',
 };
 
 /** One embedded HTTP response: `HTTP/1.1 200 OK`, its headers, a blank line, the body. */
@@ -86,7 +103,14 @@ export function httpResponsePart(res: EmuResponse, contentId?: string): string {
   const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary'];
   if (contentId) lines.push(`Content-ID: ${contentId}`);
   lines.push('', `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? 'Unknown'}`);
-  const body = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : JSON.stringify(res.body);
+  const body =
+    res.body === undefined
+      ? ''
+      : typeof res.body === 'string'
+        ? res.body
+        : Buffer.isBuffer(res.body)
+          ? res.body.toString('utf8')
+          : JSON.stringify(res.body);
   const headers: Record<string, string> = { 'odata-version': '4.0', ...res.headers };
   if (body && !headers['content-type']) headers['content-type'] = 'application/json; odata.metadata=minimal';
   for (const [k, v] of Object.entries(headers)) lines.push(`${HEADER_NAMES[k.toLowerCase()] ?? k}: ${v}`);

@@ -17,7 +17,12 @@ export interface Page {
 
 type KeyFn = (row: number) => KeyValue;
 
-export function pageByKey(store: TableStore, predicate: RowPredicate | undefined, after: string | undefined, size: number): Page {
+export function pageByKey(
+  store: TableStore,
+  predicate: RowPredicate | undefined,
+  after: string | undefined,
+  size: number,
+): Page {
   const { order, ids } = store;
   const n = store.orderLength;
   let i = after === undefined ? 0 : store.lowerBound(after);
@@ -33,7 +38,11 @@ export function pageByKey(store: TableStore, predicate: RowPredicate | undefined
 }
 
 /** Sort keys: strings case-insensitively, lookups by the referenced row's primary name, nulls first. */
-export function orderKeys(store: TableStore, orderby: readonly OrderBy[], nameOf: (t: string, id: string) => string | null): KeyFn[] {
+export function orderKeys(
+  store: TableStore,
+  orderby: readonly OrderBy[],
+  nameOf: (t: string, id: string) => string | null,
+): KeyFn[] {
   return orderby.map((o) => {
     const p = resolveProperty(store, o.name);
     if (p.lookup) {
@@ -46,7 +55,7 @@ export function orderKeys(store: TableStore, orderby: readonly OrderBy[], nameOf
     }
     return (row) => {
       const v = p.get(row);
-      return typeof v === 'string' ? v.toLowerCase() : (v as KeyValue) ?? null;
+      return typeof v === 'string' ? v.toLowerCase() : ((v as KeyValue) ?? null);
     };
   });
 }
@@ -59,8 +68,12 @@ function compareValues(a: KeyValue, b: KeyValue): number {
 }
 
 export function pageOrdered(
-  store: TableStore, predicate: RowPredicate | undefined, orderby: readonly OrderBy[], keys: KeyFn[],
-  after: { keys: KeyValue[]; id: string } | undefined, size: number,
+  store: TableStore,
+  predicate: RowPredicate | undefined,
+  orderby: readonly OrderBy[],
+  keys: KeyFn[],
+  after: { keys: KeyValue[]; id: string } | undefined,
+  size: number,
 ): Page & { keyOf: (row: number) => KeyValue[] } {
   const { order, ids } = store;
   const matching: number[] = [];

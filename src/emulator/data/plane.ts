@@ -2,7 +2,15 @@
  * The data plane: storage, seed, the DataService other parts of the emulator use, and the Web API
  * handlers. DataService writes run through the same mutator (validation, stamps, change log) as HTTP.
  */
-import type { Clock, DataService, IdentityService, OrgSettings, Principal, SchemaRegistry, SecurityService } from '../context.js';
+import type {
+  Clock,
+  DataService,
+  IdentityService,
+  OrgSettings,
+  Principal,
+  SchemaRegistry,
+  SecurityService,
+} from '../context.js';
 import { notFound } from '../errors.js';
 import type { DataHandlers } from '../http/router.js';
 import type { SeedName } from '../options.js';
@@ -26,7 +34,13 @@ export interface DataPlaneDeps {
 
 export function createDataPlane(deps: DataPlaneDeps): { data: DataService; handlers: DataHandlers } {
   const db = new Database(deps.schema, deps.org.name, deps.org.businessUnitId);
-  seedDatabase({ db, users: deps.identity.users(), seed: deps.seed, seedValue: deps.seedValue, businessUnitId: deps.org.businessUnitId });
+  seedDatabase({
+    db,
+    users: deps.identity.users(),
+    seed: deps.seed,
+    seedValue: deps.seedValue,
+    businessUnitId: deps.org.businessUnitId,
+  });
   const mutator = createMutator(db, deps.clock);
   const plane: PlaneDeps = { db, clock: deps.clock, org: deps.org, security: deps.security, mutator };
   return { data: createDataService(db, mutator), handlers: createHandlers(plane) };
@@ -52,7 +66,10 @@ function createDataService(db: Database, mutator: PlaneDeps['mutator']): DataSer
     },
     create: (p: Principal, table, body) => {
       const s = store(table);
-      const id = typeof body[s.def.primaryIdAttribute] === 'string' ? (body[s.def.primaryIdAttribute] as string).toLowerCase() : undefined;
+      const id =
+        typeof body[s.def.primaryIdAttribute] === 'string'
+          ? (body[s.def.primaryIdAttribute] as string).toLowerCase()
+          : undefined;
       return mutator.create(p, s, body, id);
     },
     update: (p, table, id, body) => {

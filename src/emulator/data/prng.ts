@@ -55,8 +55,25 @@ export function prngGuid(r: Prng): string {
   const d = r.u32();
   const h = (n: number, shift: number) => HEX[(n >>> shift) & 0xff]!;
   return (
-    h(a, 24) + h(a, 16) + h(a, 8) + h(a, 0) + '-' + h(b, 24) + h(b, 16) + '-' +
-    HEX[0x40 | ((b >>> 8) & 0x0f)]! + h(b, 0) + '-' + HEX[0x80 | ((c >>> 24) & 0x3f)]! + h(c, 16) + '-' +
-    h(c, 8) + h(c, 0) + h(d, 24) + h(d, 16) + h(d, 8) + h(d, 0)
+    h(a, 24) +
+    h(a, 16) +
+    h(a, 8) +
+    h(a, 0) +
+    '-' +
+    h(b, 24) +
+    h(b, 16) +
+    '-' +
+    HEX[0x40 | ((b >>> 8) & 0x0f)]! +
+    h(b, 0) +
+    '-' +
+    HEX[0x80 | ((c >>> 24) & 0x3f)]! +
+    h(c, 16) +
+    '-' +
+    h(c, 8) +
+    h(c, 0) +
+    h(d, 24) +
+    h(d, 16) +
+    h(d, 8) +
+    h(d, 0)
   );
 }

@@ -14,7 +14,13 @@ import type { TableStore } from './table-store.js';
 const COUNT_CAP = 5000;
 const q = JSON.stringify;
 
-export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableStore, opts: QueryOptions, prefs: Preferences): EmuResponse {
+export function readCollection(
+  deps: PlaneDeps,
+  req: EmuRequest,
+  store: TableStore,
+  opts: QueryOptions,
+  prefs: Preferences,
+): EmuResponse {
   const tracking = prefs.trackChanges;
   if (tracking) {
     assertTrackingCompatible(opts);
@@ -26,8 +32,8 @@ export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableSto
   const cookie = opts.skiptoken ? decodePageCookie(pk, opts.skiptoken) : undefined;
   // $top is ignored when odata.maxpagesize is sent; otherwise it caps the one page returned.
   const topOnly = prefs.maxPageSize === undefined && opts.top !== undefined;
-  const size = topOnly ? Math.min(opts.top!, MAX_PAGE_SIZE) : prefs.maxPageSize ?? MAX_PAGE_SIZE;
-  const trackingVersion = tracking ? cookie?.trackingVersion ?? deps.db.currentVersion() : undefined;
+  const size = topOnly ? Math.min(opts.top!, MAX_PAGE_SIZE) : (prefs.maxPageSize ?? MAX_PAGE_SIZE);
+  const trackingVersion = tracking ? (cookie?.trackingVersion ?? deps.db.currentVersion()) : undefined;
 
   let page: Page;
   let keysOf: ((row: number) => PageCookie['keys']) | undefined;
@@ -67,7 +73,10 @@ export function readCollection(deps: PlaneDeps, req: EmuRequest, store: TableSto
       keys: keysOf ? keysOf(last) : [],
       ...(trackingVersion === undefined ? {} : { trackingVersion }),
     };
-    const link = buildLink(req.baseUrl, store.def.entitySetName, req.query, { name: '$skiptoken', value: encodePageCookie(pk, next) });
+    const link = buildLink(req.baseUrl, store.def.entitySetName, req.query, {
+      name: '$skiptoken',
+      value: encodePageCookie(pk, next),
+    });
     body.append(`,"@odata.nextLink":${q(link)}`);
   }
   body.append('}');
@@ -90,7 +99,12 @@ export function countMatching(store: TableStore, predicate: ((row: number) => bo
   return n;
 }
 
-function totalCountAnnotations(prefs: Preferences, opts: QueryOptions, store: TableStore, predicate: ((row: number) => boolean) | undefined): string {
+function totalCountAnnotations(
+  prefs: Preferences,
+  opts: QueryOptions,
+  store: TableStore,
+  predicate: ((row: number) => boolean) | undefined,
+): string {
   const term = 'Microsoft.Dynamics.CRM.totalrecordcount';
   if (!wantsAnnotation(prefs.annotations, term)) return '';
   const total = opts.count ? countMatching(store, predicate) : -1;

@@ -14,11 +14,25 @@ export function seedAccounts(ctx: SeedContext, n: number): SeededAccounts {
   const { db, r, pools } = ctx;
   const w = new SeedWriter(db.store('account')!, db, r, n);
   const c = w.cols({
-    name: 'name', number: 'accountnumber', web: 'websiteurl', tel: 'telephone1', mail: 'emailaddress1',
-    line1: 'address1_line1', city: 'address1_city', state: 'address1_stateorprovince', zip: 'address1_postalcode',
-    country: 'address1_country', industry: 'industrycode', type: 'customertypecode', category: 'accountcategorycode',
-    revenue: 'revenue', credit: 'creditlimit', employees: 'numberofemployees', noMail: 'donotemail',
-    noBulk: 'donotbulkemail', noPhone: 'donotphone',
+    name: 'name',
+    number: 'accountnumber',
+    web: 'websiteurl',
+    tel: 'telephone1',
+    mail: 'emailaddress1',
+    line1: 'address1_line1',
+    city: 'address1_city',
+    state: 'address1_stateorprovince',
+    zip: 'address1_postalcode',
+    country: 'address1_country',
+    industry: 'industrycode',
+    type: 'customertypecode',
+    category: 'accountcategorycode',
+    revenue: 'revenue',
+    credit: 'creditlimit',
+    employees: 'numberofemployees',
+    noMail: 'donotemail',
+    noBulk: 'donotbulkemail',
+    noPhone: 'donotphone',
   });
   const parent = w.ref('parentaccountid');
   const rows = new Int32Array(n);
@@ -72,14 +86,30 @@ export function seedContacts(ctx: SeedContext, accounts: SeededAccounts, plan: S
   const n = plan.contacts;
   const w = new SeedWriter(db.store('contact')!, db, r, n);
   const c = w.cols({
-    first: 'firstname', last: 'lastname', full: 'fullname', mail: 'emailaddress1', mail2: 'emailaddress2',
-    job: 'jobtitle', dept: 'department', tel: 'telephone1', mobile: 'mobilephone', birth: 'birthdate',
-    gender: 'gendercode', method: 'preferredcontactmethodcode', noMail: 'donotemail', noBulk: 'donotbulkemail',
+    first: 'firstname',
+    last: 'lastname',
+    full: 'fullname',
+    mail: 'emailaddress1',
+    mail2: 'emailaddress2',
+    job: 'jobtitle',
+    dept: 'department',
+    tel: 'telephone1',
+    mobile: 'mobilephone',
+    birth: 'birthdate',
+    gender: 'gendercode',
+    method: 'preferredcontactmethodcode',
+    noMail: 'donotemail',
+    noBulk: 'donotbulkemail',
     noPhone: 'donotphone',
   });
   const parent = w.ref('parentcustomerid');
-  const copy = ['address1_line1', 'address1_city', 'address1_stateorprovince', 'address1_postalcode', 'address1_country']
-    .map((name) => [accountStore.column(name)!, w.col(name)] as const);
+  const copy = [
+    'address1_line1',
+    'address1_city',
+    'address1_stateorprovince',
+    'address1_postalcode',
+    'address1_country',
+  ].map((name) => [accountStore.column(name)!, w.col(name)] as const);
   const primary = accountStore.lookup('primarycontactid')!;
   const accOwner = accountStore.lookup('ownerid')!;
   const bigTotal = plan.bigAccounts.reduce((a, b) => a + b, 0);

@@ -11,7 +11,14 @@ import { SeedWriter } from './seed-writer.js';
 
 const SUBJECTS = ['Interested in', 'Inquiry about', 'Demo request:', 'Pricing for', 'Trial of'];
 const SALUTATIONS = ['Mr.', 'Ms.', 'Mrs.', 'Dr.', null, null, null];
-const NOTES = ['Met at the trade show booth.', 'Downloaded the pricing sheet.', 'Asked for a call back next quarter.', 'Referred by an existing customer.', null, null];
+const NOTES = [
+  'Met at the trade show booth.',
+  'Downloaded the pricing sheet.',
+  'Asked for a call back next quarter.',
+  'Referred by an existing customer.',
+  null,
+  null,
+];
 
 /** Lead life cycle: 70% open (New/Contacted), 20% qualified, 10% disqualified. */
 function leadState(r: SeedContext['r']): { state: number; status: number } {
@@ -28,12 +35,33 @@ export function seedLeads(ctx: SeedContext, n: number, accounts: SeededAccounts,
   const accName = accountStore.column('name')!;
   const w = new SeedWriter(db.store('lead')!, db, r, n);
   const c = w.cols({
-    subject: 'subject', salutation: 'salutation', first: 'firstname', middle: 'middlename', last: 'lastname',
-    full: 'fullname', company: 'companyname', mail: 'emailaddress1', job: 'jobtitle', tel: 'telephone1',
-    home: 'telephone2', mobile: 'mobilephone', fax: 'fax', web: 'websiteurl', line1: 'address1_line1',
-    line2: 'address1_line2', city: 'address1_city', state: 'address1_stateorprovince', zip: 'address1_postalcode',
-    country: 'address1_country', industry: 'industrycode', revenue: 'revenue', employees: 'numberofemployees',
-    source: 'leadsourcecode', quality: 'leadqualitycode', method: 'preferredcontactmethodcode', notes: 'description',
+    subject: 'subject',
+    salutation: 'salutation',
+    first: 'firstname',
+    middle: 'middlename',
+    last: 'lastname',
+    full: 'fullname',
+    company: 'companyname',
+    mail: 'emailaddress1',
+    job: 'jobtitle',
+    tel: 'telephone1',
+    home: 'telephone2',
+    mobile: 'mobilephone',
+    fax: 'fax',
+    web: 'websiteurl',
+    line1: 'address1_line1',
+    line2: 'address1_line2',
+    city: 'address1_city',
+    state: 'address1_stateorprovince',
+    zip: 'address1_postalcode',
+    country: 'address1_country',
+    industry: 'industrycode',
+    revenue: 'revenue',
+    employees: 'numberofemployees',
+    source: 'leadsourcecode',
+    quality: 'leadqualitycode',
+    method: 'preferredcontactmethodcode',
+    notes: 'description',
   });
   const parent = w.ref('parentaccountid');
   const origin = contactStore.lookup('originatingleadid')!;
@@ -75,7 +103,13 @@ export function seedLeads(ctx: SeedContext, n: number, accounts: SeededAccounts,
     c.method.set(row, r.chance(0.7) ? 1 : 2 + r.int(4));
     c.notes.set(row, r.pick(NOTES));
     if (existing >= 0) parent.setRef(row, accountStore.ids[accounts.rows[existing]!]!, 'account');
-    w.booleans(row, { donotemail: r.chance(0.05), donotbulkemail: r.chance(0.1), donotphone: r.chance(0.03), donotfax: r.chance(0.2), donotsendmm: r.chance(0.05) });
+    w.booleans(row, {
+      donotemail: r.chance(0.05),
+      donotbulkemail: r.chance(0.1),
+      donotphone: r.chance(0.03),
+      donotfax: r.chance(0.2),
+      donotsendmm: r.chance(0.05),
+    });
     // A qualified lead became a contact: the contact remembers its originating lead, as QualifyLead leaves it.
     if (state.state === 1 && contacts.length > 0) {
       const contactRow = contacts[r.int(contacts.length)]!;

@@ -24,13 +24,18 @@ const plan = (accounts: number, contacts: number, bigAccounts: number[] = []): S
 
 export function seedPlan(seed: SeedName | number): SeedPlan {
   if (typeof seed === 'number') {
-    if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a size name or a non-negative integer, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new RangeError(`seed must be a size name or a non-negative integer, got ${seed}`);
     return plan(seed, seed * 10, seed >= 10_000 ? [6_000, 7_500] : []);
   }
   switch (seed) {
-    case 'none': return { ...plan(0, 0), reps: 0 };
-    case 'small': return plan(200, 2_000);
-    case 'medium': return plan(10_000, 100_000, [6_200, 7_100, 7_900]);
-    case 'large': return plan(100_000, 1_000_000, [6_000, 6_600, 7_200, 7_700, 8_000]);
+    case 'none':
+      return { ...plan(0, 0), reps: 0 };
+    case 'small':
+      return plan(200, 2_000);
+    case 'medium':
+      return plan(10_000, 100_000, [6_200, 7_100, 7_900]);
+    case 'large':
+      return plan(100_000, 1_000_000, [6_000, 6_600, 7_200, 7_700, 8_000]);
   }
 }

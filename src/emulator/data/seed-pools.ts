@@ -22,7 +22,18 @@ export interface Pools {
   departments: string[];
 }
 
-const COUNTRIES = ['United States', 'United States', 'United States', 'United States', 'Canada', 'United Kingdom', 'Germany', 'France', 'Australia', 'Netherlands'];
+const COUNTRIES = [
+  'United States',
+  'United States',
+  'United States',
+  'United States',
+  'Canada',
+  'United Kingdom',
+  'Germany',
+  'France',
+  'Australia',
+  'Netherlands',
+];
 
 const cache = new Map<number, Pools>();
 
@@ -48,9 +59,25 @@ function build(seedValue: number): Pools {
     places: many(250, (): Place => {
       const country = f.helpers.arrayElement(COUNTRIES);
       const us = country === 'United States';
-      return { city: f.location.city(), state: us ? f.location.state({ abbreviated: true }) : null, postalCode: f.location.zipCode(), country };
+      return {
+        city: f.location.city(),
+        state: us ? f.location.state({ abbreviated: true }) : null,
+        postalCode: f.location.zipCode(),
+        country,
+      };
     }),
     jobTitles: [...new Set(many(160, () => f.person.jobTitle()))],
-    departments: ['Sales', 'Marketing', 'Finance', 'IT', 'Operations', 'Procurement', 'Human Resources', 'Engineering', 'Legal', 'Customer Service'],
+    departments: [
+      'Sales',
+      'Marketing',
+      'Finance',
+      'IT',
+      'Operations',
+      'Procurement',
+      'Human Resources',
+      'Engineering',
+      'Legal',
+      'Customer Service',
+    ],
   };
 }

@@ -15,14 +15,26 @@ export function seedOpportunities(ctx: SeedContext, n: number, accounts: SeededA
   const w = new SeedWriter(db.store('opportunity')!, db, r, n);
   const c = {
     ...w.cols({
-      name: 'name', est: 'estimatedvalue', actual: 'actualvalue', estClose: 'estimatedclosedate', actualClose: 'actualclosedate',
-      probability: 'closeprobability', rating: 'opportunityratingcode',
+      name: 'name',
+      est: 'estimatedvalue',
+      actual: 'actualvalue',
+      estClose: 'estimatedclosedate',
+      actualClose: 'actualclosedate',
+      probability: 'closeprobability',
+      rating: 'opportunityratingcode',
     }),
-    customer: w.ref('customerid'), account: w.ref('parentaccountid'), contact: w.ref('parentcontactid'),
+    customer: w.ref('customerid'),
+    account: w.ref('parentaccountid'),
+    contact: w.ref('parentcontactid'),
   };
   for (let i = 0; i < n; i++) {
     const x = r.next();
-    const state = x < 0.7 ? { state: 0, status: 1 + r.int(2) } : x < 0.85 ? { state: 1, status: 3 } : { state: 2, status: 4 + r.int(2) };
+    const state =
+      x < 0.7
+        ? { state: 0, status: 1 + r.int(2) }
+        : x < 0.85
+          ? { state: 1, status: 3 }
+          : { state: 2, status: 4 + r.int(2) };
     const row = w.add(prngGuid(r), r.pick(ctx.owners), false, state);
     const accRow = accounts.rows[r.int(accounts.rows.length)]!;
     const accId = accountStore.ids[accRow]!;

@@ -3,20 +3,43 @@ import type { Prng } from './prng.js';
 import type { Pools } from './seed-pools.js';
 
 const SUFFIXES = ['Inc.', 'LLC', 'Group', 'Ltd', 'Corporation', 'Partners', 'Holdings', 'Co.'];
-const TRADES = ['Systems', 'Solutions', 'Labs', 'Logistics', 'Foods', 'Consulting', 'Industries', 'Technologies', 'Health', 'Energy', 'Media', 'Capital'];
+const TRADES = [
+  'Systems',
+  'Solutions',
+  'Labs',
+  'Logistics',
+  'Foods',
+  'Consulting',
+  'Industries',
+  'Technologies',
+  'Health',
+  'Energy',
+  'Media',
+  'Capital',
+];
 
 export function companyName(r: Prng, p: Pools): string {
   const l = () => r.pick(p.lastNames);
   switch (r.int(5)) {
-    case 0: return `${l()} ${r.pick(SUFFIXES)}`;
-    case 1: return `${l()} & ${l()}`;
-    case 2: return `${l()}, ${l()} and ${l()}`;
-    default: return `${r.pick(p.companyWords)} ${r.pick(TRADES)}`;
+    case 0:
+      return `${l()} ${r.pick(SUFFIXES)}`;
+    case 1:
+      return `${l()} & ${l()}`;
+    case 2:
+      return `${l()}, ${l()} and ${l()}`;
+    default:
+      return `${r.pick(p.companyWords)} ${r.pick(TRADES)}`;
   }
 }
 
 export function domainOf(company: string): string {
-  return `${company.toLowerCase().replace(/&|\band\b/g, '').replace(/[^a-z0-9]+/g, '').slice(0, 24) || 'company'}.com`;
+  return `${
+    company
+      .toLowerCase()
+      .replace(/&|\band\b/g, '')
+      .replace(/[^a-z0-9]+/g, '')
+      .slice(0, 24) || 'company'
+  }.com`;
 }
 
 export function phone(r: Prng): string {
@@ -38,4 +61,13 @@ export function companySize(r: Prng): { employees: number; revenue: number } {
   return { employees, revenue: Math.min(revenue, 99_000_000_000_000) };
 }
 
-export const PRODUCTS = ['Analytics Suite', 'Cloud Storage', 'CRM Licenses', 'Consulting Hours', 'Support Plan', 'Hardware Refresh', 'Training Package', 'Data Platform'];
+export const PRODUCTS = [
+  'Analytics Suite',
+  'Cloud Storage',
+  'CRM Licenses',
+  'Consulting Hours',
+  'Support Plan',
+  'Hardware Refresh',
+  'Training Package',
+  'Data Platform',
+];

@@ -22,7 +22,12 @@ export class SeedWriter {
   private readonly state: ColumnStore | undefined;
   private readonly status: ColumnStore | undefined;
 
-  constructor(readonly store: TableStore, private readonly db: Database, private readonly r: Prng, expected: number) {
+  constructor(
+    readonly store: TableStore,
+    private readonly db: Database,
+    private readonly r: Prng,
+    expected: number,
+  ) {
     store.reserve(store.size + expected);
     this.created = this.col('createdon');
     this.modified = this.col('modifiedon');

@@ -68,9 +68,16 @@ function seedUsers(input: SeedInput, r: Prng, pools: Pools | undefined, reps: nu
   const store = input.db.store('systemuser')!;
   const w = new SeedWriter(store, input.db, r, input.users.length + reps);
   const c = {
-    first: w.col('firstname'), last: w.col('lastname'), full: w.col('fullname'), domain: w.col('domainname'),
-    email: w.col('internalemailaddress'), aad: w.col('azureactivedirectoryobjectid'), disabled: w.col('isdisabled'),
-    access: w.col('accessmode'), title: w.col('title'), bu: w.ref('businessunitid'),
+    first: w.col('firstname'),
+    last: w.col('lastname'),
+    full: w.col('fullname'),
+    domain: w.col('domainname'),
+    email: w.col('internalemailaddress'),
+    aad: w.col('azureactivedirectoryobjectid'),
+    disabled: w.col('isdisabled'),
+    access: w.col('accessmode'),
+    title: w.col('title'),
+    bu: w.ref('businessunitid'),
   };
   const admin = input.users[0]?.id;
   const add = (id: string, upn: string, fullName: string, disabled: boolean, title: string | null) => {

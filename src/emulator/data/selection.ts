@@ -20,7 +20,11 @@ export function resolveSelection(store: TableStore, select: readonly string[] | 
     props.push(p);
   }
   // Selecting a money column also returns the currency it is in, as Dataverse does.
-  if (props.some((p) => p.def?.type === 'Money') && store.column('transactioncurrencyid') && !seen.has('_transactioncurrencyid_value')) {
+  if (
+    props.some((p) => p.def?.type === 'Money') &&
+    store.column('transactioncurrencyid') &&
+    !seen.has('_transactioncurrencyid_value')
+  ) {
     props.push(resolveProperty(store, '_transactioncurrencyid_value'));
   }
   return { props, contextPath: `${set}(${select.join(',')})` };

@@ -41,7 +41,10 @@ export function parseBody(db: Database, store: TableStore, body: unknown, mode: 
 
 function parseValue(store: TableStore, key: string, raw: unknown, mode: WriteMode): Assignment | undefined {
   if (/^_.+_value$/.test(key) && store.column(key.slice(1, -6))) {
-    throw badRequest('CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.', '0x80048d19');
+    throw badRequest(
+      'CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.',
+      '0x80048d19',
+    );
   }
   const col = store.column(key);
   if (!col || col instanceof LookupColumn) {
@@ -64,27 +67,41 @@ export function coerce(store: TableStore, def: ColumnDef, raw: unknown): Cell {
   if (raw === null) return null;
   const where = `of '${def.logicalName}' on record of type '${store.def.logicalName}'`;
   switch (def.type) {
-    case 'String': case 'Memo': case 'EntityName': {
+    case 'String':
+    case 'Memo':
+    case 'EntityName': {
       if (typeof raw !== 'string') throw cannotConvert(raw, 'Edm.String');
       if (def.maxLength !== undefined && raw.length > def.maxLength) {
-        throw validation(`The length of the '${def.logicalName}' attribute of the '${store.def.logicalName}' entity exceeded the maximum allowed length of '${def.maxLength}'.`);
+        throw validation(
+          `The length of the '${def.logicalName}' attribute of the '${store.def.logicalName}' entity exceeded the maximum allowed length of '${def.maxLength}'.`,
+        );
       }
       return raw;
     }
-    case 'Integer': case 'BigInt': case 'Money': case 'Decimal': case 'Double': {
+    case 'Integer':
+    case 'BigInt':
+    case 'Money':
+    case 'Decimal':
+    case 'Double': {
       const integral = def.type === 'Integer' || def.type === 'BigInt';
       if (typeof raw !== 'number' || !Number.isFinite(raw) || (integral && !Number.isInteger(raw))) {
         throw cannotConvert(raw, integral ? 'Edm.Int32' : 'Edm.Decimal');
       }
       if ((def.minValue !== undefined && raw < def.minValue) || (def.maxValue !== undefined && raw > def.maxValue)) {
-        throw validation(`The value ${raw} ${where} is outside the valid range. Accepted Values: ${def.minValue} to ${def.maxValue}`);
+        throw validation(
+          `The value ${raw} ${where} is outside the valid range. Accepted Values: ${def.minValue} to ${def.maxValue}`,
+        );
       }
       return def.type === 'Money' ? Math.round(raw * 100) / 100 : raw;
     }
-    case 'Picklist': case 'State': case 'Status': {
+    case 'Picklist':
+    case 'State':
+    case 'Status': {
       if (typeof raw !== 'number' || !Number.isInteger(raw)) throw cannotConvert(raw, 'Edm.Int32');
       if (!def.options?.some((o) => o.value === raw)) {
-        throw validation(`The value ${raw} ${where} is outside the valid range. Accepted Values: ${def.options?.map((o) => o.value).join(',')}`);
+        throw validation(
+          `The value ${raw} ${where} is outside the valid range. Accepted Values: ${def.options?.map((o) => o.value).join(',')}`,
+        );
       }
       return raw;
     }
@@ -122,12 +139,19 @@ function parseBind(db: Database, store: TableStore, nav: string, raw: unknown): 
   const { col, fixedTarget } = found;
   if (raw === null) return { kind: 'ref', col, id: null, target: fixedTarget ?? col.def.targets![0]! };
   const m = typeof raw === 'string' ? REF.exec(raw) : null;
-  if (!m) throw badRequest(`The value '${String(raw)}' of '${nav}@odata.bind' is not a valid entity reference URI.`, DvCode.QueryValidation);
+  if (!m)
+    throw badRequest(
+      `The value '${String(raw)}' of '${nav}@odata.bind' is not a valid entity reference URI.`,
+      DvCode.QueryValidation,
+    );
   const targetStore = db.storeBySet(m[1]!);
   const target = targetStore?.def.logicalName ?? m[1]!.replace(/s$/, '');
-  const allowed = fixedTarget ? [fixedTarget] : col.def.targets ?? [];
+  const allowed = fixedTarget ? [fixedTarget] : (col.def.targets ?? []);
   if (!allowed.includes(target)) {
-    throw badRequest(`The entity set '${m[1]}' is not a valid target of navigation property '${nav}'.`, DvCode.QueryValidation);
+    throw badRequest(
+      `The entity set '${m[1]}' is not a valid target of navigation property '${nav}'.`,
+      DvCode.QueryValidation,
+    );
   }
   const id = m[2]!.toLowerCase();
   if (!db.exists(target, id)) throw notFound(`${target} With Id = ${id} Does Not Exist`);
@@ -151,8 +175,11 @@ function checkRequired(store: TableStore, assignments: Assignment[]): void {
     const a = assignments.find((x) => x.col.def === def);
     const missing = !a || (a.kind === 'value' ? a.value === null || a.value === '' : a.id === null);
     if (missing) {
-      throw new DataverseHttpError(400, DvCode.Validation,
-        `A validation error occurred. The value of '${def.logicalName}' on record of type '${store.def.logicalName}' is required.`);
+      throw new DataverseHttpError(
+        400,
+        DvCode.Validation,
+        `A validation error occurred. The value of '${def.logicalName}' on record of type '${store.def.logicalName}' is required.`,
+      );
     }
   }
 }

@@ -28,25 +28,41 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('POST', '/tokens/expire', () => admin.expireAccessTokens());
       route('POST', '/delta-tokens/expire', (_, body) => admin.expireDeltaTokens(S.parse(S.optionalTable, body).table));
       route('GET', '/clock', () => ({ now: new Date(admin.now()).toISOString() }));
-      route('POST', '/clock/advance', (_, body) => ({ now: new Date(admin.advanceClock(body as { ms?: number })).toISOString() }));
-      route('PUT', '/change-tracking/expiry-days', (_, body) => admin.setChangeTrackingExpiryDays(S.parse(S.days, body).days));
+      route('POST', '/clock/advance', (_, body) => ({
+        now: new Date(admin.advanceClock(body as { ms?: number })).toISOString(),
+      }));
+      route('PUT', '/change-tracking/expiry-days', (_, body) =>
+        admin.setChangeTrackingExpiryDays(S.parse(S.days, body).days),
+      );
 
-      route('GET', '/requests', () => ({ counts: admin.requestCounts(), byUser: admin.requestCountsByUser(), executionMs: admin.executionMsByUser() }));
+      route('GET', '/requests', () => ({
+        counts: admin.requestCounts(),
+        byUser: admin.requestCountsByUser(),
+        executionMs: admin.executionMsByUser(),
+      }));
       route('DELETE', '/requests', () => admin.resetRequestCounts());
       route('GET', '/limits', () => admin.limits());
       route('PUT', '/limits', (_, body) => admin.setLimits(S.parse(S.limitsSpec, body)));
 
       route('POST', '/tables/:table/columns', (p, body) => admin.addColumn(p.table!, body as CustomColumnSpec));
       route('DELETE', '/tables/:table/columns/:column', (p) => admin.removeColumn(p.table!, p.column!));
-      route('PUT', '/tables/:table/change-tracking', (p, body) => admin.setChangeTracking(p.table!, S.parse(S.flag('enabled'), body).enabled));
+      route('PUT', '/tables/:table/change-tracking', (p, body) =>
+        admin.setChangeTracking(p.table!, S.parse(S.flag('enabled'), body).enabled),
+      );
       route('PUT', '/tables/:table/columns/:column/secured', (p, body) =>
-        admin.setColumnSecured(p.table!, p.column!, S.parse(S.flag('secured'), body).secured));
+        admin.setColumnSecured(p.table!, p.column!, S.parse(S.flag('secured'), body).secured),
+      );
 
       route('POST', '/users', (_, body) => admin.addUser(S.parse(S.userSpec, body)));
-      route('PUT', '/users/:user/disabled', (p, body) => admin.setUserDisabled(p.user!, S.parse(S.flag('disabled'), body).disabled));
-      route('PUT', '/users/:user/privileges/:table', (p, body) => admin.setTablePrivileges(p.user!, p.table!, S.parse(S.privileges, body)));
+      route('PUT', '/users/:user/disabled', (p, body) =>
+        admin.setUserDisabled(p.user!, S.parse(S.flag('disabled'), body).disabled),
+      );
+      route('PUT', '/users/:user/privileges/:table', (p, body) =>
+        admin.setTablePrivileges(p.user!, p.table!, S.parse(S.privileges, body)),
+      );
       route('PUT', '/users/:user/secured-columns/:table/:column', (p, body) =>
-        admin.setSecuredColumn(p.user!, p.table!, p.column!, S.parse(S.fieldRights, body)));
+        admin.setSecuredColumn(p.user!, p.table!, p.column!, S.parse(S.fieldRights, body)),
+      );
 
       route('POST', '/records/:table/:id/corrupt', (p, body) => {
         const c = S.parse(S.corruption, body);

@@ -96,7 +96,8 @@ export class EmulatorAdmin {
   addColumn(table: string, spec: CustomColumnSpec): ColumnDef {
     const t = this.#table(table);
     const parsed = S.parse(S.columnSpec, spec);
-    if (t.columns.has(parsed.logicalName)) throw new AdminInputError(`${t.logicalName}.${parsed.logicalName} already exists`);
+    if (t.columns.has(parsed.logicalName))
+      throw new AdminInputError(`${t.logicalName}.${parsed.logicalName} already exists`);
     for (const target of parsed.targets ?? []) this.#table(target);
     const column = customColumn(t.logicalName, parsed);
     this.ctx.schema.addColumn(t.logicalName, column);
@@ -126,8 +127,14 @@ export class EmulatorAdmin {
     // Every user who can sign in is a systemuser row, as seeded users are (WhoAmI's UserId must resolve).
     const [first, ...rest] = user.fullName.split(' ');
     this.ctx.data.create(this.#organization(), 'systemuser', {
-      systemuserid: user.id, firstname: first ?? null, lastname: rest.join(' ') || user.fullName, domainname: user.name,
-      internalemailaddress: user.name, azureactivedirectoryobjectid: user.id, isdisabled: user.disabled, accessmode: 0,
+      systemuserid: user.id,
+      firstname: first ?? null,
+      lastname: rest.join(' ') || user.fullName,
+      domainname: user.name,
+      internalemailaddress: user.name,
+      azureactivedirectoryobjectid: user.id,
+      isdisabled: user.disabled,
+      accessmode: 0,
       'businessunitid@odata.bind': `/businessunits(${this.ctx.org.businessUnitId})`,
     });
     return user;
@@ -137,7 +144,8 @@ export class EmulatorAdmin {
     const flag = S.parse(S.flag('disabled'), { disabled }).disabled;
     this.#identity.setUserDisabled(u.name, flag);
     // The user's row says so too, as Dataverse's does (the sync sees the change).
-    if (this.ctx.data.ids('systemuser').includes(u.id)) this.ctx.data.update(this.#organization(), 'systemuser', u.id, { isdisabled: flag });
+    if (this.ctx.data.ids('systemuser').includes(u.id))
+      this.ctx.data.update(this.#organization(), 'systemuser', u.id, { isdisabled: flag });
   }
   setTableRead(user: string, table: string, allowed: boolean): void {
     this.setTablePrivileges(user, table, { read: allowed });
@@ -157,7 +165,8 @@ export class EmulatorAdmin {
     const t = this.#table(table);
     this.#column(t, column);
     const r = S.parse(S.fieldRights, rights);
-    for (const right of FIELD_RIGHTS) if (r[right] !== undefined) this.#security.setSecuredColumn(id, t.logicalName, column, right, r[right]);
+    for (const right of FIELD_RIGHTS)
+      if (r[right] !== undefined) this.#security.setSecuredColumn(id, t.logicalName, column, right, r[right]);
   }
 
   // Records ------------------------------------------------------------------------------------

@@ -11,11 +11,17 @@ import type { Fault } from './queue.js';
 const malformed = new WeakSet<IncomingMessage>();
 
 /** Applies a fault in the onRequest hook: throws, waits, or hijacks and destroys the socket. */
-export async function applyFault(fault: Fault, request: FastifyRequest, reply: FastifyReply, limits: ServiceProtectionLimits): Promise<void> {
+export async function applyFault(
+  fault: Fault,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  limits: ServiceProtectionLimits,
+): Promise<void> {
   switch (fault.kind) {
     case '429':
       throw new DataverseHttpError(
-        429, DvCode.RequestLimit,
+        429,
+        DvCode.RequestLimit,
         `Number of requests exceeded the limit of ${limits.requests} over time window of ${Math.round(limits.windowMs / 1000)} seconds.`,
         { 'retry-after': String(fault.retryAfterSeconds) },
       );
@@ -23,7 +29,9 @@ export async function applyFault(fault: Fault, request: FastifyRequest, reply: F
       throw new DataverseHttpError(500, DvCode.GenericSql, 'Generic SQL error.');
     case '503':
       // Gateway-level failure: Dataverse sends no Dataverse error code for these.
-      throw new DataverseHttpError(503, '', 'The service is temporarily unavailable. Please retry later.', { 'retry-after': String(fault.retryAfterSeconds) });
+      throw new DataverseHttpError(503, '', 'The service is temporarily unavailable. Please retry later.', {
+        'retry-after': String(fault.retryAfterSeconds),
+      });
     case 'slow':
       await sleep(fault.delayMs);
       return;

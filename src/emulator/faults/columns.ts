@@ -2,7 +2,19 @@
 import { stableUuid } from '../identity/ids.js';
 import type { ColumnDef, ColumnType, OptionDef, RequiredLevel } from '../schema/types.js';
 
-export const CUSTOM_COLUMN_TYPES = ['String', 'Memo', 'Integer', 'BigInt', 'Money', 'Decimal', 'Double', 'Boolean', 'DateTime', 'Picklist', 'Lookup'] as const;
+export const CUSTOM_COLUMN_TYPES = [
+  'String',
+  'Memo',
+  'Integer',
+  'BigInt',
+  'Money',
+  'Decimal',
+  'Double',
+  'Boolean',
+  'DateTime',
+  'Picklist',
+  'Lookup',
+] as const;
 export type CustomColumnType = (typeof CUSTOM_COLUMN_TYPES)[number] & ColumnType;
 
 export interface CustomColumnSpec {
@@ -22,7 +34,10 @@ export interface CustomColumnSpec {
   dateOnly?: boolean;
 }
 
-const BOOLEAN_OPTIONS: OptionDef[] = [{ value: 0, label: 'No' }, { value: 1, label: 'Yes' }];
+const BOOLEAN_OPTIONS: OptionDef[] = [
+  { value: 0, label: 'No' },
+  { value: 1, label: 'Yes' },
+];
 
 export function customColumn(table: string, spec: CustomColumnSpec): ColumnDef {
   const [prefix, ...rest] = spec.logicalName.split('_');
@@ -34,7 +49,9 @@ export function customColumn(table: string, spec: CustomColumnSpec): ColumnDef {
     displayName: spec.displayName ?? tail.replace(/_/g, ' '),
     metadataId: stableUuid('attribute', `${table}.${spec.logicalName}`),
     requiredLevel: spec.requiredLevel ?? 'None',
-    ...(spec.type === 'String' || spec.type === 'Memo' ? { maxLength: spec.maxLength ?? (spec.type === 'String' ? 100 : 2000) } : {}),
+    ...(spec.type === 'String' || spec.type === 'Memo'
+      ? { maxLength: spec.maxLength ?? (spec.type === 'String' ? 100 : 2000) }
+      : {}),
     ...(spec.type === 'Picklist' ? { options: spec.options ?? [] } : {}),
     ...(spec.type === 'Boolean' ? { options: spec.options ?? BOOLEAN_OPTIONS } : {}),
     ...(spec.type === 'Lookup' ? { targets: spec.targets ?? [] } : {}),

@@ -48,7 +48,13 @@ export class FaultQueue {
   }
 
   pending(): (FaultSpec & { count: number })[] {
-    return this.#pending.map((p) => ({ kind: p.kind, count: p.remaining, entitySet: p.entitySet, retryAfterSeconds: p.retryAfterSeconds, delayMs: p.delayMs }));
+    return this.#pending.map((p) => ({
+      kind: p.kind,
+      count: p.remaining,
+      entitySet: p.entitySet,
+      retryAfterSeconds: p.retryAfterSeconds,
+      delayMs: p.delayMs,
+    }));
   }
 
   clear(): void {

@@ -16,7 +16,9 @@ export const faultSpec = z.strictObject({
 
 export const columnSpec = z
   .strictObject({
-    logicalName: z.string().regex(/^[a-z][a-z0-9]{1,7}_[a-z0-9_]+$/, 'a custom column needs a publisher prefix, e.g. new_tier'),
+    logicalName: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{1,7}_[a-z0-9_]+$/, 'a custom column needs a publisher prefix, e.g. new_tier'),
     type: z.enum(CUSTOM_COLUMN_TYPES),
     displayName: name.optional(),
     schemaName: name.optional(),
@@ -31,7 +33,10 @@ export const columnSpec = z
   .refine((c) => c.type !== 'Lookup' || (c.targets?.length ?? 0) > 0, { message: 'a Lookup column needs targets' });
 
 export const userSpec = z.strictObject({
-  name: z.string().trim().regex(/^[^@\s]+@[^@\s]+$/, 'name must be a UPN such as someone@contoso.test'),
+  name: z
+    .string()
+    .trim()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'name must be a UPN such as someone@contoso.test'),
   password: z.string().min(1).optional(),
   fullName: name.optional(),
   mfaRequired: z.boolean().optional(),
@@ -50,11 +55,22 @@ export const limitsSpec = z.strictObject({
 });
 
 export const clockAdvance = z
-  .strictObject({ ms: z.number().nonnegative().optional(), seconds: z.number().nonnegative().optional(), days: z.number().nonnegative().optional() })
-  .refine((a) => [a.ms, a.seconds, a.days].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of ms, seconds, days' });
+  .strictObject({
+    ms: z.number().nonnegative().optional(),
+    seconds: z.number().nonnegative().optional(),
+    days: z.number().nonnegative().optional(),
+  })
+  .refine((a) => [a.ms, a.seconds, a.days].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of ms, seconds, days',
+  });
 
 export const privileges = z
-  .strictObject({ read: z.boolean().optional(), create: z.boolean().optional(), write: z.boolean().optional(), delete: z.boolean().optional() })
+  .strictObject({
+    read: z.boolean().optional(),
+    create: z.boolean().optional(),
+    write: z.boolean().optional(),
+    delete: z.boolean().optional(),
+  })
   .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of read, create, write, delete' });
 
 export const fieldRights = z
@@ -74,5 +90,7 @@ export class AdminInputError extends Error {
 export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
-  throw new AdminInputError(r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  throw new AdminInputError(
+    r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+  );
 }

@@ -30,7 +30,8 @@ export function parseResourcePath(raw: string): ResourcePath {
   // Unbound functions start with a capital (entity sets never do): `WhoAmI()`,
   // `RetrieveTotalRecordCount(EntityNames=['account'])`.
   const call = segments.length === 1 ? FUNCTION_CALL.exec(first) : null;
-  if (call && /^[A-Z]/.test(call[1]!)) return { kind: 'function', name: call[1]!, ...(call[2] ? { args: call[2] } : {}) };
+  if (call && /^[A-Z]/.test(call[1]!))
+    return { kind: 'function', name: call[1]!, ...(call[2] ? { args: call[2] } : {}) };
   // Keys are never empty.
   const keyed = /^([A-Za-z_][A-Za-z0-9_]*)\(([^)]+)\)$/.exec(first);
   if (!keyed) {

@@ -25,8 +25,7 @@ interface UserRecord extends EmulatorUser {
 }
 
 export type CredentialCheck =
-  | { ok: true; user: EmulatorUser }
-  | { ok: false; reason: 'bad_credentials' | 'mfa_required' | 'disabled' };
+  { ok: true; user: EmulatorUser } | { ok: false; reason: 'bad_credentials' | 'mfa_required' | 'disabled' };
 
 export interface ControlIdentityService extends IdentityService {
   readonly app: AppRegistration;
@@ -66,11 +65,19 @@ export function createIdentityService(deps: {
     displayName: `# ${DEFAULT_APP_ID}`,
   };
   // The application user is a systemuser too; it has no password, so ROPC can never sign in as it.
-  byId.set(app.userId, { id: app.userId, name: app.clientId, fullName: app.displayName, disabled: false, password: '', mfaRequired: false });
+  byId.set(app.userId, {
+    id: app.userId,
+    name: app.clientId,
+    fullName: app.displayName,
+    disabled: false,
+    password: '',
+    mfaRequired: false,
+  });
   let generation = 1;
   let lastOrgUrl = 'http://127.0.0.1';
   const nowS = (): number => Math.floor(clock.now() / 1000);
-  const byName = (name: string): UserRecord | undefined => byId.get(userIdFor(name)) ?? [...byId.values()].find((u) => u.name === name);
+  const byName = (name: string): UserRecord | undefined =>
+    byId.get(userIdFor(name)) ?? [...byId.values()].find((u) => u.name === name);
 
   const addUser = (o: EmulatorUserOptions): EmulatorUser => {
     const id = userIdFor(o.name);
@@ -128,15 +135,31 @@ export function createIdentityService(deps: {
       const iat = nowS();
       const expiresIn = deps.tokenLifetimeSeconds;
       const claims: Claims = {
-        aud: resource, iss: `https://sts.windows.net/${org.tenantId}/`, iat, nbf: iat, exp: iat + expiresIn,
-        oid: p.userId, sub: p.userId, tid: org.tenantId, appid: p.appId, idtyp: p.kind === 'application' ? 'app' : 'user',
+        aud: resource,
+        iss: `https://sts.windows.net/${org.tenantId}/`,
+        iat,
+        nbf: iat,
+        exp: iat + expiresIn,
+        oid: p.userId,
+        sub: p.userId,
+        tid: org.tenantId,
+        appid: p.appId,
+        idtyp: p.kind === 'application' ? 'app' : 'user',
         ...(p.kind === 'user' ? { upn: p.name, scp: 'user_impersonation' } : {}),
-        typ: 'access', gen: generation, jti: randomUUID(),
+        typ: 'access',
+        gen: generation,
+        jti: randomUUID(),
       };
       return { token: signer.sign(claims), expiresIn };
     },
     issueRefreshToken: (p) =>
-      signer.sign({ typ: 'refresh', oid: p.userId, appid: p.appId, exp: nowS() + REFRESH_LIFETIME_S, jti: randomUUID() }),
+      signer.sign({
+        typ: 'refresh',
+        oid: p.userId,
+        appid: p.appId,
+        exp: nowS() + REFRESH_LIFETIME_S,
+        jti: randomUUID(),
+      }),
     redeemRefreshToken(token) {
       const claims = signer.verify(token);
       if (!claims || claims.typ !== 'refresh' || Number(claims.exp) <= nowS()) return undefined;
@@ -161,7 +184,12 @@ export function createIdentityService(deps: {
   };
 }
 
-const publicUser = (u: UserRecord): EmulatorUser => ({ id: u.id, name: u.name, fullName: u.fullName, disabled: u.disabled });
+const publicUser = (u: UserRecord): EmulatorUser => ({
+  id: u.id,
+  name: u.name,
+  fullName: u.fullName,
+  disabled: u.disabled,
+});
 
 /** The run-time controls exist only on the service created here; the pipeline and admin need them. */
 export function controlIdentity(i: IdentityService): ControlIdentityService {

@@ -11,7 +11,12 @@ import { b64url, unsignedJwt } from './tokens.js';
 
 type Form = Record<string, string>;
 
-export function registerTokenRoutes(app: FastifyInstance, identity: ControlIdentityService, org: OrgSettings, now: () => number): void {
+export function registerTokenRoutes(
+  app: FastifyInstance,
+  identity: ControlIdentityService,
+  org: OrgSettings,
+  now: () => number,
+): void {
   void app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -28,12 +33,15 @@ export function registerTokenRoutes(app: FastifyInstance, identity: ControlIdent
       } catch (err) {
         if (!(err instanceof EntraError)) throw err;
         const correlationId = req.headers['client-request-id'];
-        return reply.code(err.status).send(err.toBody(new Date(now()), typeof correlationId === 'string' ? correlationId : undefined));
+        return reply
+          .code(err.status)
+          .send(err.toBody(new Date(now()), typeof correlationId === 'string' ? correlationId : undefined));
       }
     });
 
     scope.get<{ Params: { tenant: string } }>('/:tenant/v2.0/.well-known/openid-configuration', async (req, reply) => {
-      if (!knownTenant(req.params.tenant)) return reply.code(400).send(Entra.unknownTenant(req.params.tenant).toBody(new Date(now())));
+      if (!knownTenant(req.params.tenant))
+        return reply.code(400).send(Entra.unknownTenant(req.params.tenant).toBody(new Date(now())));
       const base = `${originOf(req)}/${org.tenantId}`;
       return {
         issuer: issuerOf(req, org),
@@ -89,12 +97,23 @@ function grant(identity: ControlIdentityService, form: Form, issuer: string): To
   }
   // A public client sends no secret; a confidential one must send the right one.
   if (form.client_secret !== undefined && form.client_secret !== app.secret) throw Entra.badSecret(clientId);
-  if (!resource) throw new EntraError(400, 'invalid_scope', 70011, "The provided value for the input parameter 'scope' is not valid.");
+  if (!resource)
+    throw new EntraError(
+      400,
+      'invalid_scope',
+      70011,
+      "The provided value for the input parameter 'scope' is not valid.",
+    );
 
   let principal: Principal;
   if (grantType === 'password') {
     const check = identity.checkPassword(required(form, 'username'), required(form, 'password'));
-    if (!check.ok) throw check.reason === 'mfa_required' ? Entra.mfaRequired() : check.reason === 'disabled' ? Entra.disabled() : Entra.badCredentials();
+    if (!check.ok)
+      throw check.reason === 'mfa_required'
+        ? Entra.mfaRequired()
+        : check.reason === 'disabled'
+          ? Entra.disabled()
+          : Entra.badCredentials();
     principal = identity.userPrincipal(check.user, clientId);
   } else if (grantType === 'refresh_token') {
     const p = identity.redeemRefreshToken(required(form, 'refresh_token'));
@@ -106,7 +125,14 @@ function grant(identity: ControlIdentityService, form: Form, issuer: string): To
   return userTokens(identity, principal, resource, scopes, form, issuer);
 }
 
-function userTokens(identity: ControlIdentityService, p: Principal, resource: string, scopes: string[], form: Form, issuer: string): TokenResponse {
+function userTokens(
+  identity: ControlIdentityService,
+  p: Principal,
+  resource: string,
+  scopes: string[],
+  form: Form,
+  issuer: string,
+): TokenResponse {
   const { token, expiresIn } = identity.issueAccessToken(p, resource);
   const out: TokenResponse = {
     token_type: 'Bearer',
@@ -117,13 +143,23 @@ function userTokens(identity: ControlIdentityService, p: Principal, resource: st
   };
   const user = identity.userById(p.userId);
   const tid = issuer.split('/').at(-2)!;
-  if (scopes.includes('offline_access') || form.grant_type === 'refresh_token') out.refresh_token = identity.issueRefreshToken(p);
+  if (scopes.includes('offline_access') || form.grant_type === 'refresh_token')
+    out.refresh_token = identity.issueRefreshToken(p);
   if (scopes.includes('openid')) {
     // Real time, not emulator time: msal-node reads id_token times against its own clock.
     const iat = Math.floor(Date.now() / 1000);
     out.id_token = unsignedJwt({
-      ver: '2.0', iss: issuer, aud: form.client_id, iat, nbf: iat, exp: iat + expiresIn,
-      sub: p.userId, oid: p.userId, tid, name: user?.fullName ?? p.name, preferred_username: p.name,
+      ver: '2.0',
+      iss: issuer,
+      aud: form.client_id,
+      iat,
+      nbf: iat,
+      exp: iat + expiresIn,
+      sub: p.userId,
+      oid: p.userId,
+      tid,
+      name: user?.fullName ?? p.name,
+      preferred_username: p.name,
     });
   }
   if (form.client_info === '1') out.client_info = b64url(JSON.stringify({ uid: p.userId, utid: tid }));
@@ -142,4 +178,3 @@ function resourceOf(scopes: string[]): string | undefined {
   const first = scopes.find((s) => !oidc.has(s));
   return first?.replace(/\/(\.default|user_impersonation)$/, '');
 }
-

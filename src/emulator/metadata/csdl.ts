@@ -7,9 +7,22 @@ import type { ColumnDef, ColumnType, TableDef } from '../schema/types.js';
 import { wireName } from '../schema/types.js';
 
 const EDM: Record<ColumnType, string> = {
-  String: 'Edm.String', Memo: 'Edm.String', EntityName: 'Edm.String', Integer: 'Edm.Int32', BigInt: 'Edm.Int64',
-  Money: 'Edm.Decimal', Decimal: 'Edm.Decimal', Double: 'Edm.Double', Boolean: 'Edm.Boolean', DateTime: 'Edm.DateTimeOffset',
-  Picklist: 'Edm.Int32', State: 'Edm.Int32', Status: 'Edm.Int32', Lookup: 'Edm.Guid', Customer: 'Edm.Guid', Owner: 'Edm.Guid',
+  String: 'Edm.String',
+  Memo: 'Edm.String',
+  EntityName: 'Edm.String',
+  Integer: 'Edm.Int32',
+  BigInt: 'Edm.Int64',
+  Money: 'Edm.Decimal',
+  Decimal: 'Edm.Decimal',
+  Double: 'Edm.Double',
+  Boolean: 'Edm.Boolean',
+  DateTime: 'Edm.DateTimeOffset',
+  Picklist: 'Edm.Int32',
+  State: 'Edm.Int32',
+  Status: 'Edm.Int32',
+  Lookup: 'Edm.Guid',
+  Customer: 'Edm.Guid',
+  Owner: 'Edm.Guid',
   Uniqueidentifier: 'Edm.Guid',
 };
 
@@ -32,7 +45,9 @@ export function renderCsdl(tables: readonly TableDef[], annotations: boolean): s
     '<EntityType Name="principal" BaseType="mscrm.crmbaseentity" Abstract="true"><Key><PropertyRef Name="ownerid"/></Key><Property Name="ownerid" Type="Edm.Guid"/></EntityType>',
     ...tables.flatMap((t) => entityType(t, byName)),
     '<ComplexType Name="WhoAmIResponse">',
-    ...['BusinessUnitId', 'UserId', 'OrganizationId'].map((p) => `<Property${attr('Name', p)} Type="Edm.Guid" Nullable="false"/>`),
+    ...['BusinessUnitId', 'UserId', 'OrganizationId'].map(
+      (p) => `<Property${attr('Name', p)} Type="Edm.Guid" Nullable="false"/>`,
+    ),
     '</ComplexType>',
     '<Function Name="WhoAmI"><ReturnType Type="mscrm.WhoAmIResponse" Nullable="false"/></Function>',
     '<EntityContainer Name="System">',
@@ -66,7 +81,9 @@ function property(c: ColumnDef): string {
 /** Lookup → one navigation property; polymorphic Customer → one per target; Owner → principal. */
 function navigation(t: TableDef, c: ColumnDef, tables: ReadonlyMap<string, TableDef>): string[] {
   if (c.type === 'Owner') {
-    return [`<NavigationProperty${attr('Name', c.logicalName)} Type="mscrm.principal"><ReferentialConstraint${attr('Property', wireName(c))} ReferencedProperty="ownerid"/></NavigationProperty>`];
+    return [
+      `<NavigationProperty${attr('Name', c.logicalName)} Type="mscrm.principal"><ReferentialConstraint${attr('Property', wireName(c))} ReferencedProperty="ownerid"/></NavigationProperty>`,
+    ];
   }
   if (c.type !== 'Lookup' && c.type !== 'Customer') return [];
   const targets = (c.targets ?? []).flatMap((x) => tables.get(x) ?? []);

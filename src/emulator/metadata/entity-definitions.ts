@@ -15,14 +15,29 @@ import { applySelect, parseFilter, parseSelect } from './query.js';
 type Obj = Record<string, unknown>;
 const NS = 'Microsoft.Dynamics.CRM.';
 const ENTITY_PROPERTIES = new Set([
-  'MetadataId', 'LogicalName', 'SchemaName', 'EntitySetName', 'LogicalCollectionName', 'CollectionSchemaName',
-  'PrimaryIdAttribute', 'PrimaryNameAttribute', 'ObjectTypeCode', 'OwnershipType', 'ChangeTrackingEnabled',
-  'IsCustomEntity', 'IsActivity', 'IsIntersect', 'DisplayName', 'DisplayCollectionName', 'Description',
+  'MetadataId',
+  'LogicalName',
+  'SchemaName',
+  'EntitySetName',
+  'LogicalCollectionName',
+  'CollectionSchemaName',
+  'PrimaryIdAttribute',
+  'PrimaryNameAttribute',
+  'ObjectTypeCode',
+  'OwnershipType',
+  'ChangeTrackingEnabled',
+  'IsCustomEntity',
+  'IsActivity',
+  'IsIntersect',
+  'DisplayName',
+  'DisplayCollectionName',
+  'Description',
 ]);
 const KEY = /^(\w+)\((?:LogicalName='([^']*)'|([0-9a-fA-F-]{36}))\)$/;
 
 export function entityDefinitions(schema: SchemaRegistry, req: EmuRequest): EmuResponse {
-  if (req.method !== 'GET') throw new DataverseHttpError(405, DvCode.InvalidArgument, 'Only GET is emulated for EntityDefinitions.');
+  if (req.method !== 'GET')
+    throw new DataverseHttpError(405, DvCode.InvalidArgument, 'Only GET is emulated for EntityDefinitions.');
   if (req.path.kind !== 'entityDefinitions') throw notFound('Not an EntityDefinitions path.');
   const [first, second, third, ...rest] = req.path.segments;
   if (rest.length > 0) throw unknownSegment(rest[0]!);
@@ -51,7 +66,8 @@ export function entityDefinitions(schema: SchemaRegistry, req: EmuRequest): EmuR
 }
 
 const ok = (body: Obj): EmuResponse => ({ status: 200, body });
-const unknownSegment = (seg: string): DataverseHttpError => notFound(`Resource not found for the segment '${seg}'.`, DvCode.QueryValidation);
+const unknownSegment = (seg: string): DataverseHttpError =>
+  notFound(`Resource not found for the segment '${seg}'.`, DvCode.QueryValidation);
 
 function castName(segment: string): string {
   const name = segment.startsWith(NS) ? segment.slice(NS.length) : '';
@@ -62,7 +78,8 @@ function castName(segment: string): string {
 function resolveTable(schema: SchemaRegistry, segment: string): TableDef {
   const m = KEY.exec(segment);
   if (!m || m[1] !== 'EntityDefinitions') throw unknownSegment(segment);
-  const table = m[2] !== undefined ? schema.table(m[2]) : schema.tables().find((t) => t.metadataId === m[3]!.toLowerCase());
+  const table =
+    m[2] !== undefined ? schema.table(m[2]) : schema.tables().find((t) => t.metadataId === m[3]!.toLowerCase());
   if (!table) throw notFound(`Could not find entity with ${m[2] !== undefined ? `name '${m[2]}'` : `id '${m[3]}'`}.`);
   return table;
 }
@@ -70,18 +87,34 @@ function resolveTable(schema: SchemaRegistry, segment: string): TableDef {
 function resolveColumn(table: TableDef, segment: string): ColumnDef {
   const m = KEY.exec(segment);
   if (!m || m[1] !== 'Attributes') throw unknownSegment(segment);
-  const column = m[2] !== undefined ? table.columns.get(m[2]) : [...table.columns.values()].find((c) => c.metadataId === m[3]!.toLowerCase());
-  if (!column) throw notFound(`Could not find attribute '${m[2] ?? m[3]}' on entity '${table.logicalName}'.`, DvCode.AttributeNotFound);
+  const column =
+    m[2] !== undefined
+      ? table.columns.get(m[2])
+      : [...table.columns.values()].find((c) => c.metadataId === m[3]!.toLowerCase());
+  if (!column)
+    throw notFound(
+      `Could not find attribute '${m[2] ?? m[3]}' on entity '${table.logicalName}'.`,
+      DvCode.AttributeNotFound,
+    );
   return column;
 }
 
 function serializeEntity(t: TableDef): Obj {
   return {
-    MetadataId: t.metadataId, LogicalName: t.logicalName, SchemaName: t.schemaName, EntitySetName: t.entitySetName,
-    LogicalCollectionName: t.entitySetName, CollectionSchemaName: `${t.schemaName}s`,
-    PrimaryIdAttribute: t.primaryIdAttribute, PrimaryNameAttribute: t.primaryNameAttribute,
-    ObjectTypeCode: t.objectTypeCode, OwnershipType: t.ownership, ChangeTrackingEnabled: t.changeTrackingEnabled,
-    IsCustomEntity: false, IsActivity: false, IsIntersect: false,
+    MetadataId: t.metadataId,
+    LogicalName: t.logicalName,
+    SchemaName: t.schemaName,
+    EntitySetName: t.entitySetName,
+    LogicalCollectionName: t.entitySetName,
+    CollectionSchemaName: `${t.schemaName}s`,
+    PrimaryIdAttribute: t.primaryIdAttribute,
+    PrimaryNameAttribute: t.primaryNameAttribute,
+    ObjectTypeCode: t.objectTypeCode,
+    OwnershipType: t.ownership,
+    ChangeTrackingEnabled: t.changeTrackingEnabled,
+    IsCustomEntity: false,
+    IsActivity: false,
+    IsIntersect: false,
     DisplayName: label(t.displayName, `${t.logicalName}.display`),
     DisplayCollectionName: label(t.displayCollectionName, `${t.logicalName}.collection`),
     Description: label(undefined, ''),
@@ -108,7 +141,11 @@ function entityObject(t: TableDef, q: URLSearchParams): Obj {
 function attributesExpand(raw: string | null): URLSearchParams | undefined {
   if (raw === null || raw === '') return undefined;
   const m = /^Attributes(?:\((.*)\))?$/.exec(raw.trim());
-  if (!m) throw badRequest(`Could not find a navigation property named '${raw}' on type '${NS}EntityMetadata'.`, DvCode.QueryValidation);
+  if (!m)
+    throw badRequest(
+      `Could not find a navigation property named '${raw}' on type '${NS}EntityMetadata'.`,
+      DvCode.QueryValidation,
+    );
   return new URLSearchParams((m[1] ?? '').split(';').join('&'));
 }
 
@@ -131,7 +168,12 @@ function attributeList(table: TableDef, q: URLSearchParams, cast: string | undef
 function attributeObject(table: TableDef, c: ColumnDef, q: URLSearchParams, cast: string | undefined): Obj {
   const index = [...table.columns.keys()].indexOf(c.logicalName);
   const select = parseSelect(q.get('$select'), selectableProperties(cast), `${NS}${cast ?? 'AttributeMetadata'}`);
-  return withOptionSet(applySelect(serializeAttribute(table, c, index + 1), select), optionSetExpand(q.get('$expand'), cast), table, c);
+  return withOptionSet(
+    applySelect(serializeAttribute(table, c, index + 1), select),
+    optionSetExpand(q.get('$expand'), cast),
+    table,
+    c,
+  );
 }
 
 /** `OptionSet`/`GlobalOptionSet` are navigation properties of the option-set types only. */
@@ -140,7 +182,10 @@ function optionSetExpand(raw: string | null, cast: string | undefined): Set<stri
   const names = raw.split(',').map((s) => s.trim().replace(/\(.*\)$/, ''));
   for (const n of names) {
     if (!castHasOptionSet(cast) || (n !== 'OptionSet' && n !== 'GlobalOptionSet')) {
-      throw badRequest(`Could not find a property named '${n}' on type '${NS}${cast ?? 'AttributeMetadata'}'.`, DvCode.QueryValidation);
+      throw badRequest(
+        `Could not find a property named '${n}' on type '${NS}${cast ?? 'AttributeMetadata'}'.`,
+        DvCode.QueryValidation,
+      );
     }
   }
   return new Set(names);

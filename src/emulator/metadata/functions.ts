@@ -28,10 +28,14 @@ export function boundFunction(ctx: Ctx, req: EmuRequest): EmuResponse {
   if (p.entitySet !== 'systemusers' || !known) {
     throw notFound(`Resource not found for the segment 'Microsoft.Dynamics.CRM.${p.name}'.`, DvCode.QueryValidation);
   }
-  if (req.method !== 'GET') throw new DataverseHttpError(405, DvCode.InvalidArgument, `${p.name} is a function: use GET.`);
+  if (req.method !== 'GET')
+    throw new DataverseHttpError(405, DvCode.InvalidArgument, `${p.name} is a function: use GET.`);
   if (!ctx.identity.users().some((u) => u.id === p.id)) throw notFound(`systemuser With Id = ${p.id} Does Not Exist`);
   const context = `${req.baseUrl}$metadata#Microsoft.Dynamics.CRM.${p.name}Response`;
-  const body = p.name === 'RetrieveUserPrivileges' ? { RolePrivileges: rolePrivileges(ctx, p.id) } : { AttributePrivileges: attributePrivileges(ctx, p.id) };
+  const body =
+    p.name === 'RetrieveUserPrivileges'
+      ? { RolePrivileges: rolePrivileges(ctx, p.id) }
+      : { AttributePrivileges: attributePrivileges(ctx, p.id) };
   return { status: 200, body: { '@odata.context': context, ...body } };
 }
 
@@ -41,7 +45,12 @@ function rolePrivileges(ctx: Ctx, userId: string): Record<string, unknown>[] {
   return ctx.schema.tables().flatMap((t) =>
     TABLE_OPS.filter((op) => security.can(userId, t.logicalName, op)).map((op) => {
       const name = privilegeName(op, t);
-      return { Depth: 'Global', PrivilegeId: privilegeId(name), BusinessUnitId: ctx.org.businessUnitId, PrivilegeName: name };
+      return {
+        Depth: 'Global',
+        PrivilegeId: privilegeId(name),
+        BusinessUnitId: ctx.org.businessUnitId,
+        PrivilegeName: name,
+      };
     }),
   );
 }
@@ -54,6 +63,14 @@ function attributePrivileges(ctx: Ctx, userId: string): Record<string, unknown>[
       const c = ctx.schema.table(table)?.columns.get(column);
       if (!c) return [];
       const v = (allowed: boolean) => (allowed ? 4 : 0);
-      return [{ AttributeId: c.metadataId, CanCreate: v(canCreate), CanRead: v(canRead), CanUpdate: v(canUpdate), CanReadUnMasked: 0 }];
+      return [
+        {
+          AttributeId: c.metadataId,
+          CanCreate: v(canCreate),
+          CanRead: v(canRead),
+          CanUpdate: v(canUpdate),
+          CanReadUnMasked: 0,
+        },
+      ];
     });
 }

@@ -13,9 +13,14 @@ import { totalRecordCount } from './record-count.js';
 export function createControlHandlers(ctx: Omit<EmulatorContext, 'control'>): ControlHandlers {
   return {
     metadata(req) {
-      if (req.method !== 'GET') throw new DataverseHttpError(405, DvCode.InvalidArgument, '$metadata supports GET only.');
+      if (req.method !== 'GET')
+        throw new DataverseHttpError(405, DvCode.InvalidArgument, '$metadata supports GET only.');
       const annotations = req.query.get('annotations') === 'true';
-      return { status: 200, headers: { 'content-type': 'application/xml' }, body: renderCsdl(ctx.schema.tables(), annotations) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/xml' },
+        body: renderCsdl(ctx.schema.tables(), annotations),
+      };
     },
     entityDefinitions: (req) => entityDefinitions(ctx.schema, req),
     whoAmI: (req) => whoAmI(ctx, req),

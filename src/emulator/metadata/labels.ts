@@ -17,6 +17,12 @@ export interface Label {
 /** `key` makes the label's MetadataId stable (labels have their own ids in Dataverse). */
 export function label(text: string | undefined, key: string): Label {
   if (!text) return { LocalizedLabels: [], UserLocalizedLabel: null };
-  const l: LocalizedLabel = { Label: text, LanguageCode: 1033, IsManaged: true, MetadataId: stableUuid('label', key), HasChanged: null };
+  const l: LocalizedLabel = {
+    Label: text,
+    LanguageCode: 1033,
+    IsManaged: true,
+    MetadataId: stableUuid('label', key),
+    HasChanged: null,
+  };
   return { LocalizedLabels: [l], UserLocalizedLabel: { ...l } };
 }

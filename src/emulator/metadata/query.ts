@@ -18,7 +18,10 @@ const queryError = (message: string) => badRequest(message, DvCode.QueryValidati
 /** Parses `$select`; every name must be a property the type has. Returns undefined for "all". */
 export function parseSelect(raw: string | null, known: ReadonlySet<string>, typeName: string): string[] | undefined {
   if (raw === null || raw.trim() === '') return undefined;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!known.has(n)) throw queryError(`Could not find a property named '${n}' on type '${typeName}'.`);
   }
@@ -38,13 +41,20 @@ const valueAt = (o: Obj, path: string): unknown =>
 
 /** Ordering compares numbers with numbers and strings with strings; anything else is false. */
 const order = (a: unknown, b: unknown): number | undefined =>
-  typeof a === 'number' && typeof b === 'number' ? a - b : typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : undefined;
-const ordered = (test: (d: number) => boolean) => (a: unknown, b: unknown): boolean => {
-  const d = order(a, b);
-  return d !== undefined && test(d);
-};
+  typeof a === 'number' && typeof b === 'number'
+    ? a - b
+    : typeof a === 'string' && typeof b === 'string'
+      ? a.localeCompare(b)
+      : undefined;
+const ordered =
+  (test: (d: number) => boolean) =>
+  (a: unknown, b: unknown): boolean => {
+    const d = order(a, b);
+    return d !== undefined && test(d);
+  };
 const equal = (a: unknown, b: unknown): boolean =>
-  (a ?? null) === (b ?? null) || (typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase());
+  (a ?? null) === (b ?? null) ||
+  (typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase());
 
 const COMPARE: Record<CompareOp, (a: unknown, b: unknown) => boolean> = {
   eq: equal,
@@ -66,7 +76,8 @@ export function parseFilter(raw: string | null, known: ReadonlySet<string>, type
     throw err;
   }
   const property = (name: string): string => {
-    if (!known.has(name.split('/')[0]!)) throw queryError(`Could not find a property named '${name}' on type '${typeName}'.`);
+    if (!known.has(name.split('/')[0]!))
+      throw queryError(`Could not find a property named '${name}' on type '${typeName}'.`);
     return name;
   };
   const operand = (op: Operand): ((o: Obj) => unknown) => {
@@ -79,18 +90,39 @@ export function parseFilter(raw: string | null, known: ReadonlySet<string>, type
   };
   const compile = (e: FilterExpr): Predicate => {
     switch (e.kind) {
-      case 'and': { const l = compile(e.left), r = compile(e.right); return (o) => l(o) && r(o); }
-      case 'or': { const l = compile(e.left), r = compile(e.right); return (o) => l(o) || r(o); }
-      case 'not': { const inner = compile(e.expr); return (o) => !inner(o); }
+      case 'and': {
+        const l = compile(e.left),
+          r = compile(e.right);
+        return (o) => l(o) && r(o);
+      }
+      case 'or': {
+        const l = compile(e.left),
+          r = compile(e.right);
+        return (o) => l(o) || r(o);
+      }
+      case 'not': {
+        const inner = compile(e.expr);
+        return (o) => !inner(o);
+      }
       case 'compare': {
-        const l = operand(e.left), r = operand(e.right), cmp = COMPARE[e.op];
+        const l = operand(e.left),
+          r = operand(e.right),
+          cmp = COMPARE[e.op];
         return (o) => cmp(l(o), r(o));
       }
       case 'function': {
-        const path = property(e.property), needle = e.value.toLowerCase();
-        const test = e.name === 'contains' ? (s: string) => s.includes(needle)
-          : e.name === 'startswith' ? (s: string) => s.startsWith(needle) : (s: string) => s.endsWith(needle);
-        return (o) => { const v = valueAt(o, path); return typeof v === 'string' && test(v.toLowerCase()); };
+        const path = property(e.property),
+          needle = e.value.toLowerCase();
+        const test =
+          e.name === 'contains'
+            ? (s: string) => s.includes(needle)
+            : e.name === 'startswith'
+              ? (s: string) => s.startsWith(needle)
+              : (s: string) => s.endsWith(needle);
+        return (o) => {
+          const v = valueAt(o, path);
+          return typeof v === 'string' && test(v.toLowerCase());
+        };
       }
     }
   };

@@ -11,7 +11,8 @@ import type { EmuRequest, EmuResponse } from '../http/types.js';
 type Ctx = Omit<EmulatorContext, 'control'>;
 
 export function totalRecordCount(ctx: Ctx, req: EmuRequest): EmuResponse {
-  if (req.method !== 'GET') throw new DataverseHttpError(405, DvCode.InvalidArgument, 'RetrieveTotalRecordCount is a function: use GET.');
+  if (req.method !== 'GET')
+    throw new DataverseHttpError(405, DvCode.InvalidArgument, 'RetrieveTotalRecordCount is a function: use GET.');
   const path = req.path;
   const args = path.kind === 'function' ? (path.args ?? '') : '';
   const m = /^EntityNames=(.+)$/.exec(args.trim());
@@ -20,13 +21,19 @@ export function totalRecordCount(ctx: Ctx, req: EmuRequest): EmuResponse {
   if (list.startsWith('@')) list = req.query.get(list) ?? '';
   const names = parseStringArray(list);
   for (const name of names) {
-    if (!ctx.schema.table(name)) throw badRequest(`The entity with a name = '${name}' was not found in the MetadataCache.`);
+    if (!ctx.schema.table(name))
+      throw badRequest(`The entity with a name = '${name}' was not found in the MetadataCache.`);
   }
   return {
     status: 200,
     body: {
       '@odata.context': `${req.baseUrl}$metadata#Microsoft.Dynamics.CRM.RetrieveTotalRecordCountResponse`,
-      EntityRecordCountCollection: { Count: names.length, IsReadOnly: false, Keys: names, Values: names.map((n) => ctx.data.count(n)) },
+      EntityRecordCountCollection: {
+        Count: names.length,
+        IsReadOnly: false,
+        Keys: names,
+        Values: names.map((n) => ctx.data.count(n)),
+      },
     },
   };
 }

@@ -30,9 +30,14 @@ export interface DeltaCookie {
   after: number;
 }
 
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xmlEscape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const xmlUnescape = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const braced = (id: string) => `{${id.toUpperCase()}}`;
 const unbraced = (id: string) => id.replace(/[{}]/g, '').toLowerCase();
 
@@ -101,7 +106,13 @@ export function decodeDeltaCookie(skiptoken: string): DeltaCookie {
     if (!Number.isFinite(v)) throw invalid();
     return v;
   };
-  return { page: num('page'), from: num('from'), to: num('to'), phase: num('phase') === 1 ? 1 : 0, after: num('after') };
+  return {
+    page: num('page'),
+    from: num('from'),
+    to: num('to'),
+    phase: num('phase') === 1 ? 1 : 0,
+    after: num('after'),
+  };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

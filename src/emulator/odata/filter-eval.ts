@@ -38,12 +38,17 @@ export function compileFilter(store: TableStore, expr: FilterExpr): RowPredicate
 function compileStringFunction(store: TableStore, fn: string, property: string, value: string): RowPredicate {
   const prop = resolveProperty(store, property);
   if (prop.def && prop.def.type !== 'String' && prop.def.type !== 'Memo') {
-    throw badRequest(`The function '${fn}' is not supported on '${property}' of type ${edmType(prop.def.type)}.`, DvCode.QueryValidation);
+    throw badRequest(
+      `The function '${fn}' is not supported on '${property}' of type ${edmType(prop.def.type)}.`,
+      DvCode.QueryValidation,
+    );
   }
   const needle = value.toLowerCase();
   const test =
-    fn === 'contains' ? (s: string) => s.includes(needle)
-      : fn === 'startswith' ? (s: string) => s.startsWith(needle)
+    fn === 'contains'
+      ? (s: string) => s.includes(needle)
+      : fn === 'startswith'
+        ? (s: string) => s.startsWith(needle)
         : (s: string) => s.endsWith(needle);
   return (row) => {
     const v = prop.get(row);
@@ -80,27 +85,45 @@ function normalizer(prop: PropertyRef): (v: unknown) => unknown {
 
 function literalValue(lit: Literal): unknown {
   switch (lit.kind) {
-    case 'null': return null;
-    case 'string': return lit.value.toLowerCase();
-    case 'guid': return lit.value;
-    default: return lit.value;
+    case 'null':
+      return null;
+    case 'string':
+      return lit.value.toLowerCase();
+    case 'guid':
+      return lit.value;
+    default:
+      return lit.value;
   }
 }
 
 const LITERAL_TYPES: Record<Literal['kind'], string> = {
-  string: 'Edm.String', number: 'Edm.Int32', boolean: 'Edm.Boolean', null: 'null', guid: 'Edm.Guid',
+  string: 'Edm.String',
+  number: 'Edm.Int32',
+  boolean: 'Edm.Boolean',
+  null: 'null',
+  guid: 'Edm.Guid',
   datetime: 'Edm.DateTimeOffset',
 };
 
 function accepts(type: ColumnType | undefined, lit: Literal['kind']): boolean {
   if (lit === 'null') return true;
   switch (type) {
-    case undefined: case 'Uniqueidentifier': case 'Lookup': case 'Customer': case 'Owner':
+    case undefined:
+    case 'Uniqueidentifier':
+    case 'Lookup':
+    case 'Customer':
+    case 'Owner':
       return lit === 'guid' || lit === 'string';
-    case 'String': case 'Memo': case 'EntityName': return lit === 'string' || lit === 'guid';
-    case 'Boolean': return lit === 'boolean';
-    case 'DateTime': return lit === 'datetime';
-    default: return lit === 'number';
+    case 'String':
+    case 'Memo':
+    case 'EntityName':
+      return lit === 'string' || lit === 'guid';
+    case 'Boolean':
+      return lit === 'boolean';
+    case 'DateTime':
+      return lit === 'datetime';
+    default:
+      return lit === 'number';
   }
 }
 
@@ -116,24 +139,46 @@ function checkLiteral(store: TableStore, prop: PropertyRef, lit: Literal): void 
 
 export function edmType(t: ColumnType | undefined): string {
   switch (t) {
-    case undefined: case 'Uniqueidentifier': case 'Lookup': case 'Customer': case 'Owner': return 'Edm.Guid';
-    case 'Integer': case 'Picklist': case 'State': case 'Status': return 'Edm.Int32';
-    case 'BigInt': return 'Edm.Int64';
-    case 'Money': case 'Decimal': return 'Edm.Decimal';
-    case 'Double': return 'Edm.Double';
-    case 'Boolean': return 'Edm.Boolean';
-    case 'DateTime': return 'Edm.DateTimeOffset';
-    default: return 'Edm.String';
+    case undefined:
+    case 'Uniqueidentifier':
+    case 'Lookup':
+    case 'Customer':
+    case 'Owner':
+      return 'Edm.Guid';
+    case 'Integer':
+    case 'Picklist':
+    case 'State':
+    case 'Status':
+      return 'Edm.Int32';
+    case 'BigInt':
+      return 'Edm.Int64';
+    case 'Money':
+    case 'Decimal':
+      return 'Edm.Decimal';
+    case 'Double':
+      return 'Edm.Double';
+    case 'Boolean':
+      return 'Edm.Boolean';
+    case 'DateTime':
+      return 'Edm.DateTimeOffset';
+    default:
+      return 'Edm.String';
   }
 }
 
 function comparator(op: CompareOp): (a: unknown, b: unknown) => boolean {
   switch (op) {
-    case 'eq': return (a, b) => a === b;
-    case 'ne': return (a, b) => a !== b;
-    case 'gt': return (a, b) => a !== null && b !== null && (a as number) > (b as number);
-    case 'ge': return (a, b) => a !== null && b !== null && (a as number) >= (b as number);
-    case 'lt': return (a, b) => a !== null && b !== null && (a as number) < (b as number);
-    case 'le': return (a, b) => a !== null && b !== null && (a as number) <= (b as number);
+    case 'eq':
+      return (a, b) => a === b;
+    case 'ne':
+      return (a, b) => a !== b;
+    case 'gt':
+      return (a, b) => a !== null && b !== null && (a as number) > (b as number);
+    case 'ge':
+      return (a, b) => a !== null && b !== null && (a as number) >= (b as number);
+    case 'lt':
+      return (a, b) => a !== null && b !== null && (a as number) < (b as number);
+    case 'le':
+      return (a, b) => a !== null && b !== null && (a as number) <= (b as number);
   }
 }

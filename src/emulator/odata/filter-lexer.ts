@@ -18,9 +18,19 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const ch = src[i]!;
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') { i++; continue; }
-    if (ch === '(' || ch === ')' || ch === ',') { out.push({ t: ch, pos: i }); i++; continue; }
-    if (ch === "'") { i = readString(src, i, out); continue; }
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+      i++;
+      continue;
+    }
+    if (ch === '(' || ch === ')' || ch === ',') {
+      out.push({ t: ch, pos: i });
+      i++;
+      continue;
+    }
+    if (ch === "'") {
+      i = readString(src, i, out);
+      continue;
+    }
     const rest = src.slice(i);
     const m = GUID.exec(rest) ?? DATETIME.exec(rest);
     if (m) {
@@ -55,7 +65,8 @@ function dateOrGuid(text: string): Literal {
 }
 
 function keywordOrIdent(word: string, pos: number): Token {
-  if (word === 'true' || word === 'false') return { t: 'literal', value: { kind: 'boolean', value: word === 'true' }, pos };
+  if (word === 'true' || word === 'false')
+    return { t: 'literal', value: { kind: 'boolean', value: word === 'true' }, pos };
   if (word === 'null') return { t: 'literal', value: { kind: 'null' }, pos };
   return { t: 'ident', value: word, pos };
 }
@@ -68,7 +79,11 @@ function readString(src: string, start: number, out: Token[]): number {
     const q = src.indexOf("'", i);
     if (q === -1) throw new FilterSyntaxError(`Unterminated string literal at position ${start} in '${src}'.`);
     value += src.slice(i, q);
-    if (src[q + 1] === "'") { value += "'"; i = q + 2; continue; }
+    if (src[q + 1] === "'") {
+      value += "'";
+      i = q + 2;
+      continue;
+    }
     out.push({ t: 'literal', value: { kind: 'string', value }, pos: start });
     return q + 1;
   }

@@ -27,16 +27,25 @@ export function parseFilter(src: string): FilterExpr {
 
   const parseOr = (): FilterExpr => {
     let left = parseAnd();
-    while (isWord('or')) { i++; left = { kind: 'or', left, right: parseAnd() }; }
+    while (isWord('or')) {
+      i++;
+      left = { kind: 'or', left, right: parseAnd() };
+    }
     return left;
   };
   const parseAnd = (): FilterExpr => {
     let left = parseUnary();
-    while (isWord('and')) { i++; left = { kind: 'and', left, right: parseUnary() }; }
+    while (isWord('and')) {
+      i++;
+      left = { kind: 'and', left, right: parseUnary() };
+    }
     return left;
   };
   const parseUnary = (): FilterExpr => {
-    if (isWord('not')) { i++; return { kind: 'not', expr: parseUnary() }; }
+    if (isWord('not')) {
+      i++;
+      return { kind: 'not', expr: parseUnary() };
+    }
     if (peek()?.t === '(') {
       i++;
       const inner = parseOr();
@@ -44,7 +53,8 @@ export function parseFilter(src: string): FilterExpr {
       return inner;
     }
     const t = peek();
-    if (t?.t === 'ident' && STRING_FNS.has(t.value) && tokens[i + 1]?.t === '(') return parseFunction(t.value as StringFn);
+    if (t?.t === 'ident' && STRING_FNS.has(t.value) && tokens[i + 1]?.t === '(')
+      return parseFunction(t.value as StringFn);
     return parseComparison();
   };
   const parseFunction = (name: StringFn): FilterExpr => {

@@ -25,7 +25,12 @@ export function rebuildQuery(query: URLSearchParams, drop: readonly string[]): s
   return parts;
 }
 
-export function buildLink(baseUrl: string, entitySet: string, query: URLSearchParams, token: { name: string; value: string }): string {
+export function buildLink(
+  baseUrl: string,
+  entitySet: string,
+  query: URLSearchParams,
+  token: { name: string; value: string },
+): string {
   const parts = rebuildQuery(query, ['$skiptoken', '$deltatoken']);
   // A delta read's nextLink keeps its $deltatoken; the new deltaLink replaces it.
   if (token.name === '$skiptoken' && query.has('$deltatoken')) {

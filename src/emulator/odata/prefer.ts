@@ -30,15 +30,30 @@ function splitPrefs(header: string): string[] {
 }
 
 export function parsePrefer(header: string | undefined): Preferences {
-  const prefs: Preferences = { trackChanges: false, annotations: [], returnRepresentation: false, continueOnError: false };
+  const prefs: Preferences = {
+    trackChanges: false,
+    annotations: [],
+    returnRepresentation: false,
+    continueOnError: false,
+  };
   if (!header) return prefs;
   for (const pref of splitPrefs(header)) {
     const eq = pref.indexOf('=');
     const name = (eq === -1 ? pref : pref.slice(0, eq)).trim().toLowerCase();
-    const value = eq === -1 ? '' : pref.slice(eq + 1).trim().replace(/^"|"$/g, '');
+    const value =
+      eq === -1
+        ? ''
+        : pref
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
     if (name === 'odata.maxpagesize') prefs.maxPageSize = parsePageSize(value);
     else if (name === 'odata.track-changes') prefs.trackChanges = true;
-    else if (name === 'odata.include-annotations') prefs.annotations = value.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (name === 'odata.include-annotations')
+      prefs.annotations = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (name === 'return' && value === 'representation') prefs.returnRepresentation = true;
     else if (name === 'odata.continue-on-error') prefs.continueOnError = true;
   }

@@ -34,7 +34,11 @@ export function parseQueryOptions(query: URLSearchParams): QueryOptions {
     if (UNSUPPORTED.has(name)) throw badRequest(`The query parameter ${name} is not supported`, DvCode.QueryValidation);
     if (NOT_EMULATED.has(name)) {
       if (name === '$expand') opts.expand = value;
-      else throw badRequest(`The query parameter ${name} is not supported by the Dataverse emulator.`, DvCode.QueryValidation);
+      else
+        throw badRequest(
+          `The query parameter ${name} is not supported by the Dataverse emulator.`,
+          DvCode.QueryValidation,
+        );
       continue;
     }
     if (!KNOWN.has(name)) throw badRequest(`The query parameter ${name} is not supported`, DvCode.QueryValidation);
@@ -46,7 +50,10 @@ export function parseQueryOptions(query: URLSearchParams): QueryOptions {
 function applyOption(opts: QueryOptions, name: string, value: string): void {
   switch (name) {
     case '$select':
-      opts.select = value.split(',').map((s) => s.trim()).filter(Boolean);
+      opts.select = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       break;
     case '$filter':
       opts.filter = parseFilterOption(value);
@@ -58,7 +65,8 @@ function applyOption(opts: QueryOptions, name: string, value: string): void {
       opts.top = parseTop(value);
       break;
     case '$count':
-      if (value !== 'true' && value !== 'false') throw badRequest(`'${value}' is not a valid count option.`, DvCode.QueryValidation);
+      if (value !== 'true' && value !== 'false')
+        throw badRequest(`'${value}' is not a valid count option.`, DvCode.QueryValidation);
       opts.count = value === 'true';
       break;
     case '$skiptoken':
@@ -92,17 +100,30 @@ function parseOrderBy(value: string): OrderBy[] {
 function parseTop(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw badRequest(`Invalid value '${value}' for $top query option found. The $top query option requires a non-negative integer value.`, DvCode.QueryValidation);
+    throw badRequest(
+      `Invalid value '${value}' for $top query option found. The $top query option requires a non-negative integer value.`,
+      DvCode.QueryValidation,
+    );
   }
   return n;
 }
 
 /** With `Prefer: odata.track-changes` (or a $deltatoken) only $select (and paging) may be used. */
 export function assertTrackingCompatible(opts: QueryOptions): void {
-  const offending =
-    opts.filter ? '$filter' : opts.orderby.length ? '$orderby' : opts.expand !== undefined ? '$expand' : opts.top !== undefined ? '$top' : undefined;
+  const offending = opts.filter
+    ? '$filter'
+    : opts.orderby.length
+      ? '$orderby'
+      : opts.expand !== undefined
+        ? '$expand'
+        : opts.top !== undefined
+          ? '$top'
+          : undefined;
   if (offending) {
-    throw badRequest(`The "${offending}" query parameter isn't supported when Change Tracking is enabled.`, DvCode.QueryValidation);
+    throw badRequest(
+      `The "${offending}" query parameter isn't supported when Change Tracking is enabled.`,
+      DvCode.QueryValidation,
+    );
   }
 }
 

@@ -8,7 +8,13 @@ import type { PropertyRef } from '../data/properties.js';
 import type { TableStore } from '../data/table-store.js';
 import type { ColumnDef } from '../schema/types.js';
 import {
-  formattedBoolean, formattedDate, formattedDateTime, formattedMoney, formattedNumber, isoDate, isoDateTime,
+  formattedBoolean,
+  formattedDate,
+  formattedDateTime,
+  formattedMoney,
+  formattedNumber,
+  isoDate,
+  isoDateTime,
 } from './format.js';
 import { wantsAnnotation } from './prefer.js';
 
@@ -49,7 +55,9 @@ function propertyWriter(p: PropertyRef, opts: SerializeOptions): Part {
   const key = `,${q(p.wire)}:`;
   if (!def) return (row) => `${key}"${p.get(row) as string}"`;
   if (opts.unreadable.has(def.logicalName)) return () => `${key}null`;
-  const fmtKey = wantsAnnotation(opts.annotations, Annotation.FormattedValue) ? `,${q(`${p.wire}@${Annotation.FormattedValue}`)}:` : undefined;
+  const fmtKey = wantsAnnotation(opts.annotations, Annotation.FormattedValue)
+    ? `,${q(`${p.wire}@${Annotation.FormattedValue}`)}:`
+    : undefined;
   if (p.lookup) return lookupWriter(p, key, fmtKey, opts);
   const value = valueWriter(def);
   const formatted = fmtKey ? formattedWriter(def) : undefined;
@@ -68,8 +76,14 @@ function valueWriter(def: ColumnDef): (v: unknown) => string {
       return def.dateOnly
         ? (v) => (typeof v === 'number' ? `"${isoDate(v)}"` : q(v ?? null))
         : (v) => (typeof v === 'number' ? `"${isoDateTime(v)}"` : q(v ?? null));
-    case 'Integer': case 'BigInt': case 'Money': case 'Decimal': case 'Double':
-    case 'Picklist': case 'State': case 'Status':
+    case 'Integer':
+    case 'BigInt':
+    case 'Money':
+    case 'Decimal':
+    case 'Double':
+    case 'Picklist':
+    case 'State':
+    case 'Status':
       return (v) => (typeof v === 'number' ? String(v) : q(v ?? null));
     case 'Boolean':
       return (v) => (v === true ? 'true' : v === false ? 'false' : q(v ?? null));
@@ -80,13 +94,17 @@ function valueWriter(def: ColumnDef): (v: unknown) => string {
 
 function formattedWriter(def: ColumnDef): ((v: unknown) => string | undefined) | undefined {
   switch (def.type) {
-    case 'Picklist': case 'State': case 'Status': {
+    case 'Picklist':
+    case 'State':
+    case 'Status': {
       const labels = new Map(def.options?.map((o) => [o.value, o.label]));
       return (v) => labels.get(v as number);
     }
     case 'Money':
       return (v) => (typeof v === 'number' ? formattedMoney(v) : undefined);
-    case 'Integer': case 'Decimal': case 'Double':
+    case 'Integer':
+    case 'Decimal':
+    case 'Double':
       return (v) => (typeof v === 'number' ? formattedNumber(v) : undefined);
     case 'DateTime':
       return (v) => (typeof v !== 'number' ? undefined : def.dateOnly ? formattedDate(v) : formattedDateTime(v));
@@ -106,9 +124,11 @@ function lookupWriter(p: PropertyRef, key: string, fmtKey: string | undefined, o
   const def = p.def!;
   const col = p.lookup!;
   const navKey = wantsAnnotation(opts.annotations, Annotation.AssociatedNavigationProperty)
-    ? `,${q(`${p.wire}@${Annotation.AssociatedNavigationProperty}`)}:` : undefined;
+    ? `,${q(`${p.wire}@${Annotation.AssociatedNavigationProperty}`)}:`
+    : undefined;
   const lnKey = wantsAnnotation(opts.annotations, Annotation.LookupLogicalName)
-    ? `,${q(`${p.wire}@${Annotation.LookupLogicalName}`)}:` : undefined;
+    ? `,${q(`${p.wire}@${Annotation.LookupLogicalName}`)}:`
+    : undefined;
   if (!fmtKey && !navKey && !lnKey) {
     return (row) => {
       const v = col.get(row);

@@ -49,7 +49,11 @@ export class ServiceProtection {
     }
     if (w.requests.length >= requests) {
       const freeAt = w.requests[w.requests.length - requests]! + windowMs;
-      throw tooMany(DvCode.RequestLimit, `Number of requests exceeded the limit of ${requests} over time window of ${windowS} seconds.`, seconds(freeAt - now));
+      throw tooMany(
+        DvCode.RequestLimit,
+        `Number of requests exceeded the limit of ${requests} over time window of ${windowS} seconds.`,
+        seconds(freeAt - now),
+      );
     }
     const used = w.executions.reduce((sum, e) => sum + e.ms, 0);
     if (used >= executionMs) {

@@ -36,7 +36,10 @@ export function installPipeline(
     if (!request.url.startsWith(PREFIX)) return;
     const resource = resourceOfUrl(request.url);
     state.counts.record(resource, request.method);
-    request.principal = authenticate(request.headers.authorization, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
+    request.principal = authenticate(
+      request.headers.authorization,
+      `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`,
+    );
     state.counts.recordFor(request.principal.name, resource, request.method);
 
     const started = performance.now();
@@ -60,7 +63,9 @@ export function installPipeline(
     }
   });
 
-  app.addHook('onSend', async (request: FastifyRequest, reply, payload) => truncateIfMalformed(request, reply, payload));
+  app.addHook('onSend', async (request: FastifyRequest, reply, payload) =>
+    truncateIfMalformed(request, reply, payload),
+  );
 }
 
 /** The resource a Web API URL (absolute, rooted, or relative to the API root) addresses. */
@@ -78,6 +83,7 @@ function resourceOfUrl(url: string): string {
 /** Request lines of a multipart/mixed $batch body: `GET /api/data/v9.2/accounts?... HTTP/1.1`. */
 function innerRequests(body: string): { method: string; url: string }[] {
   const out: { method: string; url: string }[] = [];
-  for (const m of body.matchAll(/^(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP\/1\.1\r?$/gm)) out.push({ method: m[1]!, url: m[2]! });
+  for (const m of body.matchAll(/^(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP\/1\.1\r?$/gm))
+    out.push({ method: m[1]!, url: m[2]! });
   return out;
 }

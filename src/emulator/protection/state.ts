@@ -19,7 +19,11 @@ const states = new WeakMap<EmulatorContext, ControlState>();
 export function controlState(ctx: EmulatorContext): ControlState {
   let s = states.get(ctx);
   if (!s) {
-    s = { faults: new FaultQueue(), counts: new RequestCounts(), protection: new ServiceProtection({ ...DEFAULT_LIMITS }, () => ctx.clock.now()) };
+    s = {
+      faults: new FaultQueue(),
+      counts: new RequestCounts(),
+      protection: new ServiceProtection({ ...DEFAULT_LIMITS }, () => ctx.clock.now()),
+    };
     states.set(ctx, s);
   }
   return s;

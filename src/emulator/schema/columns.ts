@@ -49,13 +49,18 @@ export const pick = (name: string, display: string, options: readonly OptionDef[
   column(name, 'Picklist', display, { options });
 export const lookup = (name: string, display: string, targets: string[], extra: Extra = {}) =>
   column(name, 'Lookup', display, { targets, ...extra });
-export const customer = (name: string, display: string) => column(name, 'Customer', display, { targets: ['account', 'contact'] });
+export const customer = (name: string, display: string) =>
+  column(name, 'Customer', display, { targets: ['account', 'contact'] });
 export const guid = (name: string, display: string) => column(name, 'Uniqueidentifier', display);
 
 const readOnly: Extra = { isValidForCreate: false, isValidForUpdate: false };
 
 export const primaryId = (name: string, display: string) =>
-  column(name, 'Uniqueidentifier', display, { isPrimaryId: true, requiredLevel: 'SystemRequired', isValidForUpdate: false });
+  column(name, 'Uniqueidentifier', display, {
+    isPrimaryId: true,
+    requiredLevel: 'SystemRequired',
+    isValidForUpdate: false,
+  });
 
 /** Columns every standard table carries: audit stamps, rowversion, import bookkeeping. */
 export function systemColumns(): ColumnFactory[] {
@@ -79,8 +84,7 @@ export function ownedColumns(state = ACTIVE_STATE, status = ACTIVE_STATUS): Colu
   ];
 }
 
-export const currency = () =>
-  lookup('transactioncurrencyid', 'Currency', ['transactioncurrency']);
+export const currency = () => lookup('transactioncurrencyid', 'Currency', ['transactioncurrency']);
 
 export interface TableSpec {
   logicalName: string;

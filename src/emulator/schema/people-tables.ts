@@ -4,10 +4,31 @@
  * They share the name, phone, address and channel columns, declared once here.
  */
 import {
-  bool, currency, customer, date, int, lookup, memo, money, ownedColumns, pick, primaryId, str, systemColumns,
-  type ColumnFactory, type TableSpec,
+  bool,
+  currency,
+  customer,
+  date,
+  int,
+  lookup,
+  memo,
+  money,
+  ownedColumns,
+  pick,
+  primaryId,
+  str,
+  systemColumns,
+  type ColumnFactory,
+  type TableSpec,
 } from './columns.js';
-import { GENDER, INDUSTRY, LEAD_SOURCE, LEAD_STATE, LEAD_STATUS, PREFERRED_CONTACT_METHOD, RATING } from './option-sets.js';
+import {
+  GENDER,
+  INDUSTRY,
+  LEAD_SOURCE,
+  LEAD_STATE,
+  LEAD_STATUS,
+  PREFERRED_CONTACT_METHOD,
+  RATING,
+} from './option-sets.js';
 
 const readOnly = { isValidForCreate: false, isValidForUpdate: false } as const;
 
@@ -53,8 +74,14 @@ function person(mobileLength: number): ColumnFactory[] {
 }
 
 export const CONTACT: TableSpec = {
-  logicalName: 'contact', entitySetName: 'contacts', displayName: 'Contact', displayCollectionName: 'Contacts',
-  primaryIdAttribute: 'contactid', primaryNameAttribute: 'fullname', objectTypeCode: 2, ownership: 'UserOwned',
+  logicalName: 'contact',
+  entitySetName: 'contacts',
+  displayName: 'Contact',
+  displayCollectionName: 'Contacts',
+  primaryIdAttribute: 'contactid',
+  primaryNameAttribute: 'fullname',
+  objectTypeCode: 2,
+  ownership: 'UserOwned',
   columns: [
     primaryId('contactid', 'Contact'),
     ...person(50),
@@ -69,8 +96,14 @@ export const CONTACT: TableSpec = {
 };
 
 export const LEAD: TableSpec = {
-  logicalName: 'lead', entitySetName: 'leads', displayName: 'Lead', displayCollectionName: 'Leads',
-  primaryIdAttribute: 'leadid', primaryNameAttribute: 'fullname', objectTypeCode: 4, ownership: 'UserOwned',
+  logicalName: 'lead',
+  entitySetName: 'leads',
+  displayName: 'Lead',
+  displayCollectionName: 'Leads',
+  primaryIdAttribute: 'leadid',
+  primaryNameAttribute: 'fullname',
+  objectTypeCode: 4,
+  ownership: 'UserOwned',
   columns: [
     primaryId('leadid', 'Lead'),
     str('subject', 'Topic', 300, 'ApplicationRequired'),

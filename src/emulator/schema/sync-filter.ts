@@ -12,9 +12,18 @@ export const SYNC_FILTER_TABLES = ['lead', 'contact', 'account'] as const;
 
 export function syncFilterColumn(table: string): ColumnDef {
   return {
-    logicalName: SYNC_FILTER_COLUMN, schemaName: 'new_SyncToMkto', type: 'Boolean', displayName: 'Sync to Marketing',
-    metadataId: metadataId(`${table}.${SYNC_FILTER_COLUMN}`), requiredLevel: 'None', isValidForRead: true,
-    isValidForCreate: true, isValidForUpdate: true, isSecured: false, isCustom: true, defaultValue: true,
+    logicalName: SYNC_FILTER_COLUMN,
+    schemaName: 'new_SyncToMkto',
+    type: 'Boolean',
+    displayName: 'Sync to Marketing',
+    metadataId: metadataId(`${table}.${SYNC_FILTER_COLUMN}`),
+    requiredLevel: 'None',
+    isValidForRead: true,
+    isValidForCreate: true,
+    isValidForUpdate: true,
+    isSecured: false,
+    isCustom: true,
+    defaultValue: true,
   };
 }
 

@@ -3,11 +3,32 @@
  * own types, lengths, required levels and option sets. Custom columns (new_*) are added at run time.
  */
 import {
-  bool, buildTable, column, currency, customer, date, guid, int, lookup, memo, money, ownedColumns, pick,
-  primaryId, str, systemColumns, type TableSpec,
+  bool,
+  buildTable,
+  column,
+  currency,
+  customer,
+  date,
+  guid,
+  int,
+  lookup,
+  memo,
+  money,
+  ownedColumns,
+  pick,
+  primaryId,
+  str,
+  systemColumns,
+  type TableSpec,
 } from './columns.js';
 import {
-  ACCESS_MODE, ACCOUNT_CATEGORY, CUSTOMER_TYPE, INDUSTRY, OPPORTUNITY_STATE, OPPORTUNITY_STATUS, RATING,
+  ACCESS_MODE,
+  ACCOUNT_CATEGORY,
+  CUSTOMER_TYPE,
+  INDUSTRY,
+  OPPORTUNITY_STATE,
+  OPPORTUNITY_STATUS,
+  RATING,
 } from './option-sets.js';
 import { CONTACT, LEAD, address1, contactChannels } from './people-tables.js';
 import type { TableDef } from './types.js';
@@ -15,8 +36,14 @@ import type { TableDef } from './types.js';
 const readOnly = { isValidForCreate: false, isValidForUpdate: false } as const;
 
 const ACCOUNT: TableSpec = {
-  logicalName: 'account', entitySetName: 'accounts', displayName: 'Account', displayCollectionName: 'Accounts',
-  primaryIdAttribute: 'accountid', primaryNameAttribute: 'name', objectTypeCode: 1, ownership: 'UserOwned',
+  logicalName: 'account',
+  entitySetName: 'accounts',
+  displayName: 'Account',
+  displayCollectionName: 'Accounts',
+  primaryIdAttribute: 'accountid',
+  primaryNameAttribute: 'name',
+  objectTypeCode: 1,
+  ownership: 'UserOwned',
   columns: [
     primaryId('accountid', 'Account'),
     str('name', 'Account Name', 160, 'ApplicationRequired'),
@@ -46,9 +73,14 @@ const ACCOUNT: TableSpec = {
 };
 
 const OPPORTUNITY: TableSpec = {
-  logicalName: 'opportunity', entitySetName: 'opportunities', displayName: 'Opportunity',
-  displayCollectionName: 'Opportunities', primaryIdAttribute: 'opportunityid', primaryNameAttribute: 'name',
-  objectTypeCode: 3, ownership: 'UserOwned',
+  logicalName: 'opportunity',
+  entitySetName: 'opportunities',
+  displayName: 'Opportunity',
+  displayCollectionName: 'Opportunities',
+  primaryIdAttribute: 'opportunityid',
+  primaryNameAttribute: 'name',
+  objectTypeCode: 3,
+  ownership: 'UserOwned',
   columns: [
     primaryId('opportunityid', 'Opportunity'),
     str('name', 'Topic', 300, 'ApplicationRequired'),
@@ -70,8 +102,13 @@ const OPPORTUNITY: TableSpec = {
 };
 
 const SYSTEMUSER: TableSpec = {
-  logicalName: 'systemuser', entitySetName: 'systemusers', displayName: 'User', displayCollectionName: 'Users',
-  primaryIdAttribute: 'systemuserid', primaryNameAttribute: 'fullname', objectTypeCode: 8,
+  logicalName: 'systemuser',
+  entitySetName: 'systemusers',
+  displayName: 'User',
+  displayCollectionName: 'Users',
+  primaryIdAttribute: 'systemuserid',
+  primaryNameAttribute: 'fullname',
+  objectTypeCode: 8,
   ownership: 'OrganizationOwned',
   columns: [
     primaryId('systemuserid', 'User'),
@@ -92,12 +129,23 @@ const SYSTEMUSER: TableSpec = {
 };
 
 const TEAM: TableSpec = {
-  logicalName: 'team', entitySetName: 'teams', displayName: 'Team', displayCollectionName: 'Teams',
-  primaryIdAttribute: 'teamid', primaryNameAttribute: 'name', objectTypeCode: 9, ownership: 'OrganizationOwned',
+  logicalName: 'team',
+  entitySetName: 'teams',
+  displayName: 'Team',
+  displayCollectionName: 'Teams',
+  primaryIdAttribute: 'teamid',
+  primaryNameAttribute: 'name',
+  objectTypeCode: 9,
+  ownership: 'OrganizationOwned',
   columns: [
     primaryId('teamid', 'Team'),
     str('name', 'Team Name', 160, 'SystemRequired'),
-    column('teamtype', 'Picklist', 'Team Type', { options: [{ value: 0, label: 'Owner' }, { value: 1, label: 'Access' }] }),
+    column('teamtype', 'Picklist', 'Team Type', {
+      options: [
+        { value: 0, label: 'Owner' },
+        { value: 1, label: 'Access' },
+      ],
+    }),
     lookup('businessunitid', 'Business Unit', ['businessunit']),
     ...systemColumns(),
   ],

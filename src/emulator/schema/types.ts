@@ -1,7 +1,22 @@
 /** The emulator's model of Dataverse tables and columns (what EntityDefinitions describes). */
 export type ColumnType =
-  | 'String' | 'Memo' | 'Integer' | 'BigInt' | 'Money' | 'Decimal' | 'Double' | 'Boolean' | 'DateTime'
-  | 'Picklist' | 'State' | 'Status' | 'Lookup' | 'Customer' | 'Owner' | 'Uniqueidentifier' | 'EntityName';
+  | 'String'
+  | 'Memo'
+  | 'Integer'
+  | 'BigInt'
+  | 'Money'
+  | 'Decimal'
+  | 'Double'
+  | 'Boolean'
+  | 'DateTime'
+  | 'Picklist'
+  | 'State'
+  | 'Status'
+  | 'Lookup'
+  | 'Customer'
+  | 'Owner'
+  | 'Uniqueidentifier'
+  | 'EntityName';
 
 export type RequiredLevel = 'None' | 'SystemRequired' | 'ApplicationRequired' | 'Recommended';
 

@@ -16,7 +16,11 @@ export class FieldProfile {
   readonly #rights: Record<FieldRight, Grant>;
 
   constructor(read: string[] | '*' | undefined, write: string[] | '*' | undefined) {
-    const grant = (g: string[] | '*' | undefined): Grant => ({ all: g === '*', granted: new Set(g === '*' ? [] : (g ?? [])), revoked: new Set() });
+    const grant = (g: string[] | '*' | undefined): Grant => ({
+      all: g === '*',
+      granted: new Set(g === '*' ? [] : (g ?? [])),
+      revoked: new Set(),
+    });
     this.#rights = { read: grant(read), create: grant(write), update: grant(write) };
   }
 
@@ -31,7 +35,10 @@ export class FieldProfile {
 
   /** Whether the profile says anything about this column (RetrievePrincipalAttributePrivileges lists only those). */
   lists(key: string): boolean {
-    return FIELD_RIGHTS.some((r) => { const g = this.#rights[r]; return g.all || g.granted.has(key) || g.revoked.has(key); });
+    return FIELD_RIGHTS.some((r) => {
+      const g = this.#rights[r];
+      return g.all || g.granted.has(key) || g.revoked.has(key);
+    });
   }
 
   set(right: FieldRight, key: string, allowed: boolean): void {

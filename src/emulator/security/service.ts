@@ -69,7 +69,8 @@ export function createSecurityService(deps: {
     return t;
   };
   const idOf = (p: Principal | string): string => (typeof p === 'string' ? p : p.userId);
-  const can = (p: Principal | string, table: string, op: TableOp): boolean => !grantsOf(idOf(p)).denied.get(table)?.has(op);
+  const can = (p: Principal | string, table: string, op: TableOp): boolean =>
+    !grantsOf(idOf(p)).denied.get(table)?.has(op);
 
   const assert = (p: Principal, table: string, op: TableOp): void => {
     if (can(p, table, op)) return;
@@ -107,8 +108,14 @@ export function createSecurityService(deps: {
       for (const name of columns) {
         if (!defs.get(name)?.isSecured || f.can(right, `${table}.${name}`)) continue;
         throw op === 'create'
-          ? forbidden('The user does not have create permissions to a secured field. The requested operation could not be completed.', DvCode.AttributePrivilegeCreateIsMissing)
-          : forbidden("The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation", DvCode.AttributePermissionUpdateIsMissingDuringUpdate);
+          ? forbidden(
+              'The user does not have create permissions to a secured field. The requested operation could not be completed.',
+              DvCode.AttributePrivilegeCreateIsMissing,
+            )
+          : forbidden(
+              "The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation",
+              DvCode.AttributePermissionUpdateIsMissingDuringUpdate,
+            );
       }
     },
     setSecuredColumn(userId, table, column, right, allowed) {
@@ -122,7 +129,13 @@ export function createSecurityService(deps: {
         for (const c of t.columns.values()) {
           const key = `${t.logicalName}.${c.logicalName}`;
           if (!c.isSecured || !f.lists(key)) continue;
-          out.push({ table: t.logicalName, column: c.logicalName, canRead: f.can('read', key), canCreate: f.can('create', key), canUpdate: f.can('update', key) });
+          out.push({
+            table: t.logicalName,
+            column: c.logicalName,
+            canRead: f.can('read', key),
+            canCreate: f.can('create', key),
+            canUpdate: f.can('update', key),
+          });
         }
       }
       return out;

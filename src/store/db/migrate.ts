@@ -21,7 +21,6 @@ const migrationConfig = (schema: string | undefined) => ({
   migrationsSchema: schema ?? 'drizzle',
 });
 
-
 /** PGlite is one connection in one process (and the data dir is locked): nothing to serialise. */
 export async function migratePglite(pg: PGlite, schema: string | undefined, logger: Logger): Promise<void> {
   const started = performance.now();
@@ -29,7 +28,8 @@ export async function migratePglite(pg: PGlite, schema: string | undefined, logg
   // Loaded here, not at the top: drizzle's PGlite driver loads PGlite itself, which a PostgreSQL
   // process never needs.
   const [{ drizzle: drizzlePglite }, { migrate: migratePgliteDb }] = await Promise.all([
-    import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
   ]);
   await migratePgliteDb(drizzlePglite(pg), migrationConfig(schema));
   logger.debug({ ms: Math.round(performance.now() - started), schema }, 'migrations up to date (PGlite)');

@@ -39,10 +39,15 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
   // Before anything is written there. On PostgreSQL it holds only the key and the runner file.
   if (dataDir && !opts.inMemory) {
     const changed = secureDataDir(dataDir, { create: !databaseUrl });
-    if (changed > 0) logger.warn({ dataDir, changed }, 'made the data directory owner-only: other users could read or write some of its files');
+    if (changed > 0)
+      logger.warn(
+        { dataDir, changed },
+        'made the data directory owner-only: other users could read or write some of its files',
+      );
   }
   if (databaseUrl) {
-    if (recreate && (!schema || schema === 'public')) throw new FatalError('recreate_public', 'Only a dedicated schema can be recreated, never public');
+    if (recreate && (!schema || schema === 'public'))
+      throw new FatalError('recreate_public', 'Only a dedicated schema can be recreated, never public');
     return openPostgres({ databaseUrl, logger, schema, recreate });
   }
   if (opts.inMemory) return openPglite({ logger, schema });

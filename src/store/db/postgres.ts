@@ -22,11 +22,18 @@ async function query<R>(q: Queryable, text: string, params?: readonly unknown[])
   return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
 }
 
-async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>) {
+async function copyInto(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+) {
   const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
-  const text = Readable.from((function* () {
-    for (const chunk of copyTextChunks(rows, columns.length)) yield chunk.text;
-  })());
+  const text = Readable.from(
+    (function* () {
+      for (const chunk of copyTextChunks(rows, columns.length)) yield chunk.text;
+    })(),
+  );
   await redacting(pipeline(text, stream));
   return stream.rowCount;
 }
@@ -114,13 +121,18 @@ export async function openPostgres(opts: OpenPostgresOptions): Promise<Db> {
   const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema));
   pool.on('error', (err) => opts.logger.warn({ err }, 'an idle PostgreSQL connection failed'));
   try {
-    if (opts.recreate && opts.schema) await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(assertSchemaName(opts.schema))} CASCADE`);
+    if (opts.recreate && opts.schema)
+      await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(assertSchemaName(opts.schema))} CASCADE`);
     await migratePostgres(pool, opts.schema, opts.logger);
   } catch (err) {
     await pool.end().catch(() => undefined);
     const code = (err as { code?: string }).code;
     if (code && /^(ECONN|ENOTFOUND|EAI_|28|3D)/.test(code)) {
-      throw new FatalError('database_unreachable', `Cannot use PostgreSQL at ${describeUrl(opts.databaseUrl)}: ${(err as Error).message}`, { cause: err });
+      throw new FatalError(
+        'database_unreachable',
+        `Cannot use PostgreSQL at ${describeUrl(opts.databaseUrl)}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     throw err;
   }

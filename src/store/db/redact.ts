@@ -25,4 +25,5 @@ export function redactDbError(err: unknown): unknown {
 }
 
 /** The promise's rejection, redacted. */
-export const redacting = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => Promise.reject(redactDbError(err)));
+export const redacting = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err: unknown) => Promise.reject(redactDbError(err)));

@@ -87,7 +87,12 @@ function settled<T>(db: Db, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
 export async function readActivityPage(db: Db, q: ActivityPageQuery): Promise<ActivityPage> {
   const rows = await settled(db, async (tx) => {
     const r = await tx.query<PageRow>(PAGE, [
-      q.afterId, q.typeIds, q.personIds, q.scanLimit, q.changeFields ?? null, q.limit + 1,
+      q.afterId,
+      q.typeIds,
+      q.personIds,
+      q.scanLimit,
+      q.changeFields ?? null,
+      q.limit + 1,
     ]);
     return r.rows;
   });
@@ -97,7 +102,8 @@ export async function readActivityPage(db: Db, q: ActivityPageQuery): Promise<Ac
     const page = found.slice(0, q.limit);
     return { rows: page, nextAfterId: page[page.length - 1]!.id, more: true };
   }
-  const lastScanned = head?.last_scanned === null || head?.last_scanned === undefined ? q.afterId : Number(head.last_scanned);
+  const lastScanned =
+    head?.last_scanned === null || head?.last_scanned === undefined ? q.afterId : Number(head.last_scanned);
   return { rows: found, nextAfterId: lastScanned, more: (head?.scanned ?? 0) >= q.scanLimit };
 }
 
@@ -115,10 +121,12 @@ export const toActivity = (r: ActivityDbRow): ActivityRow => ({
  * the end of the log when there is none yet (so only later activities follow).
  */
 export async function activityCursorSince(db: Db, since: Date): Promise<number> {
-  const r = await settled(db, (tx) => tx.query<{ cursor: number | string }>(
-    `SELECT coalesce((SELECT min(id) - 1 FROM activities WHERE occurred_at >= $1),
+  const r = await settled(db, (tx) =>
+    tx.query<{ cursor: number | string }>(
+      `SELECT coalesce((SELECT min(id) - 1 FROM activities WHERE occurred_at >= $1),
                      (SELECT max(id) FROM activities), 0) AS cursor`,
-    [since],
-  ));
+      [since],
+    ),
+  );
   return Number(r.rows[0]!.cursor);
 }

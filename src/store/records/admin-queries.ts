@@ -11,7 +11,8 @@ import type { SqlClient } from '../db/types.js';
  * all (the driver's error would be a 500), so it is refused here as the input error it is.
  */
 function contains(text: string): string {
-  if (text.includes('\u0000')) throw new InvalidInputError('invalid_search_text', 'The search text contains a NUL character');
+  if (text.includes('\u0000'))
+    throw new InvalidInputError('invalid_search_text', 'The search text contains a NUL character');
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
@@ -66,13 +67,21 @@ export async function searchPersons(
 ): Promise<KeysetPage<PersonListItem>> {
   const text = q.text?.trim();
   const r = await c.query<PersonListRow>(SEARCH_PERSONS, [
-    q.afterId ?? 0, text ? contains(text) : null, q.companyId ?? null, q.limit + 1,
+    q.afterId ?? 0,
+    text ? contains(text) : null,
+    q.companyId ?? null,
+    q.limit + 1,
   ]);
   const rows = r.rows.slice(0, q.limit);
   const items = rows.map((x) => ({
-    id: Number(x.id), email: x.email, firstName: x.first_name, lastName: x.last_name,
-    companyId: x.company_id === null ? null : Number(x.company_id), companyName: x.company_name,
-    dynamicsType: x.dynamics_type, dynamicsDeleted: x.dynamics_deleted,
+    id: Number(x.id),
+    email: x.email,
+    firstName: x.first_name,
+    lastName: x.last_name,
+    companyId: x.company_id === null ? null : Number(x.company_id),
+    companyName: x.company_name,
+    dynamicsType: x.dynamics_type,
+    dynamicsDeleted: x.dynamics_deleted,
     dynamicsCreatedOn: x.dynamics_created_on === null ? null : new Date(x.dynamics_created_on),
   }));
   return { items, nextAfterId: r.rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null };
@@ -117,8 +126,13 @@ export async function listCompaniesWithCounts(
   const r = await c.query<CompanyListRow>(LIST_COMPANIES, [q.afterId ?? 0, text ? contains(text) : null, q.limit + 1]);
   const rows = r.rows.slice(0, q.limit);
   const items = rows.map((x) => ({
-    id: Number(x.id), dynamicsId: x.dynamics_id, name: x.name, city: x.city, country: x.country,
-    people: x.people, dynamicsDeleted: x.dynamics_deleted,
+    id: Number(x.id),
+    dynamicsId: x.dynamics_id,
+    name: x.name,
+    city: x.city,
+    country: x.country,
+    people: x.people,
+    dynamicsDeleted: x.dynamics_deleted,
   }));
   return { items, nextAfterId: r.rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
@@ -137,14 +151,23 @@ export async function personActivitiesNewestFirst(
   personId: number,
   q: { beforeId?: number; limit: number },
 ): Promise<KeysetPage<PersonActivity>> {
-  const r = await c.query<{ id: number | string; type_id: number; occurred_at: Date | string; primary_attribute_value: string | null; attributes: Record<string, unknown> }>(
+  const r = await c.query<{
+    id: number | string;
+    type_id: number;
+    occurred_at: Date | string;
+    primary_attribute_value: string | null;
+    attributes: Record<string, unknown>;
+  }>(
     `SELECT id, type_id, occurred_at, primary_attribute_value, attributes FROM activities
      WHERE person_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
     [personId, q.beforeId ?? null, q.limit + 1],
   );
   const items = r.rows.slice(0, q.limit).map((x) => ({
-    id: Number(x.id), typeId: x.type_id, occurredAt: new Date(x.occurred_at),
-    primaryAttributeValue: x.primary_attribute_value, attributes: x.attributes,
+    id: Number(x.id),
+    typeId: x.type_id,
+    occurredAt: new Date(x.occurred_at),
+    primaryAttributeValue: x.primary_attribute_value,
+    attributes: x.attributes,
   }));
   return { items, nextAfterId: r.rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null };
 }

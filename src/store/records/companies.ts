@@ -76,7 +76,11 @@ ON CONFLICT (dynamics_id) DO UPDATE SET
   updated_at = CASE WHEN companies.fields || ${INCOMING('companies', 'EXCLUDED', 'EXCLUDED.dynamics_version')} IS DISTINCT FROM companies.fields
                     THEN EXCLUDED.updated_at ELSE companies.updated_at END`;
 
-export function applyCompanies(tx: SqlClient, records: readonly CompanyRecord[], ctx: ApplyContext): Promise<PageStats> {
+export function applyCompanies(
+  tx: SqlClient,
+  records: readonly CompanyRecord[],
+  ctx: ApplyContext,
+): Promise<PageStats> {
   const rows = lastById(records).map((r) => [r.id, r.ownerId, r.fields, r.modifiedOn, r.version] as const);
   return applyStaged(tx, 'companies', rows, { count: COUNT, logChanges: LOG_CHANGES, upsert: UPSERT }, ctx);
 }

@@ -17,7 +17,12 @@ export type HeldEntity = keyof typeof HOLDERS;
 export const isHeld = (entity: string): entity is HeldEntity => entity in HOLDERS;
 
 /** `$deletedEntity` rows of a delta read. */
-export async function markDeleted(tx: SqlClient, entity: HeldEntity, ids: readonly string[], now: Date): Promise<number> {
+export async function markDeleted(
+  tx: SqlClient,
+  entity: HeldEntity,
+  ids: readonly string[],
+  now: Date,
+): Promise<number> {
   if (ids.length === 0) return 0;
   const { table, owns } = HOLDERS[entity];
   const res = await tx.query(
@@ -32,7 +37,12 @@ export async function markDeleted(tx: SqlClient, entity: HeldEntity, ids: readon
 const NOT_BEING_CREATED = `NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = persons.id AND o.op = 'create')`;
 
 /** After a full read: rows it did not see (read, stored or skipped) were deleted while we were not looking. */
-export async function markUnseenDeleted(tx: SqlClient, entity: HeldEntity, generation: number, now: Date): Promise<number> {
+export async function markUnseenDeleted(
+  tx: SqlClient,
+  entity: HeldEntity,
+  generation: number,
+  now: Date,
+): Promise<number> {
   const { table, owns } = HOLDERS[entity];
   const res = await tx.query(
     `UPDATE ${table} SET dynamics_deleted = true, updated_at = $2

@@ -44,10 +44,16 @@ export function applyLeadRecordChange(db: Db, change: LeadRecordChange): Promise
 /** The same inside the caller's transaction (which may add its own rows, e.g. an outbox entry). */
 export async function applyLeadRecordChangeIn(tx: SqlClient, change: LeadRecordChange): Promise<LeadRecordResult> {
   const now = change.now ?? new Date();
-  const { changed } = await applyPersonFields(tx, { personId: change.personId, values: change.personValues, reason: change.reason, now });
-  const company = Object.keys(change.companyValues).length > 0
-    ? await applyCompanyFields(tx, change.personId, change.companyValues, now)
-    : null;
+  const { changed } = await applyPersonFields(tx, {
+    personId: change.personId,
+    values: change.personValues,
+    reason: change.reason,
+    now,
+  });
+  const company =
+    Object.keys(change.companyValues).length > 0
+      ? await applyCompanyFields(tx, change.personId, change.companyValues, now)
+      : null;
   return { personChanged: changed, company };
 }
 
@@ -63,7 +69,12 @@ CROSS JOIN LATERAL (SELECT id FROM persons WHERE account_dynamics_id = c.dynamic
                     ORDER BY id LIMIT ${CDV_FAN_OUT_CAP}) p
 WHERE c.id = $1 AND coalesce(c.fields -> n.key, 'null'::jsonb) IS DISTINCT FROM n.value`;
 
-async function applyCompanyFields(tx: SqlClient, personId: number, values: Readonly<Record<string, Value>>, now: Date): Promise<CompanyEditResult> {
+async function applyCompanyFields(
+  tx: SqlClient,
+  personId: number,
+  values: Readonly<Record<string, Value>>,
+  now: Date,
+): Promise<CompanyEditResult> {
   // Lock the company row: two edits of one field must log old values in the order they apply.
   const found = await tx.query<{ company_id: number | string; dynamics_id: string; fields: Record<string, unknown> }>(
     `SELECT c.id AS company_id, c.dynamics_id, c.fields FROM persons p JOIN companies c ON c.dynamics_id = p.account_dynamics_id
@@ -80,7 +91,9 @@ async function applyCompanyFields(tx: SqlClient, personId: number, values: Reado
      WHERE id = $1`,
     [row.company_id, json, now, Object.keys(values)],
   );
-  const count = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE account_dynamics_id = $1', [row.dynamics_id]);
+  const count = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE account_dynamics_id = $1', [
+    row.dynamics_id,
+  ]);
   const oldValues = Object.fromEntries(
     Object.entries(values)
       .filter(([k, v]) => JSON.stringify(row.fields[k] ?? null) !== JSON.stringify(v))
@@ -109,7 +122,11 @@ export async function setCompanyFieldViaPerson(
     );
   }
   const r = await applyLeadRecordChange(db, {
-    personId: input.personId, personValues: {}, companyValues: { [input.field]: input.value }, reason: '', now: input.now,
+    personId: input.personId,
+    personValues: {},
+    companyValues: { [input.field]: input.value },
+    reason: '',
+    now: input.now,
   });
   const c = r.company!;
   const oldValue = input.field in c.oldValues ? c.oldValues[input.field] : input.value;

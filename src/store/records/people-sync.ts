@@ -61,7 +61,10 @@ export async function applyPeople(
   if (records.length === 0) return emptyStats();
   if (entity === 'contact') await convertQualifiedLeads(tx, records, ctx.now);
   const known = await knownPersons(tx, entity, records);
-  const pending = await pendingWrites(tx, [...known.values()].map((k) => k.id));
+  const pending = await pendingWrites(
+    tx,
+    [...known.values()].map((k) => k.id),
+  );
   const apply: PersonRecord[] = [];
   const seen: PeopleRecord[] = [];
   const echoes: { person: Known; record: PeopleRecord }[] = [];
@@ -104,15 +107,23 @@ export async function applyPeople(
  * fill the person's empty fields, without an activity (nobody changed them) and never over a local
  * value or a field with a write still pending.
  */
-async function fillFromEchoes(tx: SqlClient, echoes: readonly { person: Known; record: PeopleRecord }[], pending: ReadonlyMap<number, Pending[]>): Promise<void> {
+async function fillFromEchoes(
+  tx: SqlClient,
+  echoes: readonly { person: Known; record: PeopleRecord }[],
+  pending: ReadonlyMap<number, Pending[]>,
+): Promise<void> {
   const fills: { id: number; fields: Record<string, unknown>; owner: string | null; account: string | null }[] = [];
   for (const { person, record } of echoes) {
     const waiting = new Set((pending.get(person.id) ?? []).map((p) => p.field));
-    const fields = Object.fromEntries(Object.entries(record.fields)
-      .filter(([k, v]) => v !== null && v !== undefined && (person.fields[k] ?? null) === null && !waiting.has(k)));
+    const fields = Object.fromEntries(
+      Object.entries(record.fields).filter(
+        ([k, v]) => v !== null && v !== undefined && (person.fields[k] ?? null) === null && !waiting.has(k),
+      ),
+    );
     const owner = person.owner_dynamics_id === null ? record.ownerId : null;
     const account = person.account_dynamics_id === null ? record.accountId : null;
-    if (Object.keys(fields).length > 0 || owner !== null || account !== null) fills.push({ id: person.id, fields, owner, account });
+    if (Object.keys(fields).length > 0 || owner !== null || account !== null)
+      fills.push({ id: person.id, fields, owner, account });
   }
   if (fills.length === 0) return; // the usual echo: nothing to fill, no statement
   await tx.query(
@@ -145,7 +156,11 @@ async function convertQualifiedLeads(tx: SqlClient, records: readonly PeopleReco
 }
 
 /** The persons of the page's rows, by row id (a lead's person may be a contact now). */
-async function knownPersons(tx: SqlClient, entity: PersonEntity, records: readonly PeopleRecord[]): Promise<Map<string, Known>> {
+async function knownPersons(
+  tx: SqlClient,
+  entity: PersonEntity,
+  records: readonly PeopleRecord[],
+): Promise<Map<string, Known>> {
   const ids = records.map((r) => r.id);
   const res = await tx.query<Known>(
     `SELECT id, dynamics_id, dynamics_lead_id, dynamics_type, sync_stopped, fields, owner_dynamics_id, account_dynamics_id FROM persons
@@ -155,7 +170,8 @@ async function knownPersons(tx: SqlClient, entity: PersonEntity, records: readon
   const out = new Map<string, Known>();
   for (const k of res.rows) {
     if (k.dynamics_id) out.set(k.dynamics_id, k);
-    if (entity === 'lead' && k.dynamics_lead_id && k.dynamics_type !== PERSON_TYPES.lead) out.set(k.dynamics_lead_id, k);
+    if (entity === 'lead' && k.dynamics_lead_id && k.dynamics_type !== PERSON_TYPES.lead)
+      out.set(k.dynamics_lead_id, k);
   }
   return out;
 }
@@ -245,7 +261,14 @@ async function stopSyncing(tx: SqlClient, person: Known, entity: PersonEntity, c
              jsonb_build_object('field', $3::text, 'oldValue', $4::jsonb, 'newValue', 'false'::jsonb, 'source', 'dynamics',
                'entity', $5::text, 'reason', 'Sync to Marketo is No in Dynamics: this person stopped syncing (kept, not updated)'),
              $6)`,
-    [person.id, ctx.now, SYNC_FILTER_FIELD, JSON.stringify(person.fields[SYNC_FILTER_FIELD] ?? null), entity, ctx.runId],
+    [
+      person.id,
+      ctx.now,
+      SYNC_FILTER_FIELD,
+      JSON.stringify(person.fields[SYNC_FILTER_FIELD] ?? null),
+      entity,
+      ctx.runId,
+    ],
   );
   return 1;
 }
@@ -254,7 +277,12 @@ async function stopSyncing(tx: SqlClient, person: Known, entity: PersonEntity, c
  * Versions (the next write's If-Match), the lead id, and the full read's generation for every row's
  * person; the created date too when unknown (a pushed person whose create echo arrives first).
  */
-async function markSeen(tx: SqlClient, entity: PersonEntity, seen: readonly PeopleRecord[], ctx: ApplyContext): Promise<void> {
+async function markSeen(
+  tx: SqlClient,
+  entity: PersonEntity,
+  seen: readonly PeopleRecord[],
+  ctx: ApplyContext,
+): Promise<void> {
   if (seen.length === 0) return;
   await tx.query(
     `UPDATE persons p SET
@@ -265,7 +293,13 @@ async function markSeen(tx: SqlClient, entity: PersonEntity, seen: readonly Peop
          (SELECT s.lead_id WHERE NOT EXISTS (SELECT 1 FROM persons x WHERE x.dynamics_lead_id = s.lead_id)) END)
      FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $6::timestamptz[]) AS s(id, version, lead_id, created_on)
      WHERE p.dynamics_id = s.id`,
-    [seen.map((r) => r.id), seen.map((r) => r.version), seen.map((r) => r.originatingLeadId), ctx.generation, entity,
-      seen.map((r) => r.createdOn)],
+    [
+      seen.map((r) => r.id),
+      seen.map((r) => r.version),
+      seen.map((r) => r.originatingLeadId),
+      ctx.generation,
+      entity,
+      seen.map((r) => r.createdOn),
+    ],
   );
 }

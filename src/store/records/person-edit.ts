@@ -48,10 +48,15 @@ export async function applyPersonFields(
   if (Object.keys(input.values).length === 0) return { changed: [] };
   const json = JSON.stringify(input.values);
   const logged = await tx.query<{ primary_attribute_value: string; old_value: unknown; new_value: unknown }>(
-    LOG_CHANGES, [input.personId, json, input.now, input.reason],
+    LOG_CHANGES,
+    [input.personId, json, input.now, input.reason],
   );
   if (logged.rowCount > 0) await tx.query(APPLY, [input.personId, json, input.now]);
   // The synced fields go to Dynamics: queued in this same transaction (outbox.ts).
-  await recordPersonChange(tx, input.personId, logged.rows.map((r) => ({ field: r.primary_attribute_value, value: r.new_value, old: r.old_value })));
+  await recordPersonChange(
+    tx,
+    input.personId,
+    logged.rows.map((r) => ({ field: r.primary_attribute_value, value: r.new_value, old: r.old_value })),
+  );
   return { changed: logged.rows.map((r) => r.primary_attribute_value) };
 }

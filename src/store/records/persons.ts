@@ -25,7 +25,9 @@ export interface PersonRecord {
 // on every page, which made an initial sync quadratic (a 5,000-row page scanned 1,000,000 persons).
 
 // Field changes, plus a move to another account as the `accountId` pseudo-field.
-const logChanges = (e: PersonEntity) => `${insertChanges(`'reason', '${PERSON_TYPES[e]} updated in Dynamics', 'entity', '${e}'`)}
+const logChanges = (
+  e: PersonEntity,
+) => `${insertChanges(`'reason', '${PERSON_TYPES[e]} updated in Dynamics', 'entity', '${e}'`)}
 FROM stage_persons s
 CROSS JOIN LATERAL (
   SELECT pp.id, pp.fields, pp.account_dynamics_id FROM persons pp WHERE pp.dynamics_id = s.dynamics_id LIMIT 1
@@ -86,5 +88,11 @@ export function applyPersons(
   const rows = lastById(records).map(
     (r) => [r.id, r.accountId, r.ownerId, r.email, r.fields, r.createdOn, r.modifiedOn] as const,
   );
-  return applyStaged(tx, 'persons', rows, { count: COUNT, logChanges: logChanges(entity), upsert: upsertAndWelcome(entity), upsertLogs: true }, ctx);
+  return applyStaged(
+    tx,
+    'persons',
+    rows,
+    { count: COUNT, logChanges: logChanges(entity), upsert: upsertAndWelcome(entity), upsertLogs: true },
+    ctx,
+  );
 }

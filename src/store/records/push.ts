@@ -24,7 +24,13 @@ export interface PushRequest {
 export type PushSkipCode = 'person_not_found' | 'already_in_dynamics' | 'already_queued' | 'owner_not_found';
 
 export type PushOutcome =
-  | { readonly status: 'queued'; readonly personId: number; readonly dynamicsId: string; readonly syncAs: PushTarget; readonly ownerId: string | null }
+  | {
+      readonly status: 'queued';
+      readonly personId: number;
+      readonly dynamicsId: string;
+      readonly syncAs: PushTarget;
+      readonly ownerId: string | null;
+    }
   | { readonly status: 'skipped'; readonly personId: number; readonly code: PushSkipCode; readonly message: string };
 
 /** A synced, enabled, not deleted sales person by email or user name (case-insensitive). */
@@ -39,7 +45,12 @@ export async function findOwnerByEmail(c: SqlClient, email: string): Promise<str
   return r.rows[0]?.dynamics_id ?? null;
 }
 
-const skip = (personId: number, code: PushSkipCode, message: string): PushOutcome => ({ status: 'skipped', personId, code, message });
+const skip = (personId: number, code: PushSkipCode, message: string): PushOutcome => ({
+  status: 'skipped',
+  personId,
+  code,
+  message,
+});
 
 /** Queues one person's create; a person already in Dynamics (or already queued) is a no-op, said so. */
 export function queuePush(db: Db, req: PushRequest): Promise<PushOutcome> {
@@ -48,22 +59,39 @@ export function queuePush(db: Db, req: PushRequest): Promise<PushOutcome> {
 
 export async function queuePushIn(tx: SqlClient, req: PushRequest): Promise<PushOutcome> {
   const now = req.now ?? new Date();
-  const person = (await tx.query<{ dynamics_id: string | null; dynamics_type: string | null; dynamics_deleted: boolean }>(
-    'SELECT dynamics_id, dynamics_type, dynamics_deleted FROM persons WHERE id = $1 FOR UPDATE', [req.personId],
-  )).rows[0];
+  const person = (
+    await tx.query<{ dynamics_id: string | null; dynamics_type: string | null; dynamics_deleted: boolean }>(
+      'SELECT dynamics_id, dynamics_type, dynamics_deleted FROM persons WHERE id = $1 FOR UPDATE',
+      [req.personId],
+    )
+  ).rows[0];
   if (!person) return skip(req.personId, 'person_not_found', `No person with id ${req.personId}`);
-  const create = (await tx.query<{ state: string }>(`SELECT state FROM outbox WHERE person_id = $1 AND op = 'create'`, [req.personId])).rows[0];
+  const create = (
+    await tx.query<{ state: string }>(`SELECT state FROM outbox WHERE person_id = $1 AND op = 'create'`, [req.personId])
+  ).rows[0];
   if (create?.state === 'pending') {
-    return skip(req.personId, 'already_queued', `Person ${req.personId} is already queued for creation in Dynamics as a ${person.dynamics_type?.toLowerCase()}`);
+    return skip(
+      req.personId,
+      'already_queued',
+      `Person ${req.personId} is already queued for creation in Dynamics as a ${person.dynamics_type?.toLowerCase()}`,
+    );
   }
   // A refused create (state failed) never made a record: pushing again retries it, as chosen now.
   // A person whose record was deleted in Dynamics gets a new record (reference: a new lead).
   if (person.dynamics_id !== null && !create && !person.dynamics_deleted) {
-    return skip(req.personId, 'already_in_dynamics', `Person ${req.personId} is already in Dynamics (${person.dynamics_type ?? 'record'} ${person.dynamics_id}): nothing to push`);
+    return skip(
+      req.personId,
+      'already_in_dynamics',
+      `Person ${req.personId} is already in Dynamics (${person.dynamics_type ?? 'record'} ${person.dynamics_id}): nothing to push`,
+    );
   }
   const ownerId = req.ownerEmail === null ? null : await findOwnerByEmail(tx, req.ownerEmail);
   if (req.ownerEmail !== null && ownerId === null) {
-    return skip(req.personId, 'owner_not_found', `No synced sales person has the email '${req.ownerEmail.slice(0, 254)}'`);
+    return skip(
+      req.personId,
+      'owner_not_found',
+      `No synced sales person has the email '${req.ownerEmail.slice(0, 254)}'`,
+    );
   }
   const dynamicsId = create && person.dynamics_id ? person.dynamics_id : randomUUID();
   await tx.query(

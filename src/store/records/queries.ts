@@ -14,7 +14,12 @@ export interface PersonView {
   readonly ownerId: string | null;
   readonly accountId: string | null;
   /** The company's fields, shared by every person of the account; null until the account has synced. */
-  readonly company: { id: number; dynamicsId: string; fields: Record<string, unknown>; dynamicsDeleted: boolean } | null;
+  readonly company: {
+    id: number;
+    dynamicsId: string;
+    fields: Record<string, unknown>;
+    dynamicsDeleted: boolean;
+  } | null;
 }
 
 interface PersonRow {
@@ -52,7 +57,12 @@ const toView = (r: PersonRow): PersonView => ({
   company:
     r.company_id === null
       ? null
-      : { id: Number(r.company_id), dynamicsId: r.company_dynamics_id!, fields: r.company_fields ?? {}, dynamicsDeleted: !!r.company_deleted },
+      : {
+          id: Number(r.company_id),
+          dynamicsId: r.company_dynamics_id!,
+          fields: r.company_fields ?? {},
+          dynamicsDeleted: !!r.company_deleted,
+        },
 });
 
 export async function getPerson(db: SqlClient, id: number): Promise<PersonView | null> {
@@ -80,12 +90,25 @@ export interface CompanyRow {
 }
 
 export async function getCompanyByDynamicsId(db: SqlClient, dynamicsId: string): Promise<CompanyRow | null> {
-  const res = await db.query<{ id: number | string; dynamics_id: string; owner_dynamics_id: string | null; fields: Record<string, unknown>; dynamics_deleted: boolean }>(
-    `SELECT id, dynamics_id, owner_dynamics_id, fields, dynamics_deleted FROM companies WHERE dynamics_id = $1`,
-    [dynamicsId.toLowerCase()],
-  );
+  const res = await db.query<{
+    id: number | string;
+    dynamics_id: string;
+    owner_dynamics_id: string | null;
+    fields: Record<string, unknown>;
+    dynamics_deleted: boolean;
+  }>(`SELECT id, dynamics_id, owner_dynamics_id, fields, dynamics_deleted FROM companies WHERE dynamics_id = $1`, [
+    dynamicsId.toLowerCase(),
+  ]);
   const r = res.rows[0];
-  return r ? { id: Number(r.id), dynamicsId: r.dynamics_id, ownerId: r.owner_dynamics_id, fields: r.fields, dynamicsDeleted: r.dynamics_deleted } : null;
+  return r
+    ? {
+        id: Number(r.id),
+        dynamicsId: r.dynamics_id,
+        ownerId: r.owner_dynamics_id,
+        fields: r.fields,
+        dynamicsDeleted: r.dynamics_deleted,
+      }
+    : null;
 }
 
 /** A person's activity as the CLI and the tests read it: the activity stream's row. */

@@ -82,8 +82,14 @@ const PERSON_COLUMNS = `p.id, p.email, p.fields, c.fields AS company_fields, p.a
 const PERSON_FROM = 'FROM persons p LEFT JOIN companies c ON c.dynamics_id = p.account_dynamics_id';
 
 /** Persons matching the filter with id > afterId, lowest id first. */
-export async function findPersonsPage(c: SqlClient, filter: PersonFilter, afterId: number, limit: number): Promise<RestPerson[]> {
-  const values: readonly unknown[] = filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
+export async function findPersonsPage(
+  c: SqlClient,
+  filter: PersonFilter,
+  afterId: number,
+  limit: number,
+): Promise<RestPerson[]> {
+  const values: readonly unknown[] =
+    filter.kind === 'email' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
   const field = filter.kind === 'personField' || filter.kind === 'companyField' ? filter.field : null;
   const r = await c.query<PersonRow>(
     `SELECT ${PERSON_COLUMNS} ${PERSON_FROM}
@@ -98,15 +104,23 @@ export async function findPersonsPage(c: SqlClient, filter: PersonFilter, afterI
  * The persons of a whole write call in one statement: by id, or by email (case-insensitive) with at
  * most two per email, enough to tell "one lead" from "several leads match".
  */
-export async function findPersonsForLookup(c: SqlClient, by: 'id' | 'email', values: readonly (number | string)[]): Promise<RestPerson[]> {
+export async function findPersonsForLookup(
+  c: SqlClient,
+  by: 'id' | 'email',
+  values: readonly (number | string)[],
+): Promise<RestPerson[]> {
   if (values.length === 0) return [];
-  const r = by === 'id'
-    ? await c.query<PersonRow>(`SELECT ${PERSON_COLUMNS} ${PERSON_FROM} WHERE p.id = ANY($1::bigint[]) ORDER BY p.id`, [values])
-    : await c.query<PersonRow>(
-        `SELECT * FROM (SELECT ${PERSON_COLUMNS}, row_number() OVER (PARTITION BY lower(p.email) ORDER BY p.id) AS nth ${PERSON_FROM}
+  const r =
+    by === 'id'
+      ? await c.query<PersonRow>(
+          `SELECT ${PERSON_COLUMNS} ${PERSON_FROM} WHERE p.id = ANY($1::bigint[]) ORDER BY p.id`,
+          [values],
+        )
+      : await c.query<PersonRow>(
+          `SELECT * FROM (SELECT ${PERSON_COLUMNS}, row_number() OVER (PARTITION BY lower(p.email) ORDER BY p.id) AS nth ${PERSON_FROM}
            WHERE lower(p.email) = ANY($1::text[])) x WHERE nth <= 2 ORDER BY id`,
-        [values.map((v) => String(v).toLowerCase())],
-      );
+          [values.map((v) => String(v).toLowerCase())],
+        );
   return r.rows.map(toPerson);
 }
 
@@ -130,19 +144,32 @@ const COMPANY_WHERE: Record<CompanyFilter['kind'], string> = {
   company: `fields ->> 'company' = ANY($3::text[])`,
 };
 
-export async function findCompaniesPage(c: SqlClient, filter: CompanyFilter, afterId: number, limit: number): Promise<RestCompany[]> {
+export async function findCompaniesPage(
+  c: SqlClient,
+  filter: CompanyFilter,
+  afterId: number,
+  limit: number,
+): Promise<RestCompany[]> {
   const values = filter.kind === 'externalCompanyId' ? filter.values.map((v) => v.toLowerCase()) : filter.values;
   const r = await c.query<{
-    id: number | string; dynamics_id: string; fields: Record<string, unknown>; dynamics_deleted: boolean;
-    created_at: Date | string; updated_at: Date | string;
+    id: number | string;
+    dynamics_id: string;
+    fields: Record<string, unknown>;
+    dynamics_deleted: boolean;
+    created_at: Date | string;
+    updated_at: Date | string;
   }>(
     `SELECT id, dynamics_id, fields, dynamics_deleted, created_at, updated_at FROM companies
      WHERE id > $1 AND ${COMPANY_WHERE[filter.kind]} ORDER BY id LIMIT $2`,
     [afterId, limit, values],
   );
   return r.rows.map((x) => ({
-    id: Number(x.id), dynamicsId: x.dynamics_id, fields: x.fields, dynamicsDeleted: x.dynamics_deleted,
-    createdAt: new Date(x.created_at), updatedAt: new Date(x.updated_at),
+    id: Number(x.id),
+    dynamicsId: x.dynamics_id,
+    fields: x.fields,
+    dynamicsDeleted: x.dynamics_deleted,
+    createdAt: new Date(x.created_at),
+    updatedAt: new Date(x.updated_at),
   }));
 }
 
@@ -163,5 +190,9 @@ export async function selectedLeadColumns(c: SqlClient): Promise<SelectedColumn[
      WHERE s.entity IN ('contact', 'account', 'lead')
      ORDER BY CASE s.entity WHEN 'contact' THEN 0 WHEN 'account' THEN 1 ELSE 2 END, s.local_name`,
   );
-  return r.rows.map((x) => ({ entity: x.entity as SelectedColumn['entity'], localName: x.local_name, column: toCatalogField(x) }));
+  return r.rows.map((x) => ({
+    entity: x.entity as SelectedColumn['entity'],
+    localName: x.local_name,
+    column: toCatalogField(x),
+  }));
 }

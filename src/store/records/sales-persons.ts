@@ -22,7 +22,11 @@ ON CONFLICT (dynamics_id) DO UPDATE SET
   seen_generation = EXCLUDED.seen_generation,
   updated_at = EXCLUDED.updated_at`;
 
-export function applySalesPersons(tx: SqlClient, records: readonly SalesPersonRecord[], ctx: ApplyContext): Promise<PageStats> {
+export function applySalesPersons(
+  tx: SqlClient,
+  records: readonly SalesPersonRecord[],
+  ctx: ApplyContext,
+): Promise<PageStats> {
   const rows = lastById(records).map((r) => [r.id, r.fields] as const);
   return applyStaged(tx, 'sales_persons', rows, { count: COUNT, upsert: UPSERT }, ctx);
 }

@@ -1,11 +1,7 @@
 /** Random picks of synced records, for the demo's simulated sales reps. */
 import type { SqlClient } from '../db/types.js';
 
-export async function sampleDynamicsIds(
-  c: SqlClient,
-  table: 'companies' | 'persons',
-  n: number,
-): Promise<string[]> {
+export async function sampleDynamicsIds(c: SqlClient, table: 'companies' | 'persons', n: number): Promise<string[]> {
   // TABLESAMPLE would skip small tables; ORDER BY random() over live rows is fine at demo sizes.
   const res = await c.query<{ dynamics_id: string }>(
     table === 'companies'

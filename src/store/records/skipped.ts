@@ -30,20 +30,38 @@ export async function recordPageOutcome(
   await resolveSyncErrors(tx, entity, page.storedIds, ctx.now);
   if (page.failures.length === 0) return;
   const held = await markSeen(tx, entity, page.failures.map((f) => f.dynamicsId).filter(Boolean), ctx.generation);
-  const recorded = await recordSyncErrors(tx, page.failures.map((f) => ({
-    runId: ctx.runId, entity, recordId: f.dynamicsId || null, column: f.column, direction: 'from_dynamics' as const,
-    // A record we already hold failed to update; one we do not hold failed to be created.
-    operation: held.has(f.dynamicsId) ? 'update' as const : 'create' as const,
-    code: f.code, message: f.message, personId: isPersonEntity(entity) ? (held.get(f.dynamicsId) ?? null) : null,
-    occurredAt: ctx.now,
-  })));
+  const recorded = await recordSyncErrors(
+    tx,
+    page.failures.map((f) => ({
+      runId: ctx.runId,
+      entity,
+      recordId: f.dynamicsId || null,
+      column: f.column,
+      direction: 'from_dynamics' as const,
+      // A record we already hold failed to update; one we do not hold failed to be created.
+      operation: held.has(f.dynamicsId) ? ('update' as const) : ('create' as const),
+      code: f.code,
+      message: f.message,
+      personId: isPersonEntity(entity) ? (held.get(f.dynamicsId) ?? null) : null,
+      occurredAt: ctx.now,
+    })),
+  );
   if (!isPersonEntity(entity)) return;
   const isNew = new Set(recorded.filter((r) => r.isNew).map((r) => r.recordId));
-  await logFailuresOnPersons(tx, page.failures.filter((f) => f.dynamicsId && isNew.has(f.dynamicsId)), ctx);
+  await logFailuresOnPersons(
+    tx,
+    page.failures.filter((f) => f.dynamicsId && isNew.has(f.dynamicsId)),
+    ctx,
+  );
 }
 
 /** Skipped records we hold: seen in this generation (and not deleted: they were just read). id → row id. */
-async function markSeen(tx: SqlClient, entity: SyncEntity, ids: readonly string[], generation: number): Promise<Map<string, number>> {
+async function markSeen(
+  tx: SqlClient,
+  entity: SyncEntity,
+  ids: readonly string[],
+  generation: number,
+): Promise<Map<string, number>> {
   if (!isHeld(entity) || ids.length === 0) return new Map();
   const holder = HOLDERS[entity];
   const r = await tx.query<{ id: number | string; dynamics_id: string }>(

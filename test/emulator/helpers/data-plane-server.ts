@@ -6,8 +6,16 @@
 import type { AddressInfo } from 'node:net';
 import { createClock } from '../../../src/emulator/clock.js';
 import type {
-  Clock, ControlHandlers, DataService, EmulatorContext, EmulatorUser, IdentityService, OrgSettings, Principal,
-  SchemaRegistry, SecurityService,
+  Clock,
+  ControlHandlers,
+  DataService,
+  EmulatorContext,
+  EmulatorUser,
+  IdentityService,
+  OrgSettings,
+  Principal,
+  SchemaRegistry,
+  SecurityService,
 } from '../../../src/emulator/context.js';
 import { createDataPlane } from '../../../src/emulator/data/plane.js';
 import { DataverseHttpError, forbidden } from '../../../src/emulator/errors.js';
@@ -20,7 +28,12 @@ import { API_PATH } from '../../../src/wire/index.js';
 export const USERS: readonly EmulatorUser[] = [
   { id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'sync@contoso.test', fullName: 'Sync User', disabled: false },
   { id: 'a1a1a1a1-0000-4000-8000-000000000002', name: 'rep@contoso.test', fullName: 'Rita Rep', disabled: false },
-  { id: 'a1a1a1a1-0000-4000-8000-000000000004', name: 'limited@contoso.test', fullName: 'Lee Limited', disabled: false },
+  {
+    id: 'a1a1a1a1-0000-4000-8000-000000000004',
+    name: 'limited@contoso.test',
+    fullName: 'Lee Limited',
+    disabled: false,
+  },
 ];
 
 export interface TestServerOptions {
@@ -41,17 +54,29 @@ export interface TestServer {
   principal(name?: string): Principal;
   /** fetch relative to the API root; `user` picks the principal. */
   get(path: string, headers?: Record<string, string>, user?: string): Promise<Response>;
-  send(method: string, path: string, body?: unknown, headers?: Record<string, string>, user?: string): Promise<Response>;
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    user?: string,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
-const principalOf = (u: EmulatorUser): Principal => ({ userId: u.id, name: u.name, kind: 'user', appId: 'dynasync-local' });
+const principalOf = (u: EmulatorUser): Principal => ({
+  userId: u.id,
+  name: u.name,
+  kind: 'user',
+  appId: 'dynasync-local',
+});
 
 function fakeSecurity(schema: SchemaRegistry): SecurityService {
   const limited = (p: Principal) => p.name === 'limited@contoso.test';
   return {
     assertCanRead(p, table) {
-      if (limited(p) && table === 'lead') throw forbidden(`Principal user (Id=${p.userId}) is missing prvReadLead privilege.`);
+      if (limited(p) && table === 'lead')
+        throw forbidden(`Principal user (Id=${p.userId}) is missing prvReadLead privilege.`);
     },
     assertCanWrite(p, table) {
       if (limited(p)) throw forbidden(`Principal user (Id=${p.userId}) is missing prvWrite privilege on ${table}.`);
@@ -59,7 +84,9 @@ function fakeSecurity(schema: SchemaRegistry): SecurityService {
     assertCanWriteColumns() {},
     unreadableColumns(p, table) {
       if (!limited(p)) return new Set();
-      return new Set([...(schema.table(table)?.columns.values() ?? [])].filter((c) => c.isSecured).map((c) => c.logicalName));
+      return new Set(
+        [...(schema.table(table)?.columns.values() ?? [])].filter((c) => c.isSecured).map((c) => c.logicalName),
+      );
     },
   };
 }
@@ -75,19 +102,36 @@ function fakeIdentity(): IdentityService {
 const notHere = (): never => {
   throw new DataverseHttpError(501, '0x80040203', 'control plane not part of the data-plane test server');
 };
-const stubControl: ControlHandlers = { metadata: notHere, entityDefinitions: notHere, whoAmI: notHere, totalRecordCount: notHere, boundFunction: notHere };
+const stubControl: ControlHandlers = {
+  metadata: notHere,
+  entityDefinitions: notHere,
+  whoAmI: notHere,
+  totalRecordCount: notHere,
+  boundFunction: notHere,
+};
 
 export async function startDataPlaneServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const clock = createClock();
   const org: OrgSettings = {
-    organizationId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d01', businessUnitId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d02',
-    name: 'Contoso (test)', tenant: 'contoso', tenantId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d03',
+    organizationId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d01',
+    businessUnitId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d02',
+    name: 'Contoso (test)',
+    tenant: 'contoso',
+    tenantId: '6f1c2b1e-7d0a-4c52-9a43-1f0e6b7c5d03',
     changeTrackingExpiryDays: opts.changeTrackingExpiryDays ?? 7,
   };
   const schema = createSchemaRegistry({ changeTrackingDisabled: opts.changeTrackingDisabled ?? [] });
   const identity = fakeIdentity();
   const security = fakeSecurity(schema);
-  const { data, handlers } = createDataPlane({ clock, org, schema, security, identity, seed: opts.seed ?? 'small', seedValue: opts.seedValue ?? 42 });
+  const { data, handlers } = createDataPlane({
+    clock,
+    org,
+    schema,
+    security,
+    identity,
+    seed: opts.seed ?? 'small',
+    seedValue: opts.seedValue ?? 42,
+  });
   const ctx: EmulatorContext = { clock, org, schema, data, identity, security, control: stubControl };
   const app = createServer();
   app.addHook('onRequest', async (request) => {
@@ -110,7 +154,12 @@ export async function startDataPlaneServer(opts: TestServerOptions = {}): Promis
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
   return {
-    url, api, data, clock, schema, org,
+    url,
+    api,
+    data,
+    clock,
+    schema,
+    org,
     principal: (name = 'sync@contoso.test') => principalOf(USERS.find((u) => u.name === name)!),
     get: (path, headers, user) => send('GET', path, undefined, headers, user),
     send,

@@ -15,7 +15,13 @@ export interface EmulatorClient {
   readonly api: string;
   token(user: string): Promise<string>;
   /** A Web API request relative to the API root, as `user` (default: the sync user). */
-  send(method: string, path: string, body?: unknown, headers?: Record<string, string>, user?: string): Promise<Response>;
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    user?: string,
+  ): Promise<Response>;
   userId(name: string): string;
   close(): Promise<void>;
 }
@@ -30,14 +36,24 @@ export async function startClient(options: EmulatorOptions = {}): Promise<Emulat
     const cached = tokens.get(user);
     if (cached) return cached;
     const res = await postForm(emu.tokenEndpoint, {
-      grant_type: 'password', client_id: 'dynasync-local', username: user, password: 'Passw0rd!', scope: `${emu.url}/.default`,
+      grant_type: 'password',
+      client_id: 'dynasync-local',
+      username: user,
+      password: 'Passw0rd!',
+      scope: `${emu.url}/.default`,
     });
     const body = (await res.json()) as { access_token?: string };
     if (!body.access_token) throw new Error(`no token for ${user}: ${JSON.stringify(body)}`);
     tokens.set(user, body.access_token);
     return body.access_token;
   };
-  const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, user = SYNC) =>
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    user = SYNC,
+  ) =>
     fetch(path.startsWith('http') ? path : api + path, {
       method,
       headers: {
@@ -115,7 +131,12 @@ export function batchParts(text: string): BatchPart[] {
   return out;
 }
 
-export async function sendBatch(c: EmulatorClient, items: BatchItem[], headers: Record<string, string> = {}, user = SYNC) {
+export async function sendBatch(
+  c: EmulatorClient,
+  items: BatchItem[],
+  headers: Record<string, string> = {},
+  user = SYNC,
+) {
   const { body, contentType } = batchBody(items);
   const res = await c.send('POST', '$batch', body, { 'content-type': contentType, ...headers }, user);
   const text = await res.text();

@@ -31,7 +31,8 @@ export interface RunningCli {
 function childEnv(env: CliEnv): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   // Only what a user's shell would hand over: no DATABASE_URL from the test runner, no DYNAMICS_*.
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_OPTIONS']) if (process.env[k] !== undefined) base[k] = process.env[k];
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_OPTIONS'])
+    if (process.env[k] !== undefined) base[k] = process.env[k];
   return {
     ...base,
     DYNASYNC_DATA_DIR: env.dataDir,
@@ -59,19 +60,39 @@ export function spawnCli(args: readonly string[], env: CliEnv): RunningCli {
 }
 
 /** Runs a command to its end; throws with its output when it fails, unless `allowFailure`. */
-export async function runCli(args: readonly string[], env: CliEnv, opts: { allowFailure?: boolean } = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  env: CliEnv,
+  opts: { allowFailure?: boolean } = {},
+): Promise<CliResult> {
   const r = await spawnCli(args, env).done;
   if (r.code !== 0 && !opts.allowFailure) {
-    throw new Error(`dynasync ${args.join(' ')} exited ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    throw new Error(
+      `dynasync ${args.join(' ')} exited ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
   }
   return r;
 }
 
 /** `connect` to an emulator as the sync user, then `fields --defaults`. */
 export async function connectAndSelectDefaults(emulatorUrl: string, env: CliEnv): Promise<void> {
-  await runCli([
-    'connect', '--url', emulatorUrl, '--authority', emulatorUrl, '--tenant', 'contoso',
-    '--username', 'sync@contoso.test', '--password', 'Passw0rd!', '--client-id', 'dynasync-local',
-  ], env);
+  await runCli(
+    [
+      'connect',
+      '--url',
+      emulatorUrl,
+      '--authority',
+      emulatorUrl,
+      '--tenant',
+      'contoso',
+      '--username',
+      'sync@contoso.test',
+      '--password',
+      'Passw0rd!',
+      '--client-id',
+      'dynasync-local',
+    ],
+    env,
+  );
   await runCli(['fields', '--defaults'], env);
 }

@@ -27,7 +27,8 @@ export interface Comparison {
 
 const OPTION_TYPES = new Set(['Picklist', 'State', 'Status']);
 const LOOKUP_TYPES = new Set(['Lookup', 'Customer', 'Owner']);
-const wireOf = (c: SelectedColumn): string => (LOOKUP_TYPES.has(c.attributeType) ? `_${c.logicalName}_value` : c.logicalName);
+const wireOf = (c: SelectedColumn): string =>
+  LOOKUP_TYPES.has(c.attributeType) ? `_${c.logicalName}_value` : c.logicalName;
 
 export function expectedLocal(row: Row, c: SelectedColumn): unknown {
   const wire = wireOf(c);
@@ -60,7 +61,11 @@ export interface CompareOptions {
   readonly skipFieldsOf?: ReadonlySet<string>;
 }
 
-export async function compareWithEmulator(api: RowSource, snap: LeadSnapshot, opts: CompareOptions = {}): Promise<Comparison> {
+export async function compareWithEmulator(
+  api: RowSource,
+  snap: LeadSnapshot,
+  opts: CompareOptions = {},
+): Promise<Comparison> {
   const mismatches: Mismatch[] = [];
   let records = 0;
   let fieldsCompared = 0;
@@ -73,7 +78,8 @@ export async function compareWithEmulator(api: RowSource, snap: LeadSnapshot, op
     const rows = await api.readAll(info.entitySet, [...select]);
     const stored = storedOf(snap, entity);
     const alive = new Set<string>();
-    const miss = (id: string, what: string, expected: unknown, actual: unknown) => mismatches.push({ entity, id, what, expected, actual });
+    const miss = (id: string, what: string, expected: unknown, actual: unknown) =>
+      mismatches.push({ entity, id, what, expected, actual });
     for (const row of rows) {
       const id = String(row[info.primaryKey]).toLowerCase();
       alive.add(id);
@@ -107,18 +113,26 @@ export async function compareWithEmulator(api: RowSource, snap: LeadSnapshot, op
   return { records, fieldsCompared, deletedChecked, mismatches };
 }
 
-function compareFields(row: Row, rec: StoredRecord, columns: readonly SelectedColumn[], miss: (what: string, e: unknown, a: unknown) => void): number {
+function compareFields(
+  row: Row,
+  rec: StoredRecord,
+  columns: readonly SelectedColumn[],
+  miss: (what: string, e: unknown, a: unknown) => void,
+): number {
   let n = 0;
   for (const c of columns) {
     const expected = expectedLocal(row, c);
     const actual = rec.fields[c.localName] ?? null;
     n++;
-    if (JSON.stringify(expected) !== JSON.stringify(actual)) miss(`field ${c.localName} (${c.logicalName})`, expected, actual);
+    if (JSON.stringify(expected) !== JSON.stringify(actual))
+      miss(`field ${c.localName} (${c.logicalName})`, expected, actual);
   }
   return n;
 }
 
 /** A short, readable summary for an assertion message. */
 export const describeMismatches = (ms: readonly Mismatch[], max = 15): string =>
-  ms.slice(0, max).map((m) => `${m.entity} ${m.id}: ${m.what} expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.actual)}`).join('\n') +
-  (ms.length > max ? `\n… and ${ms.length - max} more` : '');
+  ms
+    .slice(0, max)
+    .map((m) => `${m.entity} ${m.id}: ${m.what} expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.actual)}`)
+    .join('\n') + (ms.length > max ? `\n… and ${ms.length - max} more` : '');

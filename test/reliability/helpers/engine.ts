@@ -58,13 +58,23 @@ export class EngineHarness {
   readonly rep: WebApi;
   #userId: string | null = null;
 
-  private constructor(readonly emu: EmulatorHandle, readonly db: TestDb, opts: HarnessOptions) {
+  private constructor(
+    readonly emu: EmulatorHandle,
+    readonly db: TestDb,
+    opts: HarnessOptions,
+  ) {
     this.logger = createLogger({ level: opts.logLevel ?? 'debug', destination: this.logs.stream });
     const username = opts.username === null ? undefined : (opts.username ?? 'sync@contoso.test');
     this.client = new DataverseClient({
       settings: {
-        orgUrl: emu.url, authKind: username ? 'password' : 'client_credentials', username, password: opts.password ?? 'Passw0rd!',
-        clientSecret: opts.clientSecret, clientId: 'dynasync-local', tenant: 'contoso', authority: emu.url,
+        orgUrl: emu.url,
+        authKind: username ? 'password' : 'client_credentials',
+        username,
+        password: opts.password ?? 'Passw0rd!',
+        clientSecret: opts.clientSecret,
+        clientId: 'dynasync-local',
+        tenant: 'contoso',
+        authority: emu.url,
       },
       logger: this.logger,
       maxPageSize: opts.pageSize ?? 5000,
@@ -79,7 +89,9 @@ export class EngineHarness {
   /** A fresh test database; with `select`, the default fields selected (what `fields --defaults` does). */
   static async create(emu: EmulatorHandle, opts: HarnessOptions = {}, select = true): Promise<EngineHarness> {
     const h = new EngineHarness(emu, await openTestDb(), opts);
-    if (select) for (const entity of FIELD_ENTITIES) await saveFieldSelection(h.db, h.client, await h.userId(), { entity, defaults: true });
+    if (select)
+      for (const entity of FIELD_ENTITIES)
+        await saveFieldSelection(h.db, h.client, await h.userId(), { entity, defaults: true });
     return h;
   }
 
@@ -88,7 +100,10 @@ export class EngineHarness {
   }
 
   async cycle(extra: Partial<Pick<CycleDeps, 'onPage' | 'signal'>> = {}): Promise<CycleResult> {
-    return runCycle({ db: this.db, source: this.client, logger: this.logger, userId: await this.userId(), ...extra }, 'manual');
+    return runCycle(
+      { db: this.db, source: this.client, logger: this.logger, userId: await this.userId(), ...extra },
+      'manual',
+    );
   }
 
   status(): Promise<SyncStatus> {

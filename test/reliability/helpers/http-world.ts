@@ -34,14 +34,24 @@ export async function openHttpWorld(): Promise<HttpWorld> {
   if (cycle.status !== 'success') throw new Error(`fixture sync ended ${cycle.status}`);
   const box = new SecretBox(randomBytes(32));
   await saveConnection(h.db, box, {
-    orgUrl: emu.url, authKind: 'password', username: 'sync@contoso.test', clientId: 'dynasync-local',
-    tenant: 'contoso', authority: emu.url, secrets: { password: 'Passw0rd!' },
+    orgUrl: emu.url,
+    authKind: 'password',
+    username: 'sync@contoso.test',
+    clientId: 'dynasync-local',
+    tenant: 'contoso',
+    authority: emu.url,
+    secrets: { password: 'Passw0rd!' },
   });
   const servers: FastifyInstance[] = [];
   return {
-    emu, h, box,
+    emu,
+    h,
+    box,
     server: async (rest) => {
-      const config = loadConfig({ DYNASYNC_DATA_DIR: '/nonexistent-dynasync', DYNASYNC_ADMIN_PASSWORD: ADMIN_PASSWORD });
+      const config = loadConfig({
+        DYNASYNC_DATA_DIR: '/nonexistent-dynasync',
+        DYNASYNC_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      });
       const app = await createServer({ config, logger: h.logger, db: h.db, secretBox: box, ...(rest ? { rest } : {}) });
       servers.push(app);
       return app;
@@ -59,7 +69,10 @@ export async function openHttpWorld(): Promise<HttpWorld> {
 }
 
 export async function restToken(app: FastifyInstance, c: { clientId: string; clientSecret: string }): Promise<string> {
-  const res = await app.inject({ url: '/identity/oauth/token', query: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret } });
+  const res = await app.inject({
+    url: '/identity/oauth/token',
+    query: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret },
+  });
   if (res.statusCode !== 200) throw new Error(`token: ${res.statusCode} ${res.body}`);
   return (res.json() as { access_token: string }).access_token;
 }
@@ -72,16 +85,25 @@ export interface AdminSession {
 
 /** Signs in to the admin UI as the browser does; later requests replay its cookie (and CSRF token and Origin when changing state). */
 export async function signIn(app: FastifyInstance): Promise<AdminSession> {
-  const res = await app.inject({ method: 'POST', url: '/api/login', headers: { origin: ORIGIN }, payload: { password: ADMIN_PASSWORD } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/login',
+    headers: { origin: ORIGIN },
+    payload: { password: ADMIN_PASSWORD },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in: ${res.statusCode} ${res.body}`);
   const setCookie = res.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0]! : setCookie!).split(';')[0]!;
   const csrf = (res.json() as { csrfToken: string }).csrfToken;
   return {
-    cookie, csrf,
+    cookie,
+    csrf,
     send: (opts) => {
       const changing = opts.method !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(opts.method);
-      return app.inject({ ...opts, headers: { cookie, ...(changing ? { 'x-csrf-token': csrf, origin: ORIGIN } : {}), ...opts.headers } });
+      return app.inject({
+        ...opts,
+        headers: { cookie, ...(changing ? { 'x-csrf-token': csrf, origin: ORIGIN } : {}), ...opts.headers },
+      });
     },
   };
 }

@@ -73,7 +73,10 @@ export async function runUntilKilled(
   const before = Object.fromEntries(resources.map((r) => [r, pageCount(r)]));
   const run = spawnCli(args, env);
   let exited = false;
-  void run.done.then(() => (exited = true), () => (exited = true));
+  void run.done.then(
+    () => (exited = true),
+    () => (exited = true),
+  );
   const trigger = async (): Promise<void> => {
     if (point.kind === 'startup') {
       await sleep(point.afterMs);

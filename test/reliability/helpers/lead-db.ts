@@ -41,7 +41,11 @@ export interface LeadSnapshot {
 export type LeadLocation = string | { readonly databaseUrl: string };
 
 export const openLeadDb = (where: LeadLocation): Promise<Db> =>
-  openDb(typeof where === 'string' ? { dataDir: where, logger: silentLogger() } : { databaseUrl: where.databaseUrl, logger: silentLogger() });
+  openDb(
+    typeof where === 'string'
+      ? { dataDir: where, logger: silentLogger() }
+      : { databaseUrl: where.databaseUrl, logger: silentLogger() },
+  );
 
 export async function withLeadDb<T>(where: LeadLocation, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openLeadDb(where);
@@ -53,9 +57,12 @@ export async function withLeadDb<T>(where: LeadLocation, fn: (db: Db) => Promise
 }
 
 const TABLES = {
-  persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, account_dynamics_id, owner_dynamics_id, email, dynamics_type, dynamics_lead_id FROM persons',
-  companies: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM companies',
-  sales_persons: 'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, NULL::uuid AS owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM sales_persons',
+  persons:
+    'SELECT id, dynamics_id, fields, dynamics_deleted, account_dynamics_id, owner_dynamics_id, email, dynamics_type, dynamics_lead_id FROM persons',
+  companies:
+    'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM companies',
+  sales_persons:
+    'SELECT id, dynamics_id, fields, dynamics_deleted, NULL::uuid AS account_dynamics_id, NULL::uuid AS owner_dynamics_id, NULL AS email, NULL AS dynamics_type, NULL::uuid AS dynamics_lead_id FROM sales_persons',
 } as const;
 
 interface RawRecord {
@@ -79,23 +86,39 @@ async function readTable(db: SqlClient, table: keyof typeof TABLES): Promise<Map
       after = Number(r.id);
       if (r.dynamics_id === null) continue; // local-only persons have no Dynamics counterpart
       out.set(r.dynamics_id, {
-        id: Number(r.id), fields: r.fields, deleted: r.dynamics_deleted,
-        accountId: r.account_dynamics_id, ownerId: r.owner_dynamics_id, email: r.email,
-        type: r.dynamics_type, leadId: r.dynamics_lead_id,
+        id: Number(r.id),
+        fields: r.fields,
+        deleted: r.dynamics_deleted,
+        accountId: r.account_dynamics_id,
+        ownerId: r.owner_dynamics_id,
+        email: r.email,
+        type: r.dynamics_type,
+        leadId: r.dynamics_lead_id,
       });
     }
   }
 }
 
 export async function readSelection(db: SqlClient): Promise<Map<string, SelectedColumn[]>> {
-  const res = await db.query<{ entity: string; logical_name: string; local_name: string; attribute_type: string; readable: boolean }>(
+  const res = await db.query<{
+    entity: string;
+    logical_name: string;
+    local_name: string;
+    attribute_type: string;
+    readable: boolean;
+  }>(
     `SELECT s.entity, s.logical_name, s.local_name, c.attribute_type, c.readable
      FROM field_selection s JOIN field_catalog c USING (entity, logical_name) ORDER BY s.entity, s.logical_name`,
   );
   const out = new Map<string, SelectedColumn[]>();
   for (const r of res.rows) {
     const list = out.get(r.entity) ?? [];
-    list.push({ logicalName: r.logical_name, localName: r.local_name, attributeType: r.attribute_type, readable: r.readable });
+    list.push({
+      logicalName: r.logical_name,
+      localName: r.local_name,
+      attributeType: r.attribute_type,
+      readable: r.readable,
+    });
     out.set(r.entity, list);
   }
   return out;
@@ -131,7 +154,13 @@ export async function auditActivities(db: SqlClient): Promise<ActivityAudit> {
             (SELECT count(*) FROM activities WHERE type_id = ${ActivityType.NewLead})::int AS leads,
             (SELECT count(*) FROM activities a WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = a.person_id))::int AS orphans`,
   );
-  const grouped = await db.query<{ dynamics_id: string; field: string; old_value: unknown; new_value: unknown; n: number }>(
+  const grouped = await db.query<{
+    dynamics_id: string;
+    field: string;
+    old_value: unknown;
+    new_value: unknown;
+    n: number;
+  }>(
     `SELECT p.dynamics_id, a.attributes->>'field' AS field, a.attributes->'oldValue' AS old_value,
             a.attributes->'newValue' AS new_value, count(*)::int AS n
      FROM activities a JOIN persons p ON p.id = a.person_id
@@ -158,11 +187,20 @@ export interface StoredSyncError {
 }
 
 export async function readSyncErrors(db: SqlClient): Promise<StoredSyncError[]> {
-  const res = await db.query<{ entity: string; record_id: string | null; operation: string; code: string; message: string; person_id: string | number | null }>(
-    'SELECT entity, record_id, operation, code, message, person_id FROM sync_errors ORDER BY id',
-  );
+  const res = await db.query<{
+    entity: string;
+    record_id: string | null;
+    operation: string;
+    code: string;
+    message: string;
+    person_id: string | number | null;
+  }>('SELECT entity, record_id, operation, code, message, person_id FROM sync_errors ORDER BY id');
   return res.rows.map((r) => ({
-    entity: r.entity, recordId: r.record_id, operation: r.operation, code: r.code, message: r.message,
+    entity: r.entity,
+    recordId: r.record_id,
+    operation: r.operation,
+    code: r.code,
+    message: r.message,
     personId: r.person_id === null ? null : Number(r.person_id),
   }));
 }

@@ -43,7 +43,12 @@ export function memoryFigures(samples: readonly Sample[], warmupMs: number): Mem
   const ys = steady.map((s) => s.rssMb);
   const mx = mean(xs);
   const my = mean(ys);
-  const slope = xs.reduce((acc, x, i) => acc + (x - mx) * (ys[i]! - my), 0) / Math.max(1e-9, xs.reduce((acc, x) => acc + (x - mx) ** 2, 0));
+  const slope =
+    xs.reduce((acc, x, i) => acc + (x - mx) * (ys[i]! - my), 0) /
+    Math.max(
+      1e-9,
+      xs.reduce((acc, x) => acc + (x - mx) ** 2, 0),
+    );
   const q = Math.max(1, Math.floor(steady.length / 4));
   return {
     samples: samples.length,

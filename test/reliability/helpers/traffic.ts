@@ -30,10 +30,26 @@ export class Traffic {
     try {
       const res = await send(req);
       const ra = res.headers.get('retry-after');
-      this.exchanges.push({ method: req.method, origin, path, startedAt, endedAt: Date.now(), status: res.status, retryAfterSeconds: ra === null ? null : Number(ra) });
+      this.exchanges.push({
+        method: req.method,
+        origin,
+        path,
+        startedAt,
+        endedAt: Date.now(),
+        status: res.status,
+        retryAfterSeconds: ra === null ? null : Number(ra),
+      });
       return res;
     } catch (err) {
-      this.exchanges.push({ method: req.method, origin, path, startedAt, endedAt: Date.now(), status: 'no response', retryAfterSeconds: null });
+      this.exchanges.push({
+        method: req.method,
+        origin,
+        path,
+        startedAt,
+        endedAt: Date.now(),
+        status: 'no response',
+        retryAfterSeconds: null,
+      });
       throw err;
     }
   };
@@ -62,7 +78,9 @@ export class Traffic {
       const until = e.endedAt + e.retryAfterSeconds * 1000 - slackMs;
       for (const later of list) {
         if (later.startedAt > e.endedAt && later.startedAt < until) {
-          out.push(`${later.method} ${later.path} sent ${later.startedAt - e.endedAt} ms after a ${e.status} asking for ${e.retryAfterSeconds} s`);
+          out.push(
+            `${later.method} ${later.path} sent ${later.startedAt - e.endedAt} ms after a ${e.status} asking for ${e.retryAfterSeconds} s`,
+          );
         }
       }
     }

@@ -53,24 +53,40 @@ export class WebApi implements RowSource {
   async token(): Promise<string> {
     if (this.#token) return this.#token;
     const form = new URLSearchParams({
-      grant_type: 'password', client_id: 'dynasync-local', username: this.username, password: this.password,
+      grant_type: 'password',
+      client_id: 'dynasync-local',
+      username: this.username,
+      password: this.password,
       scope: `${this.emu.url}/.default`,
     });
-    const res = await fetch(this.emu.tokenEndpoint, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await fetch(this.emu.tokenEndpoint, {
+      method: 'POST',
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const body = (await res.json()) as { access_token?: string; error_description?: string };
-    if (!res.ok || !body.access_token) throw new Error(`sign-in as ${this.username} failed: ${res.status} ${body.error_description ?? ''}`);
+    if (!res.ok || !body.access_token)
+      throw new Error(`sign-in as ${this.username} failed: ${res.status} ${body.error_description ?? ''}`);
     return (this.#token = body.access_token);
   }
 
   /** One request; waits out 429s (Retry-After) and signs in again after a 401. */
-  async request(method: string, pathOrUrl: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: unknown }> {
+  async request(
+    method: string,
+    pathOrUrl: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Headers; json: unknown }> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : this.apiRoot + pathOrUrl;
     for (let attempt = 0; ; attempt++) {
       const res = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${await this.token()}`, accept: 'application/json', 'odata-version': '4.0',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers,
+          authorization: `Bearer ${await this.token()}`,
+          accept: 'application/json',
+          'odata-version': '4.0',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -96,7 +112,9 @@ export class WebApi implements RowSource {
     let next: string | null = `${entitySet}?${q.toString()}`;
     const rows: Row[] = [];
     while (next) {
-      const res = await this.request('GET', next, undefined, { prefer: 'odata.maxpagesize=5000,odata.include-annotations="*"' });
+      const res = await this.request('GET', next, undefined, {
+        prefer: 'odata.maxpagesize=5000,odata.include-annotations="*"',
+      });
       const page = res.json as { value: Row[]; '@odata.nextLink'?: string };
       rows.push(...page.value);
       next = page['@odata.nextLink'] ?? null;
@@ -121,7 +139,11 @@ export class WebApi implements RowSource {
 }
 
 /** Runs `fn` over `items` with at most `width` in flight. */
-export async function eachLimited<T>(items: readonly T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -37,7 +37,12 @@ export async function api(path, { method = 'GET', body, signedIn = true } = {}) 
   if (signedIn && method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = await token();
   let res;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network_error', 'The dynasync server does not answer. Is it still running?');
   }

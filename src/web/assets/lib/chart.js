@@ -31,7 +31,9 @@ export function cycleChart(cycles) {
   const y = (v) => pad.top + plotH - (v / top) * plotH;
   const total = cycles.reduce((a, c) => a + c.records, 0);
   const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img',
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'chart',
+    role: 'img',
     'aria-label': `Records synced per cycle, last ${cycles.length} cycles, ${formatNumber(total)} in all`,
   });
   for (let v = 0; v <= top; v += step) {
@@ -46,14 +48,28 @@ export function cycleChart(cycles) {
     const x = pad.left + i * slot + (slot - bw) / 2;
     const h = Math.max(c.records > 0 ? 1 : 0, plotH - (y(c.records) - pad.top));
     const bar = s('rect', {
-      x, y: pad.top + plotH - h, width: bw, height: h, rx: 2,
+      x,
+      y: pad.top + plotH - h,
+      width: bw,
+      height: h,
+      rx: 2,
       class: `bar ${c.status === 'failed' ? 'failed' : c.status === 'partial' ? 'partial' : ''}`,
-      'data-run': c.runId, 'data-records': c.records,
+      'data-run': c.runId,
+      'data-records': c.records,
     });
-    bar.append(s('title', {}, `Cycle ${c.runId} (${c.status}), ${formatDate(c.startedAt)}: ${formatNumber(c.records)} records`));
+    bar.append(
+      s('title', {}, `Cycle ${c.runId} (${c.status}), ${formatDate(c.startedAt)}: ${formatNumber(c.records)} records`),
+    );
     svg.append(bar);
     // The count over each bar: after a big initial sync, later cycles are too short to read.
-    if (slot >= 22) svg.append(s('text', { x: x + bw / 2, y: pad.top + plotH - h - 4, class: 'bar-label', 'text-anchor': 'middle' }, compact.format(c.records)));
+    if (slot >= 22)
+      svg.append(
+        s(
+          'text',
+          { x: x + bw / 2, y: pad.top + plotH - h - 4, class: 'bar-label', 'text-anchor': 'middle' },
+          compact.format(c.records),
+        ),
+      );
     if (i % labelEvery === 0 || i === cycles.length - 1) {
       svg.append(s('text', { x: x + bw / 2, y: H - 10, class: 'axis', 'text-anchor': 'middle' }, `#${c.runId}`));
     }

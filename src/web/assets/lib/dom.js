@@ -59,7 +59,14 @@ export function relative(iso, now = Date.now()) {
   if (!iso) return '—';
   const s = Math.round((new Date(iso).getTime() - now) / 1000);
   const a = Math.abs(s);
-  const text = a < 60 ? `${a} s` : a < 3600 ? `${Math.round(a / 60)} min` : a < 86400 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86400)} d`;
+  const text =
+    a < 60
+      ? `${a} s`
+      : a < 3600
+        ? `${Math.round(a / 60)} min`
+        : a < 86400
+          ? `${Math.round(a / 3600)} h`
+          : `${Math.round(a / 86400)} d`;
   return s >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -76,10 +83,11 @@ export function badge(text, kind = 'neutral') {
 
 /** A table with a header row (a header is a label, or `{ label, num: true }` for a number column). */
 export function table(headers, rows, attrs = {}) {
-  const th = (x) => (typeof x === 'string' ? h('th', { scope: 'col' }, x) : h('th', { scope: 'col', class: x.num ? 'num' : undefined }, x.label));
-  return h('table', { class: 'table', ...attrs },
-    h('thead', {}, h('tr', {}, headers.map(th))),
-    h('tbody', {}, rows));
+  const th = (x) =>
+    typeof x === 'string'
+      ? h('th', { scope: 'col' }, x)
+      : h('th', { scope: 'col', class: x.num ? 'num' : undefined }, x.label);
+  return h('table', { class: 'table', ...attrs }, h('thead', {}, h('tr', {}, headers.map(th))), h('tbody', {}, rows));
 }
 
 export function emptyRow(colspan, text) {

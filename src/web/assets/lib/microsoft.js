@@ -18,6 +18,12 @@ export function microsoftFields(p) {
 
 /** A read-only definition list of the three fields. */
 export function microsoftFieldList(p) {
-  return h('dl', { class: 'fields', id: 'microsoft-fields' }, microsoftFields(p).map(([label, name, value]) => [
-    h('dt', {}, label, ' ', h('code', {}, name)), h('dd', { 'data-field': name }, value)]));
+  return h(
+    'dl',
+    { class: 'fields', id: 'microsoft-fields' },
+    microsoftFields(p).map(([label, name, value]) => [
+      h('dt', {}, label, ' ', h('code', {}, name)),
+      h('dd', { 'data-field': name }, value),
+    ]),
+  );
 }

@@ -7,11 +7,27 @@ const filter = { q: new URLSearchParams(location.search).get('q') ?? '' };
 let cursor = null;
 
 function row(c) {
-  return h('tr', { 'data-company': c.id },
-    h('td', {}, c.people ? h('a', { href: `/people${query({ company: c.id })}`, class: 'strong' }, display(c.name)) : h('span', { class: 'strong' }, display(c.name)), c.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null),
+  return h(
+    'tr',
+    { 'data-company': c.id },
+    h(
+      'td',
+      {},
+      c.people
+        ? h('a', { href: `/people${query({ company: c.id })}`, class: 'strong' }, display(c.name))
+        : h('span', { class: 'strong' }, display(c.name)),
+      c.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null,
+    ),
     h('td', {}, display(c.city)),
     h('td', {}, display(c.country)),
-    h('td', { class: 'num' }, c.people ? h('a', { href: `/people${query({ company: c.id })}`, class: 'people-count' }, formatNumber(c.people)) : '0'));
+    h(
+      'td',
+      { class: 'num' },
+      c.people
+        ? h('a', { href: `/people${query({ company: c.id })}`, class: 'people-count' }, formatNumber(c.people))
+        : '0',
+    ),
+  );
 }
 
 async function more(body, moreButton) {
@@ -24,19 +40,36 @@ async function more(body, moreButton) {
 }
 
 function render() {
-  const q = h('input', { type: 'search', id: 'company-search', value: filter.q, placeholder: 'Company name', 'aria-label': 'Search companies by name' });
+  const q = h('input', {
+    type: 'search',
+    id: 'company-search',
+    value: filter.q,
+    placeholder: 'Company name',
+    'aria-label': 'Search companies by name',
+  });
   const go = h('button', { type: 'submit', class: 'button primary' }, 'Search');
   const body = h('tbody', { id: 'company-rows' });
   const moreButton = h('button', { type: 'button', class: 'button', id: 'more-companies', hidden: true }, 'Load more');
-  const form = h('form', { class: 'toolbar', role: 'search' }, q, go,
-    h('span', { class: 'muted' }, 'Companies come from Dynamics accounts and are never changed there from here.'));
-  form.addEventListener('submit', busy(go, async () => {
-    filter.q = q.value.trim();
-    history.replaceState(null, '', `/companies${query(filter)}`);
-    cursor = null;
-    await more(body, moreButton);
-  }));
-  moreButton.addEventListener('click', busy(moreButton, () => more(body, moreButton)));
+  const form = h(
+    'form',
+    { class: 'toolbar', role: 'search' },
+    q,
+    go,
+    h('span', { class: 'muted' }, 'Companies come from Dynamics accounts and are never changed there from here.'),
+  );
+  form.addEventListener(
+    'submit',
+    busy(go, async () => {
+      filter.q = q.value.trim();
+      history.replaceState(null, '', `/companies${query(filter)}`);
+      cursor = null;
+      await more(body, moreButton);
+    }),
+  );
+  moreButton.addEventListener(
+    'click',
+    busy(moreButton, () => more(body, moreButton)),
+  );
   const t = table(['Company', 'City', 'Country', { label: 'People', num: true }], [], { id: 'companies-table' });
   t.querySelector('tbody').replaceWith(body);
   replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));

@@ -17,7 +17,12 @@ const AVAILABILITY = {
   not_valid_for_read: ['unavailable', 'neutral'],
 };
 
-const state = { entity: new URLSearchParams(location.search).get('entity') ?? 'account', fields: [], chosen: new Set(), filter: '' };
+const state = {
+  entity: new URLSearchParams(location.search).get('entity') ?? 'account',
+  fields: [],
+  chosen: new Set(),
+  filter: '',
+};
 
 function dirty() {
   const saved = state.fields.filter((f) => f.selected).map((f) => f.logicalName);
@@ -27,7 +32,9 @@ function dirty() {
 function row(f) {
   const [label, kind] = AVAILABILITY[f.availability];
   const box = h('input', {
-    type: 'checkbox', 'aria-label': `Sync ${f.logicalName}`, checked: state.chosen.has(f.logicalName),
+    type: 'checkbox',
+    'aria-label': `Sync ${f.logicalName}`,
+    checked: state.chosen.has(f.logicalName),
     disabled: f.availability !== 'readable' && !state.chosen.has(f.logicalName),
   });
   box.addEventListener('change', () => {
@@ -35,14 +42,23 @@ function row(f) {
     else state.chosen.delete(f.logicalName);
     summary();
   });
-  return h('tr', { 'data-field': f.logicalName, class: state.chosen.has(f.logicalName) ? 'selected' : '' },
+  return h(
+    'tr',
+    { 'data-field': f.logicalName, class: state.chosen.has(f.logicalName) ? 'selected' : '' },
     h('td', { class: 'check-col' }, box),
     h('td', {}, h('div', { class: 'strong' }, f.displayName), h('code', {}, f.logicalName)),
     h('td', {}, f.type),
-    h('td', {}, badge(label, kind), f.availability === 'secured_unreadable' ? h('div', { class: 'hint' }, 'Add it to a field security profile of the sync user') : null),
+    h(
+      'td',
+      {},
+      badge(label, kind),
+      f.availability === 'secured_unreadable'
+        ? h('div', { class: 'hint' }, 'Add it to a field security profile of the sync user')
+        : null,
+    ),
     h('td', {}, f.isDefault ? badge('default mapping', 'info') : null, f.isCustom ? badge('custom', 'neutral') : null),
-    h('td', {}, f.localName ? h('code', {}, f.localName) : h('span', { class: 'muted' }, '—'),
-      writeNote(f.write)));
+    h('td', {}, f.localName ? h('code', {}, f.localName) : h('span', { class: 'muted' }, '—'), writeNote(f.write)),
+  );
 }
 
 // The server's note is "read-only in Dynamics: why" or "not set when creating in Dynamics: why".
@@ -54,23 +70,34 @@ function writeNote(write) {
 
 function visible() {
   const q = state.filter.toLowerCase();
-  return state.fields.filter((f) => !q || [f.logicalName, f.displayName, f.localName ?? '', f.type].some((s) => s.toLowerCase().includes(q)));
+  return state.fields.filter(
+    (f) => !q || [f.logicalName, f.displayName, f.localName ?? '', f.type].some((s) => s.toLowerCase().includes(q)),
+  );
 }
 
 function summary() {
   const el = document.getElementById('field-summary');
-  if (el) el.textContent = `${state.chosen.size} of ${state.fields.length} columns selected${dirty() ? ' · unsaved changes' : ''}`;
+  if (el)
+    el.textContent = `${state.chosen.size} of ${state.fields.length} columns selected${dirty() ? ' · unsaved changes' : ''}`;
   document.getElementById('save-fields')?.toggleAttribute('disabled', !dirty());
 }
 
 function renderRows() {
   const rows = visible();
-  replace(document.getElementById('field-rows'), rows.length ? rows.map(row) : emptyRow(6, state.fields.length ? 'No column matches the search.' : 'No columns loaded yet.'));
+  replace(
+    document.getElementById('field-rows'),
+    rows.length
+      ? rows.map(row)
+      : emptyRow(6, state.fields.length ? 'No column matches the search.' : 'No columns loaded yet.'),
+  );
 }
 
 async function save(body) {
   const r = await api('/api/fields', { method: 'PUT', body: { entity: state.entity, ...body } });
-  toast(`Saved: ${r.fields.filter((f) => f.selected).length} ${state.entity} columns sync. A changed selection re-reads the table in full at the next cycle.`, 'ok');
+  toast(
+    `Saved: ${r.fields.filter((f) => f.selected).length} ${state.entity} columns sync. A changed selection re-reads the table in full at the next cycle.`,
+    'ok',
+  );
   show(r);
 }
 
@@ -78,24 +105,83 @@ function show(r) {
   state.fields = r.fields;
   state.chosen = new Set(r.fields.filter((f) => f.selected).map((f) => f.logicalName));
   const tab = TABS.find((t) => t.entity === state.entity);
-  const search = h('input', { type: 'search', id: 'field-search', placeholder: 'Search columns by name, label or type', value: state.filter, 'aria-label': 'Search columns' });
-  search.addEventListener('input', () => { state.filter = search.value; renderRows(); });
-  const saveButton = h('button', { type: 'button', class: 'button primary', id: 'save-fields', disabled: true }, 'Save selection');
-  saveButton.addEventListener('click', busy(saveButton, () => save({ selected: [...state.chosen] })));
-  const defaults = h('button', { type: 'button', class: 'button', id: 'select-defaults' }, r.catalogLoaded ? 'Add the default mapping' : 'Load columns and select the defaults');
-  defaults.addEventListener('click', busy(defaults, () => save({ defaults: true })));
+  const search = h('input', {
+    type: 'search',
+    id: 'field-search',
+    placeholder: 'Search columns by name, label or type',
+    value: state.filter,
+    'aria-label': 'Search columns',
+  });
+  search.addEventListener('input', () => {
+    state.filter = search.value;
+    renderRows();
+  });
+  const saveButton = h(
+    'button',
+    { type: 'button', class: 'button primary', id: 'save-fields', disabled: true },
+    'Save selection',
+  );
+  saveButton.addEventListener(
+    'click',
+    busy(saveButton, () => save({ selected: [...state.chosen] })),
+  );
+  const defaults = h(
+    'button',
+    { type: 'button', class: 'button', id: 'select-defaults' },
+    r.catalogLoaded ? 'Add the default mapping' : 'Load columns and select the defaults',
+  );
+  defaults.addEventListener(
+    'click',
+    busy(defaults, () => save({ defaults: true })),
+  );
   const body = h('tbody', { id: 'field-rows' });
-  replace(page(),
-    h('div', { class: 'tabs', role: 'tablist' }, TABS.map((t) => h('a', {
-      role: 'tab', href: `/fields${query({ entity: t.entity })}`, 'aria-selected': String(t.entity === state.entity), 'data-entity': t.entity,
-      onclick: (e) => { e.preventDefault(); load(t.entity); },
-    }, t.label))),
-    h('p', { class: 'muted' }, `Dynamics ${tab.label.toLowerCase()} ${tab.note}. Secured columns need a field security profile for the sync user; columns not valid for read cannot sync.`),
-    h('p', { class: 'muted', id: 'write-direction' }, r.written
-      ? 'Changes made in dynasync to selected columns are written back to Dynamics, except columns marked read-only in Dynamics.'
-      : `dynasync never writes ${tab.label.toLowerCase()} to Dynamics: these columns only flow from Dynamics.`),
-    h('div', { class: 'toolbar' }, search, h('span', { class: 'muted', id: 'field-summary' }), h('div', { class: 'actions' }, defaults, saveButton)),
-    h('div', { class: 'card flush' }, table(['Sync', 'Column', 'Type', 'Availability', 'Mapping', 'Local field'], [], { id: 'fields-table' })));
+  replace(
+    page(),
+    h(
+      'div',
+      { class: 'tabs', role: 'tablist' },
+      TABS.map((t) =>
+        h(
+          'a',
+          {
+            role: 'tab',
+            href: `/fields${query({ entity: t.entity })}`,
+            'aria-selected': String(t.entity === state.entity),
+            'data-entity': t.entity,
+            onclick: (e) => {
+              e.preventDefault();
+              load(t.entity);
+            },
+          },
+          t.label,
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      `Dynamics ${tab.label.toLowerCase()} ${tab.note}. Secured columns need a field security profile for the sync user; columns not valid for read cannot sync.`,
+    ),
+    h(
+      'p',
+      { class: 'muted', id: 'write-direction' },
+      r.written
+        ? 'Changes made in dynasync to selected columns are written back to Dynamics, except columns marked read-only in Dynamics.'
+        : `dynasync never writes ${tab.label.toLowerCase()} to Dynamics: these columns only flow from Dynamics.`,
+    ),
+    h(
+      'div',
+      { class: 'toolbar' },
+      search,
+      h('span', { class: 'muted', id: 'field-summary' }),
+      h('div', { class: 'actions' }, defaults, saveButton),
+    ),
+    h(
+      'div',
+      { class: 'card flush' },
+      table(['Sync', 'Column', 'Type', 'Availability', 'Mapping', 'Local field'], [], { id: 'fields-table' }),
+    ),
+  );
   page().querySelector('#fields-table tbody').replaceWith(body);
   renderRows();
   summary();

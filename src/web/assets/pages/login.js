@@ -11,36 +11,71 @@ function nextPath() {
   const next = new URLSearchParams(location.search).get('next');
   if (!next || !next.startsWith('/')) return '/status';
   const url = new URL(next, location.origin);
-  return url.origin === location.origin && !url.pathname.startsWith('/login') ? `${url.pathname}${url.search}${url.hash}` : '/status';
+  return url.origin === location.origin && !url.pathname.startsWith('/login')
+    ? `${url.pathname}${url.search}${url.hash}`
+    : '/status';
 }
 
 function passwordField(id, label, autocomplete) {
-  return h('label', { class: 'field', for: id }, h('span', {}, label),
-    h('input', { id, name: id, type: 'password', required: true, minlength: 8, autocomplete }));
+  return h(
+    'label',
+    { class: 'field', for: id },
+    h('span', {}, label),
+    h('input', { id, name: id, type: 'password', required: true, minlength: 8, autocomplete }),
+  );
 }
 
 function setupCodeField() {
-  return h('label', { class: 'field', for: 'setup-code' }, h('span', {}, 'Setup code'),
-    h('input', { id: 'setup-code', name: 'setup-code', type: 'text', required: true, autocomplete: 'one-time-code', spellcheck: 'false', placeholder: 'XXXX-XXXX-XXXX-XXXX' }),
-    h('small', { class: 'help' }, 'Printed on the console of the dynasync server when it started.'));
+  return h(
+    'label',
+    { class: 'field', for: 'setup-code' },
+    h('span', {}, 'Setup code'),
+    h('input', {
+      id: 'setup-code',
+      name: 'setup-code',
+      type: 'text',
+      required: true,
+      autocomplete: 'one-time-code',
+      spellcheck: 'false',
+      placeholder: 'XXXX-XXXX-XXXX-XXXX',
+    }),
+    h('small', { class: 'help' }, 'Printed on the console of the dynasync server when it started.'),
+  );
 }
 
 function form({ setup }) {
   const message = h('div', { class: 'form-message' });
-  const submit = h('button', { type: 'submit', class: 'button primary wide' }, setup ? 'Set password and sign in' : 'Sign in');
-  const el = h('form', { class: 'card auth-card', id: setup ? 'setup-form' : 'login-form', novalidate: true },
-    h('p', { class: 'muted' }, setup
-      ? 'Welcome to dynasync. Enter the setup code the server printed on its console, then choose the admin password for this installation (at least 8 characters). You will use it to sign in from now on.'
-      : 'Sign in with the admin password of this dynasync installation.'),
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'button primary wide' },
+    setup ? 'Set password and sign in' : 'Sign in',
+  );
+  const el = h(
+    'form',
+    { class: 'card auth-card', id: setup ? 'setup-form' : 'login-form', novalidate: true },
+    h(
+      'p',
+      { class: 'muted' },
+      setup
+        ? 'Welcome to dynasync. Enter the setup code the server printed on its console, then choose the admin password for this installation (at least 8 characters). You will use it to sign in from now on.'
+        : 'Sign in with the admin password of this dynasync installation.',
+    ),
     setup ? setupCodeField() : null,
-    passwordField('password', setup ? 'New admin password' : 'Admin password', setup ? 'new-password' : 'current-password'),
+    passwordField(
+      'password',
+      setup ? 'New admin password' : 'Admin password',
+      setup ? 'new-password' : 'current-password',
+    ),
     setup ? passwordField('confirm', 'Repeat the password', 'new-password') : null,
-    message, submit);
+    message,
+    submit,
+  );
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
     const password = el.querySelector('#password').value;
     replace(message);
-    if (setup && password !== el.querySelector('#confirm').value) return replace(message, alertBox('The two passwords differ.'));
+    if (setup && password !== el.querySelector('#confirm').value)
+      return replace(message, alertBox('The two passwords differ.'));
     if (password.length < 8) return replace(message, alertBox('The password needs at least 8 characters.'));
     const setupCode = setup ? el.querySelector('#setup-code').value.trim() : '';
     if (setup && !setupCode) return replace(message, alertBox('Enter the setup code from the server console.'));

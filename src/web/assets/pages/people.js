@@ -11,12 +11,21 @@ let cursor = null;
 const fullName = (p) => [p.firstName, p.lastName].filter(Boolean).join(' ') || '(no name)';
 
 function row(p) {
-  return h('tr', { 'data-person': p.id },
+  return h(
+    'tr',
+    { 'data-person': p.id },
     h('td', {}, h('a', { href: `/people/${p.id}` }, fullName(p))),
     h('td', {}, display(p.email)),
-    h('td', {}, p.companyId ? h('a', { href: `/people${query({ company: p.companyId })}` }, display(p.companyName)) : h('span', { class: 'muted' }, '—')),
+    h(
+      'td',
+      {},
+      p.companyId
+        ? h('a', { href: `/people${query({ company: p.companyId })}` }, display(p.companyName))
+        : h('span', { class: 'muted' }, '—'),
+    ),
     h('td', { 'data-field': 'microsoftType' }, microsoftType(p), p.dynamicsDeleted ? [' ', deletedBadge(p)] : null),
-    h('td', { 'data-field': 'microsoftCreatedDate' }, formatDate(p.dynamicsCreatedOn)));
+    h('td', { 'data-field': 'microsoftCreatedDate' }, formatDate(p.dynamicsCreatedOn)),
+  );
 }
 
 async function more(body, moreButton) {
@@ -30,19 +39,36 @@ async function more(body, moreButton) {
 }
 
 function render() {
-  const q = h('input', { type: 'search', id: 'people-search', value: filter.q, placeholder: 'Email or name', 'aria-label': 'Search people by email or name' });
+  const q = h('input', {
+    type: 'search',
+    id: 'people-search',
+    value: filter.q,
+    placeholder: 'Email or name',
+    'aria-label': 'Search people by email or name',
+  });
   const go = h('button', { type: 'submit', class: 'button primary' }, 'Search');
   const body = h('tbody', { id: 'people-rows' });
   const moreButton = h('button', { type: 'button', class: 'button', id: 'more-people', hidden: true }, 'Load more');
-  const form = h('form', { class: 'toolbar', role: 'search' }, q, go,
-    filter.company ? h('a', { href: '/people', class: 'button ghost' }, 'All companies') : null);
-  form.addEventListener('submit', busy(go, async () => {
-    filter.q = q.value.trim();
-    history.replaceState(null, '', `/people${query(filter)}`);
-    cursor = null;
-    await more(body, moreButton);
-  }));
-  moreButton.addEventListener('click', busy(moreButton, () => more(body, moreButton)));
+  const form = h(
+    'form',
+    { class: 'toolbar', role: 'search' },
+    q,
+    go,
+    filter.company ? h('a', { href: '/people', class: 'button ghost' }, 'All companies') : null,
+  );
+  form.addEventListener(
+    'submit',
+    busy(go, async () => {
+      filter.q = q.value.trim();
+      history.replaceState(null, '', `/people${query(filter)}`);
+      cursor = null;
+      await more(body, moreButton);
+    }),
+  );
+  moreButton.addEventListener(
+    'click',
+    busy(moreButton, () => more(body, moreButton)),
+  );
   const t = table(['Name', 'Email', 'Company', 'Microsoft Type', 'Microsoft Created Date'], [], { id: 'people-table' });
   t.querySelector('tbody').replaceWith(body);
   replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));

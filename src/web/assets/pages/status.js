@@ -2,16 +2,38 @@
 // the countdown to the next cycle, sync now, and records per cycle as a chart. Refreshes itself.
 import { api } from '../lib/api.js';
 import { cycleChart } from '../lib/chart.js';
-import { badge, display, emptyRow, formatDate, formatNumber, h, page, relative, replace, table, toast } from '../lib/dom.js';
+import {
+  badge,
+  display,
+  emptyRow,
+  formatDate,
+  formatNumber,
+  h,
+  page,
+  relative,
+  replace,
+  table,
+  toast,
+} from '../lib/dom.js';
 import { busy, run } from '../lib/shell.js';
 
-const TABLE_LABELS = { systemuser: 'Users → sales persons', account: 'Accounts → companies', contact: 'Contacts → people' };
+const TABLE_LABELS = {
+  systemuser: 'Users → sales persons',
+  account: 'Accounts → companies',
+  contact: 'Contacts → people',
+};
 const REFRESH_MS = 10_000;
 let latest = null;
 let clockSkew = 0;
 
 const stat = (label, value, id, note) =>
-  h('div', { class: 'stat card' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value', id }, value), note ? h('div', { class: 'stat-note' }, note) : null);
+  h(
+    'div',
+    { class: 'stat card' },
+    h('div', { class: 'stat-label' }, label),
+    h('div', { class: 'stat-value', id }, value),
+    note ? h('div', { class: 'stat-note' }, note) : null,
+  );
 
 function countdown() {
   const el = document.getElementById('next-cycle');
@@ -28,13 +50,22 @@ function phaseBadge(t) {
   if (t.blockedReason) return badge('blocked', 'danger');
   // A table whose last cycle failed is not "in sync", whatever its checkpoint says.
   if (t.lastCycle && t.lastCycle.status === 'failed') return badge('failing', 'danger');
-  return { delta: badge('in sync', 'ok'), initial: badge('initial sync', 'info'), not_started: badge('not started', 'neutral') }[t.phase];
+  return {
+    delta: badge('in sync', 'ok'),
+    initial: badge('initial sync', 'info'),
+    not_started: badge('not started', 'neutral'),
+  }[t.phase];
 }
 
 function pendingCell(t) {
   if (t.pendingChanges !== null) return formatNumber(t.pendingChanges);
   // Dynamics was asked and failed: say why (a refused sign-in is not "unknown").
-  if (t.pendingError) return h('span', { class: 'pending-error', title: t.pendingError.message }, t.pendingError.code === 'sign_in_failed' ? 'sign-in failed' : 'not answered');
+  if (t.pendingError)
+    return h(
+      'span',
+      { class: 'pending-error', title: t.pendingError.message },
+      t.pendingError.code === 'sign_in_failed' ? 'sign-in failed' : 'not answered',
+    );
   return h('span', { class: 'muted', title: 'Unknown until the first cycle ends' }, 'unknown');
 }
 
@@ -43,47 +74,137 @@ function runnerAlert(s) {
   const health = s.runnerHealth;
   if (!health || health.state !== 'retrying' || !health.lastError) return null;
   const e = health.lastError;
-  const what = e.code === 'sign_in_failed' ? 'Sign-in to Dynamics failed' : e.code === 'database_unavailable' ? 'The lead database is unavailable' : 'Sync is failing';
-  return h('div', { class: 'alert error', id: 'runner-failing' },
-    h('strong', {}, `${what} (${health.consecutiveFailures} attempt${health.consecutiveFailures === 1 ? '' : 's'} in a row). `),
+  const what =
+    e.code === 'sign_in_failed'
+      ? 'Sign-in to Dynamics failed'
+      : e.code === 'database_unavailable'
+        ? 'The lead database is unavailable'
+        : 'Sync is failing';
+  return h(
+    'div',
+    { class: 'alert error', id: 'runner-failing' },
+    h(
+      'strong',
+      {},
+      `${what} (${health.consecutiveFailures} attempt${health.consecutiveFailures === 1 ? '' : 's'} in a row). `,
+    ),
     `[${e.code}${e.reason ? `: ${e.reason}` : ''}] ${display(e.message)} `,
-    h('span', { class: 'muted' }, s.nextCycleAt ? `Next attempt ${formatDate(s.nextCycleAt)}.` : ''));
+    h('span', { class: 'muted' }, s.nextCycleAt ? `Next attempt ${formatDate(s.nextCycleAt)}.` : ''),
+  );
 }
 
 function tableRow(t) {
   const c = t.lastCycleCounts;
-  return h('tr', { 'data-table': t.table },
+  return h(
+    'tr',
+    { 'data-table': t.table },
     h('th', { scope: 'row' }, TABLE_LABELS[t.table] ?? t.table),
     h('td', {}, phaseBadge(t), t.blockedReason ? h('div', { class: 'hint' }, t.blockedReason) : null),
     h('td', { class: 'num pending' }, pendingCell(t)),
-    h('td', {}, t.lastCycle ? h('span', { title: formatDate(t.lastCycle.startedAt) }, `${relative(t.lastCycle.startedAt)} · ${t.lastCycle.status}`) : 'never'),
+    h(
+      'td',
+      {},
+      t.lastCycle
+        ? h(
+            'span',
+            { title: formatDate(t.lastCycle.startedAt) },
+            `${relative(t.lastCycle.startedAt)} · ${t.lastCycle.status}`,
+          )
+        : 'never',
+    ),
     h('td', { class: 'num last-hour' }, formatNumber(t.recordsLastHour)),
-    h('td', { class: 'num nowrap' }, c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—', c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null),
-    h('td', { class: 'num' }, formatNumber(t.stored), t.deletedInDynamics ? h('div', { class: 'hint' }, `${formatNumber(t.deletedInDynamics)} deleted in Dynamics`) : null),
-    h('td', { class: 'error-cell' }, t.lastError ? h('a', { href: `/errors?entity=${t.table}`, title: formatDate(t.lastError.at) }, `[${t.lastError.code}] ${display(t.lastError.message)}`) : h('span', { class: 'muted' }, 'none')));
+    h(
+      'td',
+      { class: 'num nowrap' },
+      c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—',
+      c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null,
+    ),
+    h(
+      'td',
+      { class: 'num' },
+      formatNumber(t.stored),
+      t.deletedInDynamics
+        ? h('div', { class: 'hint' }, `${formatNumber(t.deletedInDynamics)} deleted in Dynamics`)
+        : null,
+    ),
+    h(
+      'td',
+      { class: 'error-cell' },
+      t.lastError
+        ? h(
+            'a',
+            { href: `/errors?entity=${t.table}`, title: formatDate(t.lastError.at) },
+            `[${t.lastError.code}] ${display(t.lastError.message)}`,
+          )
+        : h('span', { class: 'muted' }, 'none'),
+    ),
+  );
 }
 
 function render(s) {
-  const syncNow = h('button', { type: 'button', class: 'button primary', id: 'sync-now', disabled: s.runner !== 'running' }, 'Sync now');
-  syncNow.addEventListener('click', busy(syncNow, async () => {
-    await api('/api/sync-now', { method: 'POST' });
-    toast('Sync requested: the next cycle starts now.', 'ok');
-    setTimeout(() => refresh().catch(() => undefined), 1500);
-  }));
+  const syncNow = h(
+    'button',
+    { type: 'button', class: 'button primary', id: 'sync-now', disabled: s.runner !== 'running' },
+    'Sync now',
+  );
+  syncNow.addEventListener(
+    'click',
+    busy(syncNow, async () => {
+      await api('/api/sync-now', { method: 'POST' });
+      toast('Sync requested: the next cycle starts now.', 'ok');
+      setTimeout(() => refresh().catch(() => undefined), 1500);
+    }),
+  );
   const last = s.cycles[s.cycles.length - 1];
-  replace(page(),
+  replace(
+    page(),
     h('div', { class: 'toolbar' }, h('p', { class: 'muted grow' }, `Updated ${formatDate(s.serverTime)}`), syncNow),
     runnerAlert(s),
-    s.runner !== 'running' ? h('div', { class: 'alert info' }, 'No sync runner runs in this server process, so “Sync now” is off. Start dynasync with `run` or `demo`.') : null,
-    h('div', { class: 'stats' },
+    s.runner !== 'running'
+      ? h(
+          'div',
+          { class: 'alert info' },
+          'No sync runner runs in this server process, so “Sync now” is off. Start dynasync with `run` or `demo`.',
+        )
+      : null,
+    h(
+      'div',
+      { class: 'stats' },
       stat('Records synced in the last hour', formatNumber(s.recordsLastHour), 'records-last-hour'),
       stat('Next cycle in', '—', 'next-cycle', s.nextCycleAt ? formatDate(s.nextCycleAt) : 'no cycle scheduled'),
-      stat('Last cycle', last ? `#${last.runId} ${last.status}` : 'none yet', 'last-cycle', last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null)),
-    h('section', { class: 'card' }, h('h2', {}, 'Tables'),
-      table(['Table', 'State', { label: 'Pending changes', num: true }, 'Last cycle', { label: 'Synced last hour', num: true }, { label: 'Last cycle did', num: true }, { label: 'Records stored', num: true }, 'Last error'],
-        s.tables.map(tableRow), { id: 'status-table' })),
-    h('section', { class: 'card' }, h('h2', {}, 'Records synced per cycle'),
-      s.cycles.length ? cycleChart(s.cycles) : table([], [emptyRow(1, 'No cycle has run yet.')])));
+      stat(
+        'Last cycle',
+        last ? `#${last.runId} ${last.status}` : 'none yet',
+        'last-cycle',
+        last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null,
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Tables'),
+      table(
+        [
+          'Table',
+          'State',
+          { label: 'Pending changes', num: true },
+          'Last cycle',
+          { label: 'Synced last hour', num: true },
+          { label: 'Last cycle did', num: true },
+          { label: 'Records stored', num: true },
+          'Last error',
+        ],
+        s.tables.map(tableRow),
+        { id: 'status-table' },
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Records synced per cycle'),
+      s.cycles.length ? cycleChart(s.cycles) : table([], [emptyRow(1, 'No cycle has run yet.')]),
+    ),
+  );
   countdown();
 }
 
