@@ -61,10 +61,11 @@ const toRun = (r: RunRow): SyncRun => ({
   error: r.error,
 });
 
-export async function startRun(c: SqlClient, trigger: RunTrigger): Promise<SyncRun> {
-  const r = await c.query<RunRow>(`INSERT INTO sync_runs (trigger, status) VALUES ($1, 'running') RETURNING *`, [
-    trigger,
-  ]);
+export async function startRun(c: SqlClient, trigger: RunTrigger, at: Date = new Date()): Promise<SyncRun> {
+  const r = await c.query<RunRow>(
+    `INSERT INTO sync_runs (trigger, status, started_at) VALUES ($1, 'running', $2) RETURNING *`,
+    [trigger, at],
+  );
   return toRun(r.rows[0] as RunRow);
 }
 

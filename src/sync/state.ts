@@ -56,8 +56,13 @@ export function commitCheckpoint(
   return saveCheckpoint(tx, { ...cp, phase: next.phase, link: next.link }, cp.version);
 }
 
-export const rebaseline = (db: Db, stream: string, selectHash: string): Promise<StreamCheckpoint> =>
-  resetStream(db, stream, selectHash);
+/** A full read in a new generation, with the version check every checkpoint write has. */
+export const rebaseline = (
+  db: Db,
+  stream: string,
+  selectHash: string,
+  expectedVersion: number,
+): Promise<StreamCheckpoint> => resetStream(db, stream, selectHash, expectedVersion);
 
 export async function blockStream(db: Db, stream: string, reason: string): Promise<void> {
   await setBlocked(db, stream, reason);
@@ -92,8 +97,8 @@ export async function loadSelection(
 export const replaceCatalog = storeCatalog;
 export const replaceSelection = storeSelection;
 
-export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', _at: Date): Promise<number> {
-  return (await storeStartRun(db, trigger)).id;
+export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', at: Date): Promise<number> {
+  return (await storeStartRun(db, trigger, at)).id;
 }
 
 export async function finishRun(

@@ -70,7 +70,8 @@ export async function syncStream(deps: StreamDeps, plan: EntityPlan): Promise<St
       // full read does not see are marked deleted at its end.
       deps.logger.warn({ entity: plan.entity }, 'delta token expired: re-baselining with a full read');
       result.rebaselined = err.message;
-      cp = await rebaseline(deps.db, plan.entity, plan.selectHash);
+      const current = await loadCheckpoint(deps.db, plan.entity, plan.selectHash);
+      cp = await rebaseline(deps.db, plan.entity, plan.selectHash, current.version);
       return await readAndApply(deps, plan, cp, result);
     }
   } catch (err) {
