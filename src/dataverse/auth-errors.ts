@@ -66,8 +66,14 @@ export function aadstsCode(err: unknown): string | undefined {
   return /AADSTS(\d+)/.exec(text)?.[1];
 }
 
+/** Where the sign-in was sent: to name an unreachable host instead of blaming the sign-in service. */
+export interface SignInTarget {
+  readonly authority: string;
+  readonly orgUrl: string;
+}
+
 /** Turns anything msal-node throws into a typed error. Never includes the request (it holds the password). */
-export function mapAuthError(err: unknown): SyncError {
+export function mapAuthError(err: unknown, target?: SignInTarget): SyncError {
   if (isSyncError(err)) return err;
   const aadsts = aadstsCode(err);
   const known = aadsts === undefined ? undefined : ENTRA_CODES[aadsts];
@@ -76,6 +82,7 @@ export function mapAuthError(err: unknown): SyncError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as MsalLikeError;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const msalCode = typeof e.errorCode === 'string' ? e.errorCode : '';
+  if (msalCode === 'network_error' && target) return unreachable(target, err);
   if (TRANSIENT_MSAL_CODES.has(msalCode) || status === 429 || (status !== undefined && status >= 500)) {
     return new RetriableError(
       'auth_unavailable',
@@ -88,6 +95,27 @@ export function mapAuthError(err: unknown): SyncError {
   }
   const detail = aadsts ? `AADSTS${aadsts}` : msalCode || 'unknown error';
   return new FatalError('auth_failed', `Sign-in failed (${detail}): ${firstLine(e.errorMessage ?? e.message)}`, {
+    cause: err,
+  });
+}
+
+/**
+ * No answer at all from the token endpoint. With a local emulator the authority is the
+ * organization itself, so the organization is what is unreachable; otherwise Entra ID is.
+ */
+function unreachable(target: SignInTarget, err: unknown): RetriableError {
+  const host = (url: string): string => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  };
+  const same = host(target.authority) === host(target.orgUrl);
+  const message = same
+    ? `The organization ${target.orgUrl} is unreachable (no answer from ${host(target.orgUrl)}): check the URL, that it is running, and the network.`
+    : `The sign-in service ${host(target.authority)} is unreachable: check the network and proxy, and --authority / --tenant if you set them.`;
+  return new RetriableError(same ? 'organization_unreachable' : 'authority_unreachable', message, undefined, {
     cause: err,
   });
 }

@@ -14,8 +14,8 @@ import {
 } from '@azure/msal-node';
 import { FatalError } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
-import { DEFAULT_ROPC_TENANT, resolveAuthority } from './authority.js';
-import { mapAuthError } from './auth-errors.js';
+import { DEFAULT_AUTHORITY, DEFAULT_ROPC_TENANT, resolveAuthority } from './authority.js';
+import { mapAuthError, type SignInTarget } from './auth-errors.js';
 
 export interface ConnectionSettings {
   /** Organization URL, e.g. `https://contoso.crm4.dynamics.com` (the Web API is under /api/data/v9.2/). */
@@ -51,6 +51,7 @@ export const normalizeOrgUrl = (orgUrl: string): string => orgUrl.trim().replace
 export class MsalTokenSource implements TokenSource {
   private readonly app: PublicClientApplication | ConfidentialClientApplication;
   private readonly scopes: string[];
+  private readonly target: SignInTarget;
   private account: AccountInfo | null = null;
   private current: string | undefined;
   private inflight: Promise<string> | undefined;
@@ -61,6 +62,10 @@ export class MsalTokenSource implements TokenSource {
   ) {
     assertComplete(settings);
     this.scopes = [`${normalizeOrgUrl(settings.orgUrl)}/.default`];
+    this.target = {
+      orgUrl: normalizeOrgUrl(settings.orgUrl),
+      authority: settings.authority ?? localAuthorityFor(settings.orgUrl) ?? DEFAULT_AUTHORITY,
+    };
     const tenant = settings.tenant ?? DEFAULT_ROPC_TENANT;
     const config: Configuration = {
       auth: {
@@ -92,7 +97,7 @@ export class MsalTokenSource implements TokenSource {
   private start(forceRefresh: boolean): Promise<string> {
     const run = this.acquire(forceRefresh)
       .then((r) => (this.current = r.accessToken))
-      .catch((e: unknown) => Promise.reject(mapAuthError(e)))
+      .catch((e: unknown) => Promise.reject(mapAuthError(e, this.target)))
       .finally(() => {
         if (this.inflight === run) this.inflight = undefined;
       });

@@ -78,9 +78,12 @@ export function failureKind(e: unknown): FailureKind {
     return TRANSIENT_STATUS.has(e.status) ? 'transient' : 'final';
   }
   if (e instanceof TransportError || e instanceof MalformedResponseError) return 'transient';
-  if (e instanceof RetriableError && e.code === 'auth_unavailable') return 'transient';
+  if (e instanceof RetriableError && SIGN_IN_UNAVAILABLE.has(e.code)) return 'transient';
   return 'final';
 }
+
+/** Sign-in failures worth another try: the token endpoint answered 5xx/429, or did not answer. */
+const SIGN_IN_UNAVAILABLE = new Set(['auth_unavailable', 'organization_unreachable', 'authority_unreachable']);
 
 const COLUMN_NOT_FOUND = /Could not find a property named '([^']+)'/;
 

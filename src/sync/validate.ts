@@ -40,6 +40,10 @@ const AUTH_HINTS: Record<string, string> = {
   user_disabled: 'The sync user is disabled in Entra ID.',
   auth_unavailable:
     'The sign-in service could not be reached: check the network and proxy, and --authority / --tenant if you set them.',
+  authority_unreachable:
+    'The sign-in service could not be reached: check the network and proxy, and --authority / --tenant if you set them.',
+  organization_unreachable:
+    'Nothing answers at the organization URL: check it (dynasync connect --url) and that the organization (or emulator) is running.',
 };
 
 export async function validateConnection(

@@ -91,3 +91,23 @@ describe('resolveAuthority', () => {
     });
   });
 });
+
+describe('an unreachable sign-in (issue 9: reported as unreachable, not as the sign-in service)', () => {
+  const network = Object.assign(new Error('network_error: Network request failed'), { errorCode: 'network_error' });
+
+  it('names the organization when it is its own authority (a local emulator)', () => {
+    const e = mapAuthError(network, { orgUrl: 'http://127.0.0.1:9', authority: 'http://127.0.0.1:9' });
+    expect(e).toBeInstanceOf(RetriableError);
+    expect(e).toMatchObject({ code: 'organization_unreachable' });
+    expect(e.message).toMatch(/organization http:\/\/127\.0\.0\.1:9 is unreachable/);
+  });
+
+  it('names Entra ID when the token endpoint is elsewhere', () => {
+    const e = mapAuthError(network, {
+      orgUrl: 'https://contoso.crm.dynamics.com',
+      authority: 'https://login.microsoftonline.com',
+    });
+    expect(e).toMatchObject({ code: 'authority_unreachable' });
+    expect(e.message).toMatch(/sign-in service login\.microsoftonline\.com is unreachable/);
+  });
+});

@@ -153,8 +153,20 @@ describe('MsalTokenSource', () => {
     ).toThrow(/tenant/);
   });
 
-  it('treats an unreachable token endpoint as retriable', async () => {
+  it('treats an unreachable token endpoint as retriable, and names it', async () => {
     const tokens = new MsalTokenSource(password({ authority: 'http://127.0.0.1:9' }), silentLogger());
-    await expect(tokens.getToken()).rejects.toMatchObject({ kind: 'retriable', code: 'auth_unavailable' });
+    await expect(tokens.getToken()).rejects.toMatchObject({
+      kind: 'retriable',
+      code: 'authority_unreachable',
+      message: expect.stringMatching(/sign-in service 127\.0\.0\.1:9 is unreachable/),
+    });
+  });
+
+  it('says the organization is unreachable when it is its own authority (an emulator that is not running)', async () => {
+    const tokens = new MsalTokenSource(
+      password({ orgUrl: 'http://127.0.0.1:9', authority: undefined }),
+      silentLogger(),
+    );
+    await expect(tokens.getToken()).rejects.toMatchObject({ kind: 'retriable', code: 'organization_unreachable' });
   });
 });
