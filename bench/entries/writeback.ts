@@ -7,14 +7,14 @@
  * Web API as the rep, not through dynasync).
  */
 import type { Db } from '../../src/store/db/index.js';
-import { setPersonFieldsLocally } from '../../src/store/records/index.js';
+import { createLocalPerson, queuePush, setPersonFieldsLocally } from '../../src/store/records/index.js';
 import { createOutboxWriter, startSenderLoop } from '../../src/sync/sender-loop.js';
 import { drainOutbox } from '../../src/sync/sender.js';
 import { emit, ms, options, run } from './common.js';
 import { openEngine } from './engine.js';
 
 run(async () => {
-  const o = options(['persons', 'latency-edits', 'rep-token']);
+  const o = options(['persons', 'pushes', 'latency-edits', 'rep-token']);
   const { db, logger, session } = await openEngine();
   const wanted = Number(o.persons ?? 10_000);
   const rows = await db.query<{ id: string; dynamics_id: string; dynamics_type: string }>(
@@ -36,6 +36,10 @@ run(async () => {
   const t1 = performance.now();
   const drained = await drainOutbox({ db, writer, logger });
   const drainMs = ms(t1);
+  const pushes = await pushPeople(db, Number(o.pushes ?? 1_000), tag);
+  const t2 = performance.now();
+  const pushDrained = await drainOutbox({ db, writer, logger });
+  const pushDrainMs = ms(t2);
   const loop = startSenderLoop({ db, writer, logger });
   let latencies: number[];
   try {
@@ -55,9 +59,26 @@ run(async () => {
     changeMs,
     drainMs,
     drained,
+    pushes: pushes.n,
+    pushQueueMs: pushes.ms,
+    pushDrainMs,
+    pushDrained,
     latencyMs: latencies,
   });
 });
+
+/** Marketing-only people made and pushed (Sync Person to Microsoft), 70 % as leads: each one transaction. */
+async function pushPeople(db: Db, n: number, tag: string): Promise<{ n: number; ms: number }> {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    const email = `bench-push-${tag}-${i}@example.com`;
+    const id = await db.transaction((tx) =>
+      createLocalPerson(tx, { email, fields: { firstName: 'Bench', lastName: `Push ${i}` }, sourceType: 'bench' }),
+    );
+    await queuePush(db, { personId: id, syncAs: i % 10 < 7 ? 'lead' : 'contact', ownerEmail: null, source: 'bench' });
+  }
+  return { n, ms: ms(t) };
+}
 
 /** One edit at a time (the sender loop is up); each timed until Dynamics answers the new value. */
 async function singleEdits(

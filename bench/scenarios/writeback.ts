@@ -1,5 +1,6 @@
 /**
- * Writeback: 10,000 people changed in the lead database are written to Dynamics by the sender
+ * Writeback: 10,000 people changed in the lead database and 1,000 pushed (Sync Person to
+ * Microsoft) are written to Dynamics by the sender
  * ($batch change sets); then the time from a single edit to Dynamics serving it, while the sender
  * loop runs as beside `dynasync run` (p50/p95). Dynamics requests and the Dataverse execution time
  * service protection charges are read from the emulator, per 1,000 records written.
@@ -10,13 +11,19 @@ import { admin, token } from '../lib/webapi.js';
 import { perSec, type Scenario } from './types.js';
 
 const PERSONS = 10_000;
+const PUSHES = 1_000;
 
+type Drained = { batches: number; confirmed: number; failed: number; conflicts: number };
 interface Report {
   persons: number;
   leads: number;
   changeMs: number;
   drainMs: number;
-  drained: { batches: number; confirmed: number; failed: number; conflicts: number };
+  drained: Drained;
+  pushes: number;
+  pushQueueMs: number;
+  pushDrainMs: number;
+  pushDrained: Drained;
   latencyMs: number[];
 }
 type Requests = {
@@ -33,7 +40,7 @@ const sum = (o: Record<string, number>): number => Object.values(o).reduce((a, b
 
 export const writeback: Scenario = {
   name: 'writeback',
-  description: '10,000 people changed locally: written to Dynamics; single-edit latency p50/p95',
+  description: '10,000 people changed locally and 1,000 pushed: written to Dynamics; single-edit latency p50/p95',
   async run(ctx) {
     const seed = ctx.seed ?? 'medium';
     const out: Record<string, unknown> = {};
@@ -45,7 +52,7 @@ export const writeback: Scenario = {
       const r = await withHighLimits(url, () =>
         runEntry<Report>(
           'bench/entries/writeback.ts',
-          [`--persons=${PERSONS}`, '--latency-edits=20', `--rep-token=${rep}`],
+          [`--persons=${PERSONS}`, `--pushes=${PUSHES}`, '--latency-edits=20', `--rep-token=${rep}`],
           { env: s.db.env },
         ),
       );
@@ -54,7 +61,8 @@ export const writeback: Scenario = {
       const writes = Object.entries(sync)
         .filter(([set]) => set !== '$batch')
         .reduce((a, [, m]) => a + (m.POST ?? 0) + (m.PATCH ?? 0), 0);
-      const perThousand = (n: number) => Math.round((n / Math.max(1, r.drained.confirmed)) * 1000 * 10) / 10;
+      const perThousand = (n: number) =>
+        Math.round((n / Math.max(1, r.drained.confirmed + r.pushDrained.confirmed)) * 1000 * 10) / 10;
       out[backend] = {
         seed,
         persons: r.persons,
@@ -62,6 +70,10 @@ export const writeback: Scenario = {
         localChangesPerSec: perSec(r.persons, r.changeMs),
         drainMs: r.drainMs,
         writtenPerSec: perSec(r.drained.confirmed, r.drainMs),
+        pushes: r.pushes,
+        pushesQueuedPerSec: perSec(r.pushes, r.pushQueueMs),
+        pushesCreatedPerSec: perSec(r.pushDrained.confirmed, r.pushDrainMs),
+        pushDrained: r.pushDrained,
         drained: r.drained,
         batchRequests: sync.$batch?.POST ?? 0,
         innerWrites: writes,
