@@ -169,10 +169,13 @@ describe('admin HTTP API', () => {
     expect((await get('accounts')).status).toBe(429);
     const counts = (await (await admin('GET', '/requests')).json()) as {
       counts: Record<string, Record<string, number>>;
+      executionMs: Record<string, number>;
     };
     expect(counts.counts.accounts).toEqual({ GET: 1 });
+    // The execution time service protection charged, per user id (the 429 too: it was admitted).
+    expect(Object.values(counts.executionMs)).toEqual([expect.any(Number)]);
     expect((await admin('DELETE', '/requests')).status).toBe(204);
-    expect(await (await admin('GET', '/requests')).json()).toEqual({ counts: {}, byUser: {} });
+    expect(await (await admin('GET', '/requests')).json()).toEqual({ counts: {}, byUser: {}, executionMs: {} });
   });
 
   it('advances the clock and expires tokens', async () => {
