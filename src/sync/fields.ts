@@ -14,7 +14,9 @@ import { DEFAULT_MAPPING, localNameFor } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
-import { loadSelection, replaceCatalog, replaceSelection, unblockStream } from './state.js';
+import { clearBlocked } from '../store/checkpoints.js';
+import { replaceCatalog, replaceSelection } from '../store/fields-repo.js';
+import { loadSelection } from './state.js';
 import { writeNote } from './writable.js';
 
 export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
@@ -71,7 +73,7 @@ export async function saveFieldSelection(
   await db.transaction(async (tx) => {
     await replaceCatalog(tx, entity, catalog);
     await replaceSelection(tx, entity, selection);
-    await unblockStream(tx, entity);
+    await clearBlocked(tx, entity);
   });
   return fieldRows(entity, catalog, selection);
 }

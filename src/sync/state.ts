@@ -1,23 +1,12 @@
 /**
  * The engine's bookkeeping in the lead database: checkpoints, runs, sync errors, the selection and
- * the schedule. Thin wrappers over store/ that speak in the engine's terms.
+ * the schedule: what the engine adds to store/ (a new stream's first checkpoint, the version checks,
+ * the direction of a read error, a run's per-table stats). Plain store calls are made directly.
  */
 import type { CatalogField, SelectedField, SyncEntity } from '../domain/index.js';
 import type { Db, SqlClient } from '../store/db/types.js';
-import {
-  clearBlocked,
-  getCheckpoint,
-  resetStream,
-  saveCheckpoint,
-  setBlocked,
-  type Checkpoint,
-} from '../store/checkpoints.js';
-import {
-  listCatalog,
-  getSelection,
-  replaceCatalog as storeCatalog,
-  replaceSelection as storeSelection,
-} from '../store/fields-repo.js';
+import { getCheckpoint, resetStream, saveCheckpoint, type Checkpoint } from '../store/checkpoints.js';
+import { listCatalog, getSelection } from '../store/fields-repo.js';
 import {
   addRunNote,
   finishRun as storeFinishRun,
@@ -30,10 +19,8 @@ import { recordSyncErrors } from '../store/sync-errors.js';
 import type { RunnerHealth } from './runner-health.js';
 import type { StreamResult } from './stream.js';
 
-export type StreamCheckpoint = Checkpoint;
-
 /** The stream's checkpoint; a new stream, or one whose selection changed, starts a full read. */
-export async function loadCheckpoint(db: Db, stream: string, selectHash: string): Promise<StreamCheckpoint> {
+export async function loadCheckpoint(db: Db, stream: string, selectHash: string): Promise<Checkpoint> {
   const cp = await getCheckpoint(db, stream);
   if (cp && cp.selectHash === selectHash) return cp;
   if (cp?.blockedReason) return cp;
@@ -50,27 +37,15 @@ export async function loadCheckpoint(db: Db, stream: string, selectHash: string)
 
 export function commitCheckpoint(
   tx: SqlClient,
-  cp: StreamCheckpoint,
+  cp: Checkpoint,
   next: { phase: 'initial' | 'delta'; link: string | null },
-): Promise<StreamCheckpoint> {
+): Promise<Checkpoint> {
   return saveCheckpoint(tx, { ...cp, phase: next.phase, link: next.link }, cp.version);
 }
 
 /** A full read in a new generation, with the version check every checkpoint write has. */
-export const rebaseline = (
-  db: Db,
-  stream: string,
-  selectHash: string,
-  expectedVersion: number,
-): Promise<StreamCheckpoint> => resetStream(db, stream, selectHash, expectedVersion);
-
-export async function blockStream(db: Db, stream: string, reason: string): Promise<void> {
-  await setBlocked(db, stream, reason);
-}
-
-export async function unblockStream(tx: SqlClient, stream: string): Promise<void> {
-  await clearBlocked(tx, stream);
-}
+export const rebaseline = (db: Db, stream: string, selectHash: string, expectedVersion: number): Promise<Checkpoint> =>
+  resetStream(db, stream, selectHash, expectedVersion);
 
 export interface EngineSyncError {
   readonly runId: number | null;
@@ -93,9 +68,6 @@ export async function loadSelection(
   const [catalog, selection] = await Promise.all([listCatalog(c, entity), getSelection(c, entity)]);
   return { catalog, selection };
 }
-
-export const replaceCatalog = storeCatalog;
-export const replaceSelection = storeSelection;
 
 export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', at: Date): Promise<number> {
   return (await storeStartRun(db, trigger, at)).id;

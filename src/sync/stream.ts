@@ -11,14 +11,8 @@ import { recordPageOutcome, refreshStatistics, type RecordFailure } from '../sto
 import { APPLIERS } from './appliers.js';
 import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
-import {
-  blockStream,
-  commitCheckpoint,
-  loadCheckpoint,
-  rebaseline,
-  recordSyncError,
-  type StreamCheckpoint,
-} from './state.js';
+import { commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError } from './state.js';
+import { setBlocked, type Checkpoint } from '../store/checkpoints.js';
 
 export interface StreamDeps {
   readonly db: Db;
@@ -82,7 +76,7 @@ export async function syncStream(deps: StreamDeps, plan: EntityPlan): Promise<St
 async function readAndApply(
   deps: StreamDeps,
   plan: EntityPlan,
-  start: StreamCheckpoint,
+  start: Checkpoint,
   result: StreamResult,
 ): Promise<StreamResult> {
   let cp = start;
@@ -180,11 +174,11 @@ function mapPage(plan: EntityPlan, page: ReadPage): MappedPage {
 async function applyPage(
   deps: StreamDeps,
   plan: EntityPlan,
-  cp: StreamCheckpoint,
+  cp: Checkpoint,
   page: ReadPage,
   { good, failures }: MappedPage,
   result: StreamResult,
-): Promise<StreamCheckpoint> {
+): Promise<Checkpoint> {
   const applier = APPLIERS[plan.entity];
   if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
   const now = deps.now();
@@ -239,7 +233,7 @@ async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, er
   });
   if (code === 'column_deleted') {
     // A selected column deleted in Dynamics stops this table until the selection is saved again.
-    await blockStream(deps.db, plan.entity, `${message} Save the field selection again (dynasync fields) to resume.`);
+    await setBlocked(deps.db, plan.entity, `${message} Save the field selection again (dynasync fields) to resume.`);
     return { ...result, status: 'blocked', error: { code, message } };
   }
   return { ...result, status: 'failed', error: { code, message } };

@@ -7,7 +7,8 @@ import { WRITTEN_ENTITIES, type CatalogField, type SelectedField, type SyncEntit
 import type { SqlClient } from '../store/db/types.js';
 import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
-import { loadSelection, replaceCatalog } from './state.js';
+import { replaceCatalog } from '../store/fields-repo.js';
+import { loadSelection } from './state.js';
 import { describeDenial } from './write-capability.js';
 
 export interface WritableColumn extends SelectedField {
