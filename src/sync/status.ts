@@ -18,6 +18,8 @@ export interface TableStatus {
   readonly lastCycle: { runId: number; status: string; startedAt: string; endedAt: string | null } | null;
   readonly stored: number;
   readonly deletedInDynamics: number;
+  /** Persons kept but no longer updated: new_synctomkto turned No in Dynamics (leads and contacts). */
+  readonly stoppedBySyncFilter: number;
   readonly lastCycleCounts: { inserted: number; updated: number; deleted: number; skipped: number } | null;
   /** null when unknown (no delta link yet, or Dynamics could not be asked). */
   readonly pendingChanges: number | null;
@@ -65,6 +67,7 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
         : null,
       stored: stored[table]?.stored ?? 0,
       deletedInDynamics: stored[table]?.deleted ?? 0,
+      stoppedBySyncFilter: stored[table]?.stopped ?? 0,
       lastCycleCounts: run
         ? {
             inserted: run.stats.inserted,

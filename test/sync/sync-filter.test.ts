@@ -9,6 +9,7 @@ import { getPersonByDynamicsId, listActivities } from '../../src/store/records/i
 import { DataverseWriter } from '../../src/dataverse/index.js';
 import { silentLogger } from '../../src/config/logger.js';
 import { DEFAULT_APP_ID, DEFAULT_PASSWORD } from '../../src/emulator/index.js';
+import { buildStatus } from '../../src/sync/status.js';
 import { describeWorlds, emulatorIds, openLeadIds } from './world.js';
 
 describeWorlds('sync filter and deletes', ({ open }) => {
@@ -36,12 +37,15 @@ describeWorlds('sync filter and deletes', ({ open }) => {
         reason: expect.stringMatching(/stopped syncing/),
       }),
     ]);
+    const contactStatus = async () => (await buildStatus(w.db, null)).tables.find((t) => t.table === 'contact')!;
+    expect((await contactStatus()).stoppedBySyncFilter).toBe(1); // status says so
 
     await w.rep.update('contacts', id, { new_synctomkto: true });
     await w.rep.update('contacts', hidden, { new_synctomkto: true });
     await w.cycle();
     expect((await getPersonByDynamicsId(w.db, id))!.fields.lastName).toBe('Stale');
     expect((await getPersonByDynamicsId(w.db, hidden))!.fields.lastName).toBe('Hidden');
+    expect((await contactStatus()).stoppedBySyncFilter).toBe(0);
   });
 
   it('does not sync back an update made in Dynamics by the sync user', async () => {

@@ -27,7 +27,8 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
     const c = t.lastCycleCounts;
     print(
       ctx,
-      `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics)`,
+      `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics` +
+        `${t.stoppedBySyncFilter ? `, ${t.stoppedBySyncFilter} stopped by the sync filter` : ''})`,
     );
     print(
       ctx,

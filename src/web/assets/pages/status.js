@@ -126,6 +126,9 @@ function tableRow(t) {
       t.deletedInDynamics
         ? h('div', { class: 'hint' }, `${formatNumber(t.deletedInDynamics)} deleted in Dynamics`)
         : null,
+      t.stoppedBySyncFilter
+        ? h('div', { class: 'hint sync-stopped' }, `${formatNumber(t.stoppedBySyncFilter)} stopped by the sync filter`)
+        : null,
     ),
     h(
       'td',
