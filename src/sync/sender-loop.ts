@@ -1,8 +1,10 @@
 /**
  * The sender while `run` is up: a cheap poll of the outbox (one indexed `SELECT 1`) every
  * `pollMs`, a drain when something is pending, so a UI edit reaches Dynamics within seconds. The
- * runner also drains at every cycle (before its reads, so a 412 decides a collision before the
- * delta does). Only the process holding the runner lock runs it: one sender per lead database.
+ * runner also drains after every cycle (`sync --once` drains before its reads). Either order is
+ * safe: a collision is decided by the 412 of a write or, when the delta comes first, by the read
+ * applier against the pending rows. Only the process holding the runner lock runs it: one sender
+ * per lead database.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../config/index.js';
