@@ -28,6 +28,7 @@ interface DemoOptions extends ServeOptions {
   emulatorPort: string;
   interval: string;
   simulate: boolean;
+  marketing: boolean;
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -40,7 +41,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       .option('--seed <seed>', 'emulator seed: small | medium | large | <number of accounts>', 'small')
       .option('--emulator-port <port>', 'emulator port (0: any free port)', '0')
       .option('--interval <seconds>', 'wait between cycles', '30')
-      .option('--no-simulate', 'do not simulate sales reps editing Dynamics nor marketing editing people'),
+      .option('--no-simulate', 'do not simulate sales reps editing Dynamics nor marketing editing people')
+      .option('--no-marketing', 'simulate the sales reps only, not marketing editing people'),
     ctx,
     { optional: true },
   ).action(async (o: DemoOptions) => {
@@ -84,7 +86,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         // The demo's database is new each time: it gets its own admin password, so no setup code is needed.
         const demoPassword = ctx.config.adminPassword ? null : randomBytes(9).toString('base64url');
         if (demoPassword) await storePassword(db, demoPassword);
-        const simulator = o.simulate ? startSimulator(ctx, emu.url, db) : null;
+        const simulator = o.simulate ? startSimulator(ctx, emu.url, db, o.marketing) : null;
         try {
           await withServer(ctx, db, o, async (attach, url) => {
             if (url) {
@@ -142,7 +144,7 @@ function noteStopSignal(): { readonly signal: NodeJS.Signals | null; dispose(): 
   };
 }
 
-function startSimulator(ctx: CliContext, url: string, db: Db): { stop(): void } {
+function startSimulator(ctx: CliContext, url: string, db: Db, marketing: boolean): { stop(): void } {
   const writer = new DataverseWriter({
     settings: {
       orgUrl: url,
@@ -157,14 +159,15 @@ function startSimulator(ctx: CliContext, url: string, db: Db): { stop(): void } 
   });
   const sim = new RepSimulator(writer, db, ctx.logger);
   sim.start(3_000);
-  const marketer = new MarketerSimulator(db, (line) => print(ctx, line), ctx.logger);
-  marketer.start(20_000, 5_000);
-  print(ctx, 'Simulated sales rep rep@contoso.test edits accounts, contacts and leads in Dynamics every 3 s;');
-  print(ctx, "simulated marketing changes a person's job title in the lead database every 20 s, sent to Dynamics.");
+  print(ctx, 'Simulated sales rep rep@contoso.test edits accounts, contacts and leads in Dynamics every 3 s.');
+  const marketer = marketing ? new MarketerSimulator(db, (line) => print(ctx, line), ctx.logger) : null;
+  marketer?.start(20_000, 5_000);
+  if (marketer)
+    print(ctx, "Simulated marketing changes a person's job title in the lead database every 20 s, sent to Dynamics.");
   return {
     stop: () => {
       sim.stop();
-      marketer.stop();
+      marketer?.stop();
     },
   };
 }
