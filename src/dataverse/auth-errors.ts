@@ -3,10 +3,10 @@
  * msal-node puts the AADSTS number in `errorNo` (first of `error_codes`) and in the description;
  * we read both because an InteractionRequiredAuthError (MFA) carries it the same way.
  */
-import { FatalError, RetriableError, isSyncError, type SyncError } from '../domain/index.js';
+import { FatalError, RetriableError, isSyncError, type ErrorCode, type SyncError } from '../domain/index.js';
 
 interface EntraFailure {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

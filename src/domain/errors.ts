@@ -5,11 +5,34 @@
  */
 export type ErrorKind = 'retriable' | 'fatal' | 'skippable';
 
+/**
+ * Who has to act on an error, which is what its HTTP status says at the edge: the person who sent
+ * the request (`input`: 400, `not_found`: 404), whoever sets this installation up (`setup`: 409),
+ * this installation itself (`local`: 500), Dynamics or its sign-in (`dynamics`: 502), nobody yet
+ * (`unavailable`: 503, try again), or the sync's per-record report (`record`: 422).
+ */
+export type ErrorAudience = 'input' | 'not_found' | 'setup' | 'local' | 'dynamics' | 'unavailable' | 'record';
+
+/**
+ * Every error code, each declared once by the layer that raises it: `<layer>/error-codes.ts`
+ * holds the layer's list (code -> audience) and merges it into this interface, so a code that is
+ * misspelt or declared nowhere does not compile, and the edge maps every code by its audience.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the layers merge their lists into it
+export interface ErrorCodes extends DomainErrorCodes {}
+export type ErrorCode = keyof ErrorCodes & string;
+
+/** The domain's own codes. */
+export const DOMAIN_ERROR_CODES = {
+  delta_token_expired: 'dynamics',
+} as const satisfies Record<string, ErrorAudience>;
+type DomainErrorCodes = typeof DOMAIN_ERROR_CODES;
+
 export abstract class SyncError extends Error {
   abstract readonly kind: ErrorKind;
   /** Stable snake_case code, e.g. `delta_token_expired`, `column_deleted`. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
@@ -20,7 +43,7 @@ export abstract class SyncError extends Error {
 export class RetriableError extends SyncError {
   readonly kind = 'retriable' as const;
   readonly retryAfterMs: number | undefined;
-  constructor(code: string, message: string, retryAfterMs?: number, options?: ErrorOptions) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number, options?: ErrorOptions) {
     super(code, message, options);
     this.retryAfterMs = retryAfterMs;
   }

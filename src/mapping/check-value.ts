@@ -5,12 +5,12 @@
  * BadValueError naming the column, the record is skipped with a sync error, and its page goes on.
  * (A database error instead would fail the whole page, and with it the table.)
  */
-import { SkippableError, type CatalogField } from '../domain/index.js';
+import { SkippableError, type CatalogField, type ErrorCode } from '../domain/index.js';
 
 /** A skippable record error that knows the Dynamics column at fault. */
 export class BadValueError extends SkippableError {
   constructor(
-    code: string,
+    code: ErrorCode,
     readonly entity: string,
     readonly column: string,
     detail: string,
@@ -19,7 +19,7 @@ export class BadValueError extends SkippableError {
   }
 }
 
-export const badValue = (code: string, entity: string, column: string, detail: string): never => {
+export const badValue = (code: ErrorCode, entity: string, column: string, detail: string): never => {
   throw new BadValueError(code, entity, column, detail);
 };
 

@@ -3,7 +3,7 @@
  * column's catalog entry. A value that cannot be stored faithfully raises a SkippableError: the
  * record is skipped and reported, the rest of its page goes on.
  */
-import type { CatalogField } from '../domain/index.js';
+import type { CatalogField, ErrorCode } from '../domain/index.js';
 import { badValue, checkDate, checkGuid, checkRange, describe } from './check-value.js';
 
 /** jsonb cannot hold U+0000; Marketo's text fields hold at most this much. */
@@ -14,7 +14,7 @@ export const LOCAL_TEXT_LIMIT = 30_000;
 
 export type LocalValue = string | number | boolean | null;
 
-const fail = (code: string, field: CatalogField, detail: string): never =>
+const fail = (code: ErrorCode, field: CatalogField, detail: string): never =>
   badValue(code, field.entity, field.logicalName, detail);
 
 export function convertValue(field: CatalogField, value: unknown): LocalValue {

@@ -4,7 +4,7 @@
  * emulator): a password or client secret must never cross a network unencrypted.
  */
 import { isIPv4 } from 'node:net';
-import { InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError, type ErrorCode } from '../domain/errors.js';
 
 /** The Web API path Dynamics shows on its Developer resources page, e.g. `/api/data/v9.2/`. */
 const WEB_API_PATH = /\/api\/data(\/v\d+(\.\d+)?)?\/*$/i;
@@ -16,7 +16,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return isIPv4(h) && h.startsWith('127.');
 }
 
-function parseHttpUrl(raw: string, what: string, example: string, code: string): URL {
+function parseHttpUrl(raw: string, what: string, example: string, code: ErrorCode): URL {
   let url: URL;
   try {
     url = new URL(raw.trim());

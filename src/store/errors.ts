@@ -35,7 +35,9 @@ export class CheckpointConflictError extends FatalError {
  * refuses connections, the connection dropped, or the disk is full or read-only. The caller waits
  * and tries again; the statement was not at fault.
  */
-export function isDatabaseUnavailable(err: unknown): boolean {
+export const isDatabaseUnavailable = (err: unknown): boolean => describeDatabaseFailure(err) !== null;
+
+function isUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
@@ -49,4 +51,48 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|Client has encountered a connection error/i.test(
     text,
   );
+}
+
+/** The embedded database could not be reopened after a failed write (its files are still not writable). */
+export class DatabaseReopenFailed extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the embedded database could not be reopened after a failed write (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+    this.name = 'DatabaseReopenFailed';
+  }
+}
+
+export type DatabaseFailureCode = 'database_full' | 'database_read_only' | 'database_unavailable';
+
+/**
+ * What a failure of the database itself is, in words a person can act on: the disk is full, its
+ * files cannot be written (a read-only mount, a permission taken away), or it is unreachable.
+ * Null for a failure of one statement.
+ */
+export function describeDatabaseFailure(err: unknown): { code: DatabaseFailureCode; message: string } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(err);
+  if (code === '53100' || code === 'ENOSPC' || /No space left on device/i.test(text))
+    return {
+      code: 'database_full',
+      message: `The lead database's disk is full (${text}). Free some space; the sync retries by itself.`,
+    };
+  if (
+    err instanceof DatabaseReopenFailed ||
+    code === '25006' ||
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    /Read-only file system|Permission denied|XLogBeginInsert was already called/i.test(text)
+  )
+    return {
+      code: 'database_read_only',
+      message:
+        `The lead database cannot write its files (${text}). Make its data directory writable by the ` +
+        'user running dynasync; the sync retries by itself.',
+    };
+  if (isUnreachable(err)) return { code: 'database_unavailable', message: `The lead database is unavailable: ${text}` };
+  return null;
 }

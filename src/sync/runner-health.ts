@@ -4,7 +4,7 @@
  * in a row failed, and when it tries again. Failures wait with capped exponential backoff.
  */
 import { isSyncError } from '../domain/index.js';
-import { isDatabaseUnavailable } from '../store/errors.js';
+import { describeDatabaseFailure } from '../store/errors.js';
 import { asSignInFailure } from './sign-in.js';
 
 export interface RunnerFailure {
@@ -35,8 +35,8 @@ export function describeFailure(err: unknown, at = new Date()): RunnerFailure {
   const signIn = asSignInFailure(err);
   if (signIn) return { code: signIn.code, reason: signIn.reason, message: signIn.message, at: stamp };
   const message = err instanceof Error ? err.message : String(err);
-  if (isDatabaseUnavailable(err))
-    return { code: 'database_unavailable', message: `The lead database is unavailable: ${message}`, at: stamp };
+  const database = describeDatabaseFailure(err);
+  if (database) return { ...database, at: stamp };
   return { code: isSyncError(err) ? err.code : 'unexpected_error', message, at: stamp };
 }
 

@@ -13,6 +13,7 @@ import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
 import { commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError } from './state.js';
 import { setBlocked, type Checkpoint } from '../store/checkpoints.js';
+import { describeDatabaseFailure } from '../store/errors.js';
 
 export interface StreamDeps {
   readonly db: Db;
@@ -219,8 +220,9 @@ async function analyzeAfterFullRead(deps: StreamDeps, entity: SyncEntity): Promi
 }
 
 async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, err: unknown): Promise<StreamResult> {
-  const code = isSyncError(err) ? err.code : 'unexpected_error';
-  const message = err instanceof Error ? err.message : String(err);
+  const database = describeDatabaseFailure(err);
+  const code = database?.code ?? (isSyncError(err) ? err.code : 'unexpected_error');
+  const message = database?.message ?? (err instanceof Error ? err.message : String(err));
   deps.logger.error({ entity: plan.entity, code, err: message }, 'table sync failed');
   await recordSyncError(deps.db, {
     runId: deps.runId,

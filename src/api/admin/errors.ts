@@ -5,20 +5,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../config/index.js';
-import {
-  FatalError,
-  InvalidInputError,
-  NotFoundError,
-  RetriableError,
-  SkippableError,
-  isSyncError,
-} from '../../domain/index.js';
-import { ConnectionChangeRefused } from '../../store/errors.js';
-
-/** Fatal errors that mean "set something up first", not "Dynamics refused". */
-const NEEDS_SETUP = new Set(['not_connected', 'not_configured', 'no_runner', 'credentials_not_bound']);
-/** Fatal errors about this installation's own secrets: our fault, not Dynamics'. */
-const LOCAL_FAILURES = new Set(['secret_key_mismatch', 'sealed_secret_malformed', 'secret_key_invalid']);
+import { InvalidInputError, NotFoundError, RetriableError, isSyncError } from '../../domain/index.js';
+import { audienceOf, STATUS_BY_AUDIENCE } from '../error-audience.js';
 
 /** A refusal specific to the admin API (sign-in, rate limit, state conflicts) with its HTTP status. */
 export class AdminRefusal extends Error {
@@ -49,26 +37,19 @@ export function mapError(err: unknown): MappedError | null {
       ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
     };
   }
-  if (err instanceof InvalidInputError) return { status: 400, code: err.code, message: err.message };
-  if (err instanceof NotFoundError) return { status: 404, code: err.code, message: err.message };
-  if (err instanceof ConnectionChangeRefused) return { status: 409, code: err.code, message: err.message };
-  if (err instanceof RetriableError) {
-    const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
-    return {
-      status: 503,
-      code: err.code,
-      message: err.message,
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-    };
-  }
-  if (err instanceof SkippableError) return { status: 422, code: err.code, message: err.message };
-  if (err instanceof FatalError) {
-    if (NEEDS_SETUP.has(err.code)) return { status: 409, code: err.code, message: err.message };
-    if (LOCAL_FAILURES.has(err.code)) return { status: 500, code: err.code, message: err.message };
-    // What is left comes from Dynamics or its sign-in (wrong password, missing privilege): a bad gateway.
-    return { status: 502, code: err.code, message: err.message };
-  }
-  return null;
+  if (!isSyncError(err)) return null;
+  // The request's own fault whatever the code: a value that would be one record's problem when read
+  // from Dynamics (value_out_of_range) is the sender's when it arrives in a request.
+  const audience =
+    err instanceof InvalidInputError ? 'input' : err instanceof NotFoundError ? 'not_found' : audienceOf(err.code);
+  const retryAfterSeconds =
+    err instanceof RetriableError && err.retryAfterMs !== undefined ? Math.ceil(err.retryAfterMs / 1000) : undefined;
+  return {
+    status: STATUS_BY_AUDIENCE[audience],
+    code: err.code,
+    message: err.message,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  };
 }
 
 /** fastify's own 4xx errors (bad JSON, body too large, wrong content type) keep their status. */

@@ -29,6 +29,7 @@ function sourcesFor(deps: ApiDeps): MetricsSources {
       return typeof s?.throttledMs === 'number' ? { throttledMs: s.throttledMs } : null;
     },
     pending: () => dynamics.pendingCounter(),
+    liveRunner: () => deps.runner?.health,
   };
 }
 

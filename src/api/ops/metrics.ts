@@ -15,6 +15,7 @@ import { listCheckpoints } from '../../store/checkpoints.js';
 import { finishedRunsAfter, syncErrorCountsAfter } from '../../store/metrics-queries.js';
 import { storedPerTable } from '../../store/records/counts.js';
 import type { PendingCounter } from '../../sync/status.js';
+import type { RunnerHealth } from '../../sync/runner-health.js';
 import { loadSchedule } from '../../sync/state.js';
 
 /** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
@@ -28,6 +29,8 @@ export interface MetricsSources {
   dataverse(): Promise<DataverseFigures | null>;
   /** Counts changes waiting in Dynamics; null when it cannot be asked. */
   pending(): Promise<PendingCounter | null>;
+  /** The health of the runner in this process (`run`), known even while the database is not. */
+  liveRunner?(): RunnerHealth | null | undefined;
 }
 
 const OPERATIONS = ['inserted', 'updated', 'deleted', 'skipped', 'unchanged'] as const;
@@ -81,6 +84,11 @@ export class SyncMetrics {
     labelNames: ['code', 'reason'],
     registers: [this.registry],
   });
+  readonly #databaseUp = new Gauge({
+    name: 'dynasync_database_up',
+    help: 'Whether the lead database answered this scrape (1) or not (0); the figures read from it are then left out',
+    registers: [this.registry],
+  });
   readonly #stored = new Gauge({
     name: 'dynasync_records_stored',
     help: 'Records in the lead database, by table',
@@ -102,10 +110,21 @@ export class SyncMetrics {
     return this.registry.contentType;
   }
 
+  /**
+   * A database that does not answer is itself a figure: the scrape still succeeds, says so in
+   * dynasync_database_up, and keeps what this process knows without it (the runner's health).
+   */
   private async refresh(): Promise<void> {
-    await this.addFinishedRuns();
-    await this.addSyncErrors();
-    await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner()]);
+    try {
+      await this.addFinishedRuns();
+      await this.addSyncErrors();
+      await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner()]);
+      this.#databaseUp.set(1);
+    } catch {
+      this.#databaseUp.set(0);
+      this.#pending.reset();
+      this.setFailing(this.sources.liveRunner?.());
+    }
   }
 
   private async addFinishedRuns(): Promise<void> {
@@ -158,8 +177,11 @@ export class SyncMetrics {
   }
 
   private async setRunner(): Promise<void> {
+    this.setFailing(this.sources.liveRunner?.() ?? (await loadSchedule(this.sources.db))?.runner);
+  }
+
+  private setFailing(health: RunnerHealth | null | undefined): void {
     this.#failing.reset();
-    const health = (await loadSchedule(this.sources.db))?.runner;
     if (health?.state !== 'retrying' || !health.lastError) return;
     this.#failing.set(
       { code: health.lastError.code, reason: health.lastError.reason ?? '' },

@@ -11,6 +11,7 @@ import type { Logger } from '../../config/logger.js';
 import { copyTextChunks } from './copy-text.js';
 import { acquireDataDirLock } from './lock.js';
 import { migratePglite } from './migrate.js';
+import { DatabaseReopenFailed, describeDatabaseFailure } from '../errors.js';
 import { redacting } from './redact.js';
 import { copyStatement, quoteIdent } from './sql.js';
 import type { Db, QueryResult, SqlClient } from './types.js';
@@ -49,27 +50,87 @@ export interface WrapPgliteOptions {
   readonly onClose?: () => Promise<void> | void;
   /** False when the instance is shared and outlives this Db (test helpers). */
   readonly closeInstance?: boolean;
+  /** Opens a fresh instance on the same files (file-backed only): see Instance. */
+  readonly reopen?: () => Promise<PGlite>;
+}
+
+/**
+ * The instance a Db runs on. A file-backed PGlite whose write failed half-way (its files turned
+ * read-only) stays wedged even once they are writable again ("XLogBeginInsert was already
+ * called"), where a PostgreSQL server would restart its backend: so the next statement after such
+ * a failure first replaces the instance with a fresh one on the same files, which recovers from
+ * its WAL as a server does. Until the files are writable, reopening fails and says why.
+ */
+class Instance {
+  #wedged = false;
+  #reviving: Promise<PGlite> | null = null;
+  constructor(
+    private pg: PGlite,
+    private readonly reopen: (() => Promise<PGlite>) | undefined,
+  ) {}
+
+  get current(): PGlite {
+    return this.pg;
+  }
+
+  async use<T>(fn: (pg: PGlite) => Promise<T>): Promise<T> {
+    const pg = this.#wedged ? await this.revive() : this.pg;
+    try {
+      return await fn(pg);
+    } catch (err) {
+      if (this.reopen && describeDatabaseFailure(err)?.code === 'database_read_only') this.#wedged = true;
+      throw err;
+    }
+  }
+
+  private revive(): Promise<PGlite> {
+    this.#reviving ??= (async () => {
+      try {
+        await this.pg.close().catch(() => undefined);
+        this.pg = await this.reopen!().catch((err: unknown) => {
+          throw new DatabaseReopenFailed(err);
+        });
+        this.#wedged = false;
+        return this.pg;
+      } finally {
+        this.#reviving = null;
+      }
+    })();
+    return this.#reviving;
+  }
 }
 
 /** A Db over an open PGlite instance. Does not migrate: see migratePglite. */
 export async function wrapPglite(pg: PGlite, opts: WrapPgliteOptions = {}): Promise<Db> {
-  if (opts.schema) {
-    await pg.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
-    await pg.query(`SET search_path TO ${quoteIdent(opts.schema)}`);
-  }
+  const setPath = async (p: PGlite) => {
+    if (!opts.schema) return;
+    await p.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
+    await p.query(`SET search_path TO ${quoteIdent(opts.schema)}`);
+  };
+  await setPath(pg);
+  const reopen = opts.reopen;
+  const instance = new Instance(
+    pg,
+    reopen &&
+      (async () => {
+        const fresh = await reopen();
+        await setPath(fresh);
+        return fresh;
+      }),
+  );
   let closed = false;
   return {
     kind: 'pglite',
     schema: opts.schema ?? 'public',
-    query: (text, params) => query(pg, text, params),
+    query: (text, params) => instance.use((p) => query(p, text, params)),
     // Several COPY chunks must land together or not at all, as one COPY does on PostgreSQL.
-    copyRows: (table, columns, rows) => pg.transaction((tx) => copyInto(tx, table, columns, rows)),
-    transaction: (fn) => pg.transaction((tx) => fn(txClient(tx))),
+    copyRows: (table, columns, rows) => instance.use((p) => p.transaction((tx) => copyInto(tx, table, columns, rows))),
+    transaction: (fn) => instance.use((p) => p.transaction((tx) => fn(txClient(tx)))),
     async close() {
       if (closed) return;
       closed = true;
       try {
-        if (opts.closeInstance !== false) await pg.close();
+        if (opts.closeInstance !== false) await instance.current.close();
       } finally {
         await opts.onClose?.();
       }
@@ -101,18 +162,29 @@ export async function openPglite(opts: OpenPgliteOptions): Promise<Db> {
     } else if (!existsSync(join(pgdata, 'PG_VERSION'))) {
       logger.info({ dataDir }, 'creating the lead database (first run only, takes a few seconds)');
     }
-    return await openInstance(new PGlite({ dataDir: pgdata }), opts, () => lock.release());
+    const fresh = async () => {
+      const pg = new PGlite({ dataDir: pgdata });
+      await pg.waitReady;
+      logger.warn({ dataDir }, 'the embedded database was reopened after a failed write');
+      return pg;
+    };
+    return await openInstance(new PGlite({ dataDir: pgdata }), opts, () => lock.release(), fresh);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-async function openInstance(pg: PGlite, opts: OpenPgliteOptions, onClose: (() => void) | undefined): Promise<Db> {
+async function openInstance(
+  pg: PGlite,
+  opts: OpenPgliteOptions,
+  onClose: (() => void) | undefined,
+  reopen?: () => Promise<PGlite>,
+): Promise<Db> {
   const started = performance.now();
   try {
     await pg.waitReady;
-    const db = await wrapPglite(pg, { schema: opts.schema, onClose });
+    const db = await wrapPglite(pg, { schema: opts.schema, onClose, ...(reopen ? { reopen } : {}) });
     await migratePglite(pg, opts.schema, opts.logger);
     opts.logger.debug({ ms: Math.round(performance.now() - started), dataDir: opts.dataDir }, 'PGlite open');
     return db;

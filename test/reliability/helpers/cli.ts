@@ -13,6 +13,8 @@ export interface CliEnv {
   readonly pageSize?: number;
   readonly logLevel?: string;
   readonly extra?: Record<string, string>;
+  /** Run the child as this user (root tests that need file permissions to bite). */
+  readonly uid?: number;
 }
 
 export interface CliResult {
@@ -47,6 +49,7 @@ export function spawnCli(args: readonly string[], env: CliEnv): RunningCli {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env.uid !== undefined ? { uid: env.uid, gid: env.uid } : {}),
   });
   let stdout = '';
   let stderr = '';

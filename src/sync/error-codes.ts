@@ -1,0 +1,21 @@
+/**
+ * The engine's error codes and who acts on each (see ErrorAudience in domain/errors.ts). The declaration
+ * merging below makes them valid `ErrorCode`s; the API's one mapping reads the table.
+ */
+import type { ErrorAudience } from '../domain/errors.js';
+
+export const SYNC_ERROR_CODES = {
+  field_not_selectable: 'input',
+  not_configured: 'setup',
+  read_ended_without_delta_link: 'dynamics',
+  runner_without_source: 'local',
+  sign_in_failed: 'dynamics',
+  unsupported_entity: 'input',
+} as const satisfies Record<string, ErrorAudience>;
+
+type SyncErrorCodes = typeof SYNC_ERROR_CODES;
+
+declare module '../domain/errors.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the table's codes
+  interface ErrorCodes extends SyncErrorCodes {}
+}
