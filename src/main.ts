@@ -54,6 +54,7 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
         port: launch.port,
         seed: launch.seed as SeedName | number,
         enableAdmin: launch.admin,
+        costModel: launch.costModel === true,
       }).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         throw new FatalError(
