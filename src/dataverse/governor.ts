@@ -140,23 +140,27 @@ export class Budget {
     this.#obs = { sentAt, requests, executionMs };
   }
 
-  /** Wait imposed by what the server said is left for the user, less what we spent since. */
+  /**
+   * Wait imposed by what the server said is left for the user, less what we spent since. Low on
+   * requests: one request at a time (should the limits be lower than we believe, its 429 pauses us
+   * for Retry-After, which the server knows and we do not). Low on execution time: wait until our
+   * own time starts leaving the window (the server figure counts it), at most the probe age, then
+   * one request at a time.
+   */
   #serverWait(now: number, inFlightMs: number): number {
     const obs = this.#obs;
     if (!obs) return 0;
-    const probeAge = this.#probeAge();
-    const stale = !this.#fresh(now);
+    const margin = 1 - this.#headroom;
     const sentSince = this.#admitted.filter((t) => t > obs.sentAt).length;
     const spentSince = this.#finished.filter((f) => f.at > obs.sentAt).reduce((s, f) => s + f.ms, 0);
-    const requestsLow = obs.requests !== null && obs.requests - sentSince < this.limits.requests * (1 - this.#headroom);
+    const requestsLow = obs.requests !== null && obs.requests - sentSince < this.limits.requests * margin;
     const timeLow =
-      obs.executionMs !== null &&
-      obs.executionMs - spentSince - inFlightMs < this.limits.executionMs * (1 - this.#headroom);
+      obs.executionMs !== null && obs.executionMs - spentSince - inFlightMs < this.limits.executionMs * margin;
     if (!requestsLow && !timeLow) return 0;
-    // Other callers may have spent the budget: wait for the window to slide, and once the figure
-    // is stale let one request at a time through to read a fresh one.
-    if (stale && this.#inFlight === 0) return 0;
-    return stale ? probeAge : Math.max(1, obs.sentAt + probeAge - now);
+    const oneAtATime = this.#inFlight === 0 ? 0 : Math.max(1, Math.round(this.#meanMs() / 2));
+    if (!timeLow || !this.#fresh(now)) return oneAtATime;
+    const ownFrees = this.#finished.length > 0 ? this.#finished[0]!.at + this.limits.windowMs - now : Infinity;
+    return Math.max(1, Math.min(ownFrees, obs.sentAt + this.#probeAge() - now));
   }
 
   #probeAge(): number {

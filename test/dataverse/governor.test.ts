@@ -69,6 +69,9 @@ describe('Budget', () => {
     b.finished(50, 10, headers(10, 90_000)); // the later request, nearly no requests left
     b.finished(60, 0, headers(999, 90_000)); // an older figure: ignored
     expect(b.snapshot(60).server?.requestsRemaining).toBe(10);
+    // Low on requests: one at a time (a 429 would then pause for its Retry-After).
+    expect(b.blockedFor(60)).toBe(0);
+    b.started(60);
     expect(b.blockedFor(60)).toBeGreaterThan(0);
   });
 
