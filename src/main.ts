@@ -8,6 +8,7 @@ import { CommanderError } from 'commander';
 import { ConfigError, createLogger, loadConfig, type Config, type Logger } from './config/index.js';
 import { FatalError, isSyncError } from './domain/index.js';
 import { startEmulator, type SeedName } from './emulator/index.js';
+import { configureBudget } from './dataverse/index.js';
 import { openDb } from './store/db/index.js';
 import type { Db } from './store/db/types.js';
 import { loadSecretBox, type SecretBox } from './store/secrets.js';
@@ -54,6 +55,7 @@ export function createCliContext(config: Config, logger: Logger): CliContext {
         port: launch.port,
         seed: launch.seed as SeedName | number,
         enableAdmin: launch.admin,
+        costModel: launch.costModel === true,
       }).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         throw new FatalError(
@@ -82,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
   // interleave with it. Services (no TTY) and anyone setting DYNASYNC_LOG_LEVEL get config's level.
   const level = process.env.DYNASYNC_LOG_LEVEL === undefined && process.stderr.isTTY ? 'warn' : config.logLevel;
   const logger = createLogger({ level });
+  // Every Dataverse client of this process shares the sync user's budget: its share and limits.
+  if (config.dataverseBudget) configureBudget(config.dataverseBudget);
   const program = buildProgram(createCliContext(config, logger));
   try {
     await program.parseAsync(argv);

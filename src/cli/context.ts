@@ -9,6 +9,8 @@ export interface EmulatorLaunch {
   admin: boolean;
   /** Add one account with this many contacts, so the 5,000-person activity cap shows. */
   bigAccountContacts?: number;
+  /** Model Dataverse's server time (hold answers, charge it against the execution-time limit). */
+  costModel?: boolean;
 }
 
 export interface RunningEmulator {

@@ -28,6 +28,43 @@ const wholeNumber = (min: number, max: number, def: number, unit = '') =>
       return z.NEVER;
     });
 
+/** `requests=6000,executionSeconds=1200,concurrent=52,windowSeconds=300` (any subset). */
+const LIMIT_KEYS = { requests: 1, executionSeconds: 1000, concurrent: 1, windowSeconds: 1000 } as const;
+const limitsSpec = z
+  .string()
+  .trim()
+  .optional()
+  .transform((raw, ctx) => {
+    const out: Partial<Record<'requests' | 'executionMs' | 'concurrent' | 'windowMs', number>> = {};
+    for (const part of (raw ?? '').split(',').filter((p) => p.trim() !== '')) {
+      const [key = '', value = ''] = part.split('=').map((x) => x.trim());
+      const n = Number(value);
+      if (!(key in LIMIT_KEYS) || !/^\d+$/.test(value) || n < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be name=whole number pairs (requests, executionSeconds, concurrent, windowSeconds), got ${JSON.stringify(part)}`,
+        });
+        return z.NEVER;
+      }
+      const scale = LIMIT_KEYS[key as keyof typeof LIMIT_KEYS];
+      const name = key === 'executionSeconds' ? 'executionMs' : key === 'windowSeconds' ? 'windowMs' : key;
+      out[name as keyof typeof out] = n * scale;
+    }
+    return out;
+  });
+
+const share = z
+  .string()
+  .trim()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return 1;
+    const n = Number(raw);
+    if (/^\d*\.?\d+$/.test(raw) && n > 0 && n <= 1) return n;
+    ctx.addIssue({ code: 'custom', message: `must be a number above 0 and at most 1, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  });
+
 const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DYNASYNC_DATA_DIR: z.string().trim().min(1).default('./.dynasync'),
@@ -55,6 +92,8 @@ const EnvSchema = z.object({
         });
       return names;
     }),
+  DYNASYNC_DATAVERSE_SHARE: share,
+  DYNASYNC_DATAVERSE_LIMITS: limitsSpec,
   DYNASYNC_API_RATE_LIMIT: wholeNumber(1, 1_000_000, 100, ' of calls'),
   DYNASYNC_API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, 20, ' of seconds'),
   DYNAMICS_URL: optionalString,
@@ -83,6 +122,14 @@ export interface Config {
   readonly http?: Readonly<{ port: number; host: string }>;
   /** REST API calls allowed per client per window (Marketo: 100 per 20 s). */
   readonly restRateLimit?: Readonly<{ calls: number; windowSeconds: number }>;
+  /**
+   * dynasync's share of the sync user's Dataverse service protection limits, and those limits
+   * (Dataverse's defaults unless DYNASYNC_DATAVERSE_LIMITS changes them, e.g. for the emulator).
+   */
+  readonly dataverseBudget?: Readonly<{
+    share: number;
+    limits: Readonly<Partial<Record<'requests' | 'executionMs' | 'concurrent' | 'windowMs', number>>>;
+  }>;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
   readonly dynamics: Readonly<DynamicsEnv>;
 }
@@ -125,6 +172,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     restRateLimit: Object.freeze({
       calls: e.DYNASYNC_API_RATE_LIMIT,
       windowSeconds: e.DYNASYNC_API_RATE_WINDOW_SECONDS,
+    }),
+    dataverseBudget: Object.freeze({
+      share: e.DYNASYNC_DATAVERSE_SHARE,
+      limits: Object.freeze(e.DYNASYNC_DATAVERSE_LIMITS),
     }),
     dynamics: Object.freeze({
       url: e.DYNAMICS_URL,

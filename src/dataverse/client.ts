@@ -34,6 +34,7 @@ import { probeServiceDocument } from './probe.js';
 import type { RetryOptions } from './retry.js';
 import { WebApiSession, type RequestStats } from './session.js';
 import type { ThrottleOptions } from './throttle.js';
+import type { BudgetSnapshot } from './governor.js';
 import { assertGuid, assertName } from './names.js';
 import {
   AttributePrivilegesBody,
@@ -247,6 +248,11 @@ export class DataverseClient {
 
   requestStats(): RequestStats {
     return this.session.stats();
+  }
+
+  /** What dynasync spent of its share of the sync user's service protection limits, this window. */
+  budget(): BudgetSnapshot {
+    return this.session.budget();
   }
 
   private fetchPage(target: string, entity: string, signal: AbortSignal): Promise<ReadPage> {

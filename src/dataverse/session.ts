@@ -11,6 +11,7 @@ import { send, type HttpMethod, type HttpResponse, type HttpSend } from './http.
 import { toSyncError, webApiErrorFrom } from './errors.js';
 import { DEFAULT_RETRY, throttlePauseMs, withRetries, type RetryEvent, type RetryOptions } from './retry.js';
 import { sharedThrottle, type Throttle, type ThrottleOptions } from './throttle.js';
+import type { BudgetSnapshot } from './governor.js';
 
 export interface SessionOptions {
   settings: ConnectionSettings;
@@ -92,6 +93,11 @@ export class WebApiSession {
     return { ...this.counts, throttledMs: this.throttle.stats().throttledMs };
   }
 
+  /** The user's budget in the current window (shared by every session of that user). */
+  budget(): BudgetSnapshot {
+    return this.throttle.budgetSnapshot();
+  }
+
   /** The last access token Dataverse refused (for logging each rejection once). */
   private lastRejected: string | undefined;
 
@@ -118,17 +124,21 @@ export class WebApiSession {
   }
 
   private sendOnce(url: string, req: ApiRequest, token: string): Promise<HttpResponse> {
-    return this.throttle.run(() => {
-      this.counts.requests++;
-      return this.http({
-        method: req.method ?? 'GET',
-        url,
-        headers: this.headers(req, token),
-        body: req.raw?.text ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
-        signal: req.signal,
-        timeoutMs: this.timeoutMs,
-      });
-    }, req.signal);
+    return this.throttle.run(
+      () => {
+        this.counts.requests++;
+        return this.http({
+          method: req.method ?? 'GET',
+          url,
+          headers: this.headers(req, token),
+          body: req.raw?.text ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+          signal: req.signal,
+          timeoutMs: this.timeoutMs,
+        });
+      },
+      req.signal,
+      (res) => res.headers,
+    );
   }
 
   private headers(req: ApiRequest, token: string): Record<string, string> {

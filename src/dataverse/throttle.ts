@@ -1,20 +1,25 @@
 /**
  * One throttle per Dynamics user, shared by every client of that user in the process, because
- * Dataverse's service protection limits are per user: 6,000 requests and 52 concurrent requests per
- * 5-minute sliding window. Staying under them costs nothing; hitting them costs a Retry-After pause
- * that Dataverse lengthens if we keep sending. So: a concurrency cap, a request budget per sliding
- * window, and after any 429 a pause of every request of that user until Retry-After has passed.
+ * Dataverse's service protection limits are per user: requests, combined execution time and
+ * concurrent requests per 5-minute sliding window. Staying under them costs nothing; hitting them
+ * costs a Retry-After pause that Dataverse lengthens if we keep sending. So: a concurrency cap, a
+ * request budget per sliding window, the execution-time budget and the remaining-budget headers
+ * (governor.ts), and after any 429 a pause of every request of that user until Retry-After has passed.
  *
  * Admission is FIFO through one promise chain: only the head waits on a condition, so a waiting
  * request can never be overtaken, and the time the head waits is the user's throttled wall time.
  */
+import { Budget, type BudgetOptions, type BudgetSnapshot } from './governor.js';
+
 export interface ThrottleOptions {
-  /** Requests in flight at once. Default 8: Dataverse allows 52, and more buys no throughput here. */
+  /** Requests in flight at once. Default: the budget's share of Dataverse's 52, less its headroom. */
   maxConcurrent?: number;
-  /** Requests admitted per sliding window. Default 5,400: 10% under Dataverse's 6,000. */
+  /** Requests admitted per sliding window. Default: the budget's share of 6,000, less its headroom. */
   maxRequestsPerWindow?: number;
-  /** Default 300,000 ms, Dataverse's window. */
+  /** Default: the budget's window (Dataverse's 300,000 ms). */
   windowMs?: number;
+  /** Dataverse's limits and dynasync's share of them (the execution-time budget lives there). */
+  budget?: BudgetOptions;
 }
 
 export interface ThrottleStats {
@@ -31,14 +36,15 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const DEFAULT_THROTTLE: Required<ThrottleOptions> = Object.freeze({
-  maxConcurrent: 8,
-  maxRequestsPerWindow: 5400,
-  windowMs: 300_000,
-});
+/** Process-wide defaults for throttles created without options (main.ts sets them from the config). */
+let defaultBudget: BudgetOptions = {};
+export function configureBudget(options: BudgetOptions): void {
+  defaultBudget = { ...options };
+}
 
 export class Throttle {
-  private readonly opts: Required<ThrottleOptions>;
+  private readonly opts: Required<Omit<ThrottleOptions, 'budget'>>;
+  readonly budget: Budget;
   private inFlight = 0;
   /** Admission times inside the window, oldest first. */
   private readonly admitted: number[] = [];
@@ -52,16 +58,34 @@ export class Throttle {
     options: ThrottleOptions = {},
     private readonly clock: Clock = systemClock,
   ) {
-    this.opts = { ...DEFAULT_THROTTLE, ...stripUndefined(options) };
+    this.budget = new Budget(options.budget ?? defaultBudget);
+    const caps = this.budget.caps;
+    this.opts = {
+      maxConcurrent: caps.concurrent,
+      maxRequestsPerWindow: caps.requests,
+      windowMs: caps.windowMs,
+      ...stripUndefined({ ...options, budget: undefined }),
+    };
   }
 
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs `fn` when admitted; `headersOf` hands its answer's headers to the budget. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal, headersOf?: (result: T) => Headers): Promise<T> {
     await this.acquire(signal);
+    const sentAt = this.clock.now();
+    let headers: Headers | undefined;
     try {
-      return await fn();
+      const result = await fn();
+      headers = headersOf?.(result);
+      return result;
     } finally {
+      this.budget.finished(this.clock.now(), sentAt, headers);
       this.release();
     }
+  }
+
+  /** What dynasync spent of its share of Dataverse's limits in the current window. */
+  budgetSnapshot(): BudgetSnapshot {
+    return this.budget.snapshot(this.clock.now());
   }
 
   /** Holds every later admission until `ms` from now (a 429's Retry-After). Never shortens a pause. */
@@ -114,6 +138,7 @@ export class Throttle {
       }
       this.inFlight++;
       this.admitted.push(now);
+      this.budget.started(now);
       return;
     }
   }
@@ -122,8 +147,9 @@ export class Throttle {
   private blockedFor(now: number): number {
     if (now < this.pausedUntil) return this.pausedUntil - now;
     this.prune(now);
-    if (this.admitted.length < this.opts.maxRequestsPerWindow) return 0;
-    return Math.max(1, (this.admitted[0] ?? now) + this.opts.windowMs - now);
+    const budget = this.budget.blockedFor(now);
+    if (this.admitted.length < this.opts.maxRequestsPerWindow) return budget;
+    return Math.max(1, budget, (this.admitted[0] ?? now) + this.opts.windowMs - now);
   }
 
   private prune(now: number): void {

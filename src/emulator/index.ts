@@ -15,7 +15,7 @@ import { createControlHandlers } from './metadata/handlers.js';
 import { installPipeline } from './protection/pipeline.js';
 import { createDispatcher } from './http/router.js';
 import { createServer, registerWebApi } from './server.js';
-import { DEFAULT_LIMITS, DEFAULT_TENANT, DEFAULT_USERS, type EmulatorOptions } from './options.js';
+import { DEFAULT_LIMITS, DEFAULT_TENANT, DEFAULT_USERS, resolveCostModel, type EmulatorOptions } from './options.js';
 
 export * from './options.js';
 export type { EmulatorContext } from './context.js';
@@ -66,6 +66,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   installPipeline(app, ctx, {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     enableAdmin: options.enableAdmin ?? false,
+    costModel: resolveCostModel(options.costModel),
   });
   registerWebApi(app, createDispatcher(ctx, handlers));
   await app.listen({ port: options.port ?? 5555, host: options.host ?? '127.0.0.1' });

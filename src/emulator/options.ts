@@ -30,6 +30,20 @@ export interface ServiceProtectionLimits {
   windowMs: number;
 }
 
+/**
+ * The server time Dataverse would spend on a request, charged against the execution-time limit
+ * and waited out before the answer is sent: `baseMs + rows × perRowMs + rows × columns × perCellMs`
+ * (rows returned or written, columns selected). Defaults and their sources: docs/PERFORMANCE.md.
+ */
+export interface CostModel {
+  /** Fixed cost of any request (authentication, query plan, one SQL round trip). Default 50 ms. */
+  baseMs: number;
+  /** Per row returned or written. Default 0.2 ms. */
+  perRowMs: number;
+  /** Per row and selected column (wide selects cost more). Default 0.02 ms. */
+  perCellMs: number;
+}
+
 export interface EmulatorOptions {
   /** 0 picks a free port. Default 5555. */
   port?: number;
@@ -46,6 +60,11 @@ export interface EmulatorOptions {
   /** organization.expirechangetrackingindays. Default 7. */
   changeTrackingExpiryDays?: number;
   limits?: Partial<ServiceProtectionLimits>;
+  /**
+   * Model Dataverse's server time (see CostModel): `true` for the defaults, or some of its numbers.
+   * Default off: execution time is what the emulator really took (tests stay fast).
+   */
+  costModel?: boolean | Partial<CostModel>;
   /** Serve the fault/admin API under /_emulator/. Default false (the CLI enables it with --admin). */
   enableAdmin?: boolean;
   /**
@@ -63,6 +82,14 @@ export const DEFAULT_LIMITS: ServiceProtectionLimits = Object.freeze({
   concurrent: 52,
   windowMs: 300_000,
 });
+
+export const DEFAULT_COST_MODEL: CostModel = Object.freeze({ baseMs: 50, perRowMs: 0.2, perCellMs: 0.02 });
+
+/** The cost model an option asks for, or null when it is off. */
+export function resolveCostModel(option: EmulatorOptions['costModel']): CostModel | null {
+  if (option === undefined || option === false) return null;
+  return { ...DEFAULT_COST_MODEL, ...(option === true ? {} : option) };
+}
 
 export const DEFAULT_TENANT = 'contoso';
 export const DEFAULT_APP_ID = 'dynasync-local';

@@ -8,12 +8,14 @@ import { API_PATH, DvCode } from '../wire/index.js';
 import type { Principal } from './context.js';
 import { DataverseHttpError } from './errors.js';
 import { parseResourcePath } from './http/resource-path.js';
-import type { EmuRequest, EmuResponse } from './http/types.js';
+import type { EmuRequest, EmuResponse, RequestWork } from './http/types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the control plane's auth hook for every Web API request. */
     principal?: Principal;
+    /** What the handler served or wrote, for the cost model (protection/cost.ts). */
+    work?: RequestWork;
   }
 }
 
@@ -22,6 +24,7 @@ const METHODS = new Set(['GET', 'POST', 'PATCH', 'DELETE', 'PUT']);
 export function createServer(): FastifyInstance {
   const app = fastify({ logger: false, bodyLimit: 32 * 1024 * 1024, keepAliveTimeout: 65_000 });
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('work', undefined);
   // Dataverse answers a DELETE (or any request) that sends `Content-Type: application/json` with no
   // body as if no body was sent; fastify's own parser would refuse it with 400.
   app.removeContentTypeParser('application/json');
@@ -60,6 +63,7 @@ export function registerWebApi(app: FastifyInstance, dispatch: (req: EmuRequest)
     url: `${API_PATH}/*`,
     handler: async (request, reply) => {
       const res = await dispatch(toEmuRequest(request));
+      request.work = res.work;
       return sendResponse(reply, res);
     },
   });

@@ -9,6 +9,7 @@ import type { Db } from '../store/db/types.js';
 import { acquireRunnerLock } from '../store/runner-lock.js';
 import { failInterruptedRuns } from '../store/runs.js';
 import type { SecretBox } from '../store/secrets.js';
+import { startBudgetReporter, type BudgetSource } from './budget-report.js';
 import type { CycleResult } from './cycle.js';
 import { LiveSession } from './live-session.js';
 import { SyncRunner } from './runner.js';
@@ -49,6 +50,8 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   }
   const live = new LiveSession({ db: o.db, secretBox: o.secretBox, logger: o.logger, pageSize: o.pageSize });
   const sender = startSenderLoop({ db: o.db, writer: live.writer(), logger: o.logger });
+  let source: BudgetSource | null = null;
+  const budget = startBudgetReporter(o.db, () => source);
   const runner = new SyncRunner(
     { db: o.db, logger: o.logger, ...(o.onPage ? { onPage: o.onPage } : {}) },
     {
@@ -57,6 +60,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
       prepare: async () => {
         await lock.ensure();
         const { session, userId } = await live.current();
+        source = session.source;
         return { source: session.source, userId };
       },
       onSignInRefused: () => live.invalidate(),
@@ -74,6 +78,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
         await runner.start();
       } finally {
         await sender.stop();
+        await budget.stop();
         await lock.release();
       }
     },

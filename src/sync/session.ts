@@ -4,7 +4,7 @@
  */
 import { FatalError } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
-import { DataverseClient } from '../dataverse/index.js';
+import { DataverseClient, type BudgetSnapshot } from '../dataverse/index.js';
 import type { Db } from '../store/db/types.js';
 import { loadConnection, setDynamicsUserId, type StoredConnection } from '../store/connection-repo.js';
 import type { SecretBox } from '../store/secrets.js';
@@ -12,7 +12,7 @@ import type { SetupSource } from './setup-ports.js';
 
 export interface SyncSession {
   readonly connection: StoredConnection;
-  readonly source: SetupSource & { requestStats(): unknown };
+  readonly source: SetupSource & { requestStats(): unknown; budget(): BudgetSnapshot };
   userId(): Promise<string>;
 }
 

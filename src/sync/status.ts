@@ -10,6 +10,7 @@ import { searchSyncErrors } from '../store/sync-errors.js';
 import { storedPerTable } from '../store/records/index.js';
 import { describeFailure, type RunnerHealth } from './runner-health.js';
 import { loadSchedule } from './state.js';
+import { loadBudget, type BudgetStatus } from './budget-report.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -33,6 +34,8 @@ export interface SyncStatus {
   readonly nextCycleAt: string | null;
   /** How the runner is doing, as it last saved it (null before any runner saved it). */
   readonly runner: RunnerHealth | null;
+  /** What the runner spent of its Dataverse budget, as it last saved it (null before any runner did). */
+  readonly dataverseBudget: BudgetStatus | null;
 }
 
 export interface PendingCounter {
@@ -40,11 +43,12 @@ export interface PendingCounter {
 }
 
 export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
-  const [checkpoints, lastRuns, stored, schedule] = await Promise.all([
+  const [checkpoints, lastRuns, stored, schedule, budget] = await Promise.all([
     listCheckpoints(db),
     lastRunPerTable(db),
     storedPerTable(db),
     loadSchedule(db),
+    loadBudget(db),
   ]);
   const tables: TableStatus[] = [];
   for (const table of CYCLE_ORDER) {
@@ -80,7 +84,12 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
     });
   }
-  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null };
+  return {
+    tables,
+    nextCycleAt: schedule?.nextCycleAt ?? null,
+    runner: schedule?.runner ?? null,
+    dataverseBudget: budget,
+  };
 }
 
 async function pendingFor(

@@ -63,6 +63,8 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       nextCycleAt: runnerNext ? runnerNext.toISOString() : status.nextCycleAt,
       // The same preference: a database that just came back may still hold the runner's older word.
       runnerHealth: deps.runner?.health ?? status.runner,
+      // What the runner spent of its Dataverse budget, as it last sampled it (every 5 s while it runs).
+      dataverseBudget: status.dataverseBudget,
       recordsLastHour: Object.values(lastHour).reduce((a, b) => a + b, 0),
       tables: status.tables.map((t) => ({ ...t, recordsLastHour: lastHour[t.table] ?? 0 })),
       cycles: runs.map(cycleBar).reverse(),

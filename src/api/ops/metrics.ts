@@ -17,6 +17,7 @@ import { storedPerTable } from '../../store/records/counts.js';
 import type { PendingCounter } from '../../sync/status.js';
 import type { RunnerHealth } from '../../sync/runner-health.js';
 import { loadSchedule } from '../../sync/state.js';
+import { loadBudget } from '../../sync/budget-report.js';
 
 /** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
 export interface DataverseFigures {
@@ -96,6 +97,19 @@ export class SyncMetrics {
     registers: [this.registry],
   });
 
+  readonly #budgetUsed = new Gauge({
+    name: 'dynasync_dataverse_budget_used',
+    help: 'What the runner spent of its Dataverse service protection budget in the current window, by measure (requests, execution_seconds, concurrent); absent when no runner sampled it within the window',
+    labelNames: ['measure'],
+    registers: [this.registry],
+  });
+  readonly #budgetLimit = new Gauge({
+    name: 'dynasync_dataverse_budget_limit',
+    help: "dynasync's share of the sync user's Dataverse limits per window, by measure (DYNASYNC_DATAVERSE_SHARE)",
+    labelNames: ['measure'],
+    registers: [this.registry],
+  });
+
   constructor(private readonly sources: MetricsSources) {}
 
   /** The exposition text, brought up to date first. Scrapes at the same time refresh one after the other. */
@@ -118,7 +132,7 @@ export class SyncMetrics {
     try {
       await this.addFinishedRuns();
       await this.addSyncErrors();
-      await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner()]);
+      await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner(), this.setBudget()]);
       this.#databaseUp.set(1);
     } catch {
       this.#databaseUp.set(0);
@@ -187,6 +201,22 @@ export class SyncMetrics {
       { code: health.lastError.code, reason: health.lastError.reason ?? '' },
       health.consecutiveFailures,
     );
+  }
+
+  private async setBudget(): Promise<void> {
+    this.#budgetUsed.reset();
+    this.#budgetLimit.reset();
+    const b = await loadBudget(this.sources.db);
+    if (!b?.current) return;
+    const measures: [string, number, number][] = [
+      ['requests', b.requests.used, b.requests.limit],
+      ['execution_seconds', b.executionMs.used / 1000, b.executionMs.limit / 1000],
+      ['concurrent', b.concurrent.inFlight, b.concurrent.limit],
+    ];
+    for (const [measure, used, limit] of measures) {
+      this.#budgetUsed.set({ measure }, used);
+      this.#budgetLimit.set({ measure }, limit);
+    }
   }
 
   private async setStored(): Promise<void> {

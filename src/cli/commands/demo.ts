@@ -29,6 +29,7 @@ interface DemoOptions extends ServeOptions {
   interval: string;
   simulate: boolean;
   marketing: boolean;
+  costModel?: boolean;
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -42,7 +43,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       .option('--emulator-port <port>', 'emulator port (0: any free port)', '0')
       .option('--interval <seconds>', 'wait between cycles', '30')
       .option('--no-simulate', 'do not simulate sales reps editing Dynamics nor marketing editing people')
-      .option('--no-marketing', 'simulate the sales reps only, not marketing editing people'),
+      .option('--no-marketing', 'simulate the sales reps only, not marketing editing people')
+      .option('--cost-model', "the emulator models Dataverse's server time per request (docs/PERFORMANCE.md)"),
     ctx,
     { optional: true },
   ).action(async (o: DemoOptions) => {
@@ -52,6 +54,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       seed: parseSeed(o.seed),
       admin: true,
       bigAccountContacts: 5_100,
+      costModel: o.costModel === true,
     });
     print(
       ctx,

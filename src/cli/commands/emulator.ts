@@ -27,12 +27,14 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port', '5555')
     .option('--seed <seed>', 'small | medium | large | none | <number of accounts>', 'small')
     .option('--admin', 'enable the fault-injection and admin API under /_emulator/')
-    .action(async (o: { port: string; seed: string; admin?: boolean }) => {
+    .option('--cost-model', "model Dataverse's server time per request (docs/PERFORMANCE.md)")
+    .action(async (o: { port: string; seed: string; admin?: boolean; costModel?: boolean }) => {
       const started = Date.now();
       const emu = await ctx.startEmulator({
         port: parsePort(o.port),
         seed: parseSeed(o.seed),
         admin: o.admin === true,
+        costModel: o.costModel === true,
       });
       print(ctx, `Dataverse emulator serving ${emu.url}/api/data/v9.2/ (ready in ${Date.now() - started} ms)`);
       print(

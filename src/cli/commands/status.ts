@@ -47,4 +47,18 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
     );
   }
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
+  const b = s.dataverseBudget;
+  if (b) print(ctx, `Dataverse budget: ${describeBudget(b)}`);
+}
+
+/** `this window (300 s, share 100 %): 120 of 5,700 requests, 64.2 of 1,140 s execution time, 3 in flight` */
+export function describeBudget(b: NonNullable<SyncStatus['dataverseBudget']>): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const s = (ms: number) => n(Math.round(ms / 100) / 10);
+  const when = b.current ? 'this window' : `last sampled ${b.sampledAt}`;
+  return (
+    `${when} (${Math.round(b.windowMs / 1000)} s, share ${Math.round(b.share * 100)} %): ` +
+    `${n(b.requests.used)} of ${n(b.requests.limit)} requests, ` +
+    `${s(b.executionMs.used)} of ${s(b.executionMs.limit)} s execution time, ${b.concurrent.inFlight} in flight`
+  );
 }

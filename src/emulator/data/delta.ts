@@ -118,7 +118,12 @@ export function readDelta(
     );
   }
   body.append('}');
-  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body: body.finish() };
+  return {
+    status: 200,
+    headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) },
+    body: body.finish(),
+    work: { rows: entries.length, columns: sel.props.length },
+  };
 }
 
 /** `GET <set>/$count?$deltatoken=`: how many changes a delta read would return now. */

@@ -80,7 +80,12 @@ export function readCollection(
     body.append(`,"@odata.nextLink":${q(link)}`);
   }
   body.append('}');
-  return { status: 200, headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) }, body: body.finish() };
+  return {
+    status: 200,
+    headers: { ...JSON_HEADERS, ...appliedPrefs(prefs) },
+    body: body.finish(),
+    work: { rows: page.rows.length, columns: sel.props.length },
+  };
 }
 
 export function appliedPrefs(prefs: Preferences): Record<string, string> {

@@ -43,6 +43,8 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('DELETE', '/requests', () => admin.resetRequestCounts());
       route('GET', '/limits', () => admin.limits());
       route('PUT', '/limits', (_, body) => admin.setLimits(S.parse(S.limitsSpec, body)));
+      route('GET', '/cost-model', () => ({ costModel: admin.costModel() }));
+      route('PUT', '/cost-model', (_, body) => ({ costModel: admin.setCostModel(S.parse(S.costModelSpec, body)) }));
 
       route('POST', '/tables/:table/columns', (p, body) => admin.addColumn(p.table!, body as CustomColumnSpec));
       route('DELETE', '/tables/:table/columns/:column', (p) => admin.removeColumn(p.table!, p.column!));

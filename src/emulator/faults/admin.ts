@@ -5,7 +5,13 @@
  */
 import type { EmulatorContext, EmulatorUser, Principal } from '../context.js';
 import { controlIdentity, type ControlIdentityService } from '../identity/service.js';
-import { DEFAULT_APP_ID, type EmulatorUserOptions, type ServiceProtectionLimits } from '../options.js';
+import {
+  DEFAULT_APP_ID,
+  resolveCostModel,
+  type CostModel,
+  type EmulatorUserOptions,
+  type ServiceProtectionLimits,
+} from '../options.js';
 import type { RequestCountSnapshot } from '../protection/counts.js';
 import { controlState, type ControlState } from '../protection/state.js';
 import type { ColumnDef, TableDef } from '../schema/types.js';
@@ -90,6 +96,16 @@ export class EmulatorAdmin {
     this.#state.protection.limits = { ...this.#state.protection.limits, ...S.parse(S.limitsSpec, limits) };
     this.#state.protection.reset();
     return this.limits();
+  }
+
+  /** The server-time model in force (null: off). */
+  costModel(): CostModel | null {
+    return this.#state.cost === null ? null : { ...this.#state.cost };
+  }
+  /** Turns the cost model on (`true`: defaults, or some of its numbers) or off (`false`). */
+  setCostModel(model: boolean | Partial<CostModel>): CostModel | null {
+    this.#state.cost = resolveCostModel(S.parse(S.costModelSpec, model));
+    return this.costModel();
   }
 
   // Schema drift -------------------------------------------------------------------------------

@@ -54,6 +54,13 @@ export const limitsSpec = z.strictObject({
   windowMs: count.optional(),
 });
 
+const costMs = z.number().nonnegative().max(600_000);
+/** `true` (defaults), `false` (off), or some of the model's numbers. */
+export const costModelSpec = z.union([
+  z.boolean(),
+  z.strictObject({ baseMs: costMs.optional(), perRowMs: costMs.optional(), perCellMs: costMs.optional() }),
+]);
+
 export const clockAdvance = z
   .strictObject({
     ms: z.number().nonnegative().optional(),

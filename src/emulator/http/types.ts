@@ -20,4 +20,11 @@ export interface EmuResponse {
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings and buffers as they are (set content-type in headers). */
   body?: unknown;
+  /** What the request cost the server (rows served or written, columns selected), for the cost model. */
+  work?: RequestWork;
+}
+
+export interface RequestWork {
+  readonly rows: number;
+  readonly columns: number;
 }

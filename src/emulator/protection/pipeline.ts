@@ -13,21 +13,34 @@ import { applyFault, truncateIfMalformed } from '../faults/apply.js';
 import { parseResourcePath } from '../http/resource-path.js';
 import { controlIdentity } from '../identity/service.js';
 import { registerTokenRoutes } from '../identity/token-routes.js';
-import type { ServiceProtectionLimits } from '../options.js';
+import type { CostModel, ServiceProtectionLimits } from '../options.js';
+import { hold, modeledMs } from './cost.js';
 import { resourceOf } from './counts.js';
 import { controlState } from './state.js';
 
 const PREFIX = `${API_PATH}/`;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when service protection admitted the request. */
+    admittedAt?: number;
+    /** Execution time charged (the cost model's); unset: the time the request really took. */
+    chargedMs?: number;
+  }
+}
 /** An identity service may use the caller's origin for its WWW-Authenticate challenge. */
 type Authenticate = (authorization: string | undefined, orgUrl?: string) => Principal;
 
 export function installPipeline(
   app: FastifyInstance,
   ctx: EmulatorContext,
-  opts: { limits: ServiceProtectionLimits; enableAdmin: boolean },
+  opts: { limits: ServiceProtectionLimits; enableAdmin: boolean; costModel?: CostModel | null },
 ): void {
   const state = controlState(ctx);
   state.protection.limits = { ...opts.limits };
+  state.cost = opts.costModel ?? null;
+  app.decorateRequest('admittedAt', undefined);
+  app.decorateRequest('chargedMs', undefined);
   registerTokenRoutes(app, controlIdentity(ctx.identity), ctx.org, () => ctx.clock.now());
   if (opts.enableAdmin) registerAdminRoutes(app, createAdmin(ctx));
   const authenticate: Authenticate = ctx.identity.authenticate.bind(ctx.identity);
@@ -43,9 +56,10 @@ export function installPipeline(
     state.counts.recordFor(request.principal.name, resource, request.method);
 
     const started = performance.now();
+    request.admittedAt = started;
     const admission = state.protection.admit(request.principal.userId);
     // 'close' fires for finished responses and for destroyed sockets alike, so the slot is always freed.
-    reply.raw.once('close', () => admission.release(performance.now() - started));
+    reply.raw.once('close', () => admission.release(request.chargedMs ?? performance.now() - started));
     reply.header('x-ms-ratelimit-burst-remaining-xrm-requests', String(admission.remainingRequests));
     reply.header('x-ms-ratelimit-time-remaining-xrm-requests', String(Math.round(admission.remainingMs)));
 
@@ -61,6 +75,21 @@ export function installPipeline(
       state.counts.record(resourceOfUrl(url), method);
       if (request.principal) state.counts.recordFor(request.principal.name, resourceOfUrl(url), method);
     }
+  });
+
+  // The cost model: hold the answer until the modeled server time has passed, and charge that time.
+  app.addHook('onSend', async (request: FastifyRequest, _reply, payload) => {
+    const model = state.cost;
+    if (!model || request.admittedAt === undefined) return payload;
+    const batch = resourceOfUrl(request.url) === '$batch' && typeof request.body === 'string';
+    const ms = modeledMs(model, {
+      method: request.method,
+      work: request.work,
+      batchOperations: batch ? innerRequests(request.body as string).length : 0,
+    });
+    request.chargedMs = ms;
+    await hold(ms - (performance.now() - request.admittedAt));
+    return payload;
   });
 
   app.addHook('onSend', async (request: FastifyRequest, reply, payload) =>

@@ -4,7 +4,7 @@
  */
 import type { EmulatorContext } from '../context.js';
 import { FaultQueue } from '../faults/queue.js';
-import { DEFAULT_LIMITS } from '../options.js';
+import { DEFAULT_LIMITS, type CostModel } from '../options.js';
 import { RequestCounts } from './counts.js';
 import { ServiceProtection } from './limiter.js';
 
@@ -12,6 +12,8 @@ export interface ControlState {
   readonly faults: FaultQueue;
   readonly counts: RequestCounts;
   readonly protection: ServiceProtection;
+  /** The server-time model (null: off, execution time is the emulator's own). */
+  cost: CostModel | null;
 }
 
 const states = new WeakMap<EmulatorContext, ControlState>();
@@ -23,6 +25,7 @@ export function controlState(ctx: EmulatorContext): ControlState {
       faults: new FaultQueue(),
       counts: new RequestCounts(),
       protection: new ServiceProtection({ ...DEFAULT_LIMITS }, () => ctx.clock.now()),
+      cost: null,
     };
     states.set(ctx, s);
   }

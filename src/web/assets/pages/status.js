@@ -144,6 +144,22 @@ function tableRow(t) {
   );
 }
 
+/** The Dataverse budget used in the current window (requests and execution time), as the runner sampled it. */
+function budgetStat(b) {
+  if (!b) return stat('Dataverse budget this window', '—', 'dataverse-budget', 'no runner has sampled it yet');
+  if (!b.current)
+    return stat('Dataverse budget this window', '0 %', 'dataverse-budget', `last sampled ${formatDate(b.sampledAt)}`);
+  const pct = Math.round((100 * b.executionMs.used) / Math.max(1, b.executionMs.limit));
+  const seconds = (ms) => formatNumber(Math.round(ms / 1000));
+  return stat(
+    'Dataverse budget this window',
+    `${pct} %`,
+    'dataverse-budget',
+    `${seconds(b.executionMs.used)} of ${seconds(b.executionMs.limit)} s execution, ` +
+      `${formatNumber(b.requests.used)} of ${formatNumber(b.requests.limit)} requests (share ${Math.round(b.share * 100)} %)`,
+  );
+}
+
 function render(s) {
   const syncNow = h(
     'button',
@@ -181,6 +197,7 @@ function render(s) {
         'last-cycle',
         last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null,
       ),
+      budgetStat(s.dataverseBudget),
     ),
     h(
       'section',
