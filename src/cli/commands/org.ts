@@ -10,6 +10,7 @@ import {
   deleteOrg,
   ensureRegistry,
   getOrg,
+  hurryJob,
   insertOrg,
   listOrgs,
   schemaForOrg,
@@ -102,6 +103,21 @@ export function registerOrg(program: Command, ctx: CliContext): void {
       const interval = parseInterval(seconds, 0);
       await fleetOf(ctx).withFleet((f) => setOrgInterval(f, name, interval));
       print(ctx, `organization ${name}: every ${interval} s`);
+    });
+  org
+    .command('sync-now <name>')
+    .description("run the organization's next cycle now (through the workers' queue)")
+    .action(async (name: string) => {
+      const moved = await fleetOf(ctx).withFleet(async (f) => {
+        await getOrg(f, name);
+        return hurryJob(f, name);
+      });
+      print(
+        ctx,
+        moved
+          ? `organization ${name}: its next cycle starts now`
+          : `organization ${name}: a cycle is already running or due now`,
+      );
     });
   org
     .command('remove <name>')

@@ -2,3 +2,4 @@
 export * from './registry.js';
 export { openFleetDb, type FleetDb } from './registry-db.js';
 export * from './org-state.js';
+export * from './queue-sql.js';
