@@ -13,6 +13,7 @@ import type { Db } from '../../store/db/types.js';
 import { findOrg, listOrgs, openFleetDb, type FleetDb } from '../../store/fleet/index.js';
 import type { SecretBox } from '../../store/secrets.js';
 import { buildServer, type BuiltServer } from '../server.js';
+import { fleetMetrics } from './fleet-metrics.js';
 import { fleetOverview } from './fleet-status.js';
 
 export interface FleetServerOptions {
@@ -63,6 +64,10 @@ export async function startFleetServer(o: FleetServerOptions): Promise<RunningFl
     if (!match) {
       if (url === '/fleet.json' || url.startsWith('/fleet.json?'))
         return sendJson(res, 200, await fleetOverview(fleet, databaseUrl, o.logger));
+      if (url === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(await fleetMetrics(fleet));
+      }
       const names = (await listOrgs(fleet)).map((x) => x.name);
       return sendJson(res, 404, {
         error: 'org_required',

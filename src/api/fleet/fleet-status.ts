@@ -16,7 +16,7 @@ export interface FleetOverview {
   readonly states: readonly OrgState[];
 }
 
-export async function fleetOverview(fleet: FleetDb, _databaseUrl: string, _logger: Logger): Promise<FleetOverview> {
+export async function fleetOverview(fleet: FleetDb, _databaseUrl?: string, _logger?: Logger): Promise<FleetOverview> {
   const states = await listOrgStates(fleet, BEHIND_GRACE_MS);
   return {
     organizations: states.length,

@@ -4,6 +4,7 @@
  * works on one of them with `--org NAME`.
  */
 import type { Command } from 'commander';
+import { fleetOverview } from '../../api/fleet/fleet-status.js';
 import { InvalidInputError } from '../../domain/index.js';
 import { hasConnection, peekConnection } from '../../store/connection-repo.js';
 import {
@@ -103,6 +104,33 @@ export function registerOrg(program: Command, ctx: CliContext): void {
       const interval = parseInterval(seconds, 0);
       await fleetOf(ctx).withFleet((f) => setOrgInterval(f, name, interval));
       print(ctx, `organization ${name}: every ${interval} s`);
+    });
+  org
+    .command('status')
+    .description("the fleet view: every organization's last cycle; those behind schedule, failing or throttled")
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const view = await fleetOf(ctx).withFleet(async (f) => {
+        await ensureRegistry(f, ctx.config.intervalSeconds);
+        return fleetOverview(f);
+      });
+      if (o.json) return print(ctx, JSON.stringify(view, null, 2));
+      print(
+        ctx,
+        `${view.organizations} organizations; behind schedule: ${view.behind.length}, failing: ${view.failing.length}, throttled: ${view.throttled.length}`,
+      );
+      for (const s of view.states) {
+        const flags = [
+          s.behind && 'BEHIND',
+          s.consecutiveFailures > 0 && `FAILING x${s.consecutiveFailures}`,
+          s.throttledMs > 0 && 'THROTTLED',
+        ].filter(Boolean);
+        const last = s.endedAt ? `${s.status} at ${s.endedAt.toISOString()}` : 'never ran';
+        print(
+          ctx,
+          `${s.name.padEnd(24)} ${last}, ${s.jobs} cycles, late ${s.latenessMs ?? 0} ms${flags.length ? `  ${flags.join(' ')}` : ''}${s.error ? ` (${s.error})` : ''}`,
+        );
+      }
     });
   org
     .command('sync-now <name>')
