@@ -21,7 +21,6 @@ import {
   recordJobStart,
   takeUnscheduled,
   type FleetDb,
-  type Unscheduled,
 } from '../../store/fleet/index.js';
 import type { SecretBox } from '../../store/secrets.js';
 import { runOrgCycle, type OrgCycleOutcome } from './org-cycle.js';
