@@ -107,7 +107,7 @@ try {
      FROM generate_series(0, $1 - 1) o, generate_series(1, $2)`,
     [N, ROWS],
   );
-  await c.query('ANALYZE');
+  await c.query('ANALYZE public.companies, public.persons, public.sync_runs, public.checkpoints');
   const keyUpsert = `INSERT INTO companies (org_id, dynamics_id, fields) SELECT 0, * FROM unnest($1::uuid[], $2::jsonb[])
     ON CONFLICT (org_id, dynamics_id) DO UPDATE SET fields = EXCLUDED.fields WHERE companies.fields IS DISTINCT FROM EXCLUDED.fields`;
   const keyStatus = `SELECT (SELECT count(*) FROM companies WHERE org_id = 0 AND NOT dynamics_deleted)::int AS companies,
