@@ -15,6 +15,7 @@ import { loadSecretBox, type SecretBox } from './store/secrets.js';
 import { buildProgram } from './cli/program.js';
 import type { CliContext, EmulatorLaunch, RunningEmulator } from './cli/context.js';
 import { addDemoFanOut } from './emulator/demo.js';
+import { openOrgDb, orgSchema, withFleetDb } from './cli/org-store.js';
 
 async function withDb<T>(open: () => Promise<Db>, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await open();
@@ -30,11 +31,27 @@ const DEMO_SCHEMA = 'dynasync_demo';
 export function createCliContext(config: Config, logger: Logger): CliContext {
   let box: SecretBox | null = null;
   const demoDir = join(config.dataDir, 'demo');
+  let org: string | undefined;
   return {
     config,
     logger,
     out: process.stdout,
-    withStore: (fn) => withDb(() => openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }), fn),
+    withStore: (fn) =>
+      withDb(async () => {
+        const schema = await orgSchema(config, logger, org);
+        return openDb({
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          logger,
+          ...(schema ? { schema } : {}),
+        });
+      }, fn),
+    selectOrg: (name) => {
+      org = name;
+    },
+    selectedOrg: () => org,
+    withFleet: (fn) => withFleetDb(config, logger, fn),
+    withOrgStore: (o, fn) => withDb(() => openOrgDb(config, logger, o), fn),
     // The demo always starts from an empty lead database (its emulator is new every time), of its
     // own: <data dir>/demo on PGlite, schema dynasync_demo on PostgreSQL, never the real one.
     withDemoStore: (fn) =>

@@ -1,6 +1,7 @@
 /** What every command gets from main.ts: configuration, logger, output, and the database. */
 import type { Config, Logger } from '../config/index.js';
 import type { Db } from '../store/db/types.js';
+import type { FleetDb, Organization } from '../store/fleet/index.js';
 import type { SecretBox } from '../store/secrets.js';
 
 export interface EmulatorLaunch {
@@ -29,8 +30,23 @@ export interface CliContext {
   /** The demo's own lead database, emptied first (PGlite in <data dir>/demo, or DATABASE_URL's). */
   withDemoStore<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   secretBox(): SecretBox;
+  /** The organization named by the global `--org` (program.ts sets it before each command). */
+  selectOrg?(name: string | undefined): void;
+  /** The name `--org` gave (undefined when none). */
+  selectedOrg?(): string | undefined;
+  /** The fleet registry (PostgreSQL only: a clear error on PGlite), opened for fn. */
+  withFleet?<T>(fn: (fleet: FleetDb) => Promise<T>): Promise<T>;
+  /** This organization's lead database (migrated), for fn. */
+  withOrgStore?<T>(org: Organization, fn: (db: Db) => Promise<T>): Promise<T>;
   /** The emulator lives outside cli/ (one-way rule): main.ts injects it. */
   startEmulator(launch: EmulatorLaunch): Promise<RunningEmulator>;
+}
+
+/** The fleet parts of the context (optional there: test contexts without a fleet leave them out). */
+export function fleetOf(ctx: CliContext): Required<Pick<CliContext, 'withFleet' | 'withOrgStore'>> {
+  const { withFleet, withOrgStore } = ctx;
+  if (!withFleet || !withOrgStore) throw new Error('This command context has no fleet (organizations)');
+  return { withFleet, withOrgStore };
 }
 
 export const print = (ctx: CliContext, line = ''): void => {

@@ -12,6 +12,8 @@ import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
 import { registerValidate } from './commands/validate.js';
+import { registerOrg } from './commands/org.js';
+import { registerWorker } from './commands/worker.js';
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
 function packageVersion(): string {
@@ -24,7 +26,9 @@ export function buildProgram(ctx: CliContext): Command {
     .version(packageVersion(), '-V, --version')
     .description('Keeps a marketing lead database continuously in sync with Microsoft Dynamics 365 (Dataverse).')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .option('--org <name>', 'the organization to work on (default: the only one; see `dynasync org list`)');
+  program.hook('preAction', (_program, action) => ctx.selectOrg?.(action.optsWithGlobals<{ org?: string }>().org));
   for (const register of [
     registerConnect,
     registerValidate,
@@ -36,6 +40,8 @@ export function buildProgram(ctx: CliContext): Command {
     registerDemo,
     registerServe,
     registerApiClient,
+    registerOrg,
+    registerWorker,
   ]) {
     register(program, ctx);
   }

@@ -9,6 +9,7 @@ import type { RunnerControl } from '../../api/deps.js';
 import { InvalidInputError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
 import { print, type CliContext } from '../context.js';
+import { serveFleetIfMany } from './serve-fleet.js';
 
 export interface ServeOptions {
   readonly port: string;
@@ -128,6 +129,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     ctx,
     { optional: false },
   ).action(async (o: ServeOptions) => {
+    if (await serveFleetIfMany(ctx, { host: o.host, port: parseHttpPort(o.port) }, untilSignal)) return;
     await ctx.withStore(async (db) => {
       const server = await serveDb(ctx, db, o);
       try {

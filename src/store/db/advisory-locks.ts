@@ -9,4 +9,8 @@ export const ADVISORY_LOCK = Object.freeze({
   runner: 0x64797275, // 'dyru'
   /** Held while migrations run: seconds. */
   migration: 0x64796d67, // 'dymg'
+  /** Held while the fleet registry is created (store/fleet/registry.ts): a transaction. */
+  fleet: 0x6479666c, // 'dyfl'
+  /** Held by the worker that schedules the fleet's jobs (store/fleet/queue-sql.ts): a transaction. */
+  fleetSchedule: 0x64796673, // 'dyfs'
 });

@@ -96,8 +96,8 @@ function describeUrl(databaseUrl: string): string {
  * Pool config with the search path (and jit=off) as startup options, so every connection uses them
  * before its first query. A connection string's own `options` would override ours, so they are merged.
  */
-function poolConfig(databaseUrl: string, schema: string | undefined): pg.PoolConfig {
-  const base: pg.PoolConfig = { types: pgTypes, application_name: 'dynasync', max: 10 };
+function poolConfig(databaseUrl: string, schema: string | undefined, max = 10): pg.PoolConfig {
+  const base: pg.PoolConfig = { types: pgTypes, application_name: 'dynasync', max };
   const url = new URL(databaseUrl);
   const own = url.searchParams.get('options');
   url.searchParams.delete('options');
@@ -115,10 +115,12 @@ export interface OpenPostgresOptions {
   readonly schema?: string;
   /** Drop the schema first (never public; checked by openDb). */
   readonly recreate?: boolean;
+  /** Pool size (default 10); a process holding many organizations' databases keeps each small. */
+  readonly maxConnections?: number;
 }
 
 export async function openPostgres(opts: OpenPostgresOptions): Promise<Db> {
-  const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema));
+  const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema, opts.maxConnections));
   pool.on('error', (err) => opts.logger.warn({ err }, 'an idle PostgreSQL connection failed'));
   try {
     if (opts.recreate && opts.schema)
