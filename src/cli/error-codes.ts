@@ -14,6 +14,8 @@ export const CLI_ERROR_CODES = {
   missing_option: 'input',
   no_runner: 'setup',
   unknown_entity: 'input',
+  invalid_option: 'input',
+  worker_needs_postgres: 'setup',
 } as const satisfies Record<string, ErrorAudience>;
 
 type CliErrorCodes = typeof CLI_ERROR_CODES;

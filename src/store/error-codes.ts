@@ -35,6 +35,12 @@ export const STORE_ERROR_CODES = {
   secret_key_file_insecure: 'local',
   secret_key_invalid: 'local',
   secret_key_mismatch: 'local',
+  copy_not_supported: 'local',
+  invalid_org_name: 'input',
+  org_not_found: 'not_found',
+  org_exists: 'input',
+  org_required: 'input',
+  org_needs_postgres: 'setup',
 } as const satisfies Record<string, ErrorAudience>;
 
 type StoreErrorCodes = typeof STORE_ERROR_CODES;
