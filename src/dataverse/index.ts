@@ -13,3 +13,4 @@ export { DEFAULT_THROTTLE, sharedThrottle, Throttle, type ThrottleOptions, type 
 export { DataverseOutboxWriter, type OutboxWriterOptions } from './outbox-writer.js';
 export type { BatchAnswer, BatchWrite } from './batch.js';
 export { MAX_BATCH_REQUESTS, isDuplicateKey } from './batch.js';
+export type { CustomEntityDefinition, LookupRelationship } from './custom-metadata.js';
