@@ -11,6 +11,7 @@ import { registerPerson } from './commands/person.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
+import { registerTables } from './commands/tables.js';
 import { registerValidate } from './commands/validate.js';
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerDemo,
     registerServe,
     registerApiClient,
+    registerTables,
   ]) {
     register(program, ctx);
   }
