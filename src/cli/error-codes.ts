@@ -16,6 +16,8 @@ export const CLI_ERROR_CODES = {
   unknown_entity: 'input',
   invalid_option: 'input',
   worker_needs_postgres: 'setup',
+  one_action: 'input',
+  table_required: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type CliErrorCodes = typeof CLI_ERROR_CODES;

@@ -11,6 +11,7 @@ import { registerPerson } from './commands/person.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
+import { registerTables } from './commands/tables.js';
 import { registerValidate } from './commands/validate.js';
 import { registerOrg } from './commands/org.js';
 import { registerWorker } from './commands/worker.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerApiClient,
     registerOrg,
     registerWorker,
+    registerTables,
   ]) {
     register(program, ctx);
   }

@@ -2,6 +2,16 @@
  * The read-only Dataverse client the sync uses. It has no create, update or delete on purpose:
  * nothing the sync does may write to Dynamics (the demo's simulated reps use writer.ts).
  */
+import {
+  CUSTOM_ENTITIES_PATH,
+  CustomEntityList,
+  ManyToOneList,
+  manyToOnePath,
+  toCustomEntities,
+  toRelationships,
+  type CustomEntityDefinition,
+  type LookupRelationship,
+} from './custom-metadata.js';
 import { z } from 'zod';
 import { FatalError } from '../domain/index.js';
 import { Annotation } from '../wire/index.js';
@@ -149,6 +159,17 @@ export class DataverseClient {
     } catch (e) {
       throw unknownTable(e, logicalName);
     }
+  }
+
+  /** Tables whose IsCustomEntity is true (one request). */
+  async customTables(): Promise<CustomEntityDefinition[]> {
+    return toCustomEntities(await this.getJson(CUSTOM_ENTITIES_PATH, CustomEntityList, 'custom table list'));
+  }
+
+  /** Where a table's lookups point (one request). */
+  async lookupRelationships(logicalName: string): Promise<LookupRelationship[]> {
+    assertName(logicalName, 'table');
+    return toRelationships(await this.getJson(manyToOnePath(logicalName), ManyToOneList, 'relationships'));
   }
 
   /** Every selectable column with its catalog facts: 1 request, plus 1 per option-set, length or range cast needed. */

@@ -14,3 +14,4 @@ export { DATAVERSE_LIMITS, type BudgetOptions, type BudgetSnapshot, type Dataver
 export { DataverseOutboxWriter, type OutboxWriterOptions } from './outbox-writer.js';
 export type { BatchAnswer, BatchWrite } from './batch.js';
 export { MAX_BATCH_REQUESTS, isDuplicateKey } from './batch.js';
+export type { CustomEntityDefinition, LookupRelationship } from './custom-metadata.js';

@@ -28,8 +28,12 @@ export interface SchemaRegistry {
   tableBySet(entitySetName: string): TableDef | undefined;
   addColumn(table: string, column: ColumnDef): void;
   removeColumn(table: string, logicalName: string): void;
-  /** Data stores subscribe so a new column gets storage and a removed one is dropped. */
-  onChange(listener: (event: { table: string; added?: ColumnDef; removed?: string }) => void): void;
+  /** A custom table, created at run time (admin API) or by a seed. */
+  addTable(table: TableDef): void;
+  /** Data stores subscribe so a new column (or table) gets storage and a removed one is dropped. */
+  onChange(
+    listener: (event: { table: string; added?: ColumnDef; removed?: string; addedTable?: TableDef }) => void,
+  ): void;
 }
 
 export interface DataService {

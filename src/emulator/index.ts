@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EmulatorContext, OrgSettings } from './context.js';
 import { createClock } from './clock.js';
+import { addSeedCustomTables } from './data/seed-custom.js';
 import { createSchemaRegistry } from './schema/registry.js';
 import { addSyncFilterColumn } from './schema/sync-filter.js';
 import { createIdentityService } from './identity/service.js';
@@ -43,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const users = [...DEFAULT_USERS, ...(options.users ?? [])];
   const schema = createSchemaRegistry({ changeTrackingDisabled: options.changeTrackingDisabled ?? [] });
   if (options.syncFilterColumn) addSyncFilterColumn(schema);
+  addSeedCustomTables(schema, options.seed ?? 'small');
   const identity = createIdentityService({
     org,
     clock,

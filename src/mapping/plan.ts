@@ -4,7 +4,13 @@
  * the selection, so the engine has no per-table code.
  */
 import { createHash } from 'node:crypto';
-import { ENTITY_INFO, type CatalogField, type SelectedField, type SyncEntity } from '../domain/index.js';
+import {
+  ENTITY_INFO,
+  type CatalogField,
+  type SelectedField,
+  type StreamEntity,
+  type SyncEntity,
+} from '../domain/index.js';
 
 export interface FieldPlan {
   readonly wireName: string;
@@ -13,7 +19,8 @@ export interface FieldPlan {
 }
 
 export interface EntityPlan {
-  readonly entity: SyncEntity;
+  /** A standard table, or an enabled custom table (custom-plan.ts). */
+  readonly entity: StreamEntity;
   readonly entitySet: string;
   readonly primaryKey: string;
   /** Selected columns the sync user can read now: only these are written. */

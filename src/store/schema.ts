@@ -321,3 +321,56 @@ export const adminSessions = pgTable(
   },
   (t) => [index('admin_sessions_expires').on(t.expiresAt)],
 );
+
+/**
+ * Custom tables an admin enabled for sync (`dynasync tables --enable`): one row each. Their columns
+ * are in field_catalog / field_selection under the table's name, their read in `checkpoints`.
+ */
+export const customTables = pgTable('custom_tables', {
+  name: text('name').primaryKey(),
+  entitySet: text('entity_set').notNull(),
+  primaryKey: text('primary_key').notNull(),
+  primaryName: text('primary_name'),
+  displayName: text('display_name').notNull(),
+  /** [{ column, target }]: lookups to contact, lead or account. */
+  links: jsonb('links')
+    .notNull()
+    .default(sql`'[]'::jsonb`),
+  /** Level 2: the lookup to the enabled custom table that links to a standard table. */
+  viaColumn: text('via_column'),
+  viaTable: text('via_table'),
+  enabledAt: ts('enabled_at').notNull().defaultNow(),
+});
+
+/**
+ * Records of custom tables, all in one generic table: the selected columns in jsonb `fields`, and the
+ * person and company they belong to as Dynamics ids (resolved through the intermediate record for a
+ * level-2 table), joined to persons and companies the way persons join their company.
+ */
+export const customRecords = pgTable(
+  'custom_records',
+  {
+    tableName: text('table_name').notNull(),
+    dynamicsId: uuid('dynamics_id').notNull(),
+    fields: jsonb('fields')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    /** The lead or contact the record belongs to. */
+    personDynamicsId: uuid('person_dynamics_id'),
+    accountDynamicsId: uuid('account_dynamics_id'),
+    /** Level 2: the intermediate custom record the links come from. */
+    parentDynamicsId: uuid('parent_dynamics_id'),
+    dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+    dynamicsCreatedOn: ts('dynamics_created_on'),
+    dynamicsModifiedOn: ts('dynamics_modified_on'),
+    seenGeneration: integer('seen_generation').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tableName, t.dynamicsId] }),
+    index('custom_records_person').on(t.personDynamicsId),
+    index('custom_records_account').on(t.accountDynamicsId),
+    index('custom_records_parent').on(t.tableName, t.parentDynamicsId),
+  ],
+);

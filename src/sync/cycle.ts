@@ -8,6 +8,7 @@ import { buildPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SourceReader } from './ports.js';
 import { finishRun, loadSelection, startRun } from './state.js';
+import { syncCustomTables } from './custom-cycle.js';
 import { saveFieldSelection } from './fields.js';
 import { syncStream, type PageEvent, type StreamResult } from './stream.js';
 
@@ -59,6 +60,7 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
       tables.push(result);
       deps.logger.info({ runId, ...summary(result) }, `${entity}: ${result.status}`);
     }
+    if (!deps.signal?.aborted) tables.push(...(await syncCustomTables({ ...deps, now, runId })));
   } catch (err) {
     const endedAt = now();
     await finishRun(deps.db, runId, {

@@ -11,6 +11,12 @@ export const SYNC_ERROR_CODES = {
   runner_without_source: 'local',
   sign_in_failed: 'dynamics',
   unsupported_entity: 'input',
+  not_supported: 'input',
+  table_not_eligible: 'input',
+  intermediate_not_enabled: 'input',
+  not_enabled: 'input',
+  table_in_use: 'input',
+  cycle_running: 'unavailable',
 } as const satisfies Record<string, ErrorAudience>;
 
 type SyncErrorCodes = typeof SYNC_ERROR_CODES;

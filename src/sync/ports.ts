@@ -62,4 +62,17 @@ export interface SourceReader {
   privileges(userId: string): Promise<ReadonlySet<string>>;
   /** Secured columns of a table now: logical name → MetadataId (lower case). One cheap request. */
   securedColumns?(logicalName: string): Promise<ReadonlyMap<string, string>>;
+  /** Custom tables (IsCustomEntity) and where their lookups point: custom-tables.ts. */
+  customTables?(): Promise<readonly CustomTableInfo[]>;
+  lookupRelationships?(logicalName: string): Promise<readonly { column: string; target: string }[]>;
+}
+
+export interface CustomTableInfo {
+  readonly logicalName: string;
+  readonly schemaName: string;
+  readonly entitySetName: string;
+  readonly primaryIdAttribute: string;
+  readonly primaryNameAttribute: string | null;
+  readonly changeTrackingEnabled: boolean;
+  readonly displayName: string;
 }

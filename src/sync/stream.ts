@@ -3,12 +3,12 @@
  * delta reads. Each page's records, activities, sync errors and the new checkpoint commit in one
  * transaction, so a killed process resumes from the last committed page without loss or duplicates.
  */
-import { DeltaTokenExpiredError, FatalError, isSyncError, type SyncEntity } from '../domain/index.js';
+import { DeltaTokenExpiredError, FatalError, isSyncEntity, isSyncError, type StreamEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
 import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import { recordPageOutcome, refreshStatistics, type RecordFailure } from '../store/records/index.js';
-import { APPLIERS } from './appliers.js';
+import { APPLIERS, type Applier } from './appliers.js';
 import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
 import { commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError } from './state.js';
@@ -24,10 +24,12 @@ export interface StreamDeps {
   readonly userId: string;
   readonly signal?: AbortSignal;
   readonly onPage?: (e: PageEvent) => void;
+  /** Where the records go when the table has no standard applier (custom tables). */
+  readonly applier?: Applier;
 }
 
 export interface PageEvent {
-  readonly entity: SyncEntity;
+  readonly entity: StreamEntity;
   readonly fullRead: boolean;
   readonly records: number;
   readonly totalSoFar: number;
@@ -36,7 +38,7 @@ export interface PageEvent {
 }
 
 export interface StreamResult {
-  entity: SyncEntity;
+  entity: StreamEntity;
   status: 'success' | 'failed' | 'blocked' | 'cancelled';
   fullRead: boolean;
   pages: number;
@@ -180,7 +182,7 @@ async function applyPage(
   { good, failures }: MappedPage,
   result: StreamResult,
 ): Promise<Checkpoint> {
-  const applier = APPLIERS[plan.entity];
+  const applier = deps.applier ?? (isSyncEntity(plan.entity) ? APPLIERS[plan.entity] : undefined);
   if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
   const now = deps.now();
   const ctx = { runId: deps.runId, generation: cp.generation, now, syncUserId: deps.userId };
@@ -208,7 +210,7 @@ async function applyPage(
 }
 
 /** A full read just filled the tables: fresh planner statistics (an optimization, never fatal). */
-async function analyzeAfterFullRead(deps: StreamDeps, entity: SyncEntity): Promise<void> {
+async function analyzeAfterFullRead(deps: StreamDeps, entity: StreamEntity): Promise<void> {
   try {
     await refreshStatistics(deps.db, entity);
   } catch (err) {
@@ -242,7 +244,7 @@ async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, er
 }
 
 /** Progress is a nicety: an estimate that fails must not fail the sync. */
-async function estimateRows(deps: StreamDeps, entity: SyncEntity): Promise<number | null> {
+async function estimateRows(deps: StreamDeps, entity: StreamEntity): Promise<number | null> {
   try {
     return (await deps.source.totalRecordCount?.(entity)) ?? null;
   } catch (err) {
@@ -256,7 +258,7 @@ async function estimateRows(deps: StreamDeps, entity: SyncEntity): Promise<numbe
 
 const processed = (r: StreamResult): number => r.inserted + r.updated + r.unchanged + r.deleted + r.skipped;
 
-export const newResult = (entity: SyncEntity): StreamResult => ({
+export const newResult = (entity: StreamEntity): StreamResult => ({
   entity,
   status: 'success',
   fullRead: false,

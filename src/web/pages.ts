@@ -19,6 +19,12 @@ export const PAGES: readonly PageDef[] = [
   { id: 'status', route: '/status', title: 'Sync status', nav: { label: 'Status', href: '/status' } },
   { id: 'connection', route: '/connection', title: 'Connection', nav: { label: 'Connection', href: '/connection' } },
   { id: 'fields', route: '/fields', title: 'Field sync', nav: { label: 'Field sync', href: '/fields' } },
+  {
+    id: 'custom-tables',
+    route: '/custom-tables',
+    title: 'Custom tables',
+    nav: { label: 'Custom tables', href: '/custom-tables' },
+  },
   { id: 'errors', route: '/errors', title: 'Sync errors', nav: { label: 'Sync errors', href: '/errors' } },
   { id: 'people', route: '/people', title: 'People', nav: { label: 'People', href: '/people' } },
   { id: 'person', route: '/people/:id', title: 'Person' },

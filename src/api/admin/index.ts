@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
+import { registerCustomTableRoutes } from './custom-table-routes.js';
 import { DynamicsAccess } from './dynamics.js';
 import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
@@ -59,5 +60,6 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
+  registerCustomTableRoutes(app, deps.db, dynamics);
   registerPageRoutes(app);
 }

@@ -11,6 +11,7 @@ import { registerActivities } from './activities.js';
 import { restAuth } from './auth.js';
 import { registerCompanies } from './companies.js';
 import { createRestContext } from './context.js';
+import { registerCustomObjects } from './custom-objects.js';
 import { failure, RestCode, RestError, type RestErrorItem } from './envelope.js';
 import type { LeadFieldsCache } from './fields.js';
 import { registerIdentity } from './identity.js';
@@ -62,6 +63,7 @@ export async function restRoutes(
       registerLeadPush(rest, ctx);
       registerCompanies(rest, ctx);
       registerActivities(rest, ctx);
+      registerCustomObjects(rest, ctx);
     },
     { prefix: '/rest' },
   );

@@ -22,6 +22,7 @@ export class Database {
   ) {
     for (const def of schema.tables()) this.stores.set(def.logicalName, new TableStore(def));
     schema.onChange((e) => {
+      if (e.addedTable) this.stores.set(e.addedTable.logicalName, new TableStore(e.addedTable));
       const store = this.stores.get(e.table);
       if (!store) return;
       if (e.added) store.addColumn(e.added);

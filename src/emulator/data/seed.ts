@@ -9,6 +9,7 @@ import type { Database } from './database.js';
 import { SYNC_FILTER_COLUMN, SYNC_FILTER_TABLES } from '../schema/sync-filter.js';
 import { Prng, prngGuid } from './prng.js';
 import { seedAccounts, seedContacts } from './seed-customers.js';
+import { seedCustomTables } from './seed-custom.js';
 import { seedLeads } from './seed-leads.js';
 import { seedOpportunities } from './seed-sales.js';
 import { seedPlan } from './seed-plan.js';
@@ -43,6 +44,7 @@ export function seedDatabase(input: SeedInput): void {
   seedLeads(ctx, plan.leads, accounts, contacts);
   seedOpportunities(ctx, plan.opportunities, accounts, contacts);
   seedSyncFilter(ctx);
+  seedCustomTables(ctx, input.seedValue, accounts, contacts);
   finish(input.db);
 }
 

@@ -8,6 +8,8 @@ import { AdminInputError } from './admin.js';
 import type { CustomColumnSpec } from './columns.js';
 import * as S from './schemas.js';
 import type { FaultSpec } from './queue.js';
+import { describeTable } from './table-summary.js';
+import type { CustomTableSpec } from './tables.js';
 
 type Params = Record<string, string>;
 type Handler = (params: Params, body: unknown, query: Params) => unknown;
@@ -46,6 +48,7 @@ export function registerAdminRoutes(app: FastifyInstance, admin: EmulatorAdmin):
       route('GET', '/cost-model', () => ({ costModel: admin.costModel() }));
       route('PUT', '/cost-model', (_, body) => ({ costModel: admin.setCostModel(S.parse(S.costModelSpec, body)) }));
 
+      route('POST', '/tables', (_, body) => describeTable(admin.addTable(body as CustomTableSpec)));
       route('POST', '/tables/:table/columns', (p, body) => admin.addColumn(p.table!, body as CustomColumnSpec));
       route('DELETE', '/tables/:table/columns/:column', (p) => admin.removeColumn(p.table!, p.column!));
       route('PUT', '/tables/:table/change-tracking', (p, body) =>

@@ -20,6 +20,7 @@ import { FIELD_RIGHTS, type FieldRight } from '../security/field-profiles.js';
 import { controlSecurity, type ControlSecurityService } from '../security/service.js';
 import { customColumn, type CustomColumnSpec } from './columns.js';
 import type { FaultSpec } from './queue.js';
+import { customTable, type CustomTableSpec } from './tables.js';
 import * as S from './schemas.js';
 
 const { AdminInputError } = S;
@@ -118,6 +119,24 @@ export class EmulatorAdmin {
     const column = customColumn(t.logicalName, parsed);
     this.ctx.schema.addColumn(t.logicalName, column);
     return column;
+  }
+  /** A custom table with its columns (lookups to existing tables or to itself), empty, change-tracked. */
+  addTable(spec: CustomTableSpec): TableDef {
+    const parsed = S.parse(S.tableSpec, spec);
+    if (this.ctx.schema.table(parsed.logicalName))
+      throw new AdminInputError(`table ${parsed.logicalName} already exists`);
+    const set = parsed.entitySetName ?? `${parsed.logicalName}s`;
+    if (this.ctx.schema.tableBySet(set)) throw new AdminInputError(`entity set ${set} already exists`);
+    const columns = (parsed.columns ?? []).map((c) => S.parse(S.columnSpec, c));
+    const names = new Set<string>();
+    for (const c of columns) {
+      if (names.has(c.logicalName)) throw new AdminInputError(`column ${c.logicalName} is listed twice`);
+      names.add(c.logicalName);
+      for (const target of c.targets ?? []) if (target !== parsed.logicalName) this.#table(target);
+    }
+    const def = customTable({ ...parsed, columns });
+    this.ctx.schema.addTable(def);
+    return def;
   }
   removeColumn(table: string, column: string): void {
     const t = this.#table(table);

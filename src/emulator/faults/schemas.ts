@@ -32,6 +32,25 @@ export const columnSpec = z
   .refine((c) => c.type !== 'Picklist' || (c.options?.length ?? 0) > 0, { message: 'a Picklist column needs options' })
   .refine((c) => c.type !== 'Lookup' || (c.targets?.length ?? 0) > 0, { message: 'a Lookup column needs targets' });
 
+export const tableSpec = z.strictObject({
+  logicalName: z
+    .string()
+    .max(50, 'a table logical name has at most 50 characters')
+    .regex(/^[a-z][a-z0-9]{1,7}_[a-z0-9_]+$/, 'a custom table needs a publisher prefix, e.g. new_event_registration'),
+  displayName: name.optional(),
+  displayCollectionName: name.optional(),
+  entitySetName: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'an entity set name is lower case letters, digits and _')
+    .optional(),
+  primaryNameAttribute: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,7}_[a-z0-9_]+$/)
+    .optional(),
+  columns: z.array(z.unknown()).max(200).optional(),
+  changeTracking: z.boolean().optional(),
+});
+
 export const userSpec = z.strictObject({
   name: z
     .string()

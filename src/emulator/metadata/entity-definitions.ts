@@ -11,6 +11,7 @@ import type { ColumnDef, TableDef } from '../schema/types.js';
 import { castHasOptionSet, castMembers, optionSet, selectableProperties, serializeAttribute } from './attributes.js';
 import { label } from './labels.js';
 import { applySelect, parseFilter, parseSelect } from './query.js';
+import { manyToOneRelationships } from './relationships.js';
 
 type Obj = Record<string, unknown>;
 const NS = 'Microsoft.Dynamics.CRM.';
@@ -51,6 +52,11 @@ export function entityDefinitions(schema: SchemaRegistry, req: EmuRequest): EmuR
   const tableCtx = `${ctx}(${table.metadataId})`;
   if (second === undefined) return ok({ '@odata.context': `${ctx}/$entity`, ...entityObject(table, req.query) });
 
+  if (second === 'ManyToOneRelationships') {
+    if (third !== undefined) throw unknownSegment(third);
+    const value = manyToOneRelationships(table, req.query, (t) => schema.table(t)?.primaryIdAttribute ?? `${t}id`);
+    return ok({ '@odata.context': `${tableCtx}/ManyToOneRelationships`, value });
+  }
   const attr = /^Attributes(?:\(|$)/.test(second) ? second : undefined;
   if (!attr) throw unknownSegment(second);
   const cast = third === undefined ? undefined : castName(third);
@@ -112,7 +118,7 @@ function serializeEntity(t: TableDef): Obj {
     ObjectTypeCode: t.objectTypeCode,
     OwnershipType: t.ownership,
     ChangeTrackingEnabled: t.changeTrackingEnabled,
-    IsCustomEntity: false,
+    IsCustomEntity: t.isCustom === true,
     IsActivity: false,
     IsIntersect: false,
     DisplayName: label(t.displayName, `${t.logicalName}.display`),

@@ -35,6 +35,14 @@ export function createSchemaRegistry(opts: { changeTrackingDisabled: string[] })
       t.columns.delete(logicalName);
       for (const l of listeners) l({ table, removed: logicalName });
     },
+    addTable(def: TableDef) {
+      if (byName.has(def.logicalName)) throw new Error(`table '${def.logicalName}' already exists`);
+      if (bySet.has(def.entitySetName)) throw new Error(`entity set '${def.entitySetName}' already exists`);
+      tables.push(def);
+      byName.set(def.logicalName, def);
+      bySet.set(def.entitySetName, def);
+      for (const l of listeners) l({ table: def.logicalName, addedTable: def });
+    },
     onChange(listener) {
       listeners.push(listener);
     },

@@ -69,6 +69,8 @@ export interface TableDef {
   changeTrackingEnabled: boolean;
   /** Insertion-ordered; custom columns are added and removed at run time. */
   readonly columns: Map<string, ColumnDef>;
+  /** A custom table (added at run time or by a seed): EntityMetadata.IsCustomEntity. */
+  readonly isCustom?: boolean;
 }
 
 /** Lookup columns are read as `_x_value`; this is the wire name of a column. */

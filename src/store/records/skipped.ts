@@ -8,7 +8,7 @@
  *   only a new one adds a Sync Error activity to the person.
  * - A good record resolves the open problems it had.
  */
-import { isPersonEntity, type SyncEntity } from '../../domain/index.js';
+import { isPersonEntity, type StreamEntity } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 import { recordSyncErrors, resolveSyncErrors } from '../sync-errors.js';
 import { logFailuresOnPersons, type RecordFailure } from './activities.js';
@@ -23,7 +23,7 @@ export interface PageOutcome {
 
 export async function recordPageOutcome(
   tx: SqlClient,
-  entity: SyncEntity,
+  entity: StreamEntity,
   page: PageOutcome,
   ctx: { runId: number | null; generation: number; now: Date },
 ): Promise<void> {
@@ -58,7 +58,7 @@ export async function recordPageOutcome(
 /** Skipped records we hold: seen in this generation (and not deleted: they were just read). id → row id. */
 async function markSeen(
   tx: SqlClient,
-  entity: SyncEntity,
+  entity: StreamEntity,
   ids: readonly string[],
   generation: number,
 ): Promise<Map<string, number>> {

@@ -4,16 +4,17 @@
  * the initial sync hashed every company and scanned the whole primary key (17 ms instead of 0.05 ms).
  * PostgreSQL's autovacuum catches up within minutes; PGlite has no autovacuum at all.
  */
-import type { SyncEntity } from '../../domain/index.js';
+import { isCustomTableName } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 
-const TABLES: Partial<Record<SyncEntity, readonly string[]>> = {
+const TABLES: Readonly<Record<string, readonly string[]>> = {
   systemuser: ['sales_persons'],
   account: ['companies', 'activities'],
   contact: ['persons', 'activities'],
 };
 
 /** ANALYZE the tables a full read of `entity` filled (samples at most 30,000 rows each: fast). */
-export async function refreshStatistics(c: SqlClient, entity: SyncEntity): Promise<void> {
-  for (const table of TABLES[entity] ?? []) await c.query(`ANALYZE ${table}`);
+export async function refreshStatistics(c: SqlClient, entity: string): Promise<void> {
+  const tables = TABLES[entity] ?? (isCustomTableName(entity) ? ['custom_records'] : []);
+  for (const table of tables) await c.query(`ANALYZE ${table}`);
 }

@@ -120,6 +120,10 @@ export function fakeSchema(): SchemaRegistry {
       must(t).columns.set(c.logicalName, c);
       listeners.forEach((l) => l({ table: t, added: c }));
     },
+    addTable(def) {
+      tables.push(def);
+      listeners.forEach((l) => l({ table: def.logicalName, addedTable: def }));
+    },
     removeColumn(t, name) {
       must(t).columns.delete(name);
       listeners.forEach((l) => l({ table: t, removed: name }));

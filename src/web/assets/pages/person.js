@@ -16,6 +16,7 @@ import {
 } from '../lib/dom.js';
 import { deletedBadge, microsoftFieldList } from '../lib/microsoft.js';
 import { busy, run } from '../lib/shell.js';
+import { customRecordsCard } from './person-custom.js';
 import { pushCard } from './person-push.js';
 
 const ACTIVITY_TYPES = { 12: 'New Lead', 13: 'Change Data Value', 300: 'Sync Lead to Microsoft', 10001: 'Sync error' };
@@ -202,6 +203,7 @@ async function load() {
           : h('p', { class: 'muted' }, "This person's account has not synced yet."),
       ),
     ),
+    customRecordsCard(person.id),
     h('section', { class: 'card flush' }, h('h2', { class: 'pad' }, 'Activity log'), ...activityLog(activities)),
   );
 }
