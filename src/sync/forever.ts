@@ -13,6 +13,7 @@ import type { CycleResult } from './cycle.js';
 import { LiveSession } from './live-session.js';
 import { SyncRunner } from './runner.js';
 import { startSenderLoop } from './sender-loop.js';
+import { startQuickSyncLoop } from './quick-sync-loop.js';
 import { notConnected } from './session.js';
 import type { PageEvent } from './stream.js';
 
@@ -49,6 +50,11 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   }
   const live = new LiveSession({ db: o.db, secretBox: o.secretBox, logger: o.logger, pageSize: o.pageSize });
   const sender = startSenderLoop({ db: o.db, writer: live.writer(), logger: o.logger });
+  const quick = startQuickSyncLoop({
+    db: o.db,
+    logger: o.logger,
+    source: async () => (await live.current()).session.source,
+  });
   const runner = new SyncRunner(
     { db: o.db, logger: o.logger, ...(o.onPage ? { onPage: o.onPage } : {}) },
     {
@@ -74,6 +80,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
         await runner.start();
       } finally {
         await sender.stop();
+        await quick.stop();
         await lock.release();
       }
     },

@@ -10,6 +10,7 @@ import { searchSyncErrors } from '../store/sync-errors.js';
 import { storedPerTable } from '../store/records/index.js';
 import { describeFailure, type RunnerHealth } from './runner-health.js';
 import { loadSchedule } from './state.js';
+import { listQuickSyncs, type QuickSync } from '../store/quick-sync.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -33,6 +34,8 @@ export interface SyncStatus {
   readonly nextCycleAt: string | null;
   /** How the runner is doing, as it last saved it (null before any runner saved it). */
   readonly runner: RunnerHealth | null;
+  /** Queued and running quick syncs with their progress, then the last few finished (issue 11). */
+  readonly quickSyncs: readonly QuickSync[];
 }
 
 export interface PendingCounter {
@@ -40,11 +43,12 @@ export interface PendingCounter {
 }
 
 export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
-  const [checkpoints, lastRuns, stored, schedule] = await Promise.all([
+  const [checkpoints, lastRuns, stored, schedule, quickSyncs] = await Promise.all([
     listCheckpoints(db),
     lastRunPerTable(db),
     storedPerTable(db),
     loadSchedule(db),
+    listQuickSyncs(db),
   ]);
   const tables: TableStatus[] = [];
   for (const table of CYCLE_ORDER) {
@@ -80,7 +84,7 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
     });
   }
-  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null };
+  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null, quickSyncs };
 }
 
 async function pendingFor(
