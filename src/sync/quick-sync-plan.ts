@@ -19,7 +19,7 @@ import {
 } from '../domain/index.js';
 import { buildPlan } from '../mapping/index.js';
 import type { Db, SqlClient } from '../store/db/types.js';
-import { adoptSelectHash, getCheckpoint } from '../store/checkpoints.js';
+import { adoptSelection, getCheckpoint } from '../store/checkpoints.js';
 import {
   activeQuickSyncFields,
   isQuickSyncEntity,
@@ -57,17 +57,31 @@ export async function planRefresh(
   const newPlan = buildPlan(entity, after.catalog, after.selection);
   if (oldPlan.selectHash === newPlan.selectHash) return null;
   const cp = await getCheckpoint(tx, entity);
-  if (!cp || cp.phase !== 'delta' || cp.selectHash !== oldPlan.selectHash) return null;
+  if (!cp || cp.phase !== 'delta' || cp.selectHash !== oldPlan.selectHash || !cp.link) return null;
   const had = new Set(before.selection.map((s) => s.logicalName));
   const added = newPlan.fields.filter((f) => !had.has(f.field.logicalName));
   if (added.some((f) => f.field.logicalName === SYNC_FILTER_FIELD)) return null;
   const covered = new Set(added.map((f) => f.wireName));
   const oldSelect = new Set(oldPlan.select);
   if (newPlan.select.some((c) => !oldSelect.has(c) && !covered.has(c))) return null;
-  if (!(await adoptSelectHash(tx, entity, oldPlan.selectHash, newPlan.selectHash))) return null;
+  const link = withSelect(cp.link, newPlan.select);
+  if (link === null) return null;
+  const from = { hash: oldPlan.selectHash, link: cp.link };
+  if (!(await adoptSelection(tx, entity, from, { hash: newPlan.selectHash, link }))) return null;
   if (added.length === 0) return null;
   const names = added.map((f) => f.field.logicalName);
   return queueQuickSync(tx, entity, names, opts.range ?? NO_RANGE);
+}
+
+/**
+ * The deltaLink with another `$select`. A Dataverse delta token is a data version, independent of
+ * the columns asked for (the SDK's RetrieveEntityChanges takes DataVersion and Columns apart; the
+ * Web API docs compose `<set>?$select=…&$deltatoken=…` themselves): the next delta then returns
+ * every changed row with the whole new selection. null when the link has no `$select` to replace.
+ */
+export function withSelect(link: string, select: readonly string[]): string | null {
+  const re = /([?&])\$select=[^&#]*/;
+  return re.test(link) ? link.replace(re, `$1$select=${select.join(',')}`) : null;
 }
 
 /** A field a quick sync is filling cannot be deselected until it ends (reference 2.9). */
