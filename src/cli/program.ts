@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerFields } from './commands/fields.js';
 import { registerPerson } from './commands/person.js';
+import { registerQuickSync } from './commands/quick-sync.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerFields,
     registerSync,
     registerStatus,
+    registerQuickSync,
     registerPerson,
     registerEmulator,
     registerDemo,

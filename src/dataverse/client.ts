@@ -80,6 +80,17 @@ export interface ReadRequest {
   prefetch?: boolean;
 }
 
+export interface PlainReadRequest {
+  entity: string;
+  entitySet: string;
+  select: readonly string[];
+  /** An OData `$filter` expression (built by the caller from checked values only). */
+  filter?: string;
+  /** null: start; else a stored nextLink. */
+  link: string | null;
+  signal?: AbortSignal;
+}
+
 export interface WhoAmI {
   userId: string;
   businessUnitId: string;
@@ -254,6 +265,26 @@ export class DataverseClient {
     }
   }
 
+  /**
+   * Streams a plain (not change-tracked) read, page by page: the quick sync's read of a key and a
+   * few columns, optionally filtered (`$filter`, e.g. on modifiedon). A stored nextLink resumes it.
+   */
+  async *readRows(req: PlainReadRequest): AsyncGenerator<ReadPage, void, undefined> {
+    assertName(req.entitySet, 'entity set');
+    req.select.forEach((c) => assertName(c, 'column'));
+    const filter = req.filter ? `&$filter=${encodeURIComponent(req.filter)}` : '';
+    let target: string | null = req.link ?? `${req.entitySet}?$select=${req.select.join(',')}${filter}`;
+    const signal = req.signal ?? new AbortController().signal;
+    let pending: Promise<ReadPage> | null = this.fetchPage(target, req.entity, signal, false);
+    while (pending) {
+      const page: ReadPage = await pending;
+      target = page.nextLink;
+      pending = target ? this.fetchPage(target, req.entity, signal, false) : null;
+      pending?.catch(() => undefined); // prefetched; surfaced when awaited
+      yield page;
+    }
+  }
+
   /** Changes waiting behind a deltaLink (for the status page). */
   async countChanges(entitySet: string, deltaLink: string): Promise<number> {
     assertName(entitySet, 'entity set');
@@ -276,9 +307,9 @@ export class DataverseClient {
     return this.session.budget();
   }
 
-  private fetchPage(target: string, entity: string, signal: AbortSignal): Promise<ReadPage> {
+  private fetchPage(target: string, entity: string, signal: AbortSignal, track = true): Promise<ReadPage> {
     const prefer = [
-      'odata.track-changes',
+      ...(track ? ['odata.track-changes'] : []),
       `odata.maxpagesize=${this.maxPageSize}`,
       `odata.include-annotations="${Annotation.LookupLogicalName}"`,
     ];

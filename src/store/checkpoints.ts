@@ -132,3 +132,23 @@ export async function clearBlocked(c: SqlClient, stream: string): Promise<Checkp
   const r = await c.query<CheckpointRow>(CLEAR_BLOCKED, [stream]);
   return r.rows[0] ? toCheckpoint(r.rows[0]) : null;
 }
+
+const ADOPT_SELECTION = `
+UPDATE checkpoints SET select_hash = $3, link = $4, version = version + 1, updated_at = now()
+WHERE stream = $1 AND select_hash = $2 AND phase = 'delta' AND blocked_reason IS NULL AND link = $5 RETURNING *`;
+
+/**
+ * Keeps a table's delta read across a new selection (quick sync, issue 11): the checkpoint takes
+ * the new selection's hash, and its deltaLink the new `$select` (`to.link`, built from
+ * `from.link`), instead of starting a full read. Only from what the table was read with and in
+ * phase delta; false when not adopted (the usual full read follows). Bumps the version: a runner
+ * mid-read with the old selection fails its next commit rather than writing the old hash back.
+ */
+export async function adoptSelection(
+  c: SqlClient,
+  stream: string,
+  from: { hash: string; link: string },
+  to: { hash: string; link: string },
+): Promise<boolean> {
+  return (await c.query(ADOPT_SELECTION, [stream, from.hash, to.hash, to.link, from.link])).rowCount > 0;
+}

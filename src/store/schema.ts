@@ -374,3 +374,34 @@ export const customRecords = pgTable(
     index('custom_records_parent').on(t.tableName, t.parentDynamicsId),
   ],
 );
+
+/**
+ * Quick syncs (issue 11): a newly selected (or re-selected) field filled by a read of only the key
+ * and its columns, merged into the stored rows page by page while the table's delta goes on.
+ * `link` is the nextLink to resume from; each page commits with its progress, so a killed
+ * process resumes where it stopped. `modified_from`/`modified_to`: Advanced Sync's date range.
+ */
+export const quickSyncs = pgTable(
+  'quick_syncs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entity: text('entity').notNull(),
+    /** Logical names of the columns refreshed. */
+    fields: text('fields').array().notNull(),
+    modifiedFrom: ts('modified_from'),
+    modifiedTo: ts('modified_to'),
+    state: text('state').notNull().default('queued'), // 'queued' | 'running' | 'done' | 'failed'
+    link: text('link'),
+    rowsDone: integer('rows_done').notNull().default(0),
+    /** Rows filled (others were newer in the lead database, or not stored). */
+    rowsFilled: integer('rows_filled').notNull().default(0),
+    /** The stored rows the refresh covers, counted when it starts (progress only). */
+    rowsTotal: integer('rows_total'),
+    error: text('error'),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('quick_syncs_state').on(t.state, t.id)],
+);

@@ -17,6 +17,14 @@ export const SYNC_ERROR_CODES = {
   not_enabled: 'input',
   table_in_use: 'input',
   cycle_running: 'unavailable',
+  field_quick_sync_pending: 'input',
+  quick_sync_unsupported: 'input',
+  fields_required: 'input',
+  invalid_range: 'input',
+  field_not_refreshable: 'input',
+  table_not_synced: 'input',
+  invalid_date: 'input',
+  quick_sync_fields_gone: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type SyncErrorCodes = typeof SYNC_ERROR_CODES;

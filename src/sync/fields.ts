@@ -16,8 +16,10 @@ import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
 import { clearBlocked } from '../store/checkpoints.js';
 import { replaceCatalog, replaceSelection } from '../store/fields-repo.js';
+import { activeQuickSyncFields } from '../store/quick-sync.js';
 import { loadSelection } from './state.js';
 import { writeNote } from './writable.js';
+import { planRefresh, refuseDeselectingQueued, type RefreshOptions } from './quick-sync-plan.js';
 
 export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
 
@@ -30,13 +32,15 @@ export interface FieldRow {
   readonly localName: string | null;
   readonly isDefault: boolean;
   readonly isCustom: boolean;
+  /** A queued or running quick sync is filling this column (it cannot be deselected meanwhile). */
+  readonly quickSyncing?: boolean;
   /** The sync user's write capability (informational for tables dynasync never writes). */
   readonly write: Pick<CatalogField, 'canUpdate' | 'canCreate' | 'updateDenied' | 'createDenied'> & {
     readonly note: string | null;
   };
 }
 
-export interface SelectionChange {
+export interface SelectionChange extends RefreshOptions {
   readonly entity: SyncEntity;
   readonly add?: readonly string[];
   readonly remove?: readonly string[];
@@ -54,7 +58,9 @@ export async function saveFieldSelection(
   const { entity } = change;
   const catalog = await fetchCatalog(source, entity, userId);
   const byName = new Map(catalog.map((f) => [f.logicalName, f]));
-  const current = (await loadSelection(db, entity)).selection;
+  const before = await loadSelection(db, entity);
+  const current = before.selection;
+  await refuseDeselectingQueued(db, entity, change.remove ?? []);
   const chosen = new Map(current.filter((s) => byName.has(s.logicalName)).map((s) => [s.logicalName, s]));
   const wanted = [...(change.add ?? [])];
   if (change.defaults) {
@@ -74,13 +80,20 @@ export async function saveFieldSelection(
     await replaceCatalog(tx, entity, catalog);
     await replaceSelection(tx, entity, selection);
     await clearBlocked(tx, entity);
+    // New fields of a table read by delta: a quick sync instead of a full read (quick-sync-plan.ts).
+    await planRefresh(tx, entity, before, { catalog, selection }, change);
   });
-  return fieldRows(entity, catalog, selection);
+  return markQuickSyncing(db, entity, fieldRows(entity, catalog, selection));
 }
 
 export async function listFields(db: Db, entity: SyncEntity): Promise<FieldRow[]> {
   const { catalog, selection } = await loadSelection(db, entity);
-  return fieldRows(entity, catalog, selection);
+  return markQuickSyncing(db, entity, fieldRows(entity, catalog, selection));
+}
+
+async function markQuickSyncing(db: Db, entity: SyncEntity, rows: FieldRow[]): Promise<FieldRow[]> {
+  const active = await activeQuickSyncFields(db, entity);
+  return active.size === 0 ? rows : rows.map((r) => (active.has(r.logicalName) ? { ...r, quickSyncing: true } : r));
 }
 
 export function fieldRows(

@@ -14,6 +14,7 @@ import type { CycleResult } from './cycle.js';
 import { LiveSession } from './live-session.js';
 import { SyncRunner } from './runner.js';
 import { startSenderLoop } from './sender-loop.js';
+import { startQuickSyncLoop } from './quick-sync-loop.js';
 import { notConnected } from './session.js';
 import type { PageEvent } from './stream.js';
 
@@ -52,6 +53,11 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   const sender = startSenderLoop({ db: o.db, writer: live.writer(), logger: o.logger });
   let source: BudgetSource | null = null;
   const budget = startBudgetReporter(o.db, () => source);
+  const quick = startQuickSyncLoop({
+    db: o.db,
+    logger: o.logger,
+    source: async () => (await live.current()).session.source,
+  });
   const runner = new SyncRunner(
     { db: o.db, logger: o.logger, ...(o.onPage ? { onPage: o.onPage } : {}) },
     {
@@ -79,6 +85,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
       } finally {
         await sender.stop();
         await budget.stop();
+        await quick.stop();
         await lock.release();
       }
     },

@@ -25,6 +25,16 @@ export interface ReadRequest {
   readonly prefetch?: boolean;
 }
 
+/** A plain read (no change tracking) of a few columns, e.g. a quick sync's; pages prefetched. */
+export interface PlainReadRequest {
+  readonly entity: string;
+  readonly entitySet: string;
+  readonly select: readonly string[];
+  readonly filter?: string;
+  readonly link: string | null;
+  readonly signal?: AbortSignal;
+}
+
 export interface SourceAttribute {
   readonly logicalName: string;
   readonly attributeType: AttributeType | string;
@@ -52,6 +62,8 @@ export interface ColumnRights {
 export interface SourceReader {
   readPages(req: ReadRequest): AsyncGenerator<ReadPage>;
   countChanges(entitySet: string, deltaLink: string): Promise<number>;
+  /** A plain read with nextLink paging (quick sync). */
+  readRows?(req: PlainReadRequest): AsyncGenerator<ReadPage>;
   /** Estimated rows of a table (for progress only; null when unknown). */
   totalRecordCount?(logicalName: string): Promise<number | null>;
   attributes(logicalName: string): Promise<readonly SourceAttribute[]>;

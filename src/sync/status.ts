@@ -11,6 +11,7 @@ import { storedPerTable } from '../store/records/index.js';
 import { describeFailure, type RunnerHealth } from './runner-health.js';
 import { loadSchedule } from './state.js';
 import { loadBudget, type BudgetStatus } from './budget-report.js';
+import { listQuickSyncs, type QuickSync } from '../store/quick-sync.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -36,6 +37,8 @@ export interface SyncStatus {
   readonly runner: RunnerHealth | null;
   /** What the runner spent of its Dataverse budget, as it last saved it (null before any runner did). */
   readonly dataverseBudget: BudgetStatus | null;
+  /** Queued and running quick syncs with their progress, then the last few finished (issue 11). */
+  readonly quickSyncs: readonly QuickSync[];
 }
 
 export interface PendingCounter {
@@ -43,12 +46,13 @@ export interface PendingCounter {
 }
 
 export async function buildStatus(db: Db, pending: PendingCounter | null): Promise<SyncStatus> {
-  const [checkpoints, lastRuns, stored, schedule, budget] = await Promise.all([
+  const [checkpoints, lastRuns, stored, schedule, budget, quickSyncs] = await Promise.all([
     listCheckpoints(db),
     lastRunPerTable(db),
     storedPerTable(db),
     loadSchedule(db),
     loadBudget(db),
+    listQuickSyncs(db),
   ]);
   const tables: TableStatus[] = [];
   for (const table of CYCLE_ORDER) {
@@ -89,6 +93,7 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
     nextCycleAt: schedule?.nextCycleAt ?? null,
     runner: schedule?.runner ?? null,
     dataverseBudget: budget,
+    quickSyncs,
   };
 }
 

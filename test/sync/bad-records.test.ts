@@ -121,8 +121,8 @@ describeWorlds('bad records', ({ open }) => {
       skipped: 1,
       deleted: 0,
     });
-    // Full read 2: a new field selection.
-    await w.saveFields('contact', { add: ['department'] });
+    // Full read 2: a new field selection, read in full (not by quick sync).
+    await w.saveFields('contact', { add: ['department'], refresh: 'full' });
     const reread = await w.cycle();
     expect(reread.tables.find((t) => t.entity === 'contact')).toMatchObject({ fullRead: true, skipped: 1, deleted: 0 });
 

@@ -36,8 +36,8 @@ describeWorlds('local company edits and re-reads', ({ open }) => {
     await w.cycle();
     const { accountId, personId, dynamicsCity } = await editedAccount(w);
 
-    // A new account column: a full read of every account, none of them changed in Dynamics.
-    await w.saveFields('account', { add: ['fax'] });
+    // A new account column read in full (not by quick sync): every account, none changed in Dynamics.
+    await w.saveFields('account', { add: ['fax'], refresh: 'full' });
     const reread = await w.cycle();
     expect(reread.tables.find((t) => t.entity === 'account')).toMatchObject({ fullRead: true, status: 'success' });
     expect(await cityOf(w, accountId), 'kept after a new selection').toBe('Paris');

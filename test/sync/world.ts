@@ -18,7 +18,7 @@ import {
 import { saveConnection } from '../../src/store/connection-repo.js';
 import { SecretBox } from '../../src/store/secrets.js';
 import { runCycle, type CycleResult } from '../../src/sync/cycle.js';
-import { saveFieldSelection, FIELD_ENTITIES } from '../../src/sync/fields.js';
+import { saveFieldSelection, FIELD_ENTITIES, type SelectionChange } from '../../src/sync/fields.js';
 import { openSession, type SyncSession } from '../../src/sync/session.js';
 import { afterEach, describe } from 'vitest';
 import { backends, openTestDb, type BackendName, type TestDb } from '../helpers/db.js';
@@ -34,7 +34,7 @@ export interface World {
   readonly rep: DataverseWriter;
   cycle(): Promise<CycleResult>;
   /** Saves the field selection again (what the reference product asks after a schema change). */
-  saveFields(entity: SyncEntity, change?: { add?: string[]; remove?: string[] }): Promise<void>;
+  saveFields(entity: SyncEntity, change?: Omit<SelectionChange, 'entity'>): Promise<void>;
   close(): Promise<void>;
 }
 

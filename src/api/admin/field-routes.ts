@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection } from '../../sync/fields.js';
 import { isWrittenEntity } from '../../sync/writable.js';
+import { parseDateRange } from '../../sync/quick-sync-plan.js';
 import type { DynamicsAccess } from './dynamics.js';
 import { parseInput } from './input.js';
 
@@ -24,6 +25,11 @@ const FieldsBody = z.strictObject({
   add: names.optional(),
   remove: names.optional(),
   defaults: z.boolean().optional(),
+  /** 'quick' (default): new columns filled by a quick sync; 'full': the whole table read again. */
+  refresh: z.enum(['quick', 'full']).optional(),
+  /** Advanced Sync: the new columns' quick sync covers only records modified in this range. */
+  modifiedFrom: z.string().max(40).optional(),
+  modifiedTo: z.string().max(40).optional(),
 });
 
 export function registerFieldRoutes(
@@ -54,12 +60,15 @@ export function registerFieldRoutes(
       add.push(...b.selected.filter((n) => !current.includes(n)));
       remove.push(...current.filter((n) => !wanted.has(n)));
     }
+    const range = parseDateRange(b.modifiedFrom, b.modifiedTo);
     const session = await dynamics.session();
     const fields = await saveFieldSelection(db, session.source, await session.userId(), {
       entity: b.entity,
       add,
       remove,
       defaults: b.defaults === true,
+      refresh: b.refresh ?? 'quick',
+      range,
     });
     onSaved?.();
     return {

@@ -15,6 +15,7 @@ import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerPushRoutes } from './push-routes.js';
+import { registerQuickSyncRoutes } from './quick-sync-routes.js';
 import { SessionStore, type SessionLimits } from './session.js';
 import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
@@ -61,5 +62,6 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerPeopleRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
   registerCustomTableRoutes(app, deps.db, dynamics);
+  registerQuickSyncRoutes(app, deps.db);
   registerPageRoutes(app);
 }

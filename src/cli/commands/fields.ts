@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidInputError, type SyncEntity } from '../../domain/index.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection, type FieldRow } from '../../sync/fields.js';
 import { openSession } from '../../sync/session.js';
+import { parseDateRange } from '../../sync/quick-sync-plan.js';
 import { isWrittenEntity } from '../../sync/writable.js';
 import { parseList, print, type CliContext } from '../context.js';
 
@@ -11,6 +12,9 @@ interface FieldsOptions {
   remove?: string;
   defaults?: boolean;
   refresh?: boolean;
+  fullRead?: boolean;
+  modifiedFrom?: string;
+  modifiedTo?: string;
   json?: boolean;
 }
 
@@ -23,6 +27,12 @@ export function registerFields(program: Command, ctx: CliContext): void {
     .option('--remove <columns>', 'deselect these columns')
     .option('--defaults', 'select the default mapping (readable columns only)')
     .option('--refresh', 'only re-read the catalog from Dynamics')
+    .option('--full-read', 'fill newly selected columns by reading the whole table again (default: a quick sync)')
+    .option(
+      '--modified-from <date>',
+      "Advanced Sync: the new columns' quick sync covers records modified from this date",
+    )
+    .option('--modified-to <date>', 'Advanced Sync: ... and up to this date')
     .option('--json', 'print JSON')
     .action(async (o: FieldsOptions) => {
       const entities = pickEntities(o.entity);
@@ -30,6 +40,7 @@ export function registerFields(program: Command, ctx: CliContext): void {
       if ((o.add || o.remove) && entities.length !== 1) {
         throw new InvalidInputError('entity_required', '--add and --remove need --entity');
       }
+      const range = parseDateRange(o.modifiedFrom, o.modifiedTo);
       const results = await ctx.withStore(async (db) => {
         const out: { entity: SyncEntity; fields: FieldRow[] }[] = [];
         const session = changing ? await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize) : null;
@@ -43,6 +54,8 @@ export function registerFields(program: Command, ctx: CliContext): void {
               add: parseList(o.add),
               remove: parseList(o.remove),
               defaults: o.defaults === true,
+              refresh: o.fullRead ? 'full' : 'quick',
+              range,
             });
           }
           out.push({ entity, fields });
@@ -78,7 +91,8 @@ function printFields(ctx: CliContext, entity: string, fields: readonly FieldRow[
   for (const f of fields) {
     const marks = `${f.selected ? '*' : ' '}${f.isDefault ? 'd' : ' '}`;
     const local = f.localName ? ` → ${f.localName}` : '';
-    const note = f.write.note ? `   (${f.write.note})` : '';
+    const note =
+      (f.write.note ? `   (${f.write.note})` : '') + (f.quickSyncing ? '   (quick sync: filling its values)' : '');
     print(
       ctx,
       `  ${marks} ${f.logicalName.padEnd(34)} ${f.type.padEnd(16)} ${label[f.availability].padEnd(20)}${local}${note}`,

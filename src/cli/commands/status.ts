@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openSession } from '../../sync/session.js';
 import { buildStatus, type SyncStatus } from '../../sync/status.js';
 import { print, type CliContext } from '../context.js';
+import { describeQuickSync } from './quick-sync.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
@@ -46,6 +47,7 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
       `runner: FAILING (${r.consecutiveFailures} in a row) [${r.lastError.code}] ${r.lastError.message} (${r.lastError.at})`,
     );
   }
+  for (const q of s.quickSyncs) print(ctx, describeQuickSync(q));
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
   const b = s.dataverseBudget;
   if (b) print(ctx, `Dataverse budget: ${describeBudget(b)}`);

@@ -9,6 +9,8 @@ import { assembleForever } from '../../sync/forever.js';
 import type { SyncRunner } from '../../sync/runner.js';
 import { createOutboxWriter } from '../../sync/sender-loop.js';
 import { drainOutbox } from '../../sync/sender.js';
+import { runQuickSyncs } from '../../sync/quick-sync.js';
+import { printQuickSyncs } from './quick-sync.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
 import { relievingHeap } from '../../config/index.js';
@@ -69,6 +71,9 @@ export function registerSync(program: Command, ctx: CliContext): void {
           );
           bar.finish();
           printCycle(ctx, result);
+          // Queued quick syncs (newly selected fields) fill after the cycle's reads.
+          const quick = await runQuickSyncs({ db, source: session.source, logger: ctx.logger, signal: stop.signal });
+          printQuickSyncs(ctx, quick);
           if (result.status !== 'success') process.exitCode = 1;
         } finally {
           process.off('SIGTERM', onSignal);

@@ -56,7 +56,13 @@ function row(f) {
         ? h('div', { class: 'hint' }, 'Add it to a field security profile of the sync user')
         : null,
     ),
-    h('td', {}, f.isDefault ? badge('default mapping', 'info') : null, f.isCustom ? badge('custom', 'neutral') : null),
+    h(
+      'td',
+      {},
+      f.isDefault ? badge('default mapping', 'info') : null,
+      f.isCustom ? badge('custom', 'neutral') : null,
+      f.quickSyncing ? badge('quick sync running', 'warn') : null,
+    ),
     h('td', {}, f.localName ? h('code', {}, f.localName) : h('span', { class: 'muted' }, '—'), writeNote(f.write)),
   );
 }
@@ -95,7 +101,7 @@ function renderRows() {
 async function save(body) {
   const r = await api('/api/fields', { method: 'PUT', body: { entity: state.entity, ...body } });
   toast(
-    `Saved: ${r.fields.filter((f) => f.selected).length} ${state.entity} columns sync. A changed selection re-reads the table in full at the next cycle.`,
+    `Saved: ${r.fields.filter((f) => f.selected).length} ${state.entity} columns sync. Newly selected columns fill by a quick sync (progress on Sync status); a column cannot be deselected until its quick sync ends.`,
     'ok',
   );
   show(r);

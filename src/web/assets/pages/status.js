@@ -218,6 +218,7 @@ function render(s) {
         { id: 'status-table' },
       ),
     ),
+    quickSyncSection(s.quickSyncs ?? []),
     h(
       'section',
       { class: 'card' },
@@ -226,6 +227,54 @@ function render(s) {
     ),
   );
   countdown();
+}
+
+// Quick syncs (newly selected fields filling): progress is rows read of the rows stored when it started.
+function quickSyncSection(list) {
+  const progress = (q) =>
+    `${formatNumber(q.rowsDone)} / ${q.rowsTotal === null ? '?' : formatNumber(q.rowsTotal)}` +
+    (q.rowsTotal ? ` (${Math.min(100, Math.round((100 * q.rowsDone) / q.rowsTotal))}%)` : '');
+  const range = (q) =>
+    q.range.from || q.range.to
+      ? `modified ${q.range.from ? formatDate(q.range.from) : '…'} to ${q.range.to ? formatDate(q.range.to) : '…'}`
+      : 'all records';
+  const kind = { queued: 'neutral', running: 'info', done: 'ok', failed: 'error' };
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Quick syncs'),
+    table(
+      [
+        'Table',
+        'Fields',
+        'State',
+        { label: 'Rows read', num: true },
+        { label: 'Filled', num: true },
+        'Records',
+        'Error',
+      ],
+      list.length
+        ? list.map((q) =>
+            h(
+              'tr',
+              { 'data-quick-sync': String(q.id) },
+              h('td', {}, display(TABLE_LABELS[q.entity] ?? q.entity)),
+              h(
+                'td',
+                {},
+                q.fields.map((f) => h('code', {}, f, ' ')),
+              ),
+              h('td', {}, badge(q.state, kind[q.state] ?? 'neutral')),
+              h('td', { class: 'num' }, progress(q)),
+              h('td', { class: 'num' }, formatNumber(q.rowsFilled)),
+              h('td', {}, range(q)),
+              h('td', {}, q.error ?? ''),
+            ),
+          )
+        : [emptyRow(7, 'No quick sync: selecting a new field starts one.')],
+      { id: 'quick-sync-table' },
+    ),
+  );
 }
 
 async function refresh() {
