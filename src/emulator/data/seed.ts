@@ -11,6 +11,7 @@ import { Prng, prngGuid } from './prng.js';
 import { seedAccounts, seedContacts } from './seed-customers.js';
 import { seedLeads } from './seed-leads.js';
 import { seedOpportunities } from './seed-sales.js';
+import { seedConnectionRoles, seedOpportunityPeople } from './seed-stakeholders.js';
 import { seedPlan } from './seed-plan.js';
 import { poolsFor, type Pools } from './seed-pools.js';
 import { SeedWriter } from './seed-writer.js';
@@ -36,12 +37,14 @@ export function seedDatabase(input: SeedInput): void {
   const r = new Prng(input.seedValue);
   const pools = plan.accounts > 0 || plan.reps > 0 ? poolsFor(input.seedValue) : undefined;
   const reps = seedUsers(input, r, pools, plan.reps);
+  if (input.users[0]) seedConnectionRoles(input.db, input.users[0].id);
   if (!pools || plan.accounts === 0) return finish(input.db);
   const ctx: SeedContext = { db: input.db, r, pools, owners: reps.length ? reps : input.users.map((u) => u.id) };
   const accounts = seedAccounts(ctx, plan.accounts);
   const contacts = seedContacts(ctx, accounts, plan);
   seedLeads(ctx, plan.leads, accounts, contacts);
   seedOpportunities(ctx, plan.opportunities, accounts, contacts);
+  seedOpportunityPeople(input.db, input.seedValue, ctx.owners);
   seedSyncFilter(ctx);
   finish(input.db);
 }
