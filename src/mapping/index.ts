@@ -4,3 +4,4 @@ export * from './plan.js';
 export * from './map-record.js';
 export * from './local-value.js';
 export * from './wire-value.js';
+export * from './fixed-plans.js';

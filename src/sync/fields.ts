@@ -19,7 +19,7 @@ import { replaceCatalog, replaceSelection } from '../store/fields-repo.js';
 import { loadSelection } from './state.js';
 import { writeNote } from './writable.js';
 
-export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
+export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser', 'opportunity'];
 
 export interface FieldRow {
   readonly logicalName: string;
