@@ -58,7 +58,8 @@ const rolesOf = async (w: World, opportunityId: string) =>
 
 describeWorlds('opportunities from Dynamics', ({ open }) => {
   it('the initial sync stores every opportunity with its company and contact roles, writing nothing', async () => {
-    const w = await open({ seed: 'small' });
+    // 40 accounts: 10 opportunities, some sold to contacts, some with stakeholders.
+    const w = await open({ seed: 40 });
     const result = await w.cycle();
     expect(result.tables.map((t) => [t.entity, t.status])).toEqual([
       ['systemuser', 'success'],

@@ -17,6 +17,7 @@ import { registerIdentity } from './identity.js';
 import { registerLeadReads } from './leads.js';
 import { registerLeadPush } from './leads-push.js';
 import { registerLeadWrites } from './leads-write.js';
+import { registerOpportunities } from './opportunities.js';
 
 function toRestError(err: FastifyError | Error, logger: Logger): { status: number; item: RestErrorItem } {
   if (err instanceof RestError) return { status: 200, item: { code: err.code, message: err.message } };
@@ -62,6 +63,7 @@ export async function restRoutes(
       registerLeadPush(rest, ctx);
       registerCompanies(rest, ctx);
       registerActivities(rest, ctx);
+      registerOpportunities(rest, ctx);
     },
     { prefix: '/rest' },
   );
