@@ -12,6 +12,8 @@ export interface OpportunityView {
   readonly customerType: 'account' | 'contact' | null;
   /** The account of the opportunity: its customer account, or its customer contact's account. */
   readonly companyDynamicsId: string | null;
+  /** That company's name (its `company` field), when it has synced. */
+  readonly companyName: string | null;
   readonly ownerDynamicsId: string | null;
   readonly fields: Record<string, unknown>;
   readonly deleted: boolean;
@@ -34,8 +36,9 @@ const COMPANY_OF = (o: string) => `CASE ${o}.customer_type
                        WHERE pp.dynamics_id = ${o}.customer_dynamics_id AND pp.dynamics_type = 'Contact')
   END`;
 
-const SELECT = `SELECT o.id, o.dynamics_id, o.customer_dynamics_id, o.customer_type, ${COMPANY_OF('o')} AS company_dynamics_id,
-  o.owner_dynamics_id, o.fields, o.dynamics_deleted, o.created_at, o.updated_at FROM opportunities o`;
+const SELECT = `SELECT o.*, (SELECT c.fields ->> 'company' FROM companies c WHERE c.dynamics_id = o.company_dynamics_id) AS company_name
+FROM (SELECT o.id, o.dynamics_id, o.customer_dynamics_id, o.customer_type, ${COMPANY_OF('o')} AS company_dynamics_id,
+  o.owner_dynamics_id, o.fields, o.dynamics_deleted, o.created_at, o.updated_at FROM opportunities o) o`;
 
 interface Row {
   id: number | string;
@@ -43,6 +46,7 @@ interface Row {
   customer_dynamics_id: string | null;
   customer_type: 'account' | 'contact' | null;
   company_dynamics_id: string | null;
+  company_name: string | null;
   owner_dynamics_id: string | null;
   fields: Record<string, unknown>;
   dynamics_deleted: boolean;
@@ -56,6 +60,7 @@ const toView = (r: Row): OpportunityView => ({
   customerDynamicsId: r.customer_dynamics_id,
   customerType: r.customer_type,
   companyDynamicsId: r.company_dynamics_id,
+  companyName: r.company_name,
   ownerDynamicsId: r.owner_dynamics_id,
   fields: r.fields,
   deleted: r.dynamics_deleted,
@@ -77,7 +82,7 @@ function where(f: OpportunityFilter): { sql: string; params: unknown[] } {
     case 'id':
       return { sql: 'o.id = ANY($1::bigint[])', params: [f.values] };
     case 'company':
-      return { sql: `${COMPANY_OF('o')} = ANY($1::uuid[])`, params: [f.values] };
+      return { sql: 'o.company_dynamics_id = ANY($1::uuid[])', params: [f.values] };
     case 'field':
       return { sql: 'o.fields ->> $2 = ANY($1::text[])', params: [f.values, f.field] };
     case 'all':
