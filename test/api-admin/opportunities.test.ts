@@ -31,7 +31,9 @@ describe('GET /api/opportunities', () => {
     const seen: Item[] = [];
     let cursor: string | null = null;
     do {
-      const r = (await c.send({ url: `/api/opportunities?limit=20${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      const r: { items: Item[]; nextCursor: string | null } = (
+        await c.send({ url: `/api/opportunities?limit=20${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json();
       seen.push(...r.items);
       cursor = r.nextCursor;
     } while (cursor);
