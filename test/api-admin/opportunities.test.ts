@@ -7,10 +7,11 @@ import { openSyncedFixture, type SyncedFixture } from './fixture.js';
 let f: SyncedFixture;
 let c: AdminClient;
 
+// The small seed synced once for the file (the fixture of the other admin tests).
 beforeAll(async () => {
   f = await openSyncedFixture();
   c = await signedInClient(f.deps());
-});
+}, 180_000);
 afterAll(async () => {
   await c?.app.close();
   await f?.close();
