@@ -1,5 +1,5 @@
 /** The Dynamics tables dynasync reads, and the facts about them that every layer shares. */
-export const SYNC_ENTITIES = ['systemuser', 'account', 'contact', 'lead', 'opportunity'] as const;
+export const SYNC_ENTITIES = ['systemuser', 'account', 'contact', 'lead', 'opportunity', 'connection'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
 export interface EntityInfo {
@@ -44,10 +44,33 @@ export const ENTITY_INFO: Readonly<Record<SyncEntity, EntityInfo>> = Object.free
   }),
   lead: info('lead', 'leads', 'leadid', ['_ownerid_value'], { versioned: true }),
   opportunity: info('opportunity', 'opportunities', 'opportunityid', ['_customerid_value', '_ownerid_value']),
+  // Stakeholders: read with fixed columns (no field selection), kept only from an opportunity to a contact.
+  connection: info('connection', 'connections', 'connectionid', [
+    '_record1id_value',
+    '_record2id_value',
+    '_record2roleid_value',
+    'record1objecttypecode',
+    'record2objecttypecode',
+  ]),
 });
 
-/** The order of a cycle: owners first, then the companies people link to, then people (contacts, then leads). */
-export const CYCLE_ORDER: readonly SyncEntity[] = ['systemuser', 'account', 'contact', 'lead'];
+/**
+ * The order of a cycle: owners first, then the companies people link to, then people (contacts,
+ * then leads), then opportunities and their stakeholders (reference 1.7: roles after people).
+ */
+export const CYCLE_ORDER: readonly SyncEntity[] = [
+  'systemuser',
+  'account',
+  'contact',
+  'lead',
+  'opportunity',
+  'connection',
+];
+
+/** Tables read with fixed columns, no field selection; synced while `parent` is. */
+export const FIXED_COLUMN_TABLES: Readonly<Partial<Record<SyncEntity, { readonly parent: SyncEntity }>>> = {
+  connection: { parent: 'opportunity' },
+};
 
 /** The tables whose rows are persons, and the Microsoft Type each gives its person. */
 export const PERSON_TYPES = Object.freeze({ contact: 'Contact', lead: 'Lead' } as const);

@@ -53,6 +53,15 @@ const BASE_MAPPING = {
     preferredcontactmethodcode: 'microsoftPreferredMethodOfContact',
     mkt_leadscore: 'personScore',
   },
+  // Reference 2.10 (Stage <- statecode: Open, Won, Lost); customerid and ownerid are links, always read.
+  opportunity: {
+    name: 'name',
+    estimatedvalue: 'estimatedValue',
+    closeprobability: 'closeProbability',
+    statecode: 'stage',
+    actualclosedate: 'actualCloseDate',
+    description: 'description',
+  },
   systemuser: {
     fullname: 'fullName',
     firstname: 'firstName',

@@ -5,3 +5,4 @@ export * from './map-record.js';
 export * from './local-value.js';
 export * from './wire-value.js';
 export * from './custom-plan.js';
+export * from './fixed-plans.js';

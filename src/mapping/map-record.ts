@@ -21,6 +21,8 @@ export interface MappedRecord {
   readonly modifiedBy: string | null;
   /** contact → the lead it was qualified from. */
   readonly originatingLeadId: string | null;
+  /** opportunity → its customerid: a contact or an account (the table from the lookup annotation). */
+  readonly customer?: { readonly id: string; readonly table: string | null } | null;
 }
 
 export type MapResult =
@@ -61,6 +63,7 @@ export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapRe
         version: versionOf(row),
         modifiedBy: system('modifiedby', checkGuid, '_modifiedby_value'),
         originatingLeadId: system('originatingleadid', checkGuid, '_originatingleadid_value'),
+        customer: customerOf(row, system('customerid', checkGuid, '_customerid_value')),
       },
     };
   } catch (err) {
@@ -75,6 +78,12 @@ function accountOf(row: Record<string, unknown>, parent: string | null): string 
   if (parent === null) return null;
   const target = row[`_parentcustomerid_value${LOOKUP_ENTITY}`];
   return target === undefined || target === 'account' ? parent : null;
+}
+
+function customerOf(row: Record<string, unknown>, id: string | null): MappedRecord['customer'] {
+  if (id === null) return null;
+  const table = row[`_customerid_value${LOOKUP_ENTITY}`];
+  return { id, table: typeof table === 'string' ? table : null };
 }
 
 const ETAG = /^W\/"(\d+)"$/;

@@ -405,3 +405,53 @@ export const quickSyncs = pgTable(
   },
   (t) => [index('quick_syncs_state').on(t.state, t.id)],
 );
+
+/**
+ * Opportunities, one way from Dynamics. `customer_*` is the polymorphic customerid: a contact or
+ * an account. The company of an opportunity sold to a contact is that contact's account, read
+ * through persons at query time, so it follows the contact when it moves (store/records/opportunities.ts).
+ */
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dynamicsId: uuid('dynamics_id').notNull(),
+    customerDynamicsId: uuid('customer_dynamics_id'),
+    customerType: text('customer_type'), // 'account' | 'contact' | null
+    ownerDynamicsId: uuid('owner_dynamics_id'),
+    fields: jsonb('fields')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+    dynamicsCreatedOn: ts('dynamics_created_on'),
+    dynamicsModifiedOn: ts('dynamics_modified_on'),
+    seenGeneration: integer('seen_generation').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('opportunities_dynamics_id').on(t.dynamicsId),
+    index('opportunities_customer').on(t.customerDynamicsId),
+  ],
+);
+
+/** Stakeholders: Dynamics connections from an opportunity to a contact (each one a contact role). */
+export const opportunityConnections = pgTable(
+  'opportunity_connections',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dynamicsId: uuid('dynamics_id').notNull(),
+    opportunityDynamicsId: uuid('opportunity_dynamics_id').notNull(),
+    contactDynamicsId: uuid('contact_dynamics_id').notNull(),
+    roleDynamicsId: uuid('role_dynamics_id'),
+    dynamicsDeleted: boolean('dynamics_deleted').notNull().default(false),
+    seenGeneration: integer('seen_generation').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('opportunity_connections_dynamics_id').on(t.dynamicsId),
+    index('opportunity_connections_opportunity').on(t.opportunityDynamicsId),
+    index('opportunity_connections_contact').on(t.contactDynamicsId),
+  ],
+);

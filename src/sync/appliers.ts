@@ -4,6 +4,8 @@ import type { MappedRecord } from '../mapping/index.js';
 import type { SqlClient } from '../store/db/types.js';
 import {
   applyCompanies,
+  applyConnections,
+  applyOpportunities,
   applyPeople,
   applySalesPersons,
   markDeleted,
@@ -39,4 +41,6 @@ export const APPLIERS: Partial<Record<SyncEntity, Applier>> = {
   ),
   contact: applier('contact', (tx, r, ctx) => applyPeople(tx, 'contact', r, ctx)),
   lead: applier('lead', (tx, r, ctx) => applyPeople(tx, 'lead', r, ctx)),
+  opportunity: applier('opportunity', applyOpportunities),
+  connection: applier('connection', applyConnections),
 };

@@ -1,10 +1,11 @@
 /**
- * One sync cycle: users, then accounts, then contacts (owners before the companies that point at
- * them, companies before people). A table that fails or is blocked does not stop the others.
+ * One sync cycle: users, then accounts, then contacts and leads (owners before the companies that
+ * point at them, companies before people), then opportunities and their stakeholder connections.
+ * A table that fails or is blocked does not stop the others.
  */
-import { CYCLE_ORDER, FatalError, type SyncEntity } from '../domain/index.js';
+import { CYCLE_ORDER, FatalError, FIXED_COLUMN_TABLES, type SyncEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
-import { buildPlan } from '../mapping/index.js';
+import { buildPlan, fixedPlan, type EntityPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SourceReader } from './ports.js';
 import { finishRun, loadSelection, startRun } from './state.js';
@@ -41,6 +42,11 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   try {
     for (const entity of CYCLE_ORDER) {
       if (deps.signal?.aborted) break;
+      const fixed = fixedColumnPlan(entity, tables);
+      if (fixed !== undefined) {
+        if (fixed) tables.push(await syncTable(deps, now, runId, fixed));
+        continue;
+      }
       let { catalog, selection } = await loadSelection(deps.db, entity);
       if (catalog.length === 0 && tables.length > 0) {
         // A table that joined the cycle after setup (leads, for a database set up before they
@@ -55,10 +61,7 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
           `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`,
         );
       }
-      const plan = buildPlan(entity, catalog, selection);
-      const result = await syncStream({ ...deps, now, runId }, plan);
-      tables.push(result);
-      deps.logger.info({ runId, ...summary(result) }, `${entity}: ${result.status}`);
+      tables.push(await syncTable(deps, now, runId, buildPlan(entity, catalog, selection)));
     }
     if (!deps.signal?.aborted) tables.push(...(await syncCustomTables({ ...deps, now, runId })));
   } catch (err) {
@@ -75,6 +78,24 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   const endedAt = now();
   await finishRun(deps.db, runId, { status, tables, endedAt, error: null });
   return { runId, status, tables, startedAt, endedAt };
+}
+
+async function syncTable(deps: CycleDeps, now: () => Date, runId: number, plan: EntityPlan): Promise<StreamResult> {
+  const result = await syncStream({ ...deps, now, runId }, plan);
+  deps.logger.info({ runId, ...summary(result) }, `${plan.entity}: ${result.status}`);
+  return result;
+}
+
+/**
+ * A fixed-column table (connections) syncs while its parent table (opportunities) synced in this
+ * cycle: its plan, null to skip it, undefined for a table with a field selection.
+ */
+function fixedColumnPlan(entity: SyncEntity, done: readonly StreamResult[]): EntityPlan | null | undefined {
+  const fixed = FIXED_COLUMN_TABLES[entity];
+  if (!fixed) return undefined;
+  const parent = done.find((t) => t.entity === fixed.parent);
+  if (!parent || parent.status !== 'success') return null;
+  return fixedPlan(entity) ?? null;
 }
 
 async function adoptDefaults(deps: CycleDeps, entity: SyncEntity): Promise<boolean> {

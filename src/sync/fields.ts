@@ -21,7 +21,7 @@ import { loadSelection } from './state.js';
 import { writeNote } from './writable.js';
 import { planRefresh, refuseDeselectingQueued, type RefreshOptions } from './quick-sync-plan.js';
 
-export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser'];
+export const FIELD_ENTITIES: readonly SyncEntity[] = ['account', 'contact', 'lead', 'systemuser', 'opportunity'];
 
 export interface FieldRow {
   readonly logicalName: string;

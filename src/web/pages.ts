@@ -29,6 +29,12 @@ export const PAGES: readonly PageDef[] = [
   { id: 'people', route: '/people', title: 'People', nav: { label: 'People', href: '/people' } },
   { id: 'person', route: '/people/:id', title: 'Person' },
   { id: 'companies', route: '/companies', title: 'Companies', nav: { label: 'Companies', href: '/companies' } },
+  {
+    id: 'opportunities',
+    route: '/opportunities',
+    title: 'Opportunities',
+    nav: { label: 'Opportunities', href: '/opportunities' },
+  },
 ];
 
 /** The page everything else starts from. */

@@ -26,7 +26,14 @@ describe('GET /api/status', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const s = res.json();
-    expect(s.tables.map((t: { table: string }) => t.table)).toEqual(['systemuser', 'account', 'contact', 'lead']);
+    expect(s.tables.map((t: { table: string }) => t.table)).toEqual([
+      'systemuser',
+      'account',
+      'contact',
+      'lead',
+      'opportunity',
+      'connection',
+    ]);
     const stored = {
       systemuser: await count('sales_persons'),
       account: await count('companies'),

@@ -92,6 +92,8 @@ for (const backend of backends) {
           ['table=account', 2],
           ['table=contact', 0],
           ['table=lead', 0],
+          ['table=opportunity', 0],
+          ['table=connection', 0],
         ]),
       );
 

@@ -144,6 +144,8 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
       ['account', 'success'],
       ['contact', 'failed'],
       ['lead', 'success'],
+      ['opportunity', 'success'],
+      ['connection', 'success'],
     ]);
     const errors = await h.syncErrors();
     expect(errors.at(-1)).toMatchObject({ entity: 'contact', operation: 'read', recordId: null });

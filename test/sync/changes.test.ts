@@ -148,6 +148,8 @@ describeWorlds('changes from Dynamics', ({ open }) => {
       ['account', 'failed'],
       ['contact', 'success'],
       ['lead', 'success'],
+      ['opportunity', 'success'],
+      ['connection', 'success'],
     ]);
     const early = (await getPersonByDynamicsId(w.db, contactId))!;
     expect(early.accountId).toBe(accountId);

@@ -31,6 +31,8 @@ describeWorlds('initial sync', ({ open }) => {
       ['account', true],
       ['contact', true],
       ['lead', true],
+      ['opportunity', true],
+      ['connection', true],
     ]);
     expect(writesSeen(w)).toEqual([]);
 

@@ -13,6 +13,7 @@ import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
 import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
+import { registerOpportunityRoutes } from './opportunity-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerPushRoutes } from './push-routes.js';
 import { registerQuickSyncRoutes } from './quick-sync-routes.js';
@@ -60,6 +61,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
+  registerOpportunityRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
   registerCustomTableRoutes(app, deps.db, dynamics);
   registerQuickSyncRoutes(app, deps.db);

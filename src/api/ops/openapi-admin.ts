@@ -146,6 +146,11 @@ export const ADMIN_PATHS: Obj = {
       },
     ),
   },
+  '/api/opportunities': {
+    get: op("Opportunities (all, a company's, or a person's with the role)", {
+      parameters: [q('company', 'Dynamics account id'), q('person', 'Person id'), ...PAGE],
+    }),
+  },
   '/api/companies': { get: op('Companies with their people counts', { parameters: [q('q', 'Name'), ...PAGE] }) },
   '/metrics': {
     get: {

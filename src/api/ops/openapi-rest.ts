@@ -103,6 +103,8 @@ const batchBody = (record: Obj, extra: Obj = {}): Obj => ({
   },
 });
 
+const ANY_RECORD: Obj = { type: 'object', additionalProperties: true };
+
 export const REST_PATHS: Obj = {
   '/identity/oauth/token': { get: tokenOp('get'), post: tokenOp('post') },
   '/rest/v1/leads.json': {
@@ -187,6 +189,66 @@ export const REST_PATHS: Obj = {
       {
         requestBody: batchBody({ type: 'object', additionalProperties: true }),
       },
+    ),
+  },
+  '/rest/v1/opportunities.json': {
+    get: restOp(
+      'Opportunities by filter',
+      'externalOpportunityId is the Dynamics opportunity id; marketoGUID and id are ours; externalCompanyId the account; any synced opportunity field can filter too.',
+      ANY_RECORD,
+      {
+        parameters: [
+          q('filterType', 'externalOpportunityId, id, marketoGUID, externalCompanyId or a field name', true),
+          q('filterValues', 'Comma-separated values (at most 300)', true),
+          FIELDS,
+          BATCH,
+          NEXT,
+        ],
+      },
+    ),
+    post: restOp(
+      'Create or update opportunities: always refused',
+      'Opportunities are synced one way from Dynamics: every record is skipped with 1018 (CRM Enabled). With `?_method=GET` and a form body, this is the GET.',
+      ref('RecordResult'),
+      { requestBody: batchBody(ANY_RECORD) },
+    ),
+  },
+  '/rest/v1/opportunities/delete.json': {
+    post: restOp(
+      'Delete opportunities: always refused',
+      'Every record is skipped with 1018 (CRM Enabled).',
+      ref('RecordResult'),
+      {
+        requestBody: batchBody(ANY_RECORD),
+      },
+    ),
+  },
+  '/rest/v1/opportunities/roles.json': {
+    get: restOp(
+      'Opportunity contact roles',
+      'Potential Customer (the customer contact, primary) and Stakeholder (a connection to a contact) roles.',
+      ANY_RECORD,
+      {
+        parameters: [
+          q('filterType', 'externalOpportunityId or leadId', true),
+          q('filterValues', 'Comma-separated values', true),
+        ],
+      },
+    ),
+    post: restOp(
+      'Create roles: always refused',
+      'Every record is skipped with 1018 (CRM Enabled); `?_method=GET` reads.',
+      ref('RecordResult'),
+      {
+        requestBody: batchBody(ANY_RECORD),
+      },
+    ),
+  },
+  '/rest/v1/opportunities/describe.json': {
+    get: restOp(
+      'Describe opportunities',
+      'The opportunity object: idField, dedupeFields and its synced fields.',
+      ANY_RECORD,
     ),
   },
   '/rest/v1/activities/types.json': {

@@ -20,6 +20,7 @@ export const RestCode = Object.freeze({
   LeadAlreadyExists: '1005',
   FieldNotFound: '1006',
   MultipleLeadsMatch: '1007',
+  CrmEnabled: '1018',
 } as const);
 export type RestCodeValue = (typeof RestCode)[keyof typeof RestCode];
 

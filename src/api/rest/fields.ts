@@ -57,7 +57,7 @@ const SYSTEM: readonly Omit<RestField, 'id'>[] = [
   ...MICROSOFT_FIELDS.map((f) => ({ ...f, readOnly: true, source: 'system' as const, column: null })),
 ];
 
-const DATA_TYPES: Partial<Record<AttributeType, string>> = {
+export const DATA_TYPES: Partial<Record<AttributeType, string>> = {
   String: 'string',
   Memo: 'text',
   EntityName: 'string',

@@ -18,6 +18,7 @@ import { registerIdentity } from './identity.js';
 import { registerLeadReads } from './leads.js';
 import { registerLeadPush } from './leads-push.js';
 import { registerLeadWrites } from './leads-write.js';
+import { registerOpportunities } from './opportunities.js';
 
 function toRestError(err: FastifyError | Error, logger: Logger): { status: number; item: RestErrorItem } {
   if (err instanceof RestError) return { status: 200, item: { code: err.code, message: err.message } };
@@ -64,6 +65,7 @@ export async function restRoutes(
       registerCompanies(rest, ctx);
       registerActivities(rest, ctx);
       registerCustomObjects(rest, ctx);
+      registerOpportunities(rest, ctx);
     },
     { prefix: '/rest' },
   );

@@ -11,6 +11,7 @@ import { DELETE, UPSERT } from './change-log.js';
 import { type Cell, LookupColumn } from './columns.js';
 import { type Database, USD_CURRENCY_ID } from './database.js';
 import { Journal } from './journal.js';
+import { isConnection, pairConnection } from './connections.js';
 import { type Assignment, parseBody } from './validate.js';
 import type { TableStore } from './table-store.js';
 
@@ -70,6 +71,18 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     if (existing !== undefined) {
       throw new DataverseHttpError(412, DvCode.DuplicateRecord, 'Cannot insert duplicate key.');
     }
+    const row = insertRow(p, store, id, assignments);
+    if (isConnection(store)) {
+      const twin = insertRow(p, store, randomUUID(), []);
+      pairConnection(db, store, row, twin);
+      touch(store, twin, p.userId);
+    }
+    touch(store, row, p.userId);
+    return id;
+  };
+
+  /** A new row with its server-set columns and the body's values, not yet touched (logged). */
+  const insertRow = (p: Principal, store: TableStore, id: string, assignments: Assignment[]): number => {
     const revived = store.tombstones.get(id);
     if (revived !== undefined) db.journal?.save(store, revived);
     const row = revived ?? store.allocate(id);
@@ -89,8 +102,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     store.lookup('transactioncurrencyid')?.setRef(row, USD_CURRENCY_ID, 'transactioncurrency');
     apply(store, row, assignments);
     store.insertOrder(row);
-    touch(store, row, p.userId);
-    return id;
+    return row;
   };
 
   const update = (p: Principal, store: TableStore, row: number, body: unknown) => {
@@ -119,7 +131,8 @@ export function createMutator(db: Database, clock: Clock): Mutator {
         const ids = col.ids;
         for (let r = 0; r < other.size; r++) {
           if (ids[r] !== id || !other.alive[r] || col.target(r) !== table) continue;
-          if (col.def.type === 'Customer' && other.def.logicalName !== 'lead') remove(p, other, r);
+          if ((col.def.type === 'Customer' && other.def.logicalName !== 'lead') || col.def.cascadeDelete)
+            remove(p, other, r);
           else {
             col.setRef(r, null, table);
             touch(other, r, p.userId);

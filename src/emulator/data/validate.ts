@@ -161,9 +161,11 @@ function parseBind(db: Database, store: TableStore, nav: string, raw: unknown): 
 function findNavigation(store: TableStore, nav: string): { col: LookupColumn; fixedTarget?: string } | undefined {
   for (const col of store.columns.values()) {
     if (!(col instanceof LookupColumn) || !col.def.isValidForCreate) continue;
-    if (col.def.type !== 'Customer' && col.def.logicalName === nav) return { col };
+    // A lookup to several tables (Customer, a connection's record1id) has one navigation per target.
+    const multi = col.def.type === 'Customer' || (col.def.type === 'Lookup' && (col.def.targets?.length ?? 0) > 1);
+    if (!multi && col.def.logicalName === nav) return { col };
     for (const t of col.def.targets ?? []) {
-      if (col.def.type === 'Customer' && `${col.def.logicalName}_${t}` === nav) return { col, fixedTarget: t };
+      if (multi && `${col.def.logicalName}_${t}` === nav) return { col, fixedTarget: t };
     }
   }
   return undefined;

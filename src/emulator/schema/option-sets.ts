@@ -114,3 +114,9 @@ export const OPPORTUNITY_STATUS = pairs([
   [4, 'Canceled'],
   [5, 'Out-Sold'],
 ]);
+export const SALES_STAGE = pairs([
+  [0, 'Qualify'],
+  [1, 'Develop'],
+  [2, 'Propose'],
+  [3, 'Close'],
+]);

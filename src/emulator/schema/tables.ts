@@ -29,7 +29,9 @@ import {
   OPPORTUNITY_STATE,
   OPPORTUNITY_STATUS,
   RATING,
+  SALES_STAGE,
 } from './option-sets.js';
+import { CONNECTION, CONNECTION_ROLE } from './connection-tables.js';
 import { CONTACT, LEAD, address1, contactChannels } from './people-tables.js';
 import type { TableDef } from './types.js';
 
@@ -93,6 +95,8 @@ const OPPORTUNITY: TableSpec = {
     date('estimatedclosedate', 'Est. Close Date'),
     date('actualclosedate', 'Actual Close Date'),
     int('closeprobability', 'Probability', 0, 100),
+    str('stepname', 'Pipeline Phase', 200),
+    pick('salesstage', 'Sales Stage', SALES_STAGE),
     pick('opportunityratingcode', 'Rating', RATING),
     memo('description', 'Description'),
     currency(),
@@ -151,7 +155,16 @@ const TEAM: TableSpec = {
   ],
 };
 
-export const TABLE_SPECS: readonly TableSpec[] = [ACCOUNT, CONTACT, LEAD, OPPORTUNITY, SYSTEMUSER, TEAM];
+export const TABLE_SPECS: readonly TableSpec[] = [
+  ACCOUNT,
+  CONTACT,
+  LEAD,
+  OPPORTUNITY,
+  SYSTEMUSER,
+  TEAM,
+  CONNECTION,
+  CONNECTION_ROLE,
+];
 
 /** Fresh, mutable table definitions (each registry owns its own: tests change them at run time). */
 export function createStandardTables(changeTrackingDisabled: readonly string[] = []): TableDef[] {

@@ -52,6 +52,8 @@ export interface ColumnDef {
   readonly isCustom: boolean;
   readonly isPrimaryId?: boolean;
   readonly isPrimaryName?: boolean;
+  /** Lookups whose row is deleted with the record it points at (a connection with either end). */
+  readonly cascadeDelete?: boolean;
 }
 
 export interface TableDef {

@@ -2,7 +2,7 @@
  * SQL shared by the appliers that log Change Data Value activities (companies.ts, persons.ts): which
  * fields an incoming row changes, and the activity each change writes ($1 time, $2 run id).
  */
-import { ActivityType } from '../../domain/index.js';
+import { ActivityType, CDV_FAN_OUT_CAP } from '../../domain/index.js';
 
 /**
  * The fields of `incoming` (jsonb) whose value differs from `stored` (jsonb), as (key, old_value,
@@ -20,3 +20,11 @@ INSERT INTO activities (person_id, type_id, occurred_at, primary_attribute_value
 SELECT p.id, ${ActivityType.ChangeDataValue}, $1, ch.key,
        jsonb_build_object('field', ch.key, 'oldValue', ch.old_value, 'newValue', ch.new_value, 'source', 'dynamics', ${attributes}),
        $2`;
+
+/**
+ * The persons one change logs a Change Data Value on (reference 1.2): at most CDV_FAN_OUT_CAP of
+ * those `persons` (a SELECT of person ids) selects, lowest id first, so the choice is deterministic.
+ * The value itself applies to every one of them; only the activities are capped.
+ */
+export const fanOutTo = (persons: string): string => `
+  SELECT f.id FROM (${persons}) f ORDER BY f.id LIMIT ${CDV_FAN_OUT_CAP}`;

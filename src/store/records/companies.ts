@@ -3,15 +3,14 @@
  * account reads them through the account link, so one change reaches all of them at once.
  *
  * Each field a Dynamics update changes logs a Change Data Value on the account's persons, at most
- * CDV_FAN_OUT_CAP of them, lowest person id first (deterministic). The value applies to all.
+ * CDV_FAN_OUT_CAP of them, lowest person id first (fanOutTo, change-sql.ts). The value applies to all.
  *
  * Local edits (local-edit.ts) last until the account's next Dynamics update, which overwrites all its
  * fields (the reference product's rule). A row read again at the version already stored (a new
  * field selection, an expired delta token) is not an update: it fills in values but keeps the
  * fields edited locally, and a value it does change is logged as re-read, not as a Dynamics update.
  */
-import { CDV_FAN_OUT_CAP } from '../../domain/index.js';
-import { changedFields, insertChanges } from './change-sql.js';
+import { changedFields, fanOutTo, insertChanges } from './change-sql.js';
 import type { SqlClient } from '../db/types.js';
 import { applyStaged, lastById, type ApplyContext, type PageStats } from './staging.js';
 
@@ -41,12 +40,9 @@ CROSS JOIN LATERAL (
   SELECT cc.fields, cc.dynamics_version, cc.local_edits FROM companies cc WHERE cc.dynamics_id = s.dynamics_id LIMIT 1
 ) c
 CROSS JOIN LATERAL (${changedFields('c.fields', INCOMING('c', 's'))}) ch
-CROSS JOIN LATERAL (
-  SELECT pp.id FROM persons pp
-  WHERE pp.account_dynamics_id = s.dynamics_id AND NOT pp.dynamics_deleted
-  ORDER BY pp.id
-  LIMIT ${CDV_FAN_OUT_CAP}
-) p`;
+CROSS JOIN LATERAL (${fanOutTo(
+  `SELECT pp.id FROM persons pp WHERE pp.account_dynamics_id = s.dynamics_id AND NOT pp.dynamics_deleted`,
+)}) p`;
 
 const COUNT = `
 SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS inserted,

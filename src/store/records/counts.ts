@@ -11,7 +11,9 @@ export async function storedPerTable(
      UNION ALL SELECT 'contact', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int, count(*) FILTER (WHERE sync_stopped)::int
        FROM persons WHERE dynamics_type = 'Contact'
      UNION ALL SELECT 'lead', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int, count(*) FILTER (WHERE sync_stopped)::int
-       FROM persons WHERE dynamics_type = 'Lead'`,
+       FROM persons WHERE dynamics_type = 'Lead'
+     UNION ALL SELECT 'opportunity', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int, 0 FROM opportunities
+     UNION ALL SELECT 'connection', count(*)::int, count(*) FILTER (WHERE dynamics_deleted)::int, 0 FROM opportunity_connections`,
   );
   return Object.fromEntries(
     res.rows.map((r) => [r.t, { stored: r.stored, deleted: r.deleted, stopped: Number(r.stopped) }]),

@@ -11,6 +11,8 @@ export const HOLDERS = {
   // Persons are contacts, leads and local-only people: each table owns only its own rows.
   contact: { table: 'persons', owns: `dynamics_type = 'Contact'` },
   lead: { table: 'persons', owns: `dynamics_type = 'Lead'` },
+  opportunity: { table: 'opportunities', owns: 'true' },
+  connection: { table: 'opportunity_connections', owns: 'true' },
 } as const;
 export type HeldEntity = keyof typeof HOLDERS;
 

@@ -14,3 +14,6 @@ export * from './people-sync.js';
 export * from './local-person.js';
 export { setPersonFieldsLocally } from './person-edit.js';
 export * from './push.js';
+export * from './opportunities.js';
+export * from './opportunity-connections.js';
+export * from './opportunity-queries.js';

@@ -24,7 +24,7 @@ export interface PageStats {
 
 export const emptyStats = (): PageStats => ({ inserted: 0, updated: 0, unchanged: 0, deleted: 0, activities: 0 });
 
-export type StagingKind = 'companies' | 'persons' | 'sales_persons';
+export type StagingKind = 'companies' | 'persons' | 'sales_persons' | 'opportunities' | 'opportunity_connections';
 
 // No primary key: rows arrive de-duplicated (lastById), every join probes the real table's index,
 // and maintaining an index on each page's staging rows cost about a sixth of the COPY.
@@ -39,12 +39,29 @@ const DDL: Record<StagingKind, string> = {
   sales_persons: `CREATE TEMP TABLE IF NOT EXISTS stage_sales_persons (
     dynamics_id uuid NOT NULL, fields jsonb NOT NULL
   ) ON COMMIT DELETE ROWS`,
+  opportunities: `CREATE TEMP TABLE IF NOT EXISTS stage_opportunities (
+    dynamics_id uuid NOT NULL, customer_dynamics_id uuid, customer_type text, owner_dynamics_id uuid,
+    fields jsonb NOT NULL, created_on timestamptz, modified_on timestamptz
+  ) ON COMMIT DELETE ROWS`,
+  opportunity_connections: `CREATE TEMP TABLE IF NOT EXISTS stage_opportunity_connections (
+    dynamics_id uuid NOT NULL, opportunity_dynamics_id uuid NOT NULL, contact_dynamics_id uuid NOT NULL, role_dynamics_id uuid
+  ) ON COMMIT DELETE ROWS`,
 };
 
 const COLUMNS: Record<StagingKind, readonly string[]> = {
   companies: ['dynamics_id', 'owner_dynamics_id', 'fields', 'modified_on', 'version'],
   persons: ['dynamics_id', 'account_dynamics_id', 'owner_dynamics_id', 'email', 'fields', 'created_on', 'modified_on'],
   sales_persons: ['dynamics_id', 'fields'],
+  opportunities: [
+    'dynamics_id',
+    'customer_dynamics_id',
+    'customer_type',
+    'owner_dynamics_id',
+    'fields',
+    'created_on',
+    'modified_on',
+  ],
+  opportunity_connections: ['dynamics_id', 'opportunity_dynamics_id', 'contact_dynamics_id', 'role_dynamics_id'],
 };
 
 /** Loads rows (already de-duplicated by id) into the kind's staging table, inside the caller's transaction. */

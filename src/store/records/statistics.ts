@@ -11,6 +11,8 @@ const TABLES: Readonly<Record<string, readonly string[]>> = {
   systemuser: ['sales_persons'],
   account: ['companies', 'activities'],
   contact: ['persons', 'activities'],
+  opportunity: ['opportunities'],
+  connection: ['opportunity_connections'],
 };
 
 /** ANALYZE the tables a full read of `entity` filled (samples at most 30,000 rows each: fast). */

@@ -27,6 +27,15 @@ function row(c) {
         ? h('a', { href: `/people${query({ company: c.id })}`, class: 'people-count' }, formatNumber(c.people))
         : '0',
     ),
+    h(
+      'td',
+      {},
+      h(
+        'a',
+        { href: `/opportunities${query({ company: c.dynamicsId })}`, class: 'opportunities-link' },
+        'Opportunities',
+      ),
+    ),
   );
 }
 
@@ -34,7 +43,7 @@ async function more(body, moreButton) {
   const r = await api(`/api/companies${query({ ...filter, cursor, limit: 50 })}`);
   if (!cursor) body.replaceChildren();
   body.append(...r.items.map(row));
-  if (!body.children.length) body.append(emptyRow(4, 'No company matches.'));
+  if (!body.children.length) body.append(emptyRow(5, 'No company matches.'));
   cursor = r.nextCursor;
   moreButton.hidden = !cursor;
 }
@@ -70,7 +79,9 @@ function render() {
     'click',
     busy(moreButton, () => more(body, moreButton)),
   );
-  const t = table(['Company', 'City', 'Country', { label: 'People', num: true }], [], { id: 'companies-table' });
+  const t = table(['Company', 'City', 'Country', { label: 'People', num: true }, 'Opportunities'], [], {
+    id: 'companies-table',
+  });
   t.querySelector('tbody').replaceWith(body);
   replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));
   return more(body, moreButton);

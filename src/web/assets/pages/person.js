@@ -15,6 +15,7 @@ import {
   toast,
 } from '../lib/dom.js';
 import { deletedBadge, microsoftFieldList } from '../lib/microsoft.js';
+import { OPPORTUNITY_HEADERS, opportunityRow } from '../lib/opportunities.js';
 import { busy, run } from '../lib/shell.js';
 import { customRecordsCard } from './person-custom.js';
 import { pushCard } from './person-push.js';
@@ -141,9 +142,21 @@ function activityLog(first) {
   return [t, h('div', { class: 'more' }, more)];
 }
 
+/** The opportunities the person has a contact role in (customer or stakeholder). */
+function opportunityCard(items) {
+  const t = table(OPPORTUNITY_HEADERS, [], { id: 'person-opportunities' });
+  t.querySelector('tbody').replaceWith(
+    h('tbody', {}, items.length ? items.map(opportunityRow) : emptyRow(OPPORTUNITY_HEADERS.length, 'No opportunity.')),
+  );
+  return h('section', { class: 'card flush', id: 'opportunities' }, h('h2', { class: 'pad' }, 'Opportunities'), t);
+}
+
 async function load() {
   if (!Number.isInteger(id) || id <= 0) return replace(page(), alertBox('This is not a person id.'));
-  const { person, company, companyFields, fieldLabels, activities } = await api(`/api/people/${id}`);
+  const [{ person, company, companyFields, fieldLabels, activities }, opportunities] = await Promise.all([
+    api(`/api/people/${id}`),
+    api(`/api/opportunities${query({ person: id })}`),
+  ]);
   const name =
     [person.fields.firstName, person.fields.lastName].filter(Boolean).join(' ') ||
     person.email ||
@@ -204,6 +217,7 @@ async function load() {
       ),
     ),
     customRecordsCard(person.id),
+    opportunityCard(opportunities.items),
     h('section', { class: 'card flush' }, h('h2', { class: 'pad' }, 'Activity log'), ...activityLog(activities)),
   );
 }
