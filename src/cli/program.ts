@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWebhookCommands } from './commands/webhook.js';
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
 function packageVersion(): string {
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerDemo,
     registerServe,
     registerApiClient,
+    registerWebhookCommands,
   ]) {
     register(program, ctx);
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../config/index.js';
 import { buildPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SourceReader } from './ports.js';
+import type { RunTrigger } from '../store/runs.js';
 import { finishRun, loadSelection, startRun } from './state.js';
 import { saveFieldSelection } from './fields.js';
 import { syncStream, type PageEvent, type StreamResult } from './stream.js';
@@ -32,7 +33,12 @@ export interface CycleResult {
   readonly endedAt: Date;
 }
 
-export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' | 'once'): Promise<CycleResult> {
+/** `only`: the tables a push notification named (the others wait for their scheduled cycle). */
+export async function runCycle(
+  deps: CycleDeps,
+  trigger: RunTrigger,
+  only?: readonly SyncEntity[],
+): Promise<CycleResult> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const runId = await startRun(deps.db, trigger, startedAt);
@@ -40,6 +46,7 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   try {
     for (const entity of CYCLE_ORDER) {
       if (deps.signal?.aborted) break;
+      if (only && !only.includes(entity)) continue;
       let { catalog, selection } = await loadSelection(deps.db, entity);
       if (catalog.length === 0 && tables.length > 0) {
         // A table that joined the cycle after setup (leads, for a database set up before they

@@ -13,6 +13,7 @@ import type { CycleResult } from './cycle.js';
 import { LiveSession } from './live-session.js';
 import { SyncRunner } from './runner.js';
 import { startSenderLoop } from './sender-loop.js';
+import { pollPushTriggers, pushHooks } from './push-trigger.js';
 import { notConnected } from './session.js';
 import type { PageEvent } from './stream.js';
 
@@ -60,6 +61,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
         return { source: session.source, userId };
       },
       onSignInRefused: () => live.invalidate(),
+      push: pushHooks(o.db),
       onCycle: (r) => {
         o.onCycle?.(r);
         void sender.drain();
@@ -70,9 +72,11 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   return {
     runner,
     run: async () => {
+      const stopPolling = pollPushTriggers(o.db, o.logger, () => runner.pushNow());
       try {
         await runner.start();
       } finally {
+        stopPolling();
         await sender.stop();
         await lock.release();
       }

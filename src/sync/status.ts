@@ -10,6 +10,7 @@ import { searchSyncErrors } from '../store/sync-errors.js';
 import { storedPerTable } from '../store/records/index.js';
 import { describeFailure, type RunnerHealth } from './runner-health.js';
 import { loadSchedule } from './state.js';
+import { pushStatus, type PushStatus } from './push-status.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -33,6 +34,8 @@ export interface SyncStatus {
   readonly nextCycleAt: string | null;
   /** How the runner is doing, as it last saved it (null before any runner saved it). */
   readonly runner: RunnerHealth | null;
+  /** Dataverse webhooks: on or off, notifications, refused ones, change-to-visible time. */
+  readonly push: PushStatus;
 }
 
 export interface PendingCounter {
@@ -80,7 +83,12 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
     });
   }
-  return { tables, nextCycleAt: schedule?.nextCycleAt ?? null, runner: schedule?.runner ?? null };
+  return {
+    tables,
+    nextCycleAt: schedule?.nextCycleAt ?? null,
+    runner: schedule?.runner ?? null,
+    push: await pushStatus(db),
+  };
 }
 
 async function pendingFor(

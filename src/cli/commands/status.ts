@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openSession } from '../../sync/session.js';
 import { buildStatus, type SyncStatus } from '../../sync/status.js';
+import { describePush } from '../../sync/push-status.js';
 import { print, type CliContext } from '../context.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -47,4 +48,5 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
     );
   }
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
+  print(ctx, describePush(s.push));
 }
