@@ -16,6 +16,7 @@ import { finishedRunsAfter, syncErrorCountsAfter } from '../../store/metrics-que
 import { storedPerTable } from '../../store/records/counts.js';
 import type { PendingCounter } from '../../sync/status.js';
 import { loadSchedule } from '../../sync/state.js';
+import { pushStatus } from '../../sync/push-status.js';
 
 /** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
 export interface DataverseFigures {
@@ -88,6 +89,19 @@ export class SyncMetrics {
     registers: [this.registry],
   });
 
+  /** Push notifications received by any process on this database (set from push_state, not added). */
+  readonly #push = new Counter({
+    name: 'dynasync_push_notifications_total',
+    help: 'Dataverse webhook notifications received: accepted, or refused for a wrong key',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly #visible = new Gauge({
+    name: 'dynasync_push_change_to_visible_seconds',
+    help: 'Change in Dynamics to visible here, for the last push-triggered read',
+    registers: [this.registry],
+  });
+
   constructor(private readonly sources: MetricsSources) {}
 
   /** The exposition text, brought up to date first. Scrapes at the same time refresh one after the other. */
@@ -105,7 +119,16 @@ export class SyncMetrics {
   private async refresh(): Promise<void> {
     await this.addFinishedRuns();
     await this.addSyncErrors();
-    await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner()]);
+    await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner(), this.setPush()]);
+  }
+
+  private async setPush(): Promise<void> {
+    const p = await pushStatus(this.sources.db);
+    this.#push.reset();
+    this.#push.inc({ outcome: 'accepted' }, p.notifications);
+    this.#push.inc({ outcome: 'refused' }, p.refused);
+    this.#visible.reset();
+    if (p.lastChangeToVisibleMs !== null) this.#visible.set(p.lastChangeToVisibleMs / 1000);
   }
 
   private async addFinishedRuns(): Promise<void> {
