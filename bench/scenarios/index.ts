@@ -5,6 +5,7 @@ import { idle } from './idle.js';
 import { incremental } from './incremental.js';
 import { initial } from './initial.js';
 import { memory } from './memory.js';
+import { push } from './push.js';
 import type { Scenario } from './types.js';
 import { writeback } from './writeback.js';
 
@@ -18,4 +19,5 @@ export const SCENARIOS: readonly Scenario[] = [
   api,
   emulatorServe,
   writeback,
+  push,
 ];

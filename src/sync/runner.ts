@@ -231,6 +231,8 @@ export class SyncRunner {
       this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot save the schedule');
     }
     this.#wake = new AbortController();
+    // A sync-now or push that arrived while the schedule was being saved found no wait to cut.
+    if (this.#pendingNow || this.#pendingPush) this.#wake.abort();
     const both = AbortSignal.any([signal, this.#wake.signal]);
     try {
       await sleep(ms, undefined, { signal: both });
