@@ -66,6 +66,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       recordsLastHour: Object.values(lastHour).reduce((a, b) => a + b, 0),
       tables: status.tables.map((t) => ({ ...t, recordsLastHour: lastHour[t.table] ?? 0 })),
       cycles: runs.map(cycleBar).reverse(),
+      push: status.push,
     };
   });
 

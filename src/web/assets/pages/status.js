@@ -144,6 +144,20 @@ function tableRow(t) {
   );
 }
 
+/** Push (Dataverse webhooks): on or off, the last notification, refused ones, change-to-visible. */
+function pushStat(p) {
+  if (!p) return null;
+  const visible =
+    p.lastChangeToVisibleMs === null ? '' : `, change-to-visible ${formatNumber(p.lastChangeToVisibleMs)} ms`;
+  const last = p.lastNotificationAt ? `last notification ${relative(p.lastNotificationAt)}` : 'no notification yet';
+  return stat(
+    'Push from Dynamics',
+    p.on ? 'on' : 'off',
+    'push',
+    p.on ? `${last}${visible}; ${formatNumber(p.refused)} refused` : `polling only; ${formatNumber(p.refused)} refused`,
+  );
+}
+
 function render(s) {
   const syncNow = h(
     'button',
@@ -181,6 +195,7 @@ function render(s) {
         'last-cycle',
         last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null,
       ),
+      pushStat(s.push),
     ),
     h(
       'section',
