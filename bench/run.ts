@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]
- *   [--runtime built|tsx]`
+ *   [--runtime built|tsx] [--duration SECONDS]`
  *
  * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
  * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
@@ -25,9 +25,18 @@ const { values } = parseArgs({
     profile: { type: 'boolean' },
     out: { type: 'string' },
     runtime: { type: 'string' },
+    duration: { type: 'string' },
   },
   strict: true,
 });
+
+/** `--duration <s>`: how long a load scenario (push) runs; its own default otherwise. */
+function duration(): number | undefined {
+  if (values.duration === undefined) return undefined;
+  const s = Number(values.duration);
+  if (!Number.isInteger(s) || s < 1) throw new Error('--duration must be a whole number of seconds');
+  return s;
+}
 
 function backendsOf(db: string | undefined): Backend[] {
   const all: Backend[] = serverUrl() ? ['postgres', 'pglite'] : ['pglite'];
@@ -86,7 +95,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       let result: Record<string, unknown>;
       try {
-        result = await scenario.run({ bench, seed: values.seed, backends, log });
+        result = await scenario.run({ bench, seed: values.seed, backends, log, durationSeconds: duration() });
       } catch (err) {
         failed++;
         result = { error: err instanceof Error ? err.message : String(err) };

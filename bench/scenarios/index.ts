@@ -6,6 +6,7 @@ import { incremental } from './incremental.js';
 import { initial } from './initial.js';
 import { memory } from './memory.js';
 import { quickSync } from './quick-sync.js';
+import { push } from './push.js';
 import type { Scenario } from './types.js';
 import { writeback } from './writeback.js';
 
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly Scenario[] = [
   emulatorServe,
   writeback,
   quickSync,
+  push,
 ];

@@ -7,6 +7,8 @@ export interface ScenarioContext {
   readonly seed: string | undefined;
   readonly backends: readonly Backend[];
   readonly log: (msg: string) => void;
+  /** `--duration`: seconds of load for scenarios that run one (push). */
+  readonly durationSeconds?: number;
 }
 
 export interface Target {

@@ -14,6 +14,8 @@ export interface RunnerControl {
   /** The live runner's health (null until it is attached). */
   readonly health?: RunnerHealth | null;
   syncNow(): void;
+  /** A push notification was recorded: read the notified tables now (absent without a runner). */
+  pushNow?(): void;
 }
 
 /** REST API limits (Marketo's defaults when absent: 100 calls per 20 s per client, 1-hour tokens). */

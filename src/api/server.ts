@@ -12,6 +12,7 @@ import { LeadFieldsCache } from './rest/fields.js';
 import { restRoutes } from './rest/index.js';
 import { adminRoutes } from './admin/index.js';
 import { opsRoutes } from './ops/index.js';
+import { hookRoutes } from './hooks/dataverse-routes.js';
 import { SetupCode } from './admin/setup-code.js';
 import { allowedHosts, createHostCheck } from './host-check.js';
 
@@ -36,6 +37,7 @@ export async function buildServer(deps: ApiDeps, opts: { listenHost?: string } =
   await app.register(restRoutes, { deps, leadFields });
   await app.register(adminRoutes, { deps, setupCode, onFieldsSaved: () => leadFields.invalidate() });
   await app.register(opsRoutes, { deps });
+  await app.register(hookRoutes, { deps });
   return { app, setupCode };
 }
 

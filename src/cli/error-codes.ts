@@ -18,6 +18,7 @@ export const CLI_ERROR_CODES = {
   worker_needs_postgres: 'setup',
   one_action: 'input',
   table_required: 'input',
+  invalid_url: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type CliErrorCodes = typeof CLI_ERROR_CODES;

@@ -16,6 +16,7 @@ import { registerTables } from './commands/tables.js';
 import { registerValidate } from './commands/validate.js';
 import { registerOrg } from './commands/org.js';
 import { registerWorker } from './commands/worker.js';
+import { registerWebhookCommands } from './commands/webhook.js';
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
 function packageVersion(): string {
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerOrg,
     registerWorker,
     registerTables,
+    registerWebhookCommands,
   ]) {
     register(program, ctx);
   }

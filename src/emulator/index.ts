@@ -16,6 +16,8 @@ import { createControlHandlers } from './metadata/handlers.js';
 import { installPipeline } from './protection/pipeline.js';
 import { createDispatcher } from './http/router.js';
 import { createServer, registerWebApi } from './server.js';
+import { WebhookService } from './webhooks/service.js';
+import { WEBHOOK_ENTITY_SETS, createWebhookHandler } from './webhooks/handlers.js';
 import { DEFAULT_LIMITS, DEFAULT_TENANT, DEFAULT_USERS, resolveCostModel, type EmulatorOptions } from './options.js';
 
 export * from './options.js';
@@ -28,6 +30,8 @@ export interface EmulatorHandle {
   /** The tenant-specific token endpoint. */
   readonly tokenEndpoint: string;
   readonly ctx: EmulatorContext;
+  /** Registered webhook endpoints and steps, and their deliveries (tests read these). */
+  readonly webhooks: WebhookService;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
   });
   const security = createSecurityService({ schema, identity, users });
+  const webhooks = new WebhookService(
+    org,
+    () => schema.tables().map((t) => t.logicalName),
+    () => clock.now(),
+    options.webhooks,
+  );
   const { data, handlers } = createDataPlane({
     clock,
     org,
@@ -60,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identity,
     seed: options.seed ?? 'small',
     seedValue: options.seedValue ?? 42,
+    events: webhooks,
   });
   const partial = { clock, org, schema, data, identity, security } as Omit<EmulatorContext, 'control'>;
   const ctx: EmulatorContext = { ...partial, control: createControlHandlers(partial) };
@@ -70,16 +81,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     enableAdmin: options.enableAdmin ?? false,
     costModel: resolveCostModel(options.costModel),
   });
-  registerWebApi(app, createDispatcher(ctx, handlers));
+  const extra = { sets: WEBHOOK_ENTITY_SETS, handle: createWebhookHandler(webhooks, security.can, () => clock.now()) };
+  registerWebApi(app, createDispatcher(ctx, handlers, extra));
   await app.listen({ port: options.port ?? 5555, host: options.host ?? '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  webhooks.organizationHost = new URL(url).host;
   return {
     url,
     port,
     tokenEndpoint: `${url}/${org.tenant}/oauth2/v2.0/token`,
     ctx,
+    webhooks,
     close: async () => {
+      webhooks.queue.close();
       await app.close();
     },
   };

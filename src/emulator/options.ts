@@ -74,6 +74,19 @@ export interface EmulatorOptions {
   syncFilterColumn?: boolean;
   /** Tables created with change tracking off. Default none. */
   changeTrackingDisabled?: string[];
+  /** Webhook delivery: attempts, backoff, timeout (webhooks/delivery.ts has the defaults). */
+  webhooks?: WebhookDeliveryOptions;
+}
+
+export interface WebhookDeliveryOptions {
+  /** Attempts per delivery, the first included. Default 4. */
+  attempts?: number;
+  /** First retry after this many ms, doubling. Default 1,000. */
+  backoffMs?: number;
+  /** Per attempt. Default 60,000. */
+  timeoutMs?: number;
+  /** Deliveries in flight at once. Default 8. */
+  concurrency?: number;
 }
 
 export const DEFAULT_LIMITS: ServiceProtectionLimits = Object.freeze({

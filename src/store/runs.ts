@@ -6,7 +6,8 @@
 import { FatalError } from '../domain/errors.js';
 import type { SqlClient } from './db/types.js';
 
-export type RunTrigger = 'schedule' | 'manual' | 'once';
+/** 'push': a Dataverse webhook notification asked for a read of the tables it named. */
+export type RunTrigger = 'schedule' | 'manual' | 'once' | 'push';
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'cancelled';
 
 /** One table's counts in one run. Extra keys are kept as given. */

@@ -191,7 +191,7 @@ export const activities = pgTable(
 
 export const syncRuns = pgTable('sync_runs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  trigger: text('trigger').notNull(), // 'schedule' | 'manual' | 'once'
+  trigger: text('trigger').notNull(), // 'schedule' | 'manual' | 'once' | 'push'
   status: text('status').notNull(), // 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
   startedAt: ts('started_at').notNull().defaultNow(),
   endedAt: ts('ended_at'),
@@ -455,3 +455,19 @@ export const opportunityConnections = pgTable(
     index('opportunity_connections_contact').on(t.contactDynamicsId),
   ],
 );
+
+/**
+ * Push (Dataverse webhooks): one row per synced table with notifications waiting for a read
+ * (`pending_since`: the earliest change they announce) and the figures status shows, plus one row
+ * named `refused` counting notifications with a wrong key. Written by whichever process received
+ * the notification, claimed by the runner: the trigger crosses processes through this table.
+ */
+export const pushState = pgTable('push_state', {
+  name: text('name').primaryKey(),
+  pendingSince: ts('pending_since'),
+  notifications: bigint('notifications', { mode: 'number' }).notNull().default(0),
+  lastNotificationAt: ts('last_notification_at'),
+  /** Change-to-visible of the last push-triggered read: the change's time in Dynamics to its commit here. */
+  lastVisibleMs: integer('last_visible_ms'),
+  lastVisibleAt: ts('last_visible_at'),
+});

@@ -8,6 +8,7 @@ import type { Logger } from '../config/index.js';
 import { buildPlan, fixedPlan, type EntityPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
 import type { SourceReader } from './ports.js';
+import type { RunTrigger } from '../store/runs.js';
 import { finishRun, loadSelection, startRun } from './state.js';
 import { syncCustomTables } from './custom-cycle.js';
 import { saveFieldSelection } from './fields.js';
@@ -34,7 +35,12 @@ export interface CycleResult {
   readonly endedAt: Date;
 }
 
-export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' | 'once'): Promise<CycleResult> {
+/** `only`: the tables a push notification named (the others wait for their scheduled cycle). */
+export async function runCycle(
+  deps: CycleDeps,
+  trigger: RunTrigger,
+  only?: readonly SyncEntity[],
+): Promise<CycleResult> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const runId = await startRun(deps.db, trigger, startedAt);
@@ -42,6 +48,7 @@ export async function runCycle(deps: CycleDeps, trigger: 'schedule' | 'manual' |
   try {
     for (const entity of CYCLE_ORDER) {
       if (deps.signal?.aborted) break;
+      if (only && !only.includes(entity)) continue;
       const fixed = fixedColumnPlan(entity, tables);
       if (fixed !== undefined) {
         if (fixed) tables.push(await syncTable(deps, now, runId, fixed));

@@ -25,6 +25,7 @@ export const SYNC_ERROR_CODES = {
   table_not_synced: 'input',
   invalid_date: 'input',
   quick_sync_fields_gone: 'input',
+  webhook_registered: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type SyncErrorCodes = typeof SYNC_ERROR_CODES;

@@ -8,17 +8,14 @@ import { CYCLE_ORDER } from '../domain/index.js';
 import type { Db } from '../store/db/types.js';
 import { finishRun, recordSyncError, startRun } from './state.js';
 import { newResult } from './stream.js';
+import type { RunTrigger } from '../store/runs.js';
 
 export interface CycleFailure {
   readonly code: string;
   readonly message: string;
 }
 
-export async function recordFailedCycle(
-  db: Db,
-  trigger: 'schedule' | 'manual' | 'once',
-  failure: CycleFailure,
-): Promise<number> {
+export async function recordFailedCycle(db: Db, trigger: RunTrigger, failure: CycleFailure): Promise<number> {
   const runId = await startRun(db, trigger, new Date());
   const tables = CYCLE_ORDER.map((entity) => ({
     ...newResult(entity),

@@ -15,6 +15,7 @@ import { LiveSession } from './live-session.js';
 import { SyncRunner } from './runner.js';
 import { startSenderLoop } from './sender-loop.js';
 import { startQuickSyncLoop } from './quick-sync-loop.js';
+import { pollPushTriggers, pushHooks } from './push-trigger.js';
 import { notConnected } from './session.js';
 import type { PageEvent } from './stream.js';
 
@@ -70,6 +71,7 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
         return { source: session.source, userId };
       },
       onSignInRefused: () => live.invalidate(),
+      push: pushHooks(o.db),
       onCycle: (r) => {
         o.onCycle?.(r);
         void sender.drain();
@@ -80,9 +82,11 @@ export async function assembleForever(o: ForeverOptions): Promise<Forever> {
   return {
     runner,
     run: async () => {
+      const stopPolling = pollPushTriggers(o.db, o.logger, () => runner.pushNow());
       try {
         await runner.start();
       } finally {
+        stopPolling();
         await sender.stop();
         await budget.stop();
         await quick.stop();

@@ -10,7 +10,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../config/index.js';
-import { FatalError } from '../domain/index.js';
+import { CYCLE_ORDER, FatalError, type SyncEntity } from '../domain/index.js';
+import type { PushClaim } from '../store/push-state.js';
 import { failInterruptedRuns } from '../store/runs.js';
 import { isDatabaseUnavailable } from '../store/errors.js';
 import { runCycle, type CycleDeps, type CycleResult } from './cycle.js';
@@ -27,7 +28,7 @@ import {
 import { signInFailure } from './sign-in.js';
 import { saveSchedule } from './state.js';
 
-type Trigger = 'schedule' | 'manual';
+type Trigger = 'schedule' | 'manual' | 'push';
 
 /** What a cycle talks to Dynamics with, when the caller re-reads it before every cycle. */
 export type CycleSource = Pick<CycleDeps, 'source' | 'userId'>;
@@ -45,12 +46,21 @@ export interface RunnerOptions {
   readonly onSignInRefused?: () => void;
   /** Longest wait after failures in a row (default 15 minutes, never below the interval). */
   readonly maxBackoffMs?: number;
+  /** Push notifications (push-trigger.ts): which tables to read now, and what to do after the read. */
+  readonly push?: PushHooks;
+}
+
+export interface PushHooks {
+  /** Takes the waiting triggers; an empty list means another claim already took them. */
+  claim(): Promise<readonly PushClaim[]>;
+  settled(claims: readonly PushClaim[], result: CycleResult): Promise<void>;
 }
 
 export class SyncRunner {
   readonly #stop = new AbortController();
   #wake: AbortController | null = null;
   #pendingNow = false;
+  #pendingPush = false;
   #nextCycleAt: Date | null = null;
   #running: Promise<void> | null = null;
   #health: RunnerHealth = HEALTHY;
@@ -84,6 +94,15 @@ export class SyncRunner {
     this.#wake?.abort();
   }
 
+  /**
+   * A push notification was recorded: cut the wait short for a read of the notified tables only
+   * (several notifications before the read make one read). The scheduled cycle keeps its time.
+   */
+  pushNow(): void {
+    this.#pendingPush = true;
+    this.#wake?.abort();
+  }
+
   /** Finishes the current page, then stops. */
   async stop(): Promise<void> {
     this.#stop.abort();
@@ -94,28 +113,58 @@ export class SyncRunner {
   private async loop(): Promise<void> {
     const signal = this.#stop.signal;
     let trigger: Trigger = 'schedule';
+    let dueAt = 0;
     while (!signal.aborted) {
-      this.#pendingNow = false;
       this.#nextCycleAt = null;
-      await this.attempt(trigger, signal);
+      if (trigger === 'push') await this.pushAttempt(signal);
+      else {
+        this.#pendingNow = false;
+        await this.attempt(trigger, signal);
+        dueAt = Date.now() + nextWaitMs(this.#health, this.options.intervalMs, this.options.maxBackoffMs);
+      }
       if (signal.aborted) break;
-      trigger = await this.wait(signal, nextWaitMs(this.#health, this.options.intervalMs, this.options.maxBackoffMs));
+      // A pushed read does not move the next full cycle: polling stays the backstop for every table.
+      trigger = await this.wait(signal, Math.max(0, dueAt - Date.now()));
     }
     this.#nextCycleAt = null;
     await saveSchedule(this.deps.db, null, this.#health).catch(() => undefined);
   }
 
+  /** Reads the tables push notifications named; never throws. */
+  private async pushAttempt(signal: AbortSignal): Promise<void> {
+    this.#pendingPush = false;
+    const push = this.options.push;
+    if (!push) return;
+    let claims: readonly PushClaim[];
+    try {
+      claims = await push.claim();
+    } catch (err) {
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot claim push triggers');
+      return;
+    }
+    if (claims.length === 0) return;
+    const tables = CYCLE_ORDER.filter((t) => claims.some((c) => c.entity === t));
+    const result = await this.attempt('push', signal, tables);
+    if (result) await push.settled(claims, result).catch(() => undefined);
+  }
+
   /** One cycle and everything around it; never throws. */
-  private async attempt(trigger: Trigger, signal: AbortSignal): Promise<void> {
+  private async attempt(
+    trigger: Trigger,
+    signal: AbortSignal,
+    only?: readonly SyncEntity[],
+  ): Promise<CycleResult | null> {
     let failure: RunnerFailure | null = null;
+    let cycle: CycleResult | null = null;
     try {
       if (this.#unfinished) {
         await failInterruptedRuns(this.deps.db, `failed: ${this.#unfinished}`);
         this.#unfinished = null;
       }
       const source = await this.prepare(trigger);
-      if (!source) return; // recorded as a failed cycle by prepare
-      const result = await runCycle({ ...this.deps, ...source, signal }, trigger);
+      if (!source) return null; // recorded as a failed cycle by prepare
+      const result = await runCycle({ ...this.deps, ...source, signal }, trigger, only);
+      cycle = result;
       this.options.onCycle?.(result);
       failure = this.failureOf(result);
     } catch (err) {
@@ -124,6 +173,7 @@ export class SyncRunner {
       this.logger.error({ code: failure.code, err: failure.message }, 'sync cycle failed; the runner goes on');
     }
     this.settle(failure);
+    return cycle;
   }
 
   /**
@@ -171,6 +221,8 @@ export class SyncRunner {
 
   private async wait(signal: AbortSignal, ms: number): Promise<Trigger> {
     if (this.#pendingNow) return 'manual';
+    if (this.#pendingPush) return 'push';
+    if (ms <= 0) return 'schedule';
     this.#nextCycleAt = new Date(Date.now() + ms);
     try {
       await saveSchedule(this.deps.db, this.#nextCycleAt, this.#health);
@@ -179,12 +231,14 @@ export class SyncRunner {
       this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot save the schedule');
     }
     this.#wake = new AbortController();
+    // A sync-now or push that arrived while the schedule was being saved found no wait to cut.
+    if (this.#pendingNow || this.#pendingPush) this.#wake.abort();
     const both = AbortSignal.any([signal, this.#wake.signal]);
     try {
       await sleep(ms, undefined, { signal: both });
       return 'schedule';
     } catch {
-      return 'manual';
+      return !this.#pendingNow && this.#pendingPush ? 'push' : 'manual';
     } finally {
       this.#wake = null;
     }

@@ -18,6 +18,7 @@ import { getSetting, setSetting } from '../store/settings-repo.js';
 import { recordSyncErrors } from '../store/sync-errors.js';
 import type { RunnerHealth } from './runner-health.js';
 import type { StreamResult } from './stream.js';
+import type { RunTrigger } from '../store/runs.js';
 
 /** The stream's checkpoint; a new stream, or one whose selection changed, starts a full read. */
 export async function loadCheckpoint(db: Db, stream: string, selectHash: string): Promise<Checkpoint> {
@@ -69,7 +70,7 @@ export async function loadSelection(
   return { catalog, selection };
 }
 
-export async function startRun(db: Db, trigger: 'schedule' | 'manual' | 'once', at: Date): Promise<number> {
+export async function startRun(db: Db, trigger: RunTrigger, at: Date): Promise<number> {
   return (await storeStartRun(db, trigger, at)).id;
 }
 

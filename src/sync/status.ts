@@ -12,6 +12,7 @@ import { describeFailure, type RunnerHealth } from './runner-health.js';
 import { loadSchedule } from './state.js';
 import { loadBudget, type BudgetStatus } from './budget-report.js';
 import { listQuickSyncs, type QuickSync } from '../store/quick-sync.js';
+import { pushStatus, type PushStatus } from './push-status.js';
 
 export interface TableStatus {
   readonly table: string;
@@ -39,6 +40,8 @@ export interface SyncStatus {
   readonly dataverseBudget: BudgetStatus | null;
   /** Queued and running quick syncs with their progress, then the last few finished (issue 11). */
   readonly quickSyncs: readonly QuickSync[];
+  /** Dataverse webhooks: on or off, notifications, refused ones, change-to-visible time. */
+  readonly push: PushStatus;
 }
 
 export interface PendingCounter {
@@ -94,6 +97,7 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
     runner: schedule?.runner ?? null,
     dataverseBudget: budget,
     quickSyncs,
+    push: await pushStatus(db),
   };
 }
 

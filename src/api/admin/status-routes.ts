@@ -69,6 +69,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       tables: status.tables.map((t) => ({ ...t, recordsLastHour: lastHour[t.table] ?? 0 })),
       cycles: runs.map(cycleBar).reverse(),
       quickSyncs: status.quickSyncs,
+      push: status.push,
     };
   });
 

@@ -18,6 +18,7 @@ import type { PendingCounter } from '../../sync/status.js';
 import type { RunnerHealth } from '../../sync/runner-health.js';
 import { loadSchedule } from '../../sync/state.js';
 import { loadBudget } from '../../sync/budget-report.js';
+import { pushStatus } from '../../sync/push-status.js';
 
 /** What the Dataverse throttle of this process reports (RequestStats of dataverse/session.ts). */
 export interface DataverseFigures {
@@ -109,6 +110,18 @@ export class SyncMetrics {
     labelNames: ['measure'],
     registers: [this.registry],
   });
+  /** Push notifications received by any process on this database (set from push_state, not added). */
+  readonly #push = new Counter({
+    name: 'dynasync_push_notifications_total',
+    help: 'Dataverse webhook notifications received: accepted, or refused for a wrong key',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly #visible = new Gauge({
+    name: 'dynasync_push_change_to_visible_seconds',
+    help: 'Change in Dynamics to visible here, for the last push-triggered read',
+    registers: [this.registry],
+  });
 
   constructor(private readonly sources: MetricsSources) {}
 
@@ -132,13 +145,29 @@ export class SyncMetrics {
     try {
       await this.addFinishedRuns();
       await this.addSyncErrors();
-      await Promise.all([this.setDataverse(), this.setPending(), this.setStored(), this.setRunner(), this.setBudget()]);
+      await Promise.all([
+        this.setDataverse(),
+        this.setPending(),
+        this.setStored(),
+        this.setRunner(),
+        this.setBudget(),
+        this.setPush(),
+      ]);
       this.#databaseUp.set(1);
     } catch {
       this.#databaseUp.set(0);
       this.#pending.reset();
       this.setFailing(this.sources.liveRunner?.());
     }
+  }
+
+  private async setPush(): Promise<void> {
+    const p = await pushStatus(this.sources.db);
+    this.#push.reset();
+    this.#push.inc({ outcome: 'accepted' }, p.notifications);
+    this.#push.inc({ outcome: 'refused' }, p.refused);
+    this.#visible.reset();
+    if (p.lastChangeToVisibleMs !== null) this.#visible.set(p.lastChangeToVisibleMs / 1000);
   }
 
   private async addFinishedRuns(): Promise<void> {

@@ -85,6 +85,8 @@ export async function withServer<T>(
       if (attached) attached.syncNow();
       else pendingNow = true;
     },
+    // Before the runner is attached the trigger stays in push_state; the runner's poll finds it.
+    pushNow: () => attached?.pushNow?.(),
   };
   const server = o.serve === false ? null : await serveDb(ctx, db, o, runner);
   try {

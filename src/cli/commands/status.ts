@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openSession } from '../../sync/session.js';
 import { buildStatus, type SyncStatus } from '../../sync/status.js';
+import { describePush } from '../../sync/push-status.js';
 import { print, type CliContext } from '../context.js';
 import { describeQuickSync } from './quick-sync.js';
 
@@ -51,6 +52,7 @@ function printStatus(ctx: CliContext, s: SyncStatus): void {
   print(ctx, `next cycle: ${s.nextCycleAt ?? 'no runner is waiting'}`);
   const b = s.dataverseBudget;
   if (b) print(ctx, `Dataverse budget: ${describeBudget(b)}`);
+  print(ctx, describePush(s.push));
 }
 
 /** `this window (300 s, share 100 %): 120 of 5,700 requests, 64.2 of 1,140 s execution time, 3 in flight` */

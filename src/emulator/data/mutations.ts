@@ -14,6 +14,7 @@ import { Journal } from './journal.js';
 import { isConnection, pairConnection } from './connections.js';
 import { type Assignment, parseBody } from './validate.js';
 import type { TableStore } from './table-store.js';
+import { captureAttributes, type WriteEvent, type WriteMessage, type WriteSink } from './write-events.js';
 
 /** statuscode a state change implies when the body sets only statecode. */
 const DEFAULT_STATUS: Record<string, number[]> = {
@@ -30,8 +31,18 @@ export interface Mutator {
   atomic<T>(fn: () => Promise<T>, failed: (result: T) => boolean): Promise<T>;
 }
 
-export function createMutator(db: Database, clock: Clock): Mutator {
+export function createMutator(db: Database, clock: Clock, sink?: WriteSink): Mutator {
   const nowSeconds = () => Math.floor(clock.now() / 1000) * 1000;
+  // Events of a $batch change set wait for its commit: a rolled-back write notifies no one.
+  let held: WriteEvent[] | null = null;
+  const notify = (p: Principal, store: TableStore, row: number, message: WriteMessage, names: string[]) => {
+    const table = store.def.logicalName;
+    if (!sink?.wants(table, message)) return;
+    const attributes = captureAttributes(store, row, message, names);
+    const event: WriteEvent = { message, table, id: store.ids[row]!, userId: p.userId, at: clock.now(), attributes };
+    if (held) held.push(event);
+    else sink.emit(event);
+  };
 
   const set = (store: TableStore, row: number, name: string, value: Cell) => store.column(name)?.set(row, value);
   const setUser = (store: TableStore, row: number, name: string, userId: string) =>
@@ -78,6 +89,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
       touch(store, twin, p.userId);
     }
     touch(store, row, p.userId);
+    notify(p, store, row, 'Create', []);
     return id;
   };
 
@@ -106,8 +118,16 @@ export function createMutator(db: Database, clock: Clock): Mutator {
   };
 
   const update = (p: Principal, store: TableStore, row: number, body: unknown) => {
-    apply(store, row, parseBody(db, store, body, 'update'));
+    const assignments = parseBody(db, store, body, 'update');
+    apply(store, row, assignments);
     touch(store, row, p.userId);
+    notify(
+      p,
+      store,
+      row,
+      'Update',
+      assignments.map((a) => a.col.def.logicalName),
+    );
   };
 
   const remove = (p: Principal, store: TableStore, row: number) => {
@@ -116,6 +136,7 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     db.journal?.save(store, row);
     store.tombstone(row);
     store.log.append(db.nextVersion(), row, DELETE);
+    notify(p, store, row, 'Delete', []);
     cascade(p, store.def.logicalName, id);
   };
 
@@ -147,15 +168,20 @@ export function createMutator(db: Database, clock: Clock): Mutator {
     // An action inside a change set (QualifyLead in a $batch) joins the change set's transaction.
     if (db.journal) return fn();
     const journal = (db.journal = new Journal(db));
+    const events: WriteEvent[] = (held = []);
+    let committed = false;
     try {
       const result = await fn();
       if (failed(result)) journal.rollback();
+      else committed = true;
       return result;
     } catch (err) {
       journal.rollback();
       throw err;
     } finally {
       db.journal = undefined;
+      held = null;
+      if (committed) for (const e of events) sink?.emit(e);
     }
   };
 

@@ -21,6 +21,7 @@ import { createHandlers } from './handlers.js';
 import { createMutator } from './mutations.js';
 import { seedDatabase } from './seed.js';
 import type { TableStore } from './table-store.js';
+import type { WriteSink } from './write-events.js';
 
 export interface DataPlaneDeps {
   clock: Clock;
@@ -30,6 +31,8 @@ export interface DataPlaneDeps {
   identity: IdentityService;
   seed: SeedName | number;
   seedValue: number;
+  /** Committed writes, for the webhook steps (webhooks/). */
+  events?: WriteSink;
 }
 
 export function createDataPlane(deps: DataPlaneDeps): { data: DataService; handlers: DataHandlers } {
@@ -41,7 +44,7 @@ export function createDataPlane(deps: DataPlaneDeps): { data: DataService; handl
     seedValue: deps.seedValue,
     businessUnitId: deps.org.businessUnitId,
   });
-  const mutator = createMutator(db, deps.clock);
+  const mutator = createMutator(db, deps.clock, deps.events);
   const plane: PlaneDeps = { db, clock: deps.clock, org: deps.org, security: deps.security, mutator };
   return { data: createDataService(db, mutator), handlers: createHandlers(plane) };
 }

@@ -19,9 +19,17 @@ export interface DataHandlers {
   batch(req: EmuRequest, dispatch: (inner: EmuRequest) => Promise<EmuResponse>): Promise<EmuResponse>;
 }
 
-export function createDispatcher(ctx: EmulatorContext, data: DataHandlers) {
+/** Entity sets served outside the data plane (the webhook registration tables). */
+export interface ExtraEntitySets {
+  readonly sets: ReadonlySet<string>;
+  handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
+}
+
+export function createDispatcher(ctx: EmulatorContext, data: DataHandlers, extra?: ExtraEntitySets) {
   const dispatch = async (req: EmuRequest): Promise<EmuResponse> => {
     const p = req.path;
+    if (extra && (p.kind === 'collection' || p.kind === 'entity') && extra.sets.has(p.entitySet))
+      return extra.handle(req);
     switch (p.kind) {
       case 'serviceDocument':
         return data.serviceDocument(req);

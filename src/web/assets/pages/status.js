@@ -160,6 +160,20 @@ function budgetStat(b) {
   );
 }
 
+/** Push (Dataverse webhooks): on or off, the last notification, refused ones, change-to-visible. */
+function pushStat(p) {
+  if (!p) return null;
+  const visible =
+    p.lastChangeToVisibleMs === null ? '' : `, change-to-visible ${formatNumber(p.lastChangeToVisibleMs)} ms`;
+  const last = p.lastNotificationAt ? `last notification ${relative(p.lastNotificationAt)}` : 'no notification yet';
+  return stat(
+    'Push from Dynamics',
+    p.on ? 'on' : 'off',
+    'push',
+    p.on ? `${last}${visible}; ${formatNumber(p.refused)} refused` : `polling only; ${formatNumber(p.refused)} refused`,
+  );
+}
+
 function render(s) {
   const syncNow = h(
     'button',
@@ -198,6 +212,7 @@ function render(s) {
         last ? `${formatNumber(last.records)} records, ${relative(last.startedAt)}` : null,
       ),
       budgetStat(s.dataverseBudget),
+      pushStat(s.push),
     ),
     h(
       'section',
