@@ -10,6 +10,7 @@ import { DynamicsAccess } from './dynamics.js';
 import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
+import { registerHealthRoutes } from './health-routes.js';
 import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
 import { registerPeopleRoutes } from './people-routes.js';
@@ -53,6 +54,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
 
   registerAuthRoutes(app, { db: deps.db, sessions, setupCode: opts.setupCode });
   registerStatusRoutes(app, deps, dynamics);
+  registerHealthRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
   registerSyncErrorRetryRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
