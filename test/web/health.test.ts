@@ -5,8 +5,6 @@
  * seen at the top of the status page and of another page, and saved as a screenshot of the status
  * page in test-results/screenshots/ (status-<state>.png) for a reviewer to look at.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/config/index.js';
 import { createAdmin } from '../../src/emulator/faults/admin.js';
@@ -15,14 +13,12 @@ import { runCycle } from '../../src/sync/cycle.js';
 import { saveFieldSelection } from '../../src/sync/fields.js';
 import { openSession } from '../../src/sync/session.js';
 import { SYNC_USER } from '../api-admin/fixture.js';
+import { screenshotPath } from './screenshots.js';
 import { describeBrowser, expectNoPageErrors, openUi, signIn, type Ui } from './harness.js';
-
-export const SCREENSHOTS = join('test-results', 'screenshots');
 
 describeBrowser('health line', () => {
   let ui: Ui;
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     ui = await openUi();
     await signIn(ui, '/status');
   });
@@ -49,7 +45,7 @@ describeBrowser('health line', () => {
     const said = (await line.textContent()) ?? '';
     expect(said).toMatch(text);
     await page.locator('#status-table').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, `status-${shot}.png`), fullPage: true });
+    await page.screenshot({ path: screenshotPath(`status-${shot}`), fullPage: true });
     await page.goto(`${ui.url}/people`);
     await expect.poll(() => page.locator('#health-line').getAttribute('data-state')).toBe(state);
     expect(await page.locator('#health-line').textContent()).toBe(said);

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
 import { DynamicsAccess } from './dynamics.js';
+import { registerErrorGroupRoutes } from './error-group-routes.js';
 import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
@@ -57,6 +58,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerHealthRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
   registerSyncErrorRetryRoutes(app, deps.db);
+  registerErrorGroupRoutes(app, deps.db);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
