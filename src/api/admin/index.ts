@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
+import { registerAlertRoutes } from './alert-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
 import { DynamicsAccess } from './dynamics.js';
@@ -59,6 +60,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerSyncErrorRoutes(app, deps.db);
   registerSyncErrorRetryRoutes(app, deps.db);
   registerErrorGroupRoutes(app, deps.db);
+  registerAlertRoutes(app, deps);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);

@@ -15,6 +15,7 @@ import {
   table,
   toast,
 } from '../lib/dom.js';
+import { alertsCard } from '../lib/alerts-card.js';
 import { renderHealthLine } from '../lib/health-line.js';
 import { busy, run } from '../lib/shell.js';
 import { countsInWords, tableState } from '../lib/words.js';
@@ -211,6 +212,8 @@ async function refresh() {
 
 run(async () => {
   await refresh();
+  // Below the page's refreshing part, so a refresh does not redraw it.
+  page().after(await alertsCard());
   setInterval(countdown, 1000);
   setInterval(() => refresh().catch((err) => toast(err.message, 'error')), REFRESH_MS);
 });
