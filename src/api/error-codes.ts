@@ -13,6 +13,7 @@ export const API_ERROR_CODES = {
   owner_not_found: 'input',
   port_in_use: 'local',
   weak_password: 'input',
+  no_open_error: 'not_found',
 } as const satisfies Record<string, ErrorAudience>;
 
 type ApiErrorCodes = typeof API_ERROR_CODES;

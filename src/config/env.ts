@@ -3,6 +3,7 @@
  * process.env: main.ts calls loadConfig() and injects the result.
  */
 import { z } from 'zod';
+import { parseAlertsEnv, type AlertsConfig } from './alerts-env.js';
 import { decodeSecretKey, SECRET_KEY_FORMAT } from './secret-key.js';
 
 const optionalString = z
@@ -132,6 +133,8 @@ export interface Config {
   }>;
   /** Connection settings given through DYNAMICS_* variables (used by `connect` when flags are absent). */
   readonly dynamics: Readonly<DynamicsEnv>;
+  /** Where alerts go (alerts-env.ts); absent in hand-built test configs: no alerts. */
+  readonly alerts?: AlertsConfig;
 }
 
 /** The connection settings `connect` takes, as DYNAMICS_* variables or as its flags of the same names. */
@@ -154,9 +157,12 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const alerts = parseAlertsEnv(env);
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...(Array.isArray(alerts) ? alerts : []),
+  ];
+  if (!parsed.success || Array.isArray(alerts)) throw new ConfigError(issues);
   const e = parsed.data;
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
@@ -186,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenant: e.DYNAMICS_TENANT,
       authority: e.DYNAMICS_AUTHORITY,
     }),
+    alerts,
   });
 }

@@ -225,6 +225,8 @@ export const syncErrors = pgTable(
     occurrences: integer('occurrences').notNull().default(1),
     /** Set when the record next syncs; a resolved error is history, a new break a new error. */
     resolvedAt: ts('resolved_at'),
+    /** Null when the record synced; 'admin' (resolved: hidden until it happens again) or 'retry'. */
+    resolvedBy: text('resolved_by'),
   },
   (t) => [
     index('sync_errors_time').on(t.occurredAt),

@@ -40,10 +40,12 @@ export interface SyncErrorEntry {
   readonly occurrences: number;
   /** When the record next synced; null while the problem is open. */
   readonly resolvedAt: Date | null;
+  /** Null when the record synced; 'admin' (resolved by hand) or 'retry' (its write was retried). */
+  readonly resolvedBy: string | null;
 }
 
 const COLUMNS = `id, occurred_at, entity, record_id, operation, direction, code, message, person_id, run_id,
-  column_name, last_seen_at, occurrences, resolved_at`;
+  column_name, last_seen_at, occurrences, resolved_at, resolved_by`;
 
 interface Row {
   id: number;
@@ -60,6 +62,7 @@ interface Row {
   last_seen_at: Date;
   occurrences: number;
   resolved_at: Date | null;
+  resolved_by: string | null;
 }
 
 const toEntry = (r: Row): SyncErrorEntry => ({
@@ -77,6 +80,7 @@ const toEntry = (r: Row): SyncErrorEntry => ({
   lastSeenAt: new Date(r.last_seen_at),
   occurrences: r.occurrences,
   resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
+  resolvedBy: r.resolved_by,
 });
 
 // A page's errors go in with one statement (one jsonb parameter), whatever their number. A record

@@ -29,6 +29,8 @@ export interface TableStatus {
   /** Why pendingChanges is unknown when Dynamics was asked and failed (e.g. sign_in_failed). */
   readonly pendingError: { code: string; reason?: string; message: string } | null;
   readonly lastError: { code: string; message: string; at: string } | null;
+  /** The table's error in its last cycle, when that cycle failed or blocked it. */
+  readonly lastCycleError: { code: string; message: string } | null;
 }
 
 export interface SyncStatus {
@@ -89,6 +91,7 @@ export async function buildStatus(db: Db, pending: PendingCounter | null): Promi
         : null,
       ...(await pendingFor(pending, table, cp?.phase === 'delta' ? cp.link : null)),
       lastError: err ? { code: err.code, message: err.message, at: iso(err.occurredAt) } : null,
+      lastCycleError: cycleError(run?.stats.error),
     });
   }
   return {
@@ -117,6 +120,12 @@ async function pendingFor(
     const { code, reason, message } = describeFailure(err);
     return { pendingChanges: null, pendingError: { code, ...(reason ? { reason } : {}), message } };
   }
+}
+
+function cycleError(e: unknown): TableStatus['lastCycleError'] {
+  if (!e || typeof e !== 'object') return null;
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : code } : null;
 }
 
 const iso = (d: Date | string): string => new Date(d).toISOString();

@@ -64,6 +64,7 @@ export function renderPage(page: PageDef): string {
   <title>${title} · dynasync</title>
   <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/app.css">
+  <link rel="stylesheet" href="/assets/health.css">
   <script type="module" src="/assets/pages/${page.id}.js"></script>
 </head>
 <body data-page="${page.id}" class="${page.public ? 'public' : 'app'}">
@@ -72,6 +73,7 @@ export function renderPage(page: PageDef): string {
     ${chrome}
   </header>
   <main class="main">
+    ${page.public ? '' : '<div id="health-line" class="health-line" role="status" hidden></div>'}
     <h1 id="page-title">${title}</h1>
     <div id="page" aria-live="polite"></div>
   </main>

@@ -110,8 +110,12 @@ describeWorlds('runner and status', ({ backend, open }) => {
 
     await w.cycle();
     const text = (await runCli(w, ['status'])).out;
-    expect(text).toMatch(/account\s+delta\s+stored \d+ \(0 deleted in Dynamics\)/);
-    expect(text).toMatch(/last cycle: success at .*, \+0 ~0 -0 skipped 1/);
+    // The health line first: the cycle just ran and nothing is pending, so healthy, with its bad record.
+    expect(text.split('\n')[0]).toBe(
+      'HEALTHY: In sync: nothing is waiting. 1 record failed to sync. → Open Sync errors: each failed record says what to do.',
+    );
+    expect(text).toMatch(/account\s+in sync\s+stored \d+ \(0 deleted in Dynamics\)/);
+    expect(text).toMatch(/last cycle: success at .*: 1 skipped\n/);
     expect(text).toMatch(/last error: \[\w+\] account\.numberofemployees/);
     expect(text).toMatch(/pending changes: 0/);
     expect(text).toMatch(/next cycle: no runner is waiting/);

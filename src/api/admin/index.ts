@@ -4,13 +4,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
+import { registerAlertRoutes } from './alert-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
 import { registerCustomTableRoutes } from './custom-table-routes.js';
 import { DynamicsAccess } from './dynamics.js';
+import { registerErrorGroupRoutes } from './error-group-routes.js';
 import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
+import { registerHealthRoutes } from './health-routes.js';
 import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
 import { registerOpportunityRoutes } from './opportunity-routes.js';
@@ -56,8 +59,11 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
 
   registerAuthRoutes(app, { db: deps.db, sessions, setupCode: opts.setupCode });
   registerStatusRoutes(app, deps, dynamics);
+  registerHealthRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
   registerSyncErrorRetryRoutes(app, deps.db);
+  registerErrorGroupRoutes(app, deps.db);
+  registerAlertRoutes(app, deps);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);

@@ -9,6 +9,7 @@ import { recordsSyncedSince } from '../../store/records/admin-queries.js';
 import { buildStatus } from '../../sync/status.js';
 import type { DynamicsAccess } from './dynamics.js';
 import { AdminRefusal } from './errors.js';
+import { healthFor } from './health-routes.js';
 
 /** Cycles shown in the chart. */
 export const CHART_CYCLES = 30;
@@ -21,6 +22,8 @@ export interface CycleBar {
   readonly endedAt: string | null;
   /** Inserted + updated + deleted over every table of the cycle. */
   readonly records: number;
+  /** A table was read in full (the initial sync, a re-baseline, a new field selection). */
+  readonly fullRead: boolean;
   readonly perTable: Readonly<Record<string, { inserted: number; updated: number; deleted: number }>>;
 }
 
@@ -29,8 +32,10 @@ const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ?
 export function cycleBar(run: SyncRun): CycleBar {
   const perTable: Record<string, { inserted: number; updated: number; deleted: number }> = {};
   let records = 0;
+  let fullRead = false;
   for (const [table, s] of Object.entries(run.stats)) {
     if (!s || typeof s !== 'object') continue;
+    if (s.fullRead === true && s.status !== 'failed') fullRead = true;
     const counts = { inserted: n(s.inserted), updated: n(s.updated), deleted: n(s.deleted) };
     perTable[table] = counts;
     records += counts.inserted + counts.updated + counts.deleted;
@@ -42,6 +47,7 @@ export function cycleBar(run: SyncRun): CycleBar {
     startedAt: new Date(run.startedAt).toISOString(),
     endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null,
     records,
+    fullRead,
     perTable,
   };
 }
@@ -54,6 +60,8 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       listRuns(deps.db, { limit: CHART_CYCLES }),
       recordsSyncedSince(deps.db, new Date(now.getTime() - 3600_000)),
     ]);
+    const recordsLastHour = Object.values(lastHour).reduce((a, b) => a + b, 0);
+    const health = await healthFor(deps, status, recordsLastHour);
     void reply.header('cache-control', 'no-store');
     const runnerNext = deps.runner?.nextCycleAt;
     return {
@@ -65,7 +73,8 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps, dynami
       runnerHealth: deps.runner?.health ?? status.runner,
       // What the runner spent of its Dataverse budget, as it last sampled it (every 5 s while it runs).
       dataverseBudget: status.dataverseBudget,
-      recordsLastHour: Object.values(lastHour).reduce((a, b) => a + b, 0),
+      health,
+      recordsLastHour,
       tables: status.tables.map((t) => ({ ...t, recordsLastHour: lastHour[t.table] ?? 0 })),
       cycles: runs.map(cycleBar).reverse(),
       quickSyncs: status.quickSyncs,

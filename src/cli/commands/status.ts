@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { isDatabaseUnavailable } from '../../store/errors.js';
+import type { Health } from '../../sync/health.js';
+import { databaseDownHealth, healthOf } from '../../sync/health-facts.js';
+import { countsInWords, healthLine, tableStateInWords } from '../../sync/health-words.js';
 import { openSession } from '../../sync/session.js';
 import { buildStatus, type SyncStatus } from '../../sync/status.js';
 import { describePush } from '../../sync/push-status.js';
@@ -8,34 +12,43 @@ import { describeQuickSync } from './quick-sync.js';
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('per table: last cycle, records stored, last cycle counts, pending changes, last error, next cycle')
+    .description('the health line, then per table: last cycle, records stored, last cycle counts, pending, errors')
     .option('--json', 'print JSON')
     .option('--offline', 'do not ask Dynamics for pending changes')
     .action(async (o: { json?: boolean; offline?: boolean }) => {
-      const status = await ctx.withStore(async (db) => {
-        const session = o.offline
-          ? null
-          : await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize).catch(() => null);
-        return buildStatus(db, session?.source ?? null);
-      });
-      if (o.json) print(ctx, JSON.stringify(status, null, 2));
-      else printStatus(ctx, status);
+      const intervalMs = ctx.config.intervalSeconds * 1000;
+      let result: { status: SyncStatus | null; health: Health };
+      try {
+        result = await ctx.withStore(async (db) => {
+          const session = o.offline
+            ? null
+            : await openSession(db, ctx.secretBox(), ctx.logger, ctx.config.pageSize).catch(() => null);
+          const status = await buildStatus(db, session?.source ?? null);
+          return { status, health: await healthOf({ db, status, intervalMs }) };
+        });
+      } catch (err) {
+        // A database that does not answer is a health state too: say it and what to do.
+        if (!isDatabaseUnavailable(err)) throw err;
+        result = { status: null, health: databaseDownHealth(err, intervalMs) };
+        process.exitCode = 1;
+      }
+      if (o.json) print(ctx, JSON.stringify({ health: result.health, ...result.status }, null, 2));
+      else printStatus(ctx, result.health, result.status);
     });
 }
 
-function printStatus(ctx: CliContext, s: SyncStatus): void {
+function printStatus(ctx: CliContext, health: Health, s: SyncStatus | null): void {
+  print(ctx, healthLine(health));
+  if (!s) return;
   for (const t of s.tables) {
     const last = t.lastCycle ? `${t.lastCycle.status} at ${t.lastCycle.startedAt}` : 'never';
     const c = t.lastCycleCounts;
     print(
       ctx,
-      `${t.table.padEnd(11)} ${t.phase.padEnd(11)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics` +
+      `${t.table.padEnd(11)} ${tableStateInWords(t).padEnd(14)} stored ${t.stored} (${t.deletedInDynamics} deleted in Dynamics` +
         `${t.stoppedBySyncFilter ? `, ${t.stoppedBySyncFilter} stopped by the sync filter` : ''})`,
     );
-    print(
-      ctx,
-      `    last cycle: ${last}${c ? `, +${c.inserted} ~${c.updated} -${c.deleted} skipped ${c.skipped}` : ''}`,
-    );
+    print(ctx, `    last cycle: ${last}${c ? `: ${countsInWords(c)}` : ''}`);
     const why = t.pendingError ? ` (${t.pendingError.code}: ${t.pendingError.message})` : '';
     print(ctx, `    pending changes: ${t.pendingChanges ?? `unknown${why}`}`);
     if (t.blockedReason) print(ctx, `    BLOCKED: ${t.blockedReason}`);

@@ -1,3 +1,5 @@
+import { startAlerter } from '../../sync/alerts/alerter.js';
+import { alertChannels } from '../../sync/alerts/channels.js';
 import type { Command } from 'commander';
 import { FatalError, InvalidInputError } from '../../domain/index.js';
 import { acquireRunnerLock } from '../../store/runner-lock.js';
@@ -138,6 +140,18 @@ export async function runForever(
     },
   });
   const runner = forever.runner;
+  // The alerts (digest, sync stopped) run beside the cycles while `run` is up.
+  const channels = alertChannels(ctx.config.alerts);
+  const alerter = channels.length
+    ? startAlerter({
+        db,
+        channels,
+        logger: ctx.logger,
+        intervalMs,
+        digestHourUtc: ctx.config.alerts!.digestHourUtc,
+        liveRunner: () => runner.health,
+      })
+    : null;
   const stop = () => void runner.stop();
   const now = () => runner.syncNow();
   process.on('SIGTERM', stop);
@@ -159,6 +173,7 @@ export async function runForever(
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
+    await alerter?.stop();
     if (pidFile) removeRunnerFile(pidFile);
   }
 }

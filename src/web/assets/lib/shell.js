@@ -1,8 +1,11 @@
 // What every signed-in page shares: the sign-out button and a handler for failed loads.
 import { api, ApiError } from './api.js';
 import { alertBox, page, replace, toast } from './dom.js';
+import { loadHealthLine } from './health-line.js';
 
 export function initShell() {
+  // The status page renders the line from its own refreshes.
+  if (document.body.dataset.page !== 'status') void loadHealthLine();
   document.getElementById('sign-out')?.addEventListener('click', async () => {
     try {
       await api('/api/logout', { method: 'POST' });

@@ -1,6 +1,8 @@
-// Sync errors: records that could not be applied, searchable, exportable as CSV with the same filter.
+// Sync errors: the open ones grouped by kind (error-groups.js), then every error (open and past),
+// searchable, exportable as CSV with the same filter.
 import { api, query } from '../lib/api.js';
-import { display, emptyRow, formatDate, formatNumber, h, page, replace, table } from '../lib/dom.js';
+import { renderGroups } from './error-groups.js';
+import { badge, display, emptyRow, formatDate, formatNumber, h, page, replace, table } from '../lib/dom.js';
 import { busy, run } from '../lib/shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -18,10 +20,22 @@ function row(e) {
       {},
       e.personId ? h('a', { href: `/people/${e.personId}` }, display(e.recordId)) : h('code', {}, display(e.recordId)),
     ),
-    h('td', {}, e.operation),
+    h(
+      'td',
+      {},
+      e.operation,
+      h('div', { class: 'hint' }, e.direction === 'to_dynamics' ? 'to Dynamics' : 'from Dynamics'),
+    ),
     h('td', {}, h('code', {}, e.code)),
     h('td', { class: 'message' }, e.message),
+    h('td', { class: 'nowrap' }, stateOf(e)),
   );
+}
+
+function stateOf(e) {
+  if (!e.resolvedAt) return badge('open', 'danger');
+  const how = { admin: 'resolved', retry: 'retried' }[e.resolvedBy] ?? 'synced since';
+  return badge(how, 'ok');
 }
 
 async function more(body, totalEl, moreButton) {
@@ -30,7 +44,7 @@ async function more(body, totalEl, moreButton) {
   body.append(...r.items.map(row));
   if (!body.children.length)
     body.append(
-      emptyRow(6, filter.q || filter.entity ? 'No sync error matches.' : 'No sync errors. Every record synced.'),
+      emptyRow(7, filter.q || filter.entity ? 'No sync error matches.' : 'No sync errors. Every record synced.'),
     );
   totalEl.textContent = `${formatNumber(r.total)} error${r.total === 1 ? '' : 's'}`;
   cursor = r.nextCursor;
@@ -52,6 +66,7 @@ function render() {
       ['', 'All tables'],
       ['account', 'Accounts'],
       ['contact', 'Contacts'],
+      ['lead', 'Leads'],
       ['systemuser', 'Users'],
     ].map(([v, l]) => h('option', { value: v, selected: filter.entity === v }, l)),
   );
@@ -80,10 +95,18 @@ function render() {
     'click',
     busy(moreButton, () => more(body, total, moreButton)),
   );
-  const t = table(['Time', 'Table', 'Record', 'Operation', 'Code', 'Message'], [], { id: 'errors-table' });
+  const t = table(['Time', 'Table', 'Record', 'Operation', 'Code', 'Message', 'State'], [], { id: 'errors-table' });
   t.querySelector('tbody').replaceWith(body);
-  replace(page(), search, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));
-  return more(body, total, moreButton);
+  const groups = h('div', { id: 'groups' });
+  replace(
+    page(),
+    groups,
+    h('h2', {}, 'All errors'),
+    search,
+    h('div', { class: 'card flush' }, t),
+    h('div', { class: 'more' }, moreButton),
+  );
+  return Promise.all([renderGroups(groups, filter.entity), more(body, total, moreButton)]);
 }
 
 run(render);

@@ -15,7 +15,10 @@ import {
   table,
   toast,
 } from '../lib/dom.js';
+import { alertsCard } from '../lib/alerts-card.js';
+import { renderHealthLine } from '../lib/health-line.js';
 import { busy, run } from '../lib/shell.js';
+import { countsInWords, tableState } from '../lib/words.js';
 
 const TABLE_LABELS = {
   systemuser: 'Users → sales persons',
@@ -47,14 +50,8 @@ function countdown() {
 }
 
 function phaseBadge(t) {
-  if (t.blockedReason) return badge('blocked', 'danger');
-  // A table whose last cycle failed is not "in sync", whatever its checkpoint says.
-  if (t.lastCycle && t.lastCycle.status === 'failed') return badge('failing', 'danger');
-  return {
-    delta: badge('in sync', 'ok'),
-    initial: badge('initial sync', 'info'),
-    not_started: badge('not started', 'neutral'),
-  }[t.phase];
+  const [text, kind] = tableState(t);
+  return badge(text, kind);
 }
 
 function pendingCell(t) {
@@ -113,12 +110,7 @@ function tableRow(t) {
         : 'never',
     ),
     h('td', { class: 'num last-hour' }, formatNumber(t.recordsLastHour)),
-    h(
-      'td',
-      { class: 'num nowrap' },
-      c ? `+${formatNumber(c.inserted)} ~${formatNumber(c.updated)} −${formatNumber(c.deleted)}` : '—',
-      c?.skipped ? h('div', { class: 'hint' }, `${formatNumber(c.skipped)} skipped`) : null,
-    ),
+    h('td', { class: 'counts' }, c ? countsInWords(c) : '—'),
     h(
       'td',
       { class: 'num' },
@@ -189,6 +181,7 @@ function render(s) {
     }),
   );
   const last = s.cycles[s.cycles.length - 1];
+  renderHealthLine(s.health);
   replace(
     page(),
     h('div', { class: 'toolbar' }, h('p', { class: 'muted grow' }, `Updated ${formatDate(s.serverTime)}`), syncNow),
@@ -225,7 +218,7 @@ function render(s) {
           { label: 'Pending changes', num: true },
           'Last cycle',
           { label: 'Synced last hour', num: true },
-          { label: 'Last cycle did', num: true },
+          'Last cycle did',
           { label: 'Records stored', num: true },
           'Last error',
         ],
@@ -300,6 +293,8 @@ async function refresh() {
 
 run(async () => {
   await refresh();
+  // Below the page's refreshing part, so a refresh does not redraw it.
+  page().after(await alertsCard());
   setInterval(countdown, 1000);
   setInterval(() => refresh().catch((err) => toast(err.message, 'error')), REFRESH_MS);
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_errors" ADD COLUMN "resolved_by" text;

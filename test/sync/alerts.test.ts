@@ -1,0 +1,157 @@
+/**
+ * Alerts through real channels: a local SMTP server (smtp-server) receives the e-mails and a local
+ * HTTP server the webhook posts, whose HMAC signature is verified. The sync stopping (a refused
+ * sign-in, as the runner saves it) alerts once per incident, also across a restart of the alerter
+ * (its state is in the lead database); the recovery is alerted; the daily digest lists the records
+ * that failed in the last 24 hours.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/config/index.js';
+import { parseAlertsEnv, type AlertsConfig } from '../../src/config/alerts-env.js';
+import { checkAlerts, digestWindowEnd, type AlerterDeps } from '../../src/sync/alerts/alerter.js';
+import { alertChannels, SIGNATURE_HEADER, verifySignature } from '../../src/sync/alerts/channels.js';
+import { describeFailure, failed, HEALTHY, succeeded } from '../../src/sync/runner-health.js';
+import { SignInFailedError } from '../../src/sync/sign-in.js';
+import { saveSchedule } from '../../src/sync/state.js';
+import { openSyncedFixture, type SyncedFixture } from '../api-admin/fixture.js';
+
+const SECRET = 'a-shared-secret-of-32-characters';
+
+interface Mail {
+  to: string[];
+  raw: string;
+}
+
+let f: SyncedFixture;
+let smtp: SMTPServer;
+let hook: Server;
+const mails: Mail[] = [];
+const posts: { body: string; signature: string | undefined }[] = [];
+let config: AlertsConfig;
+
+beforeAll(async () => {
+  f = await openSyncedFixture({ corruptAccounts: 2 });
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, session, done) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: decoded(raw) });
+        done();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
+    req.on('end', () => {
+      posts.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  const parsed = parseAlertsEnv({
+    DYNASYNC_ALERT_EMAIL_TO: 'ops@example.test, oncall@example.test',
+    DYNASYNC_SMTP_HOST: '127.0.0.1',
+    DYNASYNC_SMTP_PORT: String((smtp.server.address() as AddressInfo).port),
+    DYNASYNC_SMTP_TLS: 'none',
+    DYNASYNC_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+    DYNASYNC_ALERT_WEBHOOK_SECRET: SECRET,
+    DYNASYNC_ALERT_DIGEST_HOUR: '8',
+  });
+  if (Array.isArray(parsed)) throw new Error(parsed.join('; '));
+  config = parsed;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp?.close(resolve));
+  await new Promise<void>((resolve) => hook?.close(() => resolve()));
+  await f?.close();
+});
+
+/** A new alerter each time, as after a restart: only the lead database remembers. */
+const deps = (now: Date): AlerterDeps => ({
+  db: f.db,
+  channels: alertChannels(config),
+  logger: silentLogger(),
+  intervalMs: 300_000,
+  digestHourUtc: config.digestHourUtc,
+  now: () => now,
+});
+
+/** The message as text: quoted-printable soft breaks joined and =XX bytes decoded. */
+function decoded(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, '');
+  return Buffer.from(
+    joined.replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
+}
+
+const lastPost = () => JSON.parse(posts.at(-1)!.body) as Record<string, unknown>;
+
+describe('alerts', () => {
+  it('sends the daily digest of the last 24 hours’ failed records by e-mail and signed webhook, once', async () => {
+    // The digest hour is the hour the fixture's errors happened in: the window that ends at it
+    // does not hold them yet; the one that ends 24 hours later does.
+    const errorsAt = (await f.db.query<{ t: Date }>('SELECT max(last_seen_at) AS t FROM sync_errors')).rows[0]!.t;
+    const now = new Date(new Date(errorsAt).getTime() + 1);
+    const hour = now.getUTCHours();
+    const sent = await checkAlerts({ ...deps(now), digestHourUtc: hour });
+    expect(sent).toEqual([]); // the errors are newer than the window's end: nothing failed in it
+    const later = new Date(now.getTime() + 24 * 3600_000);
+    // A day later the runner is still cycling (else "no successful cycle for three intervals" alerts too).
+    await f.db.query(`UPDATE sync_runs SET ended_at = $1 WHERE status = 'success'`, [later]);
+    expect(await checkAlerts({ ...deps(later), digestHourUtc: hour })).toEqual(['digest']);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(['ops@example.test', 'oncall@example.test']);
+    expect(mails[0]!.raw).toContain('Subject: dynasync: 2 records failed to sync in the last 24 hours');
+    for (const id of f.corruptedAccounts) expect(mails[0]!.raw).toContain(id);
+    expect(posts).toHaveLength(1);
+    expect(verifySignature(SECRET, posts[0]!.body, posts[0]!.signature)).toBe(true);
+    expect(verifySignature('another-secret-of-32-characters!', posts[0]!.body, posts[0]!.signature)).toBe(false);
+    expect(lastPost()).toMatchObject({ kind: 'digest', total: 2 });
+    expect((lastPost().records as { category: string }[]).map((r) => r.category)).toEqual(['schema', 'schema']);
+    // The same window again (a restart, the next check): not sent twice.
+    expect(await checkAlerts({ ...deps(later), digestHourUtc: hour })).toEqual([]);
+  });
+
+  it('alerts at once when the sign-in is refused, once per incident across restarts, and on recovery', async () => {
+    const base = new Date(Date.now() + 26 * 3600_000); // after the digest test's windows
+    const refused = failed(HEALTHY, describeFailure(new SignInFailedError('wrong_password', 'wrong password')));
+    await saveSchedule(f.db, null, refused);
+    const before = mails.length;
+    expect(await checkAlerts(deps(base))).toContain('sync_stopped');
+    expect(mails.at(-1)!.raw).toContain('Subject: dynasync: the sync stopped (credentials)');
+    expect(mails.at(-1)!.raw).toContain('What to do: Enter the sync user’s current password on the Connection page.');
+    expect(lastPost()).toMatchObject({ kind: 'sync_stopped', health: { state: 'failing', cause: 'credentials' } });
+    expect(verifySignature(SECRET, posts.at(-1)!.body, posts.at(-1)!.signature)).toBe(true);
+    // Later checks, by a new alerter (a restart): the incident was alerted already.
+    expect(await checkAlerts(deps(new Date(base.getTime() + 60_000)))).toEqual([]);
+    expect(mails.length).toBe(before + 1);
+    await saveSchedule(f.db, null, succeeded(refused));
+    await f.db.query(`UPDATE sync_runs SET ended_at = $1 WHERE status = 'success'`, [base]);
+    expect(await checkAlerts(deps(new Date(base.getTime() + 120_000)))).toEqual(['sync_recovered']);
+    expect(lastPost()).toMatchObject({ kind: 'sync_recovered', incident: { cause: 'credentials' } });
+    expect(mails.at(-1)!.raw).toContain('Subject: dynasync: the sync works again');
+  });
+
+  it('puts the digest window at the configured UTC hour', () => {
+    expect(digestWindowEnd(new Date('2026-12-04T09:30:00Z'), 8).toISOString()).toBe('2026-12-04T08:00:00.000Z');
+    expect(digestWindowEnd(new Date('2026-12-04T07:30:00Z'), 8).toISOString()).toBe('2026-12-03T08:00:00.000Z');
+  });
+
+  it('refuses half a configuration with a clear message', () => {
+    expect(parseAlertsEnv({ DYNASYNC_ALERT_EMAIL_TO: 'a@b.test' })).toEqual([
+      'DYNASYNC_SMTP_HOST: is needed to send DYNASYNC_ALERT_EMAIL_TO',
+    ]);
+    expect(parseAlertsEnv({ DYNASYNC_ALERT_WEBHOOK_URL: 'https://hooks.example.test/x' })).toEqual([
+      'DYNASYNC_ALERT_WEBHOOK_SECRET: is needed to sign what is posted to DYNASYNC_ALERT_WEBHOOK_URL',
+    ]);
+  });
+});
