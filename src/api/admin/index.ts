@@ -12,6 +12,7 @@ import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
 import { registerPageRoutes } from './page-routes.js';
 import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
+import { registerListRoutes } from './list-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerPushRoutes } from './push-routes.js';
 import { SessionStore, type SessionLimits } from './session.js';
@@ -58,6 +59,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
+  registerListRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
   registerPageRoutes(app);
 }
