@@ -23,6 +23,12 @@ export const PAGES: readonly PageDef[] = [
   { id: 'people', route: '/people', title: 'People', nav: { label: 'People', href: '/people' } },
   { id: 'person', route: '/people/:id', title: 'Person' },
   { id: 'companies', route: '/companies', title: 'Companies', nav: { label: 'Companies', href: '/companies' } },
+  {
+    id: 'api-clients',
+    route: '/api-clients',
+    title: 'API clients',
+    nav: { label: 'API clients', href: '/api-clients' },
+  },
 ];
 
 /** The page everything else starts from. */

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
+import { registerApiClientRoutes } from './api-client-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
 import { DynamicsAccess } from './dynamics.js';
@@ -61,5 +62,6 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerPeopleRoutes(app, deps.db);
   registerListRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
+  registerApiClientRoutes(app, deps.db);
   registerPageRoutes(app);
 }
