@@ -12,7 +12,7 @@ import { createErrorHandler } from './errors.js';
 import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
 import { registerPageRoutes } from './page-routes.js';
-import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
+import { applyEnvironmentPassword, needsSetup } from './password.js';
 import { registerListRoutes } from './list-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerPushRoutes } from './push-routes.js';
@@ -21,6 +21,7 @@ import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerSyncErrorRoutes } from './sync-error-routes.js';
 import { registerSyncErrorRetryRoutes } from './sync-error-retry-routes.js';
+import { registerUserRoutes } from './user-routes.js';
 
 export interface AdminOptions {
   readonly deps: ApiDeps;
@@ -35,7 +36,7 @@ export interface AdminOptions {
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps } = opts;
   await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
-  if ((await loadPasswordHash(deps.db)) === undefined) opts.setupCode.arm();
+  if (await needsSetup(deps.db)) opts.setupCode.arm();
   const sessions = new SessionStore(deps.db, opts.sessionLimits);
   const dynamics = new DynamicsAccess({
     db: deps.db,
@@ -63,5 +64,6 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerListRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
   registerApiClientRoutes(app, deps.db);
+  registerUserRoutes(app, deps.db);
   registerPageRoutes(app);
 }

@@ -41,9 +41,9 @@ const CursorShape = z.strictObject({
   direction: z.enum(['next', 'prev']),
 });
 
-const encode = (c: ListCursor | null) => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
+export const encode = (c: ListCursor | null) => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
 
-function decode(cursor: string | undefined): ListCursor | undefined {
+export function decode(cursor: string | undefined): ListCursor | undefined {
   if (!cursor) return undefined;
   try {
     return CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -126,7 +126,7 @@ const csvReply = (reply: FastifyReply, name: string, lines: AsyncGenerator<strin
     .header('cache-control', 'no-store')
     .send(Readable.from(lines));
 
-const pageAnswer = <T>(page: {
+export const pageAnswer = <T>(page: {
   rows: T[];
   total: number;
   position: number;

@@ -4,6 +4,7 @@
  * Value on each, and sends nothing to Dynamics.
  */
 import type { FastifyInstance } from 'fastify';
+import { audit } from './audit.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
@@ -90,6 +91,13 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
     const { id } = parseInput(IdParams, request.params, 'person id');
     const b = parseInput(CompanyFieldBody, request.body, 'body');
     const r = await setCompanyFieldThroughPerson(db, id, b.field, b.value);
+    await audit(db, request, 'company_field.set', `company ${r.companyId}`, {
+      field: b.field,
+      oldValue: r.oldValue,
+      newValue: r.newValue,
+      throughPerson: id,
+      persons: r.persons,
+    });
     return { ...r, field: b.field, sentToDynamics: false };
   });
 }

@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import { createApiClient } from '../../api/rest/credentials.js';
 import { listApiClients, revokeApiClient, type ApiClient } from '../../store/api-clients.js';
+import { recordAudit } from '../../store/audit-log.js';
+import { CLI_ACTOR } from '../../api/local/routes.js';
 import { print, type CliContext } from '../context.js';
 import { withStoreOrRunning } from '../local-admin.js';
 
@@ -37,7 +39,16 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .action(async (name: string, o: { json?: boolean }) => {
       const { client, clientSecret } = await withStoreOrRunning(
         ctx,
-        (db) => createApiClient(db, name),
+        async (db) => {
+          const r = await createApiClient(db, name);
+          await recordAudit(db, {
+            actor: CLI_ACTOR,
+            action: 'api_client.create',
+            target: r.client.name,
+            details: { clientId: r.client.clientId },
+          });
+          return r;
+        },
         async (ask) => {
           const r = await ask<{ client: ClientJson; clientSecret: string }>('POST', '/api-clients', { name });
           return { client: fromJson(r.client), clientSecret: r.clientSecret };
@@ -75,7 +86,16 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const client = await withStoreOrRunning(
         ctx,
-        (db) => revokeApiClient(db, id),
+        async (db) => {
+          const c = await revokeApiClient(db, id);
+          await recordAudit(db, {
+            actor: CLI_ACTOR,
+            action: 'api_client.revoke',
+            target: c.name,
+            details: { clientId: c.clientId },
+          });
+          return c;
+        },
         async (ask) => fromJson(await ask<ClientJson>('POST', '/api-clients/revoke', { id })),
       );
       if (o.json) return print(ctx, JSON.stringify(client));
