@@ -65,6 +65,20 @@ describe('api-client while run holds the embedded database', () => {
       expect(twice.code).toBe(1);
       expect(twice.stderr).toContain('[api_client_exists]');
 
+      // admin-user invite goes the same way; its link, opened on the running server, sets the password.
+      const invite = JSON.parse(
+        (await runCli(['admin-user', 'invite', 'ops@example.com', '--role', 'viewer', '--url', url, '--json'], env))
+          .stdout,
+      ) as { link: string };
+      expect(invite.link.startsWith(`${url}/invite?token=`)).toBe(true);
+      const accepted = await fetch(`${url}/api/invite/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: new URL(invite.link).searchParams.get('token'), password: 'ops password 1' }),
+      });
+      expect(accepted.status).toBe(200);
+      expect(((await accepted.json()) as { user: { role: string } }).user.role).toBe('viewer');
+
       const revoked = await runCli(['api-client', 'revoke', 'ci scripts'], env);
       expect(revoked.stdout).toContain("API client 'ci scripts'");
       expect(revoked.stdout).toContain('revoked');
@@ -77,5 +91,10 @@ describe('api-client while run holds the embedded database', () => {
     const after = JSON.parse((await runCli(['api-client', 'list', '--json'], env)).stdout) as { revokedAt: string }[];
     expect(after).toHaveLength(1);
     expect(after[0]!.revokedAt).not.toBeNull();
+    const users = JSON.parse((await runCli(['admin-user', 'list', '--json'], env)).stdout) as {
+      email: string;
+      status: string;
+    }[];
+    expect(users).toEqual([expect.objectContaining({ email: 'ops@example.com', status: 'active' })]);
   }, 300_000);
 });
