@@ -14,6 +14,10 @@ export const API_ERROR_CODES = {
   port_in_use: 'local',
   weak_password: 'input',
   no_open_error: 'not_found',
+  invalid_role: 'input',
+  invalid_filter: 'input',
+  unknown_filter_field: 'input',
+  invalid_filter_op: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type ApiErrorCodes = typeof API_ERROR_CODES;

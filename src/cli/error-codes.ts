@@ -19,6 +19,7 @@ export const CLI_ERROR_CODES = {
   one_action: 'input',
   table_required: 'input',
   invalid_url: 'input',
+  runner_unreachable: 'setup',
 } as const satisfies Record<string, ErrorAudience>;
 
 type CliErrorCodes = typeof CLI_ERROR_CODES;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerAdminUser } from './commands/admin-user.js';
 import { registerApiClient } from './commands/api-client.js';
 import { registerConnect } from './commands/connect.js';
 import { registerDemo } from './commands/demo.js';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerWorker,
     registerTables,
     registerWebhookCommands,
+    registerAdminUser,
   ]) {
     register(program, ctx);
   }

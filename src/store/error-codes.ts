@@ -41,6 +41,9 @@ export const STORE_ERROR_CODES = {
   org_exists: 'input',
   org_required: 'input',
   org_needs_postgres: 'setup',
+  admin_user_not_found: 'not_found',
+  last_admin: 'input',
+  invalid_sort: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type StoreErrorCodes = typeof STORE_ERROR_CODES;

@@ -35,6 +35,15 @@ export const PAGES: readonly PageDef[] = [
     title: 'Opportunities',
     nav: { label: 'Opportunities', href: '/opportunities' },
   },
+  {
+    id: 'api-clients',
+    route: '/api-clients',
+    title: 'API clients',
+    nav: { label: 'API clients', href: '/api-clients' },
+  },
+  { id: 'users', route: '/users', title: 'Users', nav: { label: 'Users', href: '/users' } },
+  { id: 'audit', route: '/audit', title: 'Audit log', nav: { label: 'Audit log', href: '/audit' } },
+  { id: 'invite', route: '/invite', title: 'Accept your invite', public: true },
 ];
 
 /** The page everything else starts from. */

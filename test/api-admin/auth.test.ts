@@ -62,7 +62,7 @@ describe('first run and sign-in', () => {
     expect(res.json().csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const stored = await db!.query<{ value: Record<string, unknown> }>(
-      `SELECT value FROM settings WHERE key = 'admin_password'`,
+      `SELECT password_hash AS value FROM admin_users WHERE email = 'admin'`,
     );
     expect(stored.rows[0]!.value).toMatchObject({ algorithm: 'scrypt' });
     expect(JSON.stringify(stored.rows[0]!.value)).not.toContain(ADMIN_PASSWORD);

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { storePassword } from '../../src/api/admin/password.js';
 import { describeEachBackend } from '../helpers/db.js';
 import { HashSlots, SignInLimiter } from '../../src/api/admin/sign-in-limiter.js';
-import { SessionStore, csrfMatches, readCookie } from '../../src/api/admin/session.js';
+import { SessionStore, csrfMatches, readCookie, type AdminSessionUser } from '../../src/api/admin/session.js';
+import { findSignInUser } from '../../src/store/admin-users.js';
+import type { SqlClient } from '../../src/store/db/types.js';
+
+/** The `admin` user every session here belongs to (sessions are always some user's). */
+async function adminUser(c: SqlClient): Promise<AdminSessionUser> {
+  if (!(await findSignInUser(c, 'admin'))) await storePassword(c, 'the first password');
+  const u = (await findSignInUser(c, 'admin'))!;
+  return { id: u.id, email: u.email, role: u.role };
+}
 
 describeEachBackend('SessionStore', ({ db }) => {
   const limits = { idleMs: 1000, absoluteMs: 5000, maxSessions: 3 };
@@ -11,13 +20,13 @@ describeEachBackend('SessionStore', ({ db }) => {
   it('ends a session after the idle time, and after the absolute time however active', async () => {
     let now = 0;
     const store = new SessionStore(db(), limits, () => now);
-    const idle = await store.create();
+    const idle = await store.create(await adminUser(db()));
     now = 999;
     expect((await store.touch(idle.id))?.id).toBe(idle.id);
     now = 1999;
     expect(await store.touch(idle.id)).toBeNull();
 
-    const busy = await store.create();
+    const busy = await store.create(await adminUser(db()));
     for (now = 2000; now < busy.expiresAt; now += 900) expect(await store.touch(busy.id)).not.toBeNull();
     expect(await store.touch(busy.id)).toBeNull();
   });
@@ -25,18 +34,18 @@ describeEachBackend('SessionStore', ({ db }) => {
   it('keeps at most maxSessions, dropping the oldest', async () => {
     let now = 0;
     const store = new SessionStore(db(), limits, () => now);
-    const first = await store.create();
+    const first = await store.create(await adminUser(db()));
     const rest = [];
     for (let i = 0; i < 3; i++) {
       now += 1;
-      rest.push(await store.create());
+      rest.push(await store.create(await adminUser(db())));
     }
     expect(await store.touch(first.id)).toBeNull();
     for (const s of rest) expect(await store.touch(s.id)).not.toBeNull();
   });
 
   it('stores only a hash of the id: the table signs nobody in', async () => {
-    const s = await new SessionStore(db(), limits, () => 0).create();
+    const s = await new SessionStore(db(), limits, () => 0).create(await adminUser(db()));
     const rows = (await db().query<Record<string, unknown>>('SELECT * FROM admin_sessions')).rows;
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(s.id);
@@ -46,7 +55,7 @@ describeEachBackend('SessionStore', ({ db }) => {
   it('a second store on the same database (another process) knows the session; destroy ends it for both', async () => {
     const a = new SessionStore(db(), limits, () => 0);
     const b = new SessionStore(db(), limits, () => 0);
-    const s = await a.create();
+    const s = await a.create(await adminUser(db()));
     expect(await b.touch(s.id)).toMatchObject({ id: s.id, csrfToken: s.csrfToken });
     await b.destroy(s.id);
     expect(await a.touch(s.id)).toBeNull();
@@ -54,13 +63,13 @@ describeEachBackend('SessionStore', ({ db }) => {
 
   it('a new admin password signs every session out', async () => {
     const store = new SessionStore(db(), limits, () => 0);
-    const s = await store.create();
+    const s = await store.create(await adminUser(db()));
     await storePassword(db(), 'a brand new password');
     expect(await store.touch(s.id)).toBeNull();
   });
 
   it('checks the CSRF token exactly', async () => {
-    const s = await new SessionStore(db(), limits, () => 0).create();
+    const s = await new SessionStore(db(), limits, () => 0).create(await adminUser(db()));
     expect(csrfMatches(s, s.csrfToken)).toBe(true);
     expect(csrfMatches(s, undefined)).toBe(false);
     expect(csrfMatches(s, s.csrfToken.slice(1))).toBe(false);

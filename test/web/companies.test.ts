@@ -16,7 +16,9 @@ describeBrowser('companies page', () => {
     const { page } = ui;
     await page.locator('#company-rows tr[data-company]').first().waitFor();
     expect(await page.locator('#company-rows tr[data-company]').count()).toBe(50);
-    expect(await page.locator('#more-companies').isVisible()).toBe(true);
+    const total = (await ui.fixture.db.query<{ n: number }>('SELECT count(*)::int AS n FROM companies')).rows[0]!.n;
+    expect(await page.locator('#companies-position').textContent()).toBe(`1–50 of ${total.toLocaleString('en-US')}`);
+    expect(await page.locator('#companies-next').isEnabled()).toBe(true);
 
     const c = (
       await ui.fixture.db.query<{ id: number; name: string; n: number }>(

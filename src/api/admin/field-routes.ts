@@ -6,6 +6,7 @@
  * refused with a 400 rather than saved.
  */
 import type { FastifyInstance } from 'fastify';
+import { audit } from './audit.js';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection } from '../../sync/fields.js';
@@ -71,6 +72,7 @@ export function registerFieldRoutes(
       range,
     });
     onSaved?.();
+    await audit(db, request, 'fields.save', b.entity, { add, remove, defaults: b.defaults === true });
     return {
       entity: b.entity,
       entities: FIELD_ENTITIES,

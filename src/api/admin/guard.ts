@@ -5,7 +5,9 @@
  *  - every route but the sign-in ones needs a live session: /api answers 401 JSON, pages redirect
  *    to /login, with the page asked for as `next` only when it is a path of this site;
  *  - a state-changing request of a signed-in session must carry the session's CSRF token in the
- *    X-CSRF-Token header (a cross-site form cannot set headers; SameSite=Strict is a second wall).
+ *    X-CSRF-Token header (a cross-site form cannot set headers; SameSite=Strict is a second wall);
+ *  - a state-changing request of a viewer is refused (403 read_only_role): roles are enforced
+ *    here, once, for every route, so a new route cannot forget them.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeNextPath } from './next-path.js';
@@ -25,6 +27,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a session (sign-in page, its API, static assets). */
     public?: boolean;
+    /** A change a viewer may make too (signing out). Every other change needs the admin role. */
+    viewerAllowed?: boolean;
   }
 }
 
@@ -60,6 +64,9 @@ export function createGuard(sessions: SessionStore) {
     const sent = request.headers[CSRF_HEADER];
     if (changing && !csrfMatches(session, typeof sent === 'string' ? sent : undefined)) {
       return refuse(reply, 403, 'csrf_token_invalid', 'Missing or wrong CSRF token: reload the page and try again');
+    }
+    if (changing && session.user.role !== 'admin' && !request.routeOptions.config.viewerAllowed) {
+      return refuse(reply, 403, 'read_only_role', `${session.user.email} is a viewer: viewers can look but not change`);
     }
   };
 }

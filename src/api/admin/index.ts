@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { registerAlertRoutes } from './alert-routes.js';
+import { registerApiClientRoutes } from './api-client-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConnectionRoutes } from './connection-routes.js';
 import { registerCustomTableRoutes } from './custom-table-routes.js';
@@ -15,8 +16,9 @@ import { registerFieldRoutes } from './field-routes.js';
 import { createGuard } from './guard.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerPageRoutes } from './page-routes.js';
-import { applyEnvironmentPassword, loadPasswordHash } from './password.js';
+import { applyEnvironmentPassword, needsSetup } from './password.js';
 import { registerOpportunityRoutes } from './opportunity-routes.js';
+import { registerListRoutes } from './list-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerPushRoutes } from './push-routes.js';
 import { registerQuickSyncRoutes } from './quick-sync-routes.js';
@@ -25,6 +27,7 @@ import type { SetupCode } from './setup-code.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerSyncErrorRoutes } from './sync-error-routes.js';
 import { registerSyncErrorRetryRoutes } from './sync-error-retry-routes.js';
+import { registerUserRoutes } from './user-routes.js';
 
 export interface AdminOptions {
   readonly deps: ApiDeps;
@@ -39,7 +42,7 @@ export interface AdminOptions {
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps } = opts;
   await applyEnvironmentPassword(deps.db, deps.config.adminPassword);
-  if ((await loadPasswordHash(deps.db)) === undefined) opts.setupCode.arm();
+  if (await needsSetup(deps.db)) opts.setupCode.arm();
   const sessions = new SessionStore(deps.db, opts.sessionLimits);
   const dynamics = new DynamicsAccess({
     db: deps.db,
@@ -68,8 +71,11 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);
   registerPeopleRoutes(app, deps.db);
   registerOpportunityRoutes(app, deps.db);
+  registerListRoutes(app, deps.db);
   registerPushRoutes(app, deps.db);
   registerCustomTableRoutes(app, deps.db, dynamics);
   registerQuickSyncRoutes(app, deps.db);
+  registerApiClientRoutes(app, deps.db);
+  registerUserRoutes(app, deps.db);
   registerPageRoutes(app);
 }

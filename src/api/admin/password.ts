@@ -1,15 +1,19 @@
 /**
- * The admin password of the web UI: stored only as a scrypt hash (random salt) in the settings
- * table. DYNASYNC_ADMIN_PASSWORD, when set, replaces the stored hash at start; otherwise it is set
- * once with the setup code (auth-routes.ts). Verification compares in constant time.
+ * Admin users' passwords: stored only as scrypt hashes (random salt) in admin_users. The first
+ * user, `admin`, gets DYNASYNC_ADMIN_PASSWORD when set (it replaces the stored hash at start), or is
+ * made once with the setup code (auth-routes.ts); others accept an invite. Verification compares in
+ * constant time.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { InvalidInputError } from '../../domain/index.js';
 import type { SqlClient } from '../../store/db/types.js';
-import { setSettingRevokingSessions } from '../../store/admin-sessions.js';
-import { getSetting, setSettingIfAbsent } from '../../store/settings-repo.js';
-
-export const ADMIN_PASSWORD_KEY = 'admin_password';
+import {
+  FIRST_ADMIN,
+  anyAdminPassword,
+  findSignInUser,
+  insertFirstAdmin,
+  setAdminPassword,
+} from '../../store/admin-users.js';
 export const MIN_PASSWORD_LENGTH = 8;
 
 /** OWASP's scrypt floor (N=2^17, r=8, p=1): ~0.1 s and 128 MiB per hash, once per sign-in. */
@@ -53,26 +57,26 @@ export function checkNewPassword(password: unknown): string {
   return password;
 }
 
-export const loadPasswordHash = (c: SqlClient): Promise<PasswordHash | undefined> =>
-  getSetting<PasswordHash>(c, ADMIN_PASSWORD_KEY);
+/** True while no admin user has a password: the first visit sets one with the setup code. */
+export const needsSetup = async (c: SqlClient): Promise<boolean> => !(await anyAdminPassword(c));
 
-/** A new password signs every admin session out (in every process: sessions live in the database). */
-export async function storePassword(c: SqlClient, password: string): Promise<void> {
-  await setSettingRevokingSessions(c, ADMIN_PASSWORD_KEY, await hashPassword(checkNewPassword(password)));
+/** A new password for a user (`admin` by default, made if missing) signs that user's sessions out, in every process. */
+export async function storePassword(c: SqlClient, password: string, email: string = FIRST_ADMIN): Promise<void> {
+  await setAdminPassword(c, email, await hashPassword(checkNewPassword(password)));
 }
 
-/** The first-run form: stores the hash only when no password is stored (two racing visitors: one wins). */
+/** The first-run form: makes the `admin` user only when no user has a password (two racing visitors: one wins). */
 export async function storeFirstPassword(c: SqlClient, hash: PasswordHash): Promise<boolean> {
-  return setSettingIfAbsent(c, ADMIN_PASSWORD_KEY, hash);
+  return insertFirstAdmin(c, hash);
 }
 
 /**
- * Makes the environment's password the stored one (hashing only when it differs), so a changed
+ * Makes the environment's password the `admin` user's (hashing only when it differs), so a changed
  * DYNASYNC_ADMIN_PASSWORD takes effect at the next start and the first-run form never shows.
  */
 export async function applyEnvironmentPassword(c: SqlClient, password: string | undefined): Promise<void> {
   if (!password) return;
-  const stored = await loadPasswordHash(c);
-  if (stored && (await verifyPassword(password, stored))) return;
+  const stored = await findSignInUser<PasswordHash>(c, FIRST_ADMIN);
+  if (stored && (await verifyPassword(password, stored.passwordHash))) return;
   await storePassword(c, password);
 }

@@ -4,26 +4,16 @@
  * Value on each, and sends nothing to Dynamics.
  */
 import type { FastifyInstance } from 'fastify';
+import { audit } from './audit.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
 import { getPerson } from '../../store/records/index.js';
-import {
-  listCompaniesWithCounts,
-  personActivitiesNewestFirst,
-  searchPersons,
-} from '../../store/records/admin-queries.js';
+import { personActivitiesNewestFirst } from '../../store/records/admin-queries.js';
 import { setCompanyFieldThroughPerson } from '../../sync/local-edits.js';
 import { loadSelection } from '../../sync/state.js';
-import { decodeCursor, encodeCursor, pageLimit, parseInput, positiveId, searchText } from './input.js';
+import { decodeCursor, encodeCursor, pageLimit, parseInput, positiveId } from './input.js';
 
-const PeopleQuery = z.object({
-  q: searchText,
-  company: positiveId.optional(),
-  limit: pageLimit(50, 200),
-  cursor: z.string().max(200).optional(),
-});
-const CompaniesQuery = z.object({ q: searchText, limit: pageLimit(50, 200), cursor: z.string().max(200).optional() });
 const IdParams = z.object({ id: positiveId });
 const ActivityQuery = z.object({ limit: pageLimit(100, 500), cursor: z.string().max(200).optional() });
 const CompanyFieldBody = z.strictObject({
@@ -72,17 +62,6 @@ async function activitiesPage(db: Db, personId: number, query: unknown) {
 }
 
 export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/api/people', async (request) => {
-    const q = parseInput(PeopleQuery, request.query, 'query');
-    const page = await searchPersons(db, {
-      text: q.q,
-      companyId: q.company,
-      afterId: decodeCursor(q.cursor, 'after'),
-      limit: q.limit,
-    });
-    return { items: page.items, nextCursor: cursorOf(page.nextAfterId, 'after') };
-  });
-
   app.get('/api/people/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'person id');
     const person = await getPerson(db, id);
@@ -112,16 +91,13 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
     const { id } = parseInput(IdParams, request.params, 'person id');
     const b = parseInput(CompanyFieldBody, request.body, 'body');
     const r = await setCompanyFieldThroughPerson(db, id, b.field, b.value);
-    return { ...r, field: b.field, sentToDynamics: false };
-  });
-
-  app.get('/api/companies', async (request) => {
-    const q = parseInput(CompaniesQuery, request.query, 'query');
-    const page = await listCompaniesWithCounts(db, {
-      text: q.q,
-      afterId: decodeCursor(q.cursor, 'after'),
-      limit: q.limit,
+    await audit(db, request, 'company_field.set', `company ${r.companyId}`, {
+      field: b.field,
+      oldValue: r.oldValue,
+      newValue: r.newValue,
+      throughPerson: id,
+      persons: r.persons,
     });
-    return { items: page.items, nextCursor: cursorOf(page.nextAfterId, 'after') };
+    return { ...r, field: b.field, sentToDynamics: false };
   });
 }

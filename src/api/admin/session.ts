@@ -12,8 +12,16 @@ import { deleteAdminSession, insertAdminSession, touchAdminSession } from '../..
 export const SESSION_COOKIE = 'dynasync_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
+export interface AdminSessionUser {
+  readonly id: number;
+  readonly email: string;
+  readonly role: 'admin' | 'viewer';
+}
+
 export interface AdminSession {
   readonly id: string;
+  /** Who is signed in: the guard refuses every change to a viewer. */
+  readonly user: AdminSessionUser;
   readonly csrfToken: string;
   readonly createdAt: number;
   /** Absolute end, whatever the activity. */
@@ -44,18 +52,19 @@ export class SessionStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(): Promise<AdminSession> {
+  async create(user: AdminSessionUser): Promise<AdminSession> {
     const at = this.now();
     const id = randomBytes(32).toString('base64url');
     const expiresAt = at + this.limits.absoluteMs;
     await insertAdminSession(this.db, {
       idHash: hashId(id),
+      userId: user.id,
       now: new Date(at),
       expiresAt: new Date(expiresAt),
       idleSince: new Date(at - this.limits.idleMs),
       maxSessions: this.limits.maxSessions,
     });
-    return { id, csrfToken: csrfTokenOf(id), createdAt: at, expiresAt };
+    return { id, user, csrfToken: csrfTokenOf(id), createdAt: at, expiresAt };
   }
 
   /** The live session with this id (its idle clock restarts), or null. */
@@ -64,7 +73,13 @@ export class SessionStore {
     const at = this.now();
     const row = await touchAdminSession(this.db, hashId(id), new Date(at), new Date(at - this.limits.idleMs));
     return (
-      row && { id, csrfToken: csrfTokenOf(id), createdAt: row.createdAt.getTime(), expiresAt: row.expiresAt.getTime() }
+      row && {
+        id,
+        user: row.user,
+        csrfToken: csrfTokenOf(id),
+        createdAt: row.createdAt.getTime(),
+        expiresAt: row.expiresAt.getTime(),
+      }
     );
   }
 

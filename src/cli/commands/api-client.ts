@@ -1,12 +1,33 @@
 /**
  * `dynasync api-client create NAME | list | revoke ID`: the REST API's clients. The secret is printed
  * once, at creation; only its scrypt hash is stored, so a lost secret means a new client. Revoking
- * takes effect at once, in every process: tokens already issued answer 601 within a second.
+ * takes effect at once, in every process: tokens already issued answer 601 within a second. With
+ * the embedded database held by `run` or `serve`, the command asks that process (cli/local-admin.ts).
  */
 import type { Command } from 'commander';
 import { createApiClient } from '../../api/rest/credentials.js';
-import { listApiClients, revokeApiClient } from '../../store/api-clients.js';
+import { listApiClients, revokeApiClient, type ApiClient } from '../../store/api-clients.js';
+import { recordAudit } from '../../store/audit-log.js';
+import { CLI_ACTOR } from '../../api/local/routes.js';
 import { print, type CliContext } from '../context.js';
+import { withStoreOrRunning } from '../local-admin.js';
+
+/** An API client as the running process sends it (dates as ISO text). */
+interface ClientJson {
+  id: number;
+  name: string;
+  clientId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const fromJson = (c: ClientJson): ApiClient => ({
+  ...c,
+  createdAt: new Date(c.createdAt),
+  lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt),
+  revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt),
+});
 
 export function registerApiClient(program: Command, ctx: CliContext): void {
   const cmd = program.command('api-client').description('clients of the Marketo-compatible REST API');
@@ -16,7 +37,23 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .description('make a client; its secret is shown once')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      const { client, clientSecret } = await ctx.withStore((db) => createApiClient(db, name));
+      const { client, clientSecret } = await withStoreOrRunning(
+        ctx,
+        async (db) => {
+          const r = await createApiClient(db, name);
+          await recordAudit(db, {
+            actor: CLI_ACTOR,
+            action: 'api_client.create',
+            target: r.client.name,
+            details: { clientId: r.client.clientId },
+          });
+          return r;
+        },
+        async (ask) => {
+          const r = await ask<{ client: ClientJson; clientSecret: string }>('POST', '/api-clients', { name });
+          return { client: fromJson(r.client), clientSecret: r.clientSecret };
+        },
+      );
       if (o.json) return print(ctx, JSON.stringify({ name: client.name, clientId: client.clientId, clientSecret }));
       print(ctx, `API client '${client.name}' created.`);
       print(ctx, `  client id:     ${client.clientId}`);
@@ -30,7 +67,9 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .description('the clients (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const clients = await ctx.withStore((db) => listApiClients(db));
+      const clients = await withStoreOrRunning(ctx, listApiClients, async (ask) =>
+        (await ask<ClientJson[]>('GET', '/api-clients')).map(fromJson),
+      );
       if (o.json) return print(ctx, JSON.stringify(clients));
       if (clients.length === 0) return print(ctx, 'No API clients yet: `dynasync api-client create NAME`.');
       for (const c of clients) {
@@ -45,7 +84,20 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .description('revoke a client (by client id or name): no new tokens, and its tokens stop working')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const client = await ctx.withStore((db) => revokeApiClient(db, id));
+      const client = await withStoreOrRunning(
+        ctx,
+        async (db) => {
+          const c = await revokeApiClient(db, id);
+          await recordAudit(db, {
+            actor: CLI_ACTOR,
+            action: 'api_client.revoke',
+            target: c.name,
+            details: { clientId: c.clientId },
+          });
+          return c;
+        },
+        async (ask) => fromJson(await ask<ClientJson>('POST', '/api-clients/revoke', { id })),
+      );
       if (o.json) return print(ctx, JSON.stringify(client));
       print(
         ctx,

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { createApiClient } from '../../api/rest/credentials.js';
 import { startServer, type RunningServer } from '../../api/server.js';
+import { startLocalAdmin } from '../../api/local/server.js';
 import type { RunnerControl } from '../../api/deps.js';
 import { InvalidInputError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
@@ -111,6 +112,19 @@ export async function printDemoApiClient(ctx: CliContext, db: Db, url: string): 
   );
 }
 
+/**
+ * Runs fn with the local admin socket open when this process holds an embedded (PGlite) data
+ * directory, so `api-client` and `admin-user` work from another shell meanwhile (cli/local-admin.ts).
+ */
+export async function withLocalAdmin<T>(ctx: CliContext, db: Db, fn: () => Promise<T>): Promise<T> {
+  const local = db.kind === 'pglite' ? await startLocalAdmin(db, ctx.config.dataDir, ctx.logger) : null;
+  try {
+    return await fn();
+  } finally {
+    await local?.close();
+  }
+}
+
 /** Resolves on SIGINT or SIGTERM. */
 const untilSignal = (): Promise<void> =>
   new Promise((resolve) => {
@@ -132,13 +146,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
     { optional: false },
   ).action(async (o: ServeOptions) => {
     if (await serveFleetIfMany(ctx, { host: o.host, port: parseHttpPort(o.port) }, untilSignal)) return;
-    await ctx.withStore(async (db) => {
-      const server = await serveDb(ctx, db, o);
-      try {
-        await untilSignal();
-      } finally {
-        await server.close();
-      }
-    });
+    await ctx.withStore((db) =>
+      withLocalAdmin(ctx, db, async () => {
+        const server = await serveDb(ctx, db, o);
+        try {
+          await untilSignal();
+        } finally {
+          await server.close();
+        }
+      }),
+    );
   });
 }

@@ -18,7 +18,7 @@ import { openSession } from '../../sync/session.js';
 import { relievingHeap } from '../../config/index.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
-import { addServerOptions, withServer, type ServeOptions } from './serve.js';
+import { addServerOptions, withLocalAdmin, withServer, type ServeOptions } from './serve.js';
 
 /** Holds the runner lock and prepares the session for `sync` and `run`. */
 async function prepare(ctx: CliContext, db: Db) {
@@ -98,7 +98,9 @@ export function registerSync(program: Command, ctx: CliContext): void {
       throw new InvalidInputError('invalid_interval', '--interval must be a number of seconds ≥ 1');
     const pidFile = runnerFilePath(ctx.config.dataDir);
     await ctx.withStore((db) =>
-      withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach, pidFile)),
+      withLocalAdmin(ctx, db, () =>
+        withServer(ctx, db, o, (attach) => runForever(ctx, db, seconds * 1000, attach, pidFile)),
+      ),
     );
   });
 

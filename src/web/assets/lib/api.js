@@ -16,9 +16,17 @@ export function signInUrl() {
   return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
+let sessionInfo = null;
+
+/** The session as /api/session describes it ({ signedIn, csrfToken, user: { email, role } }), fetched once. */
+export async function session() {
+  sessionInfo ??= fetch('/api/session', { credentials: 'same-origin' }).then((r) => r.json());
+  return sessionInfo;
+}
+
 async function token() {
   if (csrfToken) return csrfToken;
-  const s = await fetch('/api/session', { credentials: 'same-origin' }).then((r) => r.json());
+  const s = await session();
   if (!s.signedIn) {
     location.assign(signInUrl());
     throw new ApiError(401, 'not_signed_in', 'Sign in first');

@@ -1,9 +1,23 @@
 // What every signed-in page shares: the sign-out button and a handler for failed loads.
-import { api, ApiError } from './api.js';
-import { alertBox, page, replace, toast } from './dom.js';
+import { api, ApiError, session } from './api.js';
+import { alertBox, h, page, replace, toast } from './dom.js';
 import { loadHealthLine } from './health-line.js';
 
+/**
+ * Who is signed in, next to Sign out; a viewer's page hides every control that changes something
+ * (marked data-mutates, or listed in app.css under body.viewer). The server refuses those changes
+ * anyway (403): hiding them only spares the viewer a button that cannot work.
+ */
+async function showUser() {
+  const s = await session().catch(() => null);
+  if (!s?.user) return;
+  if (s.user.role !== 'admin') document.body.classList.add('viewer');
+  const label = h('span', { class: 'whoami muted', id: 'whoami' }, `${s.user.email} · ${s.user.role}`);
+  document.getElementById('sign-out')?.before(label);
+}
+
 export function initShell() {
+  void showUser();
   // The status page renders the line from its own refreshes.
   if (document.body.dataset.page !== 'status') void loadHealthLine();
   document.getElementById('sign-out')?.addEventListener('click', async () => {

@@ -1,12 +1,12 @@
-// Companies (Dynamics accounts) with how many people each has.
-import { api, query } from '../lib/api.js';
-import { badge, display, emptyRow, formatNumber, h, page, replace, table } from '../lib/dom.js';
-import { busy, run } from '../lib/shell.js';
-
-const filter = { q: new URLSearchParams(location.search).get('q') ?? '' };
-let cursor = null;
+// Companies (Dynamics accounts) with how many people each has: sorted by any column, filtered by
+// any company field, paged with where you are, exported as CSV with the same filter.
+import { api } from '../lib/api.js';
+import { badge, display, formatDate, formatNumber, h, relative } from '../lib/dom.js';
+import { mountList } from '../lib/list.js';
+import { run } from '../lib/shell.js';
 
 function row(c) {
+  const people = `/people?company=${c.id}`;
   return h(
     'tr',
     { 'data-company': c.id },
@@ -14,77 +14,51 @@ function row(c) {
       'td',
       {},
       c.people
-        ? h('a', { href: `/people${query({ company: c.id })}`, class: 'strong' }, display(c.name))
+        ? h('a', { href: people, class: 'strong' }, display(c.name))
         : h('span', { class: 'strong' }, display(c.name)),
       c.dynamicsDeleted ? [' ', badge('deleted in Dynamics', 'warn')] : null,
     ),
     h('td', {}, display(c.city)),
     h('td', {}, display(c.country)),
-    h(
-      'td',
-      { class: 'num' },
-      c.people
-        ? h('a', { href: `/people${query({ company: c.id })}`, class: 'people-count' }, formatNumber(c.people))
-        : '0',
-    ),
+    h('td', { class: 'num' }, c.people ? h('a', { href: people, class: 'people-count' }, formatNumber(c.people)) : '0'),
+    h('td', { 'data-field': 'lastSynced', title: formatDate(c.lastSynced) }, relative(c.lastSynced)),
     h(
       'td',
       {},
-      h(
-        'a',
-        { href: `/opportunities${query({ company: c.dynamicsId })}`, class: 'opportunities-link' },
-        'Opportunities',
-      ),
+      c.dynamicsId
+        ? h('a', { href: `/opportunities?company=${c.dynamicsId}`, class: 'opportunities-link' }, 'Opportunities')
+        : '',
     ),
   );
 }
 
-async function more(body, moreButton) {
-  const r = await api(`/api/companies${query({ ...filter, cursor, limit: 50 })}`);
-  if (!cursor) body.replaceChildren();
-  body.append(...r.items.map(row));
-  if (!body.children.length) body.append(emptyRow(5, 'No company matches.'));
-  cursor = r.nextCursor;
-  moreButton.hidden = !cursor;
-}
-
-function render() {
-  const q = h('input', {
-    type: 'search',
-    id: 'company-search',
-    value: filter.q,
+async function render() {
+  const { companies: fields } = await api('/api/list-fields');
+  await mountList({
+    path: '/companies',
+    api: '/api/companies',
+    csv: '/api/companies.csv',
+    id: 'companies',
+    rowsId: 'company-rows',
+    searchId: 'company-search',
     placeholder: 'Company name',
-    'aria-label': 'Search companies by name',
+    searchLabel: 'Search companies by name',
+    fields,
+    toolbar: h(
+      'span',
+      { class: 'muted' },
+      'Companies come from Dynamics accounts and are never changed there from here.',
+    ),
+    columns: [
+      { label: 'Company', sort: 'name' },
+      { label: 'City', sort: 'city' },
+      { label: 'Country', sort: 'country' },
+      { label: 'People', sort: 'people', num: true },
+      { label: 'Last synced', sort: 'lastSynced' },
+      { label: 'Opportunities' },
+    ],
+    row,
   });
-  const go = h('button', { type: 'submit', class: 'button primary' }, 'Search');
-  const body = h('tbody', { id: 'company-rows' });
-  const moreButton = h('button', { type: 'button', class: 'button', id: 'more-companies', hidden: true }, 'Load more');
-  const form = h(
-    'form',
-    { class: 'toolbar', role: 'search' },
-    q,
-    go,
-    h('span', { class: 'muted' }, 'Companies come from Dynamics accounts and are never changed there from here.'),
-  );
-  form.addEventListener(
-    'submit',
-    busy(go, async () => {
-      filter.q = q.value.trim();
-      history.replaceState(null, '', `/companies${query(filter)}`);
-      cursor = null;
-      await more(body, moreButton);
-    }),
-  );
-  moreButton.addEventListener(
-    'click',
-    busy(moreButton, () => more(body, moreButton)),
-  );
-  const t = table(['Company', 'City', 'Country', { label: 'People', num: true }, 'Opportunities'], [], {
-    id: 'companies-table',
-  });
-  t.querySelector('tbody').replaceWith(body);
-  replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));
-  return more(body, moreButton);
 }
 
 run(render);

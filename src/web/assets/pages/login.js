@@ -58,9 +58,24 @@ function form({ setup }) {
       { class: 'muted' },
       setup
         ? 'Welcome to dynasync. Enter the setup code the server printed on its console, then choose the admin password for this installation (at least 8 characters). You will use it to sign in from now on.'
-        : 'Sign in with the admin password of this dynasync installation.',
+        : 'Sign in with your email and password, or with the admin password of this installation.',
     ),
     setup ? setupCodeField() : null,
+    setup
+      ? null
+      : h(
+          'label',
+          { class: 'field', for: 'email' },
+          h('span', {}, 'Email'),
+          h('input', {
+            id: 'email',
+            name: 'email',
+            type: 'text',
+            autocomplete: 'username',
+            placeholder: 'you@example.com',
+          }),
+          h('small', { class: 'help' }, 'Leave it empty for the installation’s first admin (admin).'),
+        ),
     passwordField(
       'password',
       setup ? 'New admin password' : 'Admin password',
@@ -81,7 +96,8 @@ function form({ setup }) {
     if (setup && !setupCode) return replace(message, alertBox('Enter the setup code from the server console.'));
     submit.disabled = true;
     try {
-      const body = setup ? { password, setupCode } : { password };
+      const email = setup ? '' : el.querySelector('#email').value.trim();
+      const body = setup ? { password, setupCode } : { password, ...(email ? { email } : {}) };
       await api(setup ? '/api/setup' : '/api/login', { method: 'POST', body, signedIn: false });
       location.assign(nextPath());
     } catch (err) {

@@ -1,14 +1,13 @@
-// People: search the lead database by email or name (optionally within one company).
-import { api, query } from '../lib/api.js';
-import { display, emptyRow, formatDate, h, page, replace, setTitle, table } from '../lib/dom.js';
+// People: every person of the lead database, sorted by any column, filtered by any person or
+// company field, paged with where you are, exported as CSV with the same filter.
+import { api } from '../lib/api.js';
+import { display, formatDate, h, relative, setTitle } from '../lib/dom.js';
+import { mountList } from '../lib/list.js';
 import { deletedBadge, microsoftType } from '../lib/microsoft.js';
-import { busy, run } from '../lib/shell.js';
-
-const params = new URLSearchParams(location.search);
-const filter = { q: params.get('q') ?? '', company: params.get('company') ?? '' };
-let cursor = null;
+import { run } from '../lib/shell.js';
 
 const fullName = (p) => [p.firstName, p.lastName].filter(Boolean).join(' ') || '(no name)';
+const company = new URLSearchParams(location.search).get('company');
 
 function row(p) {
   return h(
@@ -20,60 +19,50 @@ function row(p) {
       'td',
       {},
       p.companyId
-        ? h('a', { href: `/people${query({ company: p.companyId })}` }, display(p.companyName))
-        : h('span', { class: 'muted' }, '—'),
+        ? h('a', { href: `/people?company=${p.companyId}` }, display(p.companyName))
+        : h('span', { class: p.companyName ? undefined : 'muted' }, display(p.companyName)),
     ),
     h('td', { 'data-field': 'microsoftType' }, microsoftType(p), p.dynamicsDeleted ? [' ', deletedBadge(p)] : null),
     h('td', { 'data-field': 'microsoftCreatedDate' }, formatDate(p.dynamicsCreatedOn)),
+    h(
+      'td',
+      { 'data-field': 'lastSynced', title: formatDate(p.lastSynced) },
+      p.dynamicsId ? relative(p.lastSynced) : h('span', { class: 'muted' }, 'not in Dynamics'),
+    ),
   );
 }
 
-async function more(body, moreButton) {
-  const r = await api(`/api/people${query({ ...filter, cursor, limit: 50 })}`);
-  if (!cursor) body.replaceChildren();
-  body.append(...r.items.map(row));
-  if (!body.children.length) body.append(emptyRow(5, 'No person matches.'));
-  cursor = r.nextCursor;
-  moreButton.hidden = !cursor;
-  if (filter.company && r.items[0]?.companyName && !cursor) setTitle(`People of ${r.items[0].companyName}`);
-}
-
-function render() {
-  const q = h('input', {
-    type: 'search',
-    id: 'people-search',
-    value: filter.q,
+async function render() {
+  const { people: fields } = await api('/api/list-fields');
+  let titled = false;
+  await mountList({
+    path: '/people',
+    api: '/api/people',
+    csv: '/api/people.csv',
+    id: 'people',
+    searchId: 'people-search',
     placeholder: 'Email or name',
-    'aria-label': 'Search people by email or name',
+    searchLabel: 'Search people by email or name',
+    extraParams: ['company'],
+    fields,
+    toolbar: company ? h('a', { href: '/people', class: 'button ghost' }, 'All companies') : null,
+    columns: [
+      { label: 'Name', sort: 'name' },
+      { label: 'Email', sort: 'email' },
+      { label: 'Company', sort: 'company' },
+      { label: 'Microsoft Type', sort: 'microsoftType' },
+      { label: 'Microsoft Created Date', sort: 'microsoftCreatedDate' },
+      { label: 'Last synced', sort: 'lastSynced' },
+    ],
+    row,
+    onLoad: (r) => {
+      if (company && !titled && r.items[0]?.companyName) {
+        setTitle(`People of ${r.items[0].companyName}`);
+        titled = true;
+      }
+    },
   });
-  const go = h('button', { type: 'submit', class: 'button primary' }, 'Search');
-  const body = h('tbody', { id: 'people-rows' });
-  const moreButton = h('button', { type: 'button', class: 'button', id: 'more-people', hidden: true }, 'Load more');
-  const form = h(
-    'form',
-    { class: 'toolbar', role: 'search' },
-    q,
-    go,
-    filter.company ? h('a', { href: '/people', class: 'button ghost' }, 'All companies') : null,
-  );
-  form.addEventListener(
-    'submit',
-    busy(go, async () => {
-      filter.q = q.value.trim();
-      history.replaceState(null, '', `/people${query(filter)}`);
-      cursor = null;
-      await more(body, moreButton);
-    }),
-  );
-  moreButton.addEventListener(
-    'click',
-    busy(moreButton, () => more(body, moreButton)),
-  );
-  const t = table(['Name', 'Email', 'Company', 'Microsoft Type', 'Microsoft Created Date'], [], { id: 'people-table' });
-  t.querySelector('tbody').replaceWith(body);
-  replace(page(), form, h('div', { class: 'card flush' }, t), h('div', { class: 'more' }, moreButton));
-  if (filter.company) setTitle('People of one company');
-  return more(body, moreButton);
+  if (company && !titled) setTitle('People of one company');
 }
 
 run(render);

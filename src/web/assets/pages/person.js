@@ -7,6 +7,7 @@ import {
   display,
   emptyRow,
   formatDate,
+  formatNumber,
   h,
   page,
   replace,
@@ -72,8 +73,9 @@ function companyFieldRow(f, company) {
       const value = raw === '' ? null : f.type === 'Boolean' ? raw === 'true' : raw;
       const r = await api(`/api/people/${id}/company-field`, { method: 'PUT', body: { field: f.name, value } });
       toast(
-        `${f.label} of ${display(company.name)} is now ${display(r.newValue)} for all ${r.persons} people of the company; ` +
-          `${r.activities} Change Data Value activities logged. Not sent to Dynamics.`,
+        `${f.label} of ${display(company.name)} is now ${display(r.newValue)} for all ${formatNumber(r.persons)} people of the company; ` +
+          `${formatNumber(r.activities)} Change Data Value activities logged` +
+          `${r.activities < r.persons ? ` (at most ${formatNumber(5000)} per change)` : ''}. Not sent to Dynamics.`,
         'ok',
       );
       await load();
@@ -210,6 +212,11 @@ async function load() {
                 'p',
                 { class: 'muted' },
                 'A change here applies to every person of this company and is logged on each as Change Data Value. It stays in the lead database: nothing is sent to Dynamics, and the next Dynamics update of the account overwrites it.',
+              ),
+              h(
+                'p',
+                { class: 'muted', id: 'activity-cap' },
+                `The value always applies to all people of the company; the Change Data Value activity is logged on at most ${formatNumber(5000)} of them (the lowest person ids), as Marketo's Dynamics sync does for accounts with more people.`,
               ),
               companyFields.map((f) => companyFieldRow(f, company)),
             ]
