@@ -11,21 +11,13 @@ import type { Logger } from '../config/index.js';
 import { DataverseOutboxWriter } from '../dataverse/index.js';
 import type { Db } from '../store/db/types.js';
 import type { StoredConnection } from '../store/connection-repo.js';
+import { connectionSettings } from './session.js';
 import { hasPendingWrites } from '../store/outbox.js';
 import { drainOutbox, type DrainResult, type OutboxWriterPort } from './sender.js';
 
 export function createOutboxWriter(connection: StoredConnection, logger: Logger): DataverseOutboxWriter {
   return new DataverseOutboxWriter({
-    settings: {
-      orgUrl: connection.orgUrl,
-      authKind: connection.authKind,
-      username: connection.username,
-      password: connection.secrets.password,
-      clientId: connection.clientId,
-      clientSecret: connection.secrets.clientSecret,
-      tenant: connection.tenant,
-      authority: connection.authority,
-    },
+    settings: connectionSettings(connection),
     logger,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { FatalError } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
-import { DataverseClient, type BudgetSnapshot } from '../dataverse/index.js';
+import { DataverseClient, type BudgetSnapshot, type ConnectionSettings } from '../dataverse/index.js';
 import type { Db } from '../store/db/types.js';
 import { loadConnection, setDynamicsUserId, type StoredConnection } from '../store/connection-repo.js';
 import type { SecretBox } from '../store/secrets.js';
@@ -16,18 +16,21 @@ export interface SyncSession {
   userId(): Promise<string>;
 }
 
+/** The Dataverse client's sign-in settings for a stored connection (one place for every client). */
+export const connectionSettings = (connection: StoredConnection): ConnectionSettings => ({
+  orgUrl: connection.orgUrl,
+  authKind: connection.authKind,
+  username: connection.username,
+  password: connection.secrets.password,
+  clientId: connection.clientId,
+  clientSecret: connection.secrets.clientSecret,
+  tenant: connection.tenant,
+  authority: connection.authority,
+});
+
 export function createClient(connection: StoredConnection, logger: Logger, pageSize: number): DataverseClient {
   return new DataverseClient({
-    settings: {
-      orgUrl: connection.orgUrl,
-      authKind: connection.authKind,
-      username: connection.username,
-      password: connection.secrets.password,
-      clientId: connection.clientId,
-      clientSecret: connection.secrets.clientSecret,
-      tenant: connection.tenant,
-      authority: connection.authority,
-    },
+    settings: connectionSettings(connection),
     logger,
     maxPageSize: pageSize,
   });

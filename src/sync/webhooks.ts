@@ -11,6 +11,7 @@ import { CYCLE_ORDER, FatalError, isSyncError } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
 import { DataverseWebhookRegistration, STEP_MESSAGES, type StepMessage } from '../dataverse/webhook-registration.js';
 import type { StoredConnection } from '../store/connection-repo.js';
+import { connectionSettings } from './session.js';
 import type { Db } from '../store/db/types.js';
 import type { SecretBox } from '../store/secrets.js';
 import { deleteSetting, getSetting, setSetting } from '../store/settings-repo.js';
@@ -36,16 +37,7 @@ export type RegisterResult =
 
 export function registrationFor(connection: StoredConnection, logger: Logger): DataverseWebhookRegistration {
   return new DataverseWebhookRegistration({
-    settings: {
-      orgUrl: connection.orgUrl,
-      authKind: connection.authKind,
-      username: connection.username,
-      password: connection.secrets.password,
-      clientId: connection.clientId,
-      clientSecret: connection.secrets.clientSecret,
-      tenant: connection.tenant,
-      authority: connection.authority,
-    },
+    settings: connectionSettings(connection),
     logger,
   });
 }

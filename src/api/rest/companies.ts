@@ -5,23 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { findCompaniesPage, type CompanyFilter, type RestCompany } from '../../store/records/rest-queries.js';
 import type { RestContext } from './context.js';
-import { RestCode, RestError, skipped, success } from './envelope.js';
+import { RestCode, RestError, success } from './envelope.js';
 import type { LeadFields } from './fields.js';
+import { GUID, refuseEveryRecord } from './crm-managed.js';
 import { asGet, filterValues } from './leads.js';
-import {
-  MAX_BATCH,
-  batchSize,
-  decodeToken,
-  encodeToken,
-  integers,
-  param,
-  requireJsonBody,
-  requireParam,
-  splitList,
-  type Query,
-} from './params.js';
+import { batchSize, decodeToken, encodeToken, integers, param, requireParam, splitList, type Query } from './params.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SYSTEM_FIELDS = ['id', 'externalCompanyId', 'createdAt', 'updatedAt'];
 const DEFAULT_FIELDS = ['externalCompanyId', 'company', 'createdAt', 'updatedAt'];
 
@@ -103,13 +92,6 @@ export function registerCompanies(app: FastifyInstance, ctx: RestContext): void 
   app.post('/v1/companies.json', async (req) => {
     const asQuery = asGet(req.query, req.body);
     if (asQuery) return readCompanies(ctx, asQuery);
-    requireJsonBody(req.headers['content-type']);
-    const body = req.body as { input?: unknown } | null;
-    if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0) {
-      throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');
-    }
-    if (body.input.length > MAX_BATCH)
-      throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
-    return success(body.input.map((_, seq) => ({ seq, ...skipped(RestCode.InvalidData, MANAGED_BY_CRM) })));
+    return refuseEveryRecord(req, RestCode.InvalidData, MANAGED_BY_CRM);
   });
 }

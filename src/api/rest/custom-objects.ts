@@ -16,20 +16,11 @@ import {
 import { listCustomColumns } from '../../sync/custom-tables.js';
 import type { RestContext } from './context.js';
 import { describeEnabled, describeObject, enabledTable, objectFields } from './custom-object-describe.js';
-import { RestCode, RestError, skipped, success } from './envelope.js';
+import { RestCode, RestError, success } from './envelope.js';
+import { GUID, refuseEveryRecord } from './crm-managed.js';
 import { asGet, filterValues } from './leads.js';
-import {
-  MAX_BATCH,
-  batchSize,
-  integers,
-  param,
-  requireJsonBody,
-  requireParam,
-  splitList,
-  type Query,
-} from './params.js';
+import { batchSize, integers, param, requireParam, splitList, type Query } from './params.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MANAGED_BY_CRM =
   'Custom object is managed by the CRM (Microsoft Dynamics 365): change the record in Dynamics, which syncs it to the lead database';
 
@@ -93,17 +84,6 @@ async function readRecords(ctx: RestContext, name: string, q: Query) {
   return success(result, rows.length > size ? { nextPageToken: encode(name, page[page.length - 1]!.dynamicsId) } : {});
 }
 
-/** Every record of a write is skipped with the reason: the CRM owns custom-table records. */
-function refuseWrites(req: { headers: Record<string, unknown>; body: unknown }) {
-  requireJsonBody(req.headers['content-type'] as string | undefined);
-  const body = req.body as { input?: unknown } | null;
-  if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0)
-    throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');
-  if (body.input.length > MAX_BATCH)
-    throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
-  return success(body.input.map((_, seq) => ({ seq, ...skipped(RestCode.InvalidData, MANAGED_BY_CRM) })));
-}
-
 export function registerCustomObjects(app: FastifyInstance, ctx: RestContext): void {
   const { db } = ctx.deps;
   app.get('/v1/customobjects.json', async (req) => {
@@ -121,10 +101,10 @@ export function registerCustomObjects(app: FastifyInstance, ctx: RestContext): v
     const asQuery = asGet(req.query, req.body);
     if (asQuery) return readRecords(ctx, req.params.name, asQuery);
     await enabledTable(db, req.params.name);
-    return refuseWrites(req);
+    return refuseEveryRecord(req, RestCode.InvalidData, MANAGED_BY_CRM);
   });
   app.post<{ Params: { name: string } }>('/v1/customobjects/:name/delete.json', async (req) => {
     await enabledTable(db, req.params.name);
-    return refuseWrites(req);
+    return refuseEveryRecord(req, RestCode.InvalidData, MANAGED_BY_CRM);
   });
 }

@@ -15,23 +15,12 @@ import {
   type RoleFilter,
 } from '../../store/records/index.js';
 import type { RestContext } from './context.js';
-import { RestCode, RestError, skipped, success } from './envelope.js';
+import { RestCode, RestError, success } from './envelope.js';
 import { DATA_TYPES } from './fields.js';
+import { GUID, refuseEveryRecord } from './crm-managed.js';
 import { asGet, filterValues } from './leads.js';
-import {
-  MAX_BATCH,
-  batchSize,
-  decodeToken,
-  encodeToken,
-  integers,
-  param,
-  requireJsonBody,
-  requireParam,
-  splitList,
-  type Query,
-} from './params.js';
+import { batchSize, decodeToken, encodeToken, integers, param, requireParam, splitList, type Query } from './params.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const OPPORTUNITY_MANAGED_BY_CRM =
   'CRM Enabled: opportunities are managed by the CRM (Microsoft Dynamics 365) and synced from it; change them in Dynamics';
 
@@ -159,28 +148,19 @@ async function readRoles(ctx: RestContext, q: Query) {
   );
 }
 
-/** A write: refused record by record, in input order. */
-function refuseWrites(req: { headers: Record<string, unknown>; body: unknown }) {
-  requireJsonBody(req.headers['content-type'] as string | undefined);
-  const body = req.body as { input?: unknown } | null;
-  if (typeof body !== 'object' || body === null || !Array.isArray(body.input) || body.input.length === 0)
-    throw new RestError(RestCode.InvalidData, 'The request body must be a JSON object with a non-empty input array');
-  if (body.input.length > MAX_BATCH)
-    throw new RestError(RestCode.InvalidData, `At most ${MAX_BATCH} records per call, got ${body.input.length}`);
-  return success(body.input.map((_, seq) => ({ seq, ...skipped(RestCode.CrmEnabled, OPPORTUNITY_MANAGED_BY_CRM) })));
-}
-
 export function registerOpportunities(app: FastifyInstance, ctx: RestContext): void {
   app.get('/v1/opportunities.json', async (req) => readOpportunities(ctx, req.query as Query));
   app.post('/v1/opportunities.json', async (req) => {
     const q = asGet(req.query, req.body);
-    return q ? readOpportunities(ctx, q) : refuseWrites(req);
+    return q ? readOpportunities(ctx, q) : refuseEveryRecord(req, RestCode.CrmEnabled, OPPORTUNITY_MANAGED_BY_CRM);
   });
-  app.post('/v1/opportunities/delete.json', async (req) => refuseWrites(req));
+  app.post('/v1/opportunities/delete.json', async (req) =>
+    refuseEveryRecord(req, RestCode.CrmEnabled, OPPORTUNITY_MANAGED_BY_CRM),
+  );
   app.get('/v1/opportunities/roles.json', async (req) => readRoles(ctx, req.query as Query));
   app.post('/v1/opportunities/roles.json', async (req) => {
     const q = asGet(req.query, req.body);
-    return q ? readRoles(ctx, q) : refuseWrites(req);
+    return q ? readRoles(ctx, q) : refuseEveryRecord(req, RestCode.CrmEnabled, OPPORTUNITY_MANAGED_BY_CRM);
   });
   app.get('/v1/opportunities/describe.json', async () => {
     const fields = await opportunityFields(ctx);
