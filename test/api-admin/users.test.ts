@@ -163,7 +163,7 @@ describe('a single-password install', () => {
   it('becomes the named admin user `admin`: same password, sessions kept', async () => {
     const { db: old } = await openEmptyDeps();
     try {
-      // The state before migration 0008: the hash in settings, sessions without a user.
+      // The state before migration 0013: the hash in settings, sessions without a user.
       const hash = await hashPassword(ADMIN_PASSWORD);
       await old.query(`INSERT INTO settings (key, value) VALUES ('admin_password', $1::jsonb)`, [JSON.stringify(hash)]);
       const store = new SessionStore(old);
@@ -173,7 +173,7 @@ describe('a single-password install', () => {
       await old.query(`UPDATE admin_sessions SET user_id = NULL`);
       await old.query(`DELETE FROM admin_users`);
 
-      const sql = readFileSync(new URL('../../src/store/migrations/0008_admin_users.sql', import.meta.url), 'utf8');
+      const sql = readFileSync(new URL('../../src/store/migrations/0013_admin_users.sql', import.meta.url), 'utf8');
       const handWritten = sql.slice(sql.indexOf('-- Hand-written'));
       for (const statement of handWritten.split('--> statement-breakpoint')) {
         const text = statement.replace(/^--.*$/gm, '').trim();

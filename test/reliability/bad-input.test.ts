@@ -182,6 +182,8 @@ describe('bad input from Dynamics', () => {
       account: BAD.filter((c) => c.table === 'account').length,
       contact: BAD.filter((c) => c.table === 'contact').length,
       lead: 0,
+      opportunity: 0,
+      connection: 0,
     });
 
     const errors = await h.syncErrors();

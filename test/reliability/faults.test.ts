@@ -6,6 +6,7 @@
  * status / sync errors / logs telling what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CYCLE_ORDER } from '../../src/domain/index.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { createAdmin, type EmulatorAdmin } from '../../src/emulator/faults/admin.js';
 import type { FaultSpec } from '../../src/emulator/faults/queue.js';
@@ -178,7 +179,7 @@ describe('faults during a sync (one lead database, cycle after cycle)', () => {
       'SELECT notes FROM sync_runs WHERE id = $1',
       [r.runId],
     );
-    expect(notes.rows[0]!.notes.map((n) => n.table).sort()).toEqual(['account', 'contact', 'lead', 'systemuser']);
+    expect(notes.rows[0]!.notes.map((n) => n.table).sort()).toEqual([...CYCLE_ORDER].sort());
     const snap = await h.snapshot();
     for (const id of gone) expect(snap.persons.get(id)?.deleted).toBe(true);
     await expectInSync();

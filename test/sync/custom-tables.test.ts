@@ -3,6 +3,7 @@
  * enabled table only, records linked to their people and companies (directly or through one more
  * table), deltas and deletes, and enabling refused while a cycle runs.
  */
+import { CYCLE_ORDER } from '../../src/domain/index.js';
 import { expect, it } from 'vitest';
 import type { EmulatorAdmin } from '../../src/emulator/faults/admin.js';
 import { startRun } from '../../src/sync/state.js';
@@ -119,10 +120,7 @@ describeWorlds('custom tables', ({ open }) => {
     const second = await w.cycle();
     expect(second.status).toBe('success');
     expect(second.tables.map((t) => [t.entity, t.fullRead])).toEqual([
-      ['systemuser', false],
-      ['account', false],
-      ['contact', false],
-      ['lead', false],
+      ...CYCLE_ORDER.map((t) => [t, false]),
       ['new_plan', true],
       ['new_visit', true],
     ]);

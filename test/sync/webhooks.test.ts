@@ -53,11 +53,11 @@ const notification = (entity: string, id: string) => ({
 });
 
 describeWorlds('push: Dataverse webhooks as a trigger', ({ open }) => {
-  it('registers one endpoint and 12 steps through the Web API, shows them in status, and removes them', async () => {
+  it('registers one endpoint and 3 steps per synced table (18) through the Web API, shows them in status, and removes them', async () => {
     const w = await open({ seed: 2 });
     const reg = await runCli(w, ['webhook', 'register', '--url', 'https://sync.example.test']);
     expect(reg.exitCode).toBe(0);
-    expect(reg.out).toMatch(/with 12 steps/);
+    expect(reg.out).toMatch(/with 18 steps/);
     const [endpoint] = [...w.emu.webhooks.endpoints.values()];
     expect(endpoint).toMatchObject({ url: 'https://sync.example.test/hooks/dataverse', contract: 8, authtype: 5 });
     const key = await loadWebhookKey(w.db, w.box);
@@ -69,7 +69,7 @@ describeWorlds('push: Dataverse webhooks as a trigger', ({ open }) => {
     // The key is stored sealed, never in clear.
     const raw = await w.db.query<{ value: unknown }>("SELECT value FROM settings WHERE key = 'push_webhook'");
     expect(JSON.stringify(raw.rows[0]!.value)).not.toContain(key!);
-    expect(await status(w)).toMatchObject({ on: true, dynamics: { endpointFound: true, stepsFound: 12 } });
+    expect(await status(w)).toMatchObject({ on: true, dynamics: { endpointFound: true, stepsFound: 18 } });
 
     await expect(runCli(w, ['webhook', 'register', '--url', 'https://x.test'])).rejects.toThrow(/already registered/);
     const removed = await runCli(w, ['webhook', 'remove']);
