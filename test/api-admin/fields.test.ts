@@ -34,7 +34,7 @@ describe('GET /api/fields', () => {
     const r = res.json();
     expect(r).toMatchObject({
       entity: 'account',
-      entities: ['account', 'contact', 'lead', 'systemuser'],
+      entities: ['account', 'contact', 'lead', 'systemuser', 'opportunity'],
       catalogLoaded: true,
     });
     expect(field(r.fields, 'address1_city')).toMatchObject({
@@ -113,12 +113,23 @@ describe('PUT /api/fields', () => {
     };
     expect(await describe()).not.toContain('tickerSymbol');
     expect(
-      (await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'account', add: ['tickersymbol'] } }))
-        .statusCode,
+      // A full re-read, not a quick sync: a field queued for a quick sync cannot be deselected until it ends.
+      (
+        await c.send({
+          method: 'PUT',
+          url: '/api/fields',
+          payload: { entity: 'account', add: ['tickersymbol'], refresh: 'full' },
+        })
+      ).statusCode,
     ).toBe(200);
     const local = field((await c.send({ url: '/api/fields?entity=account' })).json().fields, 'tickersymbol').localName!;
     expect(await describe()).toContain(local);
-    await c.send({ method: 'PUT', url: '/api/fields', payload: { entity: 'account', remove: ['tickersymbol'] } });
+    const removed = await c.send({
+      method: 'PUT',
+      url: '/api/fields',
+      payload: { entity: 'account', remove: ['tickersymbol'] },
+    });
+    expect(removed.statusCode).toBe(200);
     expect(await describe()).not.toContain(local);
   });
 

@@ -139,7 +139,7 @@ describeEachBackend('REST identity and tokens', ({ db }) => {
   it('answers an unknown /rest resource with 610 in the envelope', async () => {
     const app = await createServer(apiDeps(db()));
     const token = await tokenFor(app, await newClient(db()));
-    const res = await app.inject({ url: '/rest/v1/opportunities.json', query: { access_token: token } });
+    const res = await app.inject({ url: '/rest/v1/programs.json', query: { access_token: token } });
     expect(res.statusCode).toBe(200);
     expect(errorOf(res.json() as Envelope)[0]).toBe('610');
     await app.close();

@@ -4,22 +4,22 @@
  */
 type Obj = Record<string, unknown>;
 
-const json = (schema: Obj = { type: 'object' }): Obj => ({ content: { 'application/json': { schema } } });
-const q = (name: string, description: string, schema: Obj = { type: 'string' }): Obj => ({
+export const json = (schema: Obj = { type: 'object' }): Obj => ({ content: { 'application/json': { schema } } });
+export const q = (name: string, description: string, schema: Obj = { type: 'string' }): Obj => ({
   name,
   in: 'query',
   required: false,
   description,
   schema,
 });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+export const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const ERROR = { $ref: '#/components/schemas/AdminError' };
 const SIGNED_IN = [{ adminSession: [] }];
 /** State-changing calls also need the session's CSRF token in X-CSRF-Token and a same-origin request. */
-const CHANGING = [{ adminSession: [], csrfToken: [] }];
-const PAGE = [q('limit', 'Page size'), q('cursor', 'nextCursor of the previous page')];
+export const CHANGING = [{ adminSession: [], csrfToken: [] }];
+export const PAGE = [q('limit', 'Page size'), q('cursor', 'nextCursor of the previous page')];
 
-function op(
+export function op(
   summary: string,
   opts: { security?: Obj[]; parameters?: Obj[]; body?: Obj; ok?: Obj; status?: number; public?: boolean } = {},
 ): Obj {

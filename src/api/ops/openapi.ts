@@ -1,5 +1,6 @@
 /** The OpenAPI 3 document served at /docs: the REST API, the admin API, metrics and docs. */
 import { ADMIN_PATHS, ADMIN_SCHEMAS } from './openapi-admin.js';
+import { ADMIN_OPERATION_PATHS } from './openapi-admin-more.js';
 import { CUSTOM_PATHS } from './openapi-custom.js';
 import { REST_PATHS, REST_SCHEMAS } from './openapi-rest.js';
 
@@ -19,7 +20,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'Admin (web UI)', description: 'Signed-in admin session; state-changing calls need the CSRF token' },
       { name: 'Operations', description: 'Metrics and this document' },
     ],
-    paths: { ...REST_PATHS, ...ADMIN_PATHS, ...CUSTOM_PATHS },
+    paths: { ...REST_PATHS, ...ADMIN_PATHS, ...ADMIN_OPERATION_PATHS, ...CUSTOM_PATHS },
     components: {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token' },
