@@ -1,6 +1,8 @@
 /** The Custom tables page's API and the person page's custom records (issue 11 §2). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/emulator/faults/admin.js';
+import { DATABASE_URL } from '../helpers/db.js';
+import { acquireRunnerLock } from '../../src/store/runner-lock.js';
 import { startRun } from '../../src/sync/state.js';
 import { signedInClient, type AdminClient } from './client.js';
 import { openSyncedFixture, type SyncedFixture } from './fixture.js';
@@ -102,9 +104,18 @@ describe('/api/custom-tables', () => {
   });
 
   it('refuses enabling and disabling while a cycle runs (503, try again after it)', async () => {
-    await startRun(f.db, 'manual', new Date());
-    const res = await c.send({ method: 'POST', url: '/api/custom-tables/new_plan/disable', payload: {} });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ error: { code: 'cycle_running' } });
+    // A running cycle is a running run row and, on PostgreSQL, a runner holding the runner lock.
+    const lock = await acquireRunnerLock(
+      DATABASE_URL && f.db.kind === 'postgres' ? DATABASE_URL : undefined,
+      f.db.schema,
+    );
+    try {
+      await startRun(f.db, 'manual', new Date());
+      const res = await c.send({ method: 'POST', url: '/api/custom-tables/new_plan/disable', payload: {} });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'cycle_running' } });
+    } finally {
+      await lock.release();
+    }
   });
 });
