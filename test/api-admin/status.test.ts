@@ -39,6 +39,8 @@ describe('GET /api/status', () => {
       account: await count('companies'),
       contact: await count(`persons WHERE dynamics_type = 'Contact'`),
       lead: await count(`persons WHERE dynamics_type = 'Lead'`),
+      opportunity: await count('opportunities'),
+      connection: await count('opportunity_connections'),
     };
     for (const t of s.tables) {
       expect(t.stored, t.table).toBe(stored[t.table as keyof typeof stored]);
@@ -49,7 +51,7 @@ describe('GET /api/status', () => {
       // The emulator was asked with the delta link: nothing changed since the cycle.
       expect(t.pendingChanges).toBe(0);
     }
-    const total = stored.systemuser + stored.account + stored.contact + stored.lead;
+    const total = Object.values(stored).reduce((a, b) => a + b, 0);
     expect(s.recordsLastHour).toBe(total);
     expect(s.cycles).toHaveLength(1);
     expect(s.cycles[0]).toMatchObject({ runId: 1, trigger: 'once', status: 'success', records: total });
