@@ -45,6 +45,7 @@ describeBrowser('Microsoft system fields in the UI', () => {
       'Company',
       'Microsoft Type',
       'Microsoft Created Date',
+      'Last synced',
     ]);
     expect(await page.locator(`tr[data-person="${local}"] td[data-field="microsoftType"]`).textContent()).toBe('—');
     expect(await page.locator(`tr[data-person="${local}"] td[data-field="microsoftCreatedDate"]`).textContent()).toBe(

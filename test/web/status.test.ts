@@ -1,5 +1,6 @@
 /** Sync status page: per table counts, records in the last hour, countdown, chart, and sync now. */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { CYCLE_ORDER } from '../../src/domain/index.js';
 import { describeBrowser, expectNoPageErrors, openUi, signIn, toastText, type Ui } from './harness.js';
 
 describeBrowser('sync status page', () => {
@@ -24,7 +25,8 @@ describeBrowser('sync status page', () => {
     await expect.poll(() => row.locator('td').nth(5).textContent()).toBe(contacts.toLocaleString('en-US'));
     expect(await row.locator('td.pending').textContent()).toBe('0');
     expect(await row.locator('td.last-hour').textContent()).toBe(contacts.toLocaleString('en-US'));
-    expect(await page.locator('#status-table tbody tr').count()).toBe(4); // systemuser, account, contact, lead
+    // systemuser, account, contact, lead, opportunity, connection
+    expect(await page.locator('#status-table tbody tr').count()).toBe(CYCLE_ORDER.length);
     const lastHour = Number((await page.locator('#records-last-hour').textContent())!.replace(/\D/g, ''));
     expect(lastHour).toBeGreaterThanOrEqual(contacts);
     await expect.poll(() => page.locator('#next-cycle').textContent()).toMatch(/^\d+:\d\d$/);

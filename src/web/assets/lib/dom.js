@@ -67,7 +67,8 @@ export function relative(iso, now = Date.now()) {
         : a < 86400
           ? `${Math.round(a / 3600)} h`
           : `${Math.round(a / 86400)} d`;
-  return s >= 0 ? `in ${text}` : `${text} ago`;
+  // This very second counts as past: a last use stamped now reads "0 s ago", not "in 0 s".
+  return s > 0 ? `in ${text}` : `${text} ago`;
 }
 
 /** A value from a record as text: null as an em dash, objects as JSON. */
