@@ -2,7 +2,8 @@
 import { ADMIN_PATHS, ADMIN_SCHEMAS } from './openapi-admin.js';
 import { ADMIN_OPERATION_PATHS } from './openapi-admin-more.js';
 import { CUSTOM_PATHS } from './openapi-custom.js';
-import { REST_PATHS, REST_SCHEMAS } from './openapi-rest.js';
+import { REST_PATHS } from './openapi-rest.js';
+import { REST_SCHEMAS } from './openapi-rest-schemas.js';
 
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
