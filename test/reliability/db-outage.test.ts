@@ -16,19 +16,13 @@ import { DataverseWriter } from '../../src/dataverse/index.js';
 import { DEFAULT_APP_ID, DEFAULT_PASSWORD, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { DATABASE_URL } from '../helpers/db.js';
 import { connectAndSelectDefaults, runCli, spawnCli, type CliEnv, type RunningCli } from './helpers/cli.js';
+import { waitForText } from './helpers/wait.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-pg.js';
 
 const OUTAGE_MS = 6_000;
 
-const waitFor = async (read: () => string, pattern: RegExp, ms = 120_000): Promise<RegExpExecArray> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = pattern.exec(read());
-    if (m) return m;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in:\n${read().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const waitFor = (read: () => string, pattern: RegExp, ms = 120_000): Promise<RegExpExecArray> =>
+  waitForText(read, pattern, ms);
 
 const lastCycle = (out: string): number =>
   Math.max(0, ...[...out.matchAll(/cycle (\d+): \w+/g)].map((m) => Number(m[1])));

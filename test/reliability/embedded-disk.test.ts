@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/config/logger.js';
 import { DataverseWriter } from '../../src/dataverse/index.js';
 import { DEFAULT_APP_ID, DEFAULT_PASSWORD, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { connectAndSelectDefaults, runCli, spawnCli, type CliEnv, type RunningCli } from './helpers/cli.js';
+import { waitForText } from './helpers/wait.js';
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -34,15 +35,8 @@ function canMount(): boolean {
   }
 }
 
-const waitFor = async (read: () => string, pattern: RegExp, ms = 120_000): Promise<RegExpExecArray> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = pattern.exec(read());
-    if (m) return m;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in:\n${read().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const waitFor = (read: () => string, pattern: RegExp, ms = 120_000): Promise<RegExpExecArray> =>
+  waitForText(read, pattern, ms);
 
 const successes = (out: string): number => [...out.matchAll(/cycle \d+: success/g)].length;
 

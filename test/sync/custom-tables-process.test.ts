@@ -18,14 +18,7 @@ import {
   type RunningCli,
 } from '../reliability/helpers/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../reliability/helpers/scratch-pg.js';
-
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string, ms = 120_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+import { waitUntil } from '../reliability/helpers/wait.js';
 
 describe.runIf(DATABASE_URL)('tables --enable beside a cycling `dynasync run` on PostgreSQL (two processes)', () => {
   let emu: EmulatorHandle;
@@ -72,14 +65,14 @@ describe.runIf(DATABASE_URL)('tables --enable beside a cycling `dynasync run` on
       let out = '';
       run.child.stdout!.on('data', (d: string) => (out += d));
       const running = async () => (await lead.query(`SELECT 1 FROM sync_runs WHERE status = 'running'`)).rowCount === 1;
-      await waitFor(running, 'a running cycle');
+      await waitUntil(running, 'a running cycle');
 
       const refused = await runCli(['tables', '--enable', 'new_visit'], env, { allowFailure: true });
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/A sync cycle is running/);
       expect(await running()).toBe(true); // the refusal was made while the cycle ran
 
-      await waitFor(() => /cycle 1: \w+/.test(out), 'the end of cycle 1');
+      await waitUntil(() => /cycle 1: \w+/.test(out), 'the end of cycle 1');
       const enabled = await runCli(['tables', '--enable', 'new_visit'], env);
       expect(enabled.stdout).toMatch(/new_visit: enabled/);
       const listed = JSON.parse((await runCli(['tables', '--json'], env)).stdout) as {

@@ -10,18 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { DATABASE_URL } from '../helpers/db.js';
 import { connectAndSelectDefaults, spawnCli, type CliEnv, type RunningCli } from '../reliability/helpers/cli.js';
+import { waitForText } from '../reliability/helpers/wait.js';
 import { createScratchDatabase, type ScratchDatabase } from '../reliability/helpers/scratch-pg.js';
 
 /** Generous: a tsx start on a loaded 2-core machine takes a few seconds; a hang takes forever. */
 const ANSWERS_WITHIN_MS = 45_000;
 
-const waitFor = async (read: () => string, pattern: RegExp, ms = 90_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const waitFor = (read: () => string, pattern: RegExp, ms = 90_000): Promise<RegExpExecArray> =>
+  waitForText(read, pattern, ms);
 
 /** Runs a command and fails the test if it has not ended within the bound (killing it). */
 async function answers(args: string[], env: CliEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { connectAndSelectDefaults, runCli, spawnCli, type CliEnv } from '../reliability/helpers/cli.js';
+import { waitForText } from '../reliability/helpers/wait.js';
 
 let emu: EmulatorHandle;
 let dataDir: string;
@@ -25,13 +26,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const waitFor = async (read: () => string, pattern: RegExp, ms = 60_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const waitFor = (read: () => string, pattern: RegExp, ms = 60_000): Promise<RegExpExecArray> =>
+  waitForText(read, pattern, ms);
 
 describe('dynasync run (process)', () => {
   it('syncs, answers sync-now from another process, and stops cleanly on SIGTERM', async () => {
