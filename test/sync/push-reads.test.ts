@@ -112,7 +112,7 @@ describeWorlds('push: a pushed read', ({ open }) => {
     } finally {
       await p.close();
     }
-  });
+  }, 120_000); // registration, a custom table and the first cycle: slow on a loaded machine
 
   it('still catches a column secured after the whole-catalog check, keeping its stored values', async () => {
     const w = await open({ seed: 2 });
