@@ -4,6 +4,11 @@
  * record (every 50 ms), so the measurement does not load the server it measures: when a value
  * shows, it settles that edit and any older edit of the same record still waiting (their change
  * was visible by then at the latest, so their figure is an upper bound).
+ *
+ * A poll the REST API answers with an error (606: the API client's rate limit, 100 calls per 20 s
+ * by default, which two pollers at 50 ms overrun within seconds) shows nothing: it is counted in
+ * `refusedPolls`, and a run with any is not a measurement of dynasync but of the limiter (the
+ * scenario raises the limit of the `run` it measures, and reports the count).
  */
 import { API } from './webapi.js';
 
@@ -12,6 +17,9 @@ export interface Visible {
   /** Edits not visible within the timeout. */
   readonly missed: number;
   readonly edits: number;
+  /** Polls of the REST API, and those it answered with an error (they could see nothing). */
+  readonly polls: number;
+  readonly refusedPolls: number;
 }
 
 export interface LoadTarget {
@@ -42,11 +50,13 @@ async function patch(t: LoadTarget, r: Record_, value: string): Promise<void> {
   if (res.status !== 204) throw new Error(`PATCH ${r.set}: HTTP ${res.status} ${await res.text()}`);
 }
 
-async function restValues(t: LoadTarget, r: Record_): Promise<unknown[]> {
+/** The record's values as the REST API returns them; null when it refused the call. */
+async function restValues(t: LoadTarget, r: Record_): Promise<unknown[] | null> {
   const res = await fetch(`${t.restUrl}/rest/v1/${r.rest}&fields=${r.field}`, {
     headers: { authorization: `Bearer ${t.restToken}` },
   });
-  const body = (await res.json()) as { result?: Record<string, unknown>[] };
+  const body = (await res.json()) as { success?: boolean; result?: Record<string, unknown>[] };
+  if (!res.ok || body.success !== true) return null;
   return (body.result ?? []).map((row) => row[r.field]);
 }
 
@@ -69,14 +79,18 @@ export async function repLoad(t: LoadTarget, seconds: number, timeoutMs: number)
   ];
   const latencyMs: number[] = [];
   let missed = 0;
+  let polls = 0;
+  let refusedPolls = 0;
   let sending = true;
   const waiting = records.map(() => [] as { tag: string; sent: number }[]);
   const pollers = records.map(async (r, k) => {
     while (sending || waiting[k]!.length > 0) {
       const values = await restValues(t, r);
       const now = performance.now();
+      polls++;
+      if (values === null) refusedPolls++;
       const q = waiting[k]!;
-      const hit = q.findLastIndex((w) => values.includes(w.tag));
+      const hit = values === null ? -1 : q.findLastIndex((w) => values.includes(w.tag));
       if (hit >= 0) for (const w of q.splice(0, hit + 1)) latencyMs.push(Math.round(now - w.sent));
       while (q.length > 0 && now - q[0]!.sent > timeoutMs) {
         q.shift();
@@ -99,5 +113,5 @@ export async function repLoad(t: LoadTarget, seconds: number, timeoutMs: number)
   }
   sending = false;
   await Promise.all(pollers);
-  return { latencyMs, missed, edits: seconds * records.length };
+  return { latencyMs, missed, edits: seconds * records.length, polls, refusedPolls };
 }

@@ -17,6 +17,14 @@ import type { Scenario } from './types.js';
 /** The runner's polling interval in both phases: push off waits up to this long for a change. */
 const INTERVAL_SECONDS = 30;
 
+/**
+ * The measuring pollers ask the REST API every 50 ms per record (~30 calls/s): Marketo's default
+ * client limit (100 calls per 20 s) refuses most of them within seconds, and the figure becomes
+ * the limiter's window, not dynasync's latency (measured: p95 11 s, 363 of 465 polls refused).
+ * The measured `run` gets a limit the instrument stays under; `refusedPolls` proves it did.
+ */
+const POLLER_RATE_LIMIT = { DYNASYNC_API_RATE_LIMIT: '1000000', DYNASYNC_API_RATE_WINDOW_SECONDS: '20' };
+
 const pct = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
@@ -31,12 +39,16 @@ const freePort = (): Promise<number> =>
   });
 
 type Requests = { byUser: Record<string, Record<string, Record<string, number>>> };
-const syncRequests = async (url: string): Promise<number> => {
+/** The sync user's Dataverse requests: the total and per resource (entity set, metadata...). */
+const syncRequests = async (url: string): Promise<{ total: number; byResource: Record<string, number> }> => {
   const r = await admin<Requests>(url, 'GET', '/requests');
-  return Object.values(r.byUser['sync@contoso.test'] ?? {}).reduce(
-    (a, m) => a + Object.values(m).reduce((x, y) => x + y, 0),
-    0,
+  const byResource = Object.fromEntries(
+    Object.entries(r.byUser['sync@contoso.test'] ?? {}).map(([res, m]) => [
+      res,
+      Object.values(m).reduce((x, y) => x + y, 0),
+    ]),
   );
+  return { total: Object.values(byResource).reduce((a, b) => a + b, 0), byResource };
 };
 
 async function target(emu: EmulatorProcess, restUrl: string, client: { clientId: string; clientSecret: string }) {
@@ -74,7 +86,7 @@ async function phase(
   // Registered before `run` starts: an embedded PGlite database admits one process at a time.
   if (push) await runCli(['webhook', 'register', '--url', url], { env: db.env });
   const run = new BenchChild('src/main.ts', ['run', '--interval', String(INTERVAL_SECONDS), '--port', String(port)], {
-    env: db.env,
+    env: { ...db.env, ...POLLER_RATE_LIMIT },
   });
   try {
     await run.waitForMatch(/cycle \d+: success/, 120_000);
@@ -89,8 +101,11 @@ async function phase(
       visible: r.latencyMs.length,
       missed: r.missed,
       changeToVisibleMs: { p50: pct(r.latencyMs, 50), p95: pct(r.latencyMs, 95), max: Math.max(0, ...r.latencyMs) },
-      syncRequests: requests,
-      requestsPerChange: Math.round((requests / Math.max(1, r.edits)) * 100) / 100,
+      polls: r.polls,
+      refusedPolls: r.refusedPolls,
+      syncRequests: requests.total,
+      requestsPerChange: Math.round((requests.total / Math.max(1, r.edits)) * 100) / 100,
+      requestsByResource: requests.byResource,
     };
   } finally {
     await run.stop();
@@ -125,7 +140,7 @@ export const push: Scenario = {
           what: 'p95 change-to-visible with push',
           target: '< 1000 ms',
           measured: `${on.changeToVisibleMs.p95} ms`,
-          met: on.changeToVisibleMs.p95 < 1000 && on.missed === 0,
+          met: on.changeToVisibleMs.p95 < 1000 && on.missed === 0 && on.refusedPolls === 0,
         },
       };
     }

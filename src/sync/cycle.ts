@@ -35,7 +35,7 @@ export interface CycleResult {
   readonly endedAt: Date;
 }
 
-/** `only`: the tables a push notification named (the others wait for their scheduled cycle). */
+/** `only`: the tables a push notification named (the others, custom tables too, wait for their scheduled cycle). */
 export async function runCycle(
   deps: CycleDeps,
   trigger: RunTrigger,
@@ -55,9 +55,9 @@ export async function runCycle(
         continue;
       }
       let { catalog, selection } = await loadSelection(deps.db, entity);
-      if (catalog.length === 0 && tables.length > 0) {
+      if (catalog.length === 0 && (tables.length > 0 || only)) {
         // A table that joined the cycle after setup (leads, for a database set up before they
-        // synced) starts with its default mapping instead of stopping every cycle.
+        // synced) starts with its default mapping instead of stopping every cycle (or push read).
         const adopted = await adoptDefaults(deps, entity);
         if (!adopted) continue;
         ({ catalog, selection } = await loadSelection(deps.db, entity));
@@ -70,7 +70,8 @@ export async function runCycle(
       }
       tables.push(await syncTable(deps, now, runId, buildPlan(entity, catalog, selection)));
     }
-    if (!deps.signal?.aborted) tables.push(...(await syncCustomTables({ ...deps, now, runId })));
+    // Custom tables have no webhook steps: a pushed read leaves them to the scheduled cycle.
+    if (!deps.signal?.aborted && !only) tables.push(...(await syncCustomTables({ ...deps, now, runId })));
   } catch (err) {
     const endedAt = now();
     await finishRun(deps.db, runId, {

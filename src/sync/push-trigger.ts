@@ -6,6 +6,7 @@
  * second carries triggers across processes; a receiver in this process also wakes the runner at
  * once.
  */
+import { CYCLE_ORDER, FIXED_COLUMN_TABLES, type SyncEntity } from '../domain/index.js';
 import type { Logger } from '../config/index.js';
 import type { Db } from '../store/db/types.js';
 import { claimPush, hasPendingPush, recordVisible, type PushClaim } from '../store/push-state.js';
@@ -25,6 +26,20 @@ export function pushHooks(db: Db): PushHooks {
       }
     },
   };
+}
+
+/**
+ * The tables a pushed read covers: the notified ones, in cycle order, and nothing else, but for a
+ * table read with its parent (connections sync in the cycle their opportunity synced in, so a
+ * connection notification reads the opportunities' delta too: one request when nothing changed).
+ */
+export function pushTables(claims: readonly PushClaim[]): SyncEntity[] {
+  const named = new Set<string>(claims.map((c) => c.entity));
+  for (const c of claims) {
+    const parent = FIXED_COLUMN_TABLES[c.entity as SyncEntity]?.parent;
+    if (parent) named.add(parent);
+  }
+  return CYCLE_ORDER.filter((t) => named.has(t));
 }
 
 /** Polls for triggers other processes recorded; returns the stop function. */

@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../config/index.js';
-import { CYCLE_ORDER, FatalError, type SyncEntity } from '../domain/index.js';
+import { FatalError, type SyncEntity } from '../domain/index.js';
 import type { PushClaim } from '../store/push-state.js';
 import { failInterruptedRuns } from '../store/runs.js';
 import { isDatabaseUnavailable } from '../store/errors.js';
@@ -27,6 +27,7 @@ import {
 } from './runner-health.js';
 import { signInFailure } from './sign-in.js';
 import { saveSchedule } from './state.js';
+import { pushTables } from './push-trigger.js';
 
 type Trigger = 'schedule' | 'manual' | 'push';
 
@@ -143,8 +144,7 @@ export class SyncRunner {
       return;
     }
     if (claims.length === 0) return;
-    const tables = CYCLE_ORDER.filter((t) => claims.some((c) => c.entity === t));
-    const result = await this.attempt('push', signal, tables);
+    const result = await this.attempt('push', signal, pushTables(claims));
     if (result) await push.settled(claims, result).catch(() => undefined);
   }
 
