@@ -53,7 +53,7 @@ export interface WorkerOptions {
 
 export interface CycleJob {
   readonly org: string;
-  readonly trigger?: 'schedule' | 'manual';
+  readonly trigger?: 'schedule' | 'manual' | 'push';
 }
 
 export interface JobDone {
