@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]
- *   [--runtime built|tsx] [--duration SECONDS]`
+ *   [--runtime built|tsx] [--duration SECONDS] [--orgs N --busy N --workers 1,2,4]`  (fleet: only when named)
  *
  * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
  * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
@@ -26,6 +26,9 @@ const { values } = parseArgs({
     out: { type: 'string' },
     runtime: { type: 'string' },
     duration: { type: 'string' },
+    orgs: { type: 'string' },
+    busy: { type: 'string' },
+    workers: { type: 'string' },
   },
   strict: true,
 });
@@ -36,6 +39,24 @@ function duration(): number | undefined {
   const s = Number(values.duration);
   if (!Number.isInteger(s) || s < 1) throw new Error('--duration must be a whole number of seconds');
   return s;
+}
+
+/** `--orgs`, `--busy`, `--workers 1,2,4` (the fleet scenario). */
+function fleetOptions() {
+  const whole = (flag: string, v: string | undefined, min: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number >= ${min}`);
+    return n;
+  };
+  const orgs = whole('--orgs', values.orgs, 0);
+  const busy = whole('--busy', values.busy, 0);
+  const workers = values.workers?.split(',').map((w) => whole('--workers', w, 1)!);
+  return {
+    ...(orgs === undefined ? {} : { orgs }),
+    ...(busy === undefined ? {} : { busy }),
+    ...(workers ? { workers } : {}),
+  };
 }
 
 function backendsOf(db: string | undefined): Backend[] {
@@ -59,7 +80,7 @@ async function postgresVersion(): Promise<string | null> {
 }
 
 async function main(): Promise<number> {
-  const names = values.scenario ?? SCENARIOS.map((s) => s.name);
+  const names = values.scenario ?? SCENARIOS.filter((s) => !s.optIn).map((s) => s.name);
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length)
     throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -95,7 +116,14 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       let result: Record<string, unknown>;
       try {
-        result = await scenario.run({ bench, seed: values.seed, backends, log, durationSeconds: duration() });
+        result = await scenario.run({
+          bench,
+          seed: values.seed,
+          backends,
+          log,
+          durationSeconds: duration(),
+          ...fleetOptions(),
+        });
       } catch (err) {
         failed++;
         result = { error: err instanceof Error ? err.message : String(err) };

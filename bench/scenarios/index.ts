@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { emulatorServe } from './emulator-serve.js';
 import { fanout } from './fanout.js';
+import { fleet } from './fleet.js';
 import { idle } from './idle.js';
 import { incremental } from './incremental.js';
 import { initial } from './initial.js';
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   writeback,
   quickSync,
   push,
+  fleet,
 ];

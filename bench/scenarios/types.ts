@@ -9,6 +9,10 @@ export interface ScenarioContext {
   readonly log: (msg: string) => void;
   /** `--duration`: seconds of load for scenarios that run one (push). */
   readonly durationSeconds?: number;
+  /** `--orgs`, `--busy`, `--workers 1,2,4`: the fleet scenario's organizations and worker counts. */
+  readonly orgs?: number;
+  readonly busy?: number;
+  readonly workers?: readonly number[];
 }
 
 export interface Target {
@@ -21,6 +25,8 @@ export interface Target {
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** Run only when named with --scenario (the fleet scenario takes long). */
+  readonly optIn?: boolean;
   run(ctx: ScenarioContext): Promise<Record<string, unknown>>;
 }
 

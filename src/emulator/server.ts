@@ -7,6 +7,7 @@ import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { API_PATH, DvCode } from '../wire/index.js';
 import type { Principal } from './context.js';
 import { DataverseHttpError } from './errors.js';
+import { orgUrlOf } from './http/org-url.js';
 import { parseResourcePath } from './http/resource-path.js';
 import type { EmuRequest, EmuResponse, RequestWork } from './http/types.js';
 
@@ -84,7 +85,7 @@ export function toEmuRequest(request: FastifyRequest): EmuRequest {
     headers: request.headers as Record<string, string | undefined>,
     body: request.body,
     principal: request.principal,
-    baseUrl: `${request.protocol}://${request.headers.host ?? 'localhost'}${API_PATH}/`,
+    baseUrl: `${orgUrlOf(request)}${API_PATH}/`,
   };
 }
 

@@ -12,6 +12,8 @@ import { openDb } from '../../store/db/index.js';
 import type { Db } from '../../store/db/types.js';
 import { findOrg, listOrgs, openFleetDb, type FleetDb } from '../../store/fleet/index.js';
 import type { SecretBox } from '../../store/secrets.js';
+import { CycleEnqueuer } from '../../sync/worker/enqueue.js';
+import type { RunnerControl } from '../deps.js';
 import { buildServer, type BuiltServer } from '../server.js';
 import { fleetMetrics } from './fleet-metrics.js';
 import { fleetOverview } from './fleet-status.js';
@@ -47,11 +49,13 @@ export async function startFleetServer(o: FleetServerOptions): Promise<RunningFl
   const databaseUrl = o.config.databaseUrl;
   if (!databaseUrl) throw new FatalError('org_needs_postgres', 'Serving several organizations needs PostgreSQL');
   const fleet: FleetDb = openFleetDb(databaseUrl, o.logger);
+  // Push notifications (/o/<name>/hooks/dataverse) and sync-now queue the organization's cycle for the workers.
+  const enqueuer = new CycleEnqueuer(databaseUrl, o.logger);
   const apps = new Map<string, Promise<OrgApp | null>>();
   const appFor = (name: string): Promise<OrgApp | null> => {
     let app = apps.get(name);
     if (!app) {
-      app = openApp(o, fleet, databaseUrl, name);
+      app = openApp(o, fleet, databaseUrl, name, enqueuer);
       apps.set(name, app);
       // A failed open (database away, org removed) is retried at the next request.
       app.then((a) => a ?? apps.delete(name)).catch(() => apps.delete(name));
@@ -92,6 +96,7 @@ export async function startFleetServer(o: FleetServerOptions): Promise<RunningFl
     server.listen(o.port, o.host, () => resolve());
   }).catch(async (err: NodeJS.ErrnoException) => {
     await fleet.close();
+    await enqueuer.close();
     if (err.code === 'EADDRINUSE') throw new FatalError('port_in_use', `Port ${o.port} on ${o.host} is in use`);
     throw err;
   });
@@ -105,6 +110,7 @@ export async function startFleetServer(o: FleetServerOptions): Promise<RunningFl
         const a = await app.catch(() => null);
         if (a) await a.built.app.close().finally(() => a.db.close());
       }
+      await enqueuer.close();
       await fleet.close();
     },
   };
@@ -115,6 +121,7 @@ async function openApp(
   fleet: FleetDb,
   databaseUrl: string,
   name: string,
+  enqueuer: CycleEnqueuer,
 ): Promise<OrgApp | null> {
   const org = await findOrg(fleet, name);
   if (!org) return null;
@@ -126,7 +133,13 @@ async function openApp(
   });
   try {
     const built = await buildServer(
-      { config: o.config, logger: o.logger.child({ org: name }), db, secretBox: o.secretBox },
+      {
+        config: o.config,
+        logger: o.logger.child({ org: name }),
+        db,
+        secretBox: o.secretBox,
+        runner: queued(enqueuer, name),
+      },
       { listenHost: o.host },
     );
     await built.app.ready();
@@ -136,3 +149,10 @@ async function openApp(
     throw err;
   }
 }
+
+/** The organization's runner as its app sees it: the workers, reached through the queue. */
+const queued = (enqueuer: CycleEnqueuer, org: string): RunnerControl => ({
+  nextCycleAt: null,
+  syncNow: () => enqueuer.trigger(org, 'manual'),
+  pushNow: () => enqueuer.trigger(org, 'push'),
+});

@@ -13,6 +13,8 @@ interface WorkerFlags {
   poll: string;
   scheduleEvery: string;
   maintenance: string;
+  maxOpenOrgs: string;
+  idleClose: string;
 }
 
 const positive = (flag: string, raw: string, min = 1): number => {
@@ -35,6 +37,8 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       "how often expired leases are handed to other workers (pg-boss's supervision)",
       '30',
     )
+    .option('--max-open-orgs <n>', "organizations' pools kept open between jobs (LRU; 0: one pool per job)", '50')
+    .option('--idle-close <seconds>', "close an organization's pool unused this long", '300')
     .action(async (f: WorkerFlags) => {
       const databaseUrl = ctx.config.databaseUrl;
       if (!databaseUrl)
@@ -53,11 +57,13 @@ export function registerWorker(program: Command, ctx: CliContext): void {
         pollSeconds: positive('--poll', f.poll, 0.5),
         scheduleSeconds: positive('--schedule-every', f.scheduleEvery),
         maintenanceSeconds: positive('--maintenance', f.maintenance),
+        maxOpenOrgs: positive('--max-open-orgs', f.maxOpenOrgs, 0),
+        idleCloseSeconds: positive('--idle-close', f.idleClose),
       });
       worker.onJob = (d) =>
         print(
           ctx,
-          `${d.org}: ${d.outcome.status}${d.outcome.error ? ` (${d.outcome.error})` : ''}, ${d.latenessMs} ms late`,
+          `${d.org}: ${d.outcome.status}${d.outcome.error ? ` (${d.outcome.error})` : ''}, ${d.latenessMs} ms late, db ready in ${Math.round(d.openMs)} ms, job ${Math.round(d.jobMs)} ms`,
         );
       await worker.start();
       print(ctx, `worker ${worker.name} started`);

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OrgSettings, Principal } from '../context.js';
+import { orgUrlOf } from '../http/org-url.js';
 import type { TokenResponse } from '../../wire/index.js';
 import { Entra, EntraError } from './entra-errors.js';
 import type { ControlIdentityService } from './service.js';
@@ -63,7 +64,7 @@ export function registerTokenRoutes(
   });
 }
 
-const originOf = (req: FastifyRequest): string => `${req.protocol}://${req.headers.host ?? '127.0.0.1'}`;
+const originOf = (req: FastifyRequest): string => orgUrlOf(req, '127.0.0.1');
 const issuerOf = (req: FastifyRequest, org: OrgSettings): string => `${originOf(req)}/${org.tenantId}/v2.0`;
 
 /** RFC 6749 section 2.3.1: client_id and client_secret may come as HTTP Basic credentials. */

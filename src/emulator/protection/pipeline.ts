@@ -10,6 +10,7 @@ import type { EmulatorContext, Principal } from '../context.js';
 import { createAdmin } from '../faults/admin.js';
 import { registerAdminRoutes } from '../faults/admin-routes.js';
 import { applyFault, truncateIfMalformed } from '../faults/apply.js';
+import { orgUrlOf } from '../http/org-url.js';
 import { parseResourcePath } from '../http/resource-path.js';
 import { controlIdentity } from '../identity/service.js';
 import { registerTokenRoutes } from '../identity/token-routes.js';
@@ -49,10 +50,7 @@ export function installPipeline(
     if (!request.url.startsWith(PREFIX)) return;
     const resource = resourceOfUrl(request.url);
     state.counts.record(resource, request.method);
-    request.principal = authenticate(
-      request.headers.authorization,
-      `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`,
-    );
+    request.principal = authenticate(request.headers.authorization, orgUrlOf(request, '127.0.0.1'));
     state.counts.recordFor(request.principal.name, resource, request.method);
 
     const started = performance.now();

@@ -26,6 +26,8 @@ export interface OpenDbOptions {
   readonly recreate?: boolean;
   /** PostgreSQL pool size (default 10). */
   readonly maxConnections?: number;
+  /** PostgreSQL: how long an idle pooled connection stays open (default 10 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** PGlite (about 45 MB of WASM and JS) is loaded only by the processes that use it. */
@@ -50,7 +52,14 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
   if (databaseUrl) {
     if (recreate && (!schema || schema === 'public'))
       throw new FatalError('recreate_public', 'Only a dedicated schema can be recreated, never public');
-    return openPostgres({ databaseUrl, logger, schema, recreate, maxConnections: opts.maxConnections });
+    return openPostgres({
+      databaseUrl,
+      logger,
+      schema,
+      recreate,
+      maxConnections: opts.maxConnections,
+      idleTimeoutMs: opts.idleTimeoutMs,
+    });
   }
   if (opts.inMemory) return openPglite({ logger, schema });
   if (!dataDir) throw new FatalError('no_database', 'No database configured: set DATABASE_URL or DYNASYNC_DATA_DIR');

@@ -96,8 +96,18 @@ function describeUrl(databaseUrl: string): string {
  * Pool config with the search path (and jit=off) as startup options, so every connection uses them
  * before its first query. A connection string's own `options` would override ours, so they are merged.
  */
-function poolConfig(databaseUrl: string, schema: string | undefined, max = 10): pg.PoolConfig {
-  const base: pg.PoolConfig = { types: pgTypes, application_name: 'dynasync', max };
+function poolConfig(
+  databaseUrl: string,
+  schema: string | undefined,
+  max = 10,
+  idleTimeoutMillis?: number,
+): pg.PoolConfig {
+  const base: pg.PoolConfig = {
+    types: pgTypes,
+    application_name: 'dynasync',
+    max,
+    ...(idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis }),
+  };
   const url = new URL(databaseUrl);
   const own = url.searchParams.get('options');
   url.searchParams.delete('options');
@@ -117,10 +127,12 @@ export interface OpenPostgresOptions {
   readonly recreate?: boolean;
   /** Pool size (default 10); a process holding many organizations' databases keeps each small. */
   readonly maxConnections?: number;
+  /** How long an idle pooled connection stays open (pg's default 10 s); a cache of many pools keeps it short. */
+  readonly idleTimeoutMs?: number;
 }
 
 export async function openPostgres(opts: OpenPostgresOptions): Promise<Db> {
-  const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema, opts.maxConnections));
+  const pool = new pg.Pool(poolConfig(opts.databaseUrl, opts.schema, opts.maxConnections, opts.idleTimeoutMs));
   pool.on('error', (err) => opts.logger.warn({ err }, 'an idle PostgreSQL connection failed'));
   try {
     if (opts.recreate && opts.schema)

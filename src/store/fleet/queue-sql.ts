@@ -45,14 +45,18 @@ export async function takeUnscheduled(
   });
 }
 
-/** Moves the organization's waiting job to now; false when it has none waiting (one is running). */
-export async function hurryJob(c: SqlClient, org: string): Promise<boolean> {
+/**
+ * Moves the organization's waiting job to now (naming why, when `trigger` is given: its cycle is
+ * recorded with it); false when it has none waiting (one is running).
+ */
+export async function hurryJob(c: SqlClient, org: string, trigger?: string): Promise<boolean> {
   const boss = await c.query<{ t: string | null }>(`SELECT to_regclass('${BOSS_SCHEMA}.job')::text AS t`);
   if (boss.rows[0]?.t == null) return false; // no worker ever started: nothing is queued
   const r = await c.query(
-    `UPDATE ${BOSS_SCHEMA}.job SET start_after = now()
+    `UPDATE ${BOSS_SCHEMA}.job SET start_after = now(),
+       data = CASE WHEN $3::text IS NULL THEN data ELSE COALESCE(data, '{}'::jsonb) || jsonb_build_object('trigger', $3::text) END
      WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry') AND start_after > now()`,
-    [CYCLE_QUEUE, org],
+    [CYCLE_QUEUE, org, trigger ?? null],
   );
   return r.rowCount > 0;
 }

@@ -23,7 +23,7 @@ export interface OrgCycleOptions {
   readonly secretBox: SecretBox;
   readonly logger: Logger;
   readonly pageSize: number;
-  readonly trigger: 'schedule' | 'manual';
+  readonly trigger: 'schedule' | 'manual' | 'push';
   /** Aborted on SIGTERM: the page being stored commits, then the cycle ends as cancelled. */
   readonly signal?: AbortSignal;
 }

@@ -24,6 +24,7 @@ import {
 } from '../../store/fleet/index.js';
 import type { SecretBox } from '../../store/secrets.js';
 import { runOrgCycle, type OrgCycleOutcome } from './org-cycle.js';
+import { OrgPools, type OrgPoolStats } from './org-pools.js';
 
 export interface WorkerOptions {
   readonly databaseUrl: string;
@@ -43,18 +44,26 @@ export interface WorkerOptions {
   readonly maintenanceSeconds: number;
   /** Connections of each organization's pool while its job runs. */
   readonly connectionsPerOrg?: number;
+  /** Organizations' pools kept open between their jobs (LRU; 0: open and close one per job). */
+  readonly maxOpenOrgs?: number;
+  /** An organization's pool unused this long is closed (seconds). */
+  readonly idleCloseSeconds?: number;
   readonly name?: string;
 }
 
 export interface CycleJob {
   readonly org: string;
-  readonly trigger?: 'schedule' | 'manual';
+  readonly trigger?: 'schedule' | 'manual' | 'push';
 }
 
 export interface JobDone {
   readonly org: string;
   readonly outcome: OrgCycleOutcome;
   readonly latenessMs: number;
+  /** Time to have the organization's Db ready (a pool opened and migrations checked, or reused). */
+  readonly openMs: number;
+  /** The whole job, from taking it to queueing the next one. */
+  readonly jobMs: number;
 }
 
 /** pg-boss's Db port over one of our transactions (the scheduler inserts under its lock). */
@@ -69,11 +78,34 @@ export class FleetWorker {
   #fleet: FleetDb | null = null;
   #timer: NodeJS.Timeout | null = null;
   #active = 0;
+  readonly #pools: OrgPools;
   /** Called after each job (the CLI prints it, the bench counts it). */
   onJob: ((d: JobDone) => void) | null = null;
 
   constructor(private readonly o: WorkerOptions) {
     this.name = o.name ?? `${hostname()}:${process.pid}`;
+    this.#pools = new OrgPools({
+      maxOpen: o.maxOpenOrgs ?? 50,
+      idleCloseMs: (o.idleCloseSeconds ?? 300) * 1000,
+      open: (name) => this.openOrg(name),
+    });
+  }
+
+  /** The organization pools' cache (open, hits, misses, closed). */
+  get pools(): OrgPoolStats {
+    return this.#pools.stats();
+  }
+
+  private async openOrg(name: string) {
+    const org = await findOrg(this.#fleet!, name);
+    return openDb({
+      databaseUrl: this.o.databaseUrl,
+      logger: this.o.logger.child({ org: name }),
+      ...(org && org.schema !== 'public' ? { schema: org.schema } : {}),
+      maxConnections: this.o.connectionsPerOrg ?? 3,
+      // Kept pools hold no connection between jobs of an idle organization: many pools, few connections.
+      idleTimeoutMs: 2000,
+    });
   }
 
   get activeJobs(): number {
@@ -147,23 +179,20 @@ export class FleetWorker {
   /** Runs one organization's cycle and queues its next one; throws only when the database fails. */
   private async handle(data: CycleJob, dueAt: Date): Promise<void> {
     const fleet = this.#fleet!;
+    const taken = performance.now();
     const org = await findOrg(fleet, data.org);
-    if (!org) return; // removed: its jobs end here
+    if (!org) return void (await this.#pools.forget(data.org)); // removed: its jobs end here
     this.#active++;
     const startedAt = new Date();
     const latenessMs = Math.max(0, startedAt.getTime() - dueAt.getTime());
     const logger = this.o.logger.child({ org: org.name });
     try {
       await recordJobStart(fleet, { org: org.name, worker: this.name, dueAt, startedAt });
-      const db = await openDb({
-        databaseUrl: this.o.databaseUrl,
-        logger,
-        ...(org.schema === 'public' ? {} : { schema: org.schema }),
-        maxConnections: this.o.connectionsPerOrg ?? 3,
-      });
-      let outcome: OrgCycleOutcome;
-      try {
-        outcome = await runOrgCycle({
+      let openMs = 0;
+      const opening = performance.now();
+      const outcome: OrgCycleOutcome = await this.#pools.use(org.name, (db) => {
+        openMs = performance.now() - opening;
+        return runOrgCycle({
           db,
           databaseUrl: this.o.databaseUrl,
           secretBox: this.o.secretBox,
@@ -172,9 +201,7 @@ export class FleetWorker {
           trigger: data.trigger ?? 'schedule',
           signal: this.#stop.signal,
         });
-      } finally {
-        await db.close();
-      }
+      });
       // Stopped mid-cycle: handed back for now, so another worker resumes after the committed page.
       const nextDueAt = new Date(Date.now() + (outcome.status === 'cancelled' ? 0 : org.intervalSeconds * 1000));
       await this.#boss!.send(
@@ -190,7 +217,7 @@ export class FleetWorker {
         nextDueAt,
       });
       if (outcome.status === 'failed') logger.warn({ err: outcome.error }, 'organization cycle failed');
-      this.onJob?.({ org: org.name, outcome, latenessMs });
+      this.onJob?.({ org: org.name, outcome, latenessMs, openMs, jobMs: performance.now() - taken });
     } finally {
       this.#active--;
     }
@@ -203,6 +230,7 @@ export class FleetWorker {
     await this.#boss?.stop({ graceful: true, wait: true, timeout: timeoutMs }).catch((err: unknown) => {
       this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'pg-boss did not stop cleanly');
     });
+    await this.#pools.closeAll();
     await this.#fleet?.close();
   }
 }
