@@ -16,6 +16,7 @@ import { printQuickSyncs } from './quick-sync.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
 import { relievingHeap } from '../../config/index.js';
+import { cycleInWords } from '../../sync/health-words.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
 import { addServerOptions, withLocalAdmin, withServer, type ServeOptions } from './serve.js';
@@ -37,7 +38,7 @@ export function printCycle(ctx: CliContext, r: CycleResult): void {
   const seconds = ((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1);
   print(ctx, `cycle ${r.runId}: ${r.status} in ${seconds} s`);
   for (const t of r.tables) {
-    const counts = `+${t.inserted} ~${t.updated} -${t.deleted} skipped ${t.skipped}, ${t.activities} activities`;
+    const counts = cycleInWords(t);
     print(
       ctx,
       `  ${t.entity.padEnd(11)} ${t.status.padEnd(9)} ${t.fullRead ? 'full read ' : 'changes   '}${counts}${t.error ? ` — ${t.error.message}` : ''}`,
