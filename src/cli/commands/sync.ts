@@ -1,5 +1,5 @@
 import { startAlerter } from '../../sync/alerts/alerter.js';
-import { alertChannels } from '../../sync/alerts/channels.js';
+import { currentAlerts } from '../../sync/alerts/settings.js';
 import type { Command } from 'commander';
 import { FatalError, InvalidInputError } from '../../domain/index.js';
 import { acquireRunnerLock } from '../../store/runner-lock.js';
@@ -143,18 +143,16 @@ export async function runForever(
     },
   });
   const runner = forever.runner;
-  // The alerts (digest, sync stopped) run beside the cycles while `run` is up.
-  const channels = alertChannels(ctx.config.alerts);
-  const alerter = channels.length
-    ? startAlerter({
-        db,
-        channels,
-        logger: ctx.logger,
-        intervalMs,
-        digestHourUtc: ctx.config.alerts!.digestHourUtc,
-        liveRunner: () => runner.health,
-      })
-    : null;
+  // The alerts (digest, sync stopped) run beside the cycles while `run` is up, with the settings
+  // (environment over the settings page) read at each check: a change on the page needs no restart.
+  const secretBox = ctx.secretBox();
+  const alerter = startAlerter({
+    db,
+    settings: () => currentAlerts({ db, secretBox, env: ctx.config.alerts }),
+    logger: ctx.logger,
+    intervalMs,
+    liveRunner: () => runner.health,
+  });
   const stop = () => void runner.stop();
   const now = () => runner.syncNow();
   process.on('SIGTERM', stop);
@@ -176,7 +174,7 @@ export async function runForever(
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
-    await alerter?.stop();
+    await alerter.stop();
     if (pidFile) removeRunnerFile(pidFile);
   }
 }
