@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { SIGNATURE_HEADER } from '../../src/sync/alerts/channels.js';
+import { SIGNATURE_HEADER } from '../../src/sync/alerts/index.js';
 
 export interface ReceivedMail {
   /** The envelope's recipients. */
