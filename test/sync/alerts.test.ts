@@ -3,7 +3,8 @@
  * HTTP server the webhook posts, whose HMAC signature is verified. The sync stopping (a refused
  * sign-in, as the runner saves it) alerts once per incident, also across a restart of the alerter
  * (its state is in the lead database); the recovery is alerted; the daily digest lists the records
- * that failed in the last 24 hours.
+ * that failed in the last 24 hours; channels entered on the settings page are used by a running
+ * alerter at its next check. The receivers are shared with the other alert tests (test/helpers).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/config/index.js';
@@ -13,6 +14,8 @@ import { alertChannels, verifySignature } from '../../src/sync/alerts/channels.j
 import { describeFailure, failed, HEALTHY, succeeded } from '../../src/sync/runner-health.js';
 import { SignInFailedError } from '../../src/sync/sign-in.js';
 import { saveSchedule } from '../../src/sync/state.js';
+import { saveAlertSettings } from '../../src/store/alert-settings-repo.js';
+import { currentAlerts } from '../../src/sync/alerts/settings.js';
 import { openSyncedFixture, type SyncedFixture } from '../api-admin/fixture.js';
 import { startAlertReceivers, type AlertReceivers } from '../helpers/alert-receivers.js';
 
@@ -95,6 +98,33 @@ describe('alerts', () => {
     expect(await checkAlerts(deps(new Date(base.getTime() + 120_000)))).toEqual(['sync_recovered']);
     expect(lastPost()).toMatchObject({ kind: 'sync_recovered', incident: { cause: 'credentials' } });
     expect(mails.at(-1)!.raw).toContain('Subject: dynasync: the sync works again');
+  });
+
+  it('reads the settings page’s channels at every check: a running alerter sends with them, no restart', async () => {
+    const at = new Date(Date.now() + 30 * 3600_000);
+    const running: AlerterDeps = {
+      db: f.db,
+      settings: () => currentAlerts({ db: f.db, secretBox: f.secretBox, env: undefined }),
+      logger: silentLogger(),
+      intervalMs: 300_000,
+      now: () => at,
+    };
+    const refused = failed(HEALTHY, describeFailure(new SignInFailedError('wrong_password', 'wrong password')));
+    await saveSchedule(f.db, null, refused);
+    await f.db.query(`UPDATE sync_runs SET ended_at = $1 WHERE status = 'success'`, [at]);
+    const before = posts.length;
+    expect(await checkAlerts(running)).toEqual([]); // nothing configured yet: no channel
+    await saveAlertSettings(
+      f.db,
+      f.secretBox,
+      { webhookUrl: receivers.webhookUrl, webhookSecret: 'a-secret-entered-on-the-page' },
+      { actor: 'admin' },
+    );
+    expect(await checkAlerts(running)).toContain('sync_stopped');
+    expect(posts.length).toBe(before + 1);
+    expect(lastPost()).toMatchObject({ kind: 'sync_stopped', health: { cause: 'credentials' } });
+    expect(verifySignature('a-secret-entered-on-the-page', posts.at(-1)!.body, posts.at(-1)!.signature)).toBe(true);
+    await saveSchedule(f.db, null, succeeded(refused));
   });
 
   it('puts the digest window at the configured UTC hour', () => {
