@@ -18,6 +18,8 @@ export const API_ERROR_CODES = {
   invalid_filter: 'input',
   unknown_filter_field: 'input',
   invalid_filter_op: 'input',
+  alert_settings_incomplete: 'input',
+  alert_setting_locked: 'input',
 } as const satisfies Record<string, ErrorAudience>;
 
 type ApiErrorCodes = typeof API_ERROR_CODES;

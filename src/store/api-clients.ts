@@ -6,6 +6,7 @@
  * token lookup, since the lookup reads the database.
  */
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { audited, type AuditOf } from './audit-log.js';
 import type { SqlClient } from './db/types.js';
 
 export interface ApiClient {
@@ -41,15 +42,18 @@ const CLIENT_COLUMNS = 'id, name, client_id, created_at, last_used_at, revoked_a
 export async function insertApiClient(
   c: SqlClient,
   input: { name: string; clientId: string; secretHash: string },
+  audit?: AuditOf<ApiClient>,
 ): Promise<ApiClient> {
-  const r = await c.query<ClientRow>(
-    `INSERT INTO api_clients (name, client_id, secret_hash) VALUES ($1, $2, $3)
-     ON CONFLICT DO NOTHING RETURNING ${CLIENT_COLUMNS}`,
-    [input.name, input.clientId, input.secretHash],
-  );
-  if (!r.rows[0])
-    throw new InvalidInputError('api_client_exists', `An API client named '${input.name}' already exists`);
-  return toClient(r.rows[0]);
+  return audited(c, audit, async (tx) => {
+    const r = await tx.query<ClientRow>(
+      `INSERT INTO api_clients (name, client_id, secret_hash) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING ${CLIENT_COLUMNS}`,
+      [input.name, input.clientId, input.secretHash],
+    );
+    if (!r.rows[0])
+      throw new InvalidInputError('api_client_exists', `An API client named '${input.name}' already exists`);
+    return toClient(r.rows[0]);
+  });
 }
 
 export async function listApiClients(c: SqlClient): Promise<ApiClient[]> {
@@ -61,20 +65,26 @@ export async function listApiClients(c: SqlClient): Promise<ApiClient[]> {
  * Revokes a client, named by its client id or its name: it gets no new token and the tokens it
  * holds are deleted. Revoking a revoked client changes nothing (its first revocation time stays).
  */
-export async function revokeApiClient(c: SqlClient, clientIdOrName: string): Promise<ApiClient> {
-  const r = await c.query<ClientRow>(
-    `WITH revoked AS (
-       UPDATE api_clients SET revoked_at = coalesce(revoked_at, now()) WHERE client_id = $1 OR name = $1 RETURNING ${CLIENT_COLUMNS}
-     ), dropped AS (DELETE FROM api_tokens WHERE api_client_id IN (SELECT id FROM revoked))
-     SELECT * FROM revoked`,
-    [clientIdOrName],
-  );
-  if (!r.rows[0])
-    throw new NotFoundError(
-      'api_client_not_found',
-      `No API client with the client id or name '${clientIdOrName.slice(0, 100)}'`,
+export async function revokeApiClient(
+  c: SqlClient,
+  clientIdOrName: string,
+  audit?: AuditOf<ApiClient>,
+): Promise<ApiClient> {
+  return audited(c, audit, async (tx) => {
+    const r = await tx.query<ClientRow>(
+      `WITH revoked AS (
+         UPDATE api_clients SET revoked_at = coalesce(revoked_at, now()) WHERE client_id = $1 OR name = $1 RETURNING ${CLIENT_COLUMNS}
+       ), dropped AS (DELETE FROM api_tokens WHERE api_client_id IN (SELECT id FROM revoked))
+       SELECT * FROM revoked`,
+      [clientIdOrName],
     );
-  return toClient(r.rows[0]);
+    if (!r.rows[0])
+      throw new NotFoundError(
+        'api_client_not_found',
+        `No API client with the client id or name '${clientIdOrName.slice(0, 100)}'`,
+      );
+    return toClient(r.rows[0]);
+  });
 }
 
 /** The stored secret hash of a client that is not revoked, for checking the secret it presents. */

@@ -1,9 +1,12 @@
 /**
  * The audit log: who changed the connection, the field selection, a company field, an API client
- * or an admin user, and when. Appended after each change succeeds; read newest first in keyset
- * pages (list-page.ts) and exported as CSV in batches. Details never hold a secret.
+ * or an admin user, and when. Written in the change's own transaction (`audited`, or a repository
+ * given an `AuditOf`): a change that fails leaves no row, one that commits leaves exactly one. Read
+ * newest first in keyset pages (list-page.ts) and exported as CSV in batches. Details never hold a
+ * secret.
  */
 import { csvLine } from './db/csv.js';
+import { inTransaction } from './db/tx.js';
 import type { SqlClient } from './db/types.js';
 import { listAll, listPage, type ListCursor, type ListPage, type ListSpec } from './records/list-page.js';
 
@@ -16,16 +19,40 @@ export interface AuditEntry {
   readonly details: Record<string, unknown>;
 }
 
-export async function recordAudit(
-  c: SqlClient,
-  e: { actor: string; action: string; target: string; details?: Record<string, unknown> },
-): Promise<void> {
+export interface AuditNote {
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** What the audit log says of a change, from the change's result (known only once it is made). */
+export type AuditOf<T> = (result: T) => AuditNote;
+
+export async function recordAudit(c: SqlClient, e: AuditNote): Promise<void> {
   await c.query('INSERT INTO audit_log (actor, action, target, details) VALUES ($1, $2, $3, $4::jsonb)', [
     e.actor,
     e.action,
     e.target,
     JSON.stringify(e.details ?? {}),
   ]);
+}
+
+/**
+ * Runs the change and appends its audit row in one transaction (the caller's, when given one): a
+ * change that throws writes no row, and an audit row that cannot be written undoes the change.
+ */
+export function audited<T>(
+  c: SqlClient,
+  audit: AuditOf<T> | undefined,
+  change: (tx: SqlClient) => Promise<T>,
+): Promise<T> {
+  if (!audit) return change(c);
+  return inTransaction(c, async (tx) => {
+    const result = await change(tx);
+    await recordAudit(tx, audit(result));
+    return result;
+  });
 }
 
 const AUDIT_SPEC: ListSpec = {

@@ -4,6 +4,7 @@
  * would mix records of two CRMs under the same ids. The URLs are checked in connection-url.ts.
  */
 import { FatalError, InvalidInputError } from '../domain/errors.js';
+import { recordAudit, type AuditOf } from './audit-log.js';
 import { normalizeAuthority, normalizeOrgUrl } from './connection-url.js';
 import { inTransaction } from './db/tx.js';
 import type { SqlClient } from './db/types.js';
@@ -211,7 +212,7 @@ export async function saveConnection(
   c: SqlClient,
   box: SecretBox,
   settings: ConnectionSettings,
-  opts: { reset?: boolean } = {},
+  opts: { reset?: boolean; audit?: AuditOf<SaveConnectionResult> } = {},
 ): Promise<SaveConnectionResult> {
   const dest: Destination = {
     orgUrl: normalizeOrgUrl(settings.orgUrl),
@@ -238,7 +239,9 @@ export async function saveConnection(
       dest.authority,
       sealed,
     ]);
-    return { orgUrl: dest.orgUrl, reset };
+    const result = { orgUrl: dest.orgUrl, reset };
+    if (opts.audit) await recordAudit(tx, opts.audit(result));
+    return result;
   });
 }
 

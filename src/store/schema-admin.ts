@@ -3,7 +3,7 @@
  * and the audit log of who changed what.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './schema.js';
 
 /**
@@ -56,3 +56,26 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_at').on(t.at, t.id)],
 );
+
+/**
+ * Alert settings entered on the Alert settings page (one row, id 1). A column left null is not set
+ * here; a variable of the environment wins over its column (sync/alerts/settings.ts). The SMTP
+ * password and the webhook's shared secret are sealed (AES-256-GCM, store/secrets.ts) together
+ * with where they may be sent: never plaintext, never sent back to the browser.
+ */
+export const alertSettings = pgTable('alert_settings', {
+  id: integer('id').primaryKey().default(1),
+  /** Recipients, comma-separated. */
+  emailTo: text('email_to'),
+  smtpHost: text('smtp_host'),
+  smtpPort: integer('smtp_port'),
+  smtpTls: text('smtp_tls'), // 'starttls' | 'implicit' | 'none'
+  smtpUser: text('smtp_user'),
+  smtpFrom: text('smtp_from'),
+  webhookUrl: text('webhook_url'),
+  digestHour: integer('digest_hour'),
+  /** Sealed JSON of { smtpPassword?, webhookSecret?, for: { smtpHost, webhookUrl } }. */
+  secrets: text('secrets'),
+  updatedBy: text('updated_by'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

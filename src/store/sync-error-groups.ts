@@ -4,6 +4,7 @@
  * writes of a record or of a group, or resolve (hide until the problem happens again: the open
  * index lets the next occurrence in as a new row). All aggregation happens in the database.
  */
+import { SYNC_ENTITIES } from '../domain/index.js';
 import type { SqlClient } from './db/types.js';
 
 export interface ErrorGroupKey {
@@ -25,12 +26,18 @@ export interface ErrorGroup extends ErrorGroupKey {
   readonly sampleMessage: string;
   /** Records whose refused write waits for a retry. */
   readonly retryable: number;
+  /** Records read from Dynamics that a retry re-reads by id (sync/reread.ts). */
+  readonly rereadable: number;
 }
 
 const OPEN = 'e.resolved_at IS NULL';
 const IN_GROUP = `e.entity = $1 AND e.direction = $2 AND e.operation = $3 AND e.code = $4 AND e.column_name = $5`;
 const keyParams = (k: ErrorGroupKey): string[] => [k.entity, k.direction, k.operation, k.code, k.column];
 const RETRYABLE = `EXISTS (SELECT 1 FROM outbox o WHERE o.sync_error_id = e.id AND o.state = 'failed')`;
+const UUID_TEXT = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
+/** A record of a standard table read from Dynamics: a retry re-reads it by id. */
+const REREADABLE = `(e.direction = 'from_dynamics' AND e.record_id ~* ${UUID_TEXT}
+  AND e.entity IN (${SYNC_ENTITIES.map((x) => `'${x}'`).join(', ')}))`;
 
 /** The open groups, most recent problem first (at most `limit`, default 100). */
 export async function listErrorGroups(
@@ -49,11 +56,13 @@ export async function listErrorGroups(
     last_at: Date;
     sample: string;
     retryable: number;
+    rereadable: number;
   }>(
     `SELECT e.entity, e.direction, e.operation, e.code, e.column_name, count(*)::int AS n,
             sum(e.occurrences)::int AS occurrences, min(e.occurred_at) AS first_at, max(e.last_seen_at) AS last_at,
             (array_agg(e.message ORDER BY e.id DESC))[1] AS sample,
-            count(*) FILTER (WHERE ${RETRYABLE})::int AS retryable
+            count(*) FILTER (WHERE ${RETRYABLE})::int AS retryable,
+            count(*) FILTER (WHERE ${REREADABLE})::int AS rereadable
      FROM sync_errors e WHERE ${OPEN} AND ($1::text IS NULL OR e.entity = $1)
      GROUP BY e.entity, e.direction, e.operation, e.code, e.column_name
      ORDER BY max(e.last_seen_at) DESC LIMIT $2`,
@@ -71,6 +80,7 @@ export async function listErrorGroups(
     lastAt: new Date(x.last_at),
     sampleMessage: x.sample,
     retryable: x.retryable,
+    rereadable: x.rereadable,
   }));
 }
 
@@ -85,6 +95,7 @@ export interface GroupRecord {
   readonly lastAt: Date;
   readonly occurrences: number;
   readonly retryable: boolean;
+  readonly rereadable: boolean;
 }
 
 const UUID = `CASE WHEN e.record_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN e.record_id::uuid END`;
@@ -105,8 +116,10 @@ export async function listGroupRecords(
     last_seen_at: Date;
     occurrences: number;
     retryable: boolean;
+    rereadable: boolean;
   }>(
     `SELECT e.id, e.record_id, e.message, e.occurred_at, e.last_seen_at, e.occurrences, ${RETRYABLE} AS retryable,
+            ${REREADABLE} AS rereadable,
             coalesce(e.person_id, p.id) AS person_id,
             coalesce(nullif(trim(concat_ws(' ', p.fields->>'firstName', p.fields->>'lastName')), ''), p.email,
                      co.fields->>'company', sp.fields->>'fullName') AS name
@@ -130,6 +143,7 @@ export async function listGroupRecords(
     lastAt: new Date(x.last_seen_at),
     occurrences: x.occurrences,
     retryable: x.retryable,
+    rereadable: x.rereadable,
   }));
 }
 
@@ -167,6 +181,26 @@ export async function retryErrorGroup(
     [ids.rows.map((x) => Number(x.id))],
   );
   return { errors: ids.rowCount, writes: writes.rowCount };
+}
+
+/** The open error's record when a retry re-reads it from Dynamics (else null). */
+export async function rereadTarget(c: SqlClient, id: number): Promise<{ entity: string; recordId: string } | null> {
+  const r = await c.query<{ entity: string; record_id: string }>(
+    `SELECT e.entity, e.record_id FROM sync_errors e WHERE e.id = $1 AND ${OPEN} AND ${REREADABLE}`,
+    [id],
+  );
+  const row = r.rows[0];
+  return row ? { entity: row.entity, recordId: row.record_id } : null;
+}
+
+/** The records of a group's open errors that a retry re-reads (at most `limit`, newest first). */
+export async function rereadGroupIds(c: SqlClient, group: ErrorGroupKey, limit = 500): Promise<string[]> {
+  const r = await c.query<{ record_id: string }>(
+    `SELECT DISTINCT ON (e.record_id) e.record_id FROM sync_errors e WHERE ${OPEN} AND ${IN_GROUP} AND ${REREADABLE}
+     ORDER BY e.record_id, e.id DESC LIMIT $6`,
+    [...keyParams(group), limit],
+  );
+  return r.rows.map((x) => x.record_id);
 }
 
 /** Marks one retried error resolved as retried (after its writes were re-queued). */

@@ -26,6 +26,7 @@ export const SYNC_ERROR_CODES = {
   invalid_date: 'input',
   quick_sync_fields_gone: 'input',
   webhook_registered: 'input',
+  reread_unsupported: 'input',
   alert_email_failed: 'unavailable',
   alert_webhook_failed: 'unavailable',
 } as const satisfies Record<string, ErrorAudience>;

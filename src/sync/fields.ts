@@ -11,6 +11,7 @@ import {
   type SyncEntity,
 } from '../domain/index.js';
 import { DEFAULT_MAPPING, localNameFor } from '../mapping/index.js';
+import { recordAudit, type AuditNote } from '../store/audit-log.js';
 import type { Db } from '../store/db/types.js';
 import { fetchCatalog } from './catalog.js';
 import type { SourceReader } from './ports.js';
@@ -54,6 +55,7 @@ export async function saveFieldSelection(
   source: SourceReader,
   userId: string,
   change: SelectionChange,
+  audit?: AuditNote,
 ): Promise<FieldRow[]> {
   const { entity } = change;
   const catalog = await fetchCatalog(source, entity, userId);
@@ -82,6 +84,7 @@ export async function saveFieldSelection(
     await clearBlocked(tx, entity);
     // New fields of a table read by delta: a quick sync instead of a full read (quick-sync-plan.ts).
     await planRefresh(tx, entity, before, { catalog, selection }, change);
+    if (audit) await recordAudit(tx, audit);
   });
   return markQuickSyncing(db, entity, fieldRows(entity, catalog, selection));
 }

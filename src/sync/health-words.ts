@@ -26,6 +26,12 @@ export function countsInWords(c: CycleCounts): string {
   return parts.length ? parts.join(', ') : 'no changes';
 }
 
+/** The terminal's line for a table's cycle: the counts in words, then the activities it recorded. */
+export function cycleInWords(c: CycleCounts & { readonly activities: number }): string {
+  if (!c.activities) return countsInWords(c);
+  return `${countsInWords(c)}, ${n(c.activities)} ${c.activities === 1 ? 'activity' : 'activities'}`;
+}
+
 export interface TableState {
   readonly phase: 'not_started' | 'initial' | 'delta';
   readonly blockedReason: string | null;

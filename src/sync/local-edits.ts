@@ -1,6 +1,7 @@
 /** Edits made in the lead database, validated against the field catalog before they are stored. */
 import { InvalidInputError, NotFoundError } from '../domain/index.js';
 import { coerceLocalValue } from '../mapping/index.js';
+import type { AuditOf } from '../store/audit-log.js';
 import type { Db } from '../store/db/types.js';
 import { getPerson, setCompanyFieldViaPerson, type LocalEditResult } from '../store/records/index.js';
 import { setPersonFieldsLocally, type PersonEditResult } from '../store/records/person-edit.js';
@@ -15,6 +16,7 @@ export async function setCompanyFieldThroughPerson(
   personId: number,
   field: string,
   input: unknown,
+  audit?: AuditOf<LocalEditResult>,
 ): Promise<LocalEditResult> {
   const { catalog, selection } = await loadSelection(db, 'account');
   const chosen = selection.find((s) => s.localName === field || s.logicalName === field);
@@ -32,12 +34,16 @@ export async function setCompanyFieldThroughPerson(
       `'${field}' is no longer in the field catalog; save the field selection again`,
     );
   const value = coerceLocalValue(column, input);
-  return setCompanyFieldViaPerson(db, {
-    personId,
-    field: chosen.localName,
-    value,
-    companyFields: selection.map((s) => s.localName),
-  });
+  return setCompanyFieldViaPerson(
+    db,
+    {
+      personId,
+      field: chosen.localName,
+      value,
+      companyFields: selection.map((s) => s.localName),
+    },
+    audit,
+  );
 }
 
 /**

@@ -43,6 +43,8 @@ export const PAGES: readonly PageDef[] = [
   },
   { id: 'users', route: '/users', title: 'Users', nav: { label: 'Users', href: '/users' } },
   { id: 'audit', route: '/audit', title: 'Audit log', nav: { label: 'Audit log', href: '/audit' } },
+  // Reached from the status page's Alerts card (no entry of its own in the navigation).
+  { id: 'alerts', route: '/alerts', title: 'Alert settings' },
   { id: 'invite', route: '/invite', title: 'Accept your invite', public: true },
 ];
 

@@ -23,6 +23,7 @@ describeEachBackend('db', ({ db }) => {
       'admin_invites',
       'admin_sessions',
       'admin_users',
+      'alert_settings',
       'api_clients',
       'api_tokens',
       'audit_log',

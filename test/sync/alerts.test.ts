@@ -3,74 +3,42 @@
  * HTTP server the webhook posts, whose HMAC signature is verified. The sync stopping (a refused
  * sign-in, as the runner saves it) alerts once per incident, also across a restart of the alerter
  * (its state is in the lead database); the recovery is alerted; the daily digest lists the records
- * that failed in the last 24 hours.
+ * that failed in the last 24 hours; channels entered on the settings page are used by a running
+ * alerter at its next check. The receivers are shared with the other alert tests (test/helpers).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/config/index.js';
 import { parseAlertsEnv, type AlertsConfig } from '../../src/config/alerts-env.js';
 import { checkAlerts, digestWindowEnd, type AlerterDeps } from '../../src/sync/alerts/alerter.js';
-import { alertChannels, SIGNATURE_HEADER, verifySignature } from '../../src/sync/alerts/channels.js';
+import { alertChannels, verifySignature } from '../../src/sync/alerts/channels.js';
 import { describeFailure, failed, HEALTHY, succeeded } from '../../src/sync/runner-health.js';
 import { SignInFailedError } from '../../src/sync/sign-in.js';
 import { saveSchedule } from '../../src/sync/state.js';
+import { saveAlertSettings } from '../../src/store/alert-settings-repo.js';
+import { currentAlerts } from '../../src/sync/alerts/settings.js';
 import { openSyncedFixture, type SyncedFixture } from '../api-admin/fixture.js';
+import { startAlertReceivers, type AlertReceivers } from '../helpers/alert-receivers.js';
 
 const SECRET = 'a-shared-secret-of-32-characters';
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
 let f: SyncedFixture;
-let smtp: SMTPServer;
-let hook: Server;
-const mails: Mail[] = [];
-const posts: { body: string; signature: string | undefined }[] = [];
+let receivers: AlertReceivers;
+let mails: AlertReceivers['mails'];
+let posts: AlertReceivers['posts'];
 let config: AlertsConfig;
 
 beforeAll(async () => {
   f = await openSyncedFixture({ corruptAccounts: 2 });
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: decoded(raw) });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
-    req.on('end', () => {
-      posts.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-  const parsed = parseAlertsEnv({
-    DYNASYNC_ALERT_EMAIL_TO: 'ops@example.test, oncall@example.test',
-    DYNASYNC_SMTP_HOST: '127.0.0.1',
-    DYNASYNC_SMTP_PORT: String((smtp.server.address() as AddressInfo).port),
-    DYNASYNC_SMTP_TLS: 'none',
-    DYNASYNC_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
-    DYNASYNC_ALERT_WEBHOOK_SECRET: SECRET,
-    DYNASYNC_ALERT_DIGEST_HOUR: '8',
-  });
+  receivers = await startAlertReceivers();
+  ({ mails, posts } = receivers);
+  const parsed = parseAlertsEnv(
+    receivers.env({ to: 'ops@example.test, oncall@example.test', secret: SECRET, digestHour: 8 }),
+  );
   if (Array.isArray(parsed)) throw new Error(parsed.join('; '));
   config = parsed;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(resolve));
-  await new Promise<void>((resolve) => hook?.close(() => resolve()));
+  await receivers?.close();
   await f?.close();
 });
 
@@ -84,16 +52,7 @@ const deps = (now: Date): AlerterDeps => ({
   now: () => now,
 });
 
-/** The message as text: quoted-printable soft breaks joined and =XX bytes decoded. */
-function decoded(raw: string): string {
-  const joined = raw.replace(/=\r?\n/g, '');
-  return Buffer.from(
-    joined.replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-    'latin1',
-  ).toString('utf8');
-}
-
-const lastPost = () => JSON.parse(posts.at(-1)!.body) as Record<string, unknown>;
+const lastPost = () => receivers.lastPost();
 
 describe('alerts', () => {
   it('sends the daily digest of the last 24 hours’ failed records by e-mail and signed webhook, once', async () => {
@@ -139,6 +98,33 @@ describe('alerts', () => {
     expect(await checkAlerts(deps(new Date(base.getTime() + 120_000)))).toEqual(['sync_recovered']);
     expect(lastPost()).toMatchObject({ kind: 'sync_recovered', incident: { cause: 'credentials' } });
     expect(mails.at(-1)!.raw).toContain('Subject: dynasync: the sync works again');
+  });
+
+  it('reads the settings page’s channels at every check: a running alerter sends with them, no restart', async () => {
+    const at = new Date(Date.now() + 30 * 3600_000);
+    const running: AlerterDeps = {
+      db: f.db,
+      settings: () => currentAlerts({ db: f.db, secretBox: f.secretBox, env: undefined }),
+      logger: silentLogger(),
+      intervalMs: 300_000,
+      now: () => at,
+    };
+    const refused = failed(HEALTHY, describeFailure(new SignInFailedError('wrong_password', 'wrong password')));
+    await saveSchedule(f.db, null, refused);
+    await f.db.query(`UPDATE sync_runs SET ended_at = $1 WHERE status = 'success'`, [at]);
+    const before = posts.length;
+    expect(await checkAlerts(running)).toEqual([]); // nothing configured yet: no channel
+    await saveAlertSettings(
+      f.db,
+      f.secretBox,
+      { webhookUrl: receivers.webhookUrl, webhookSecret: 'a-secret-entered-on-the-page' },
+      { actor: 'admin' },
+    );
+    expect(await checkAlerts(running)).toContain('sync_stopped');
+    expect(posts.length).toBe(before + 1);
+    expect(lastPost()).toMatchObject({ kind: 'sync_stopped', health: { cause: 'credentials' } });
+    expect(verifySignature('a-secret-entered-on-the-page', posts.at(-1)!.body, posts.at(-1)!.signature)).toBe(true);
+    await saveSchedule(f.db, null, succeeded(refused));
   });
 
   it('puts the digest window at the configured UTC hour', () => {

@@ -83,7 +83,7 @@ describe.runIf(DATABASE_URL)('tables --enable beside a cycling `dynasync run` on
       run.child.kill('SIGTERM');
       await run.done;
       const once = await runCli(['sync'], env);
-      expect(once.stdout).toMatch(/new_visit\s+success\s+full read \+1/);
+      expect(once.stdout).toMatch(/new_visit\s+success\s+full read 1 new/);
       expect(once.stdout).toMatch(/contact\s+success\s+changes/);
     } finally {
       await lead.end();

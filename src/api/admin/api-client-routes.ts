@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { listApiClients, revokeApiClient, type ApiClient } from '../../store/api-clients.js';
 import { createApiClient } from '../rest/credentials.js';
-import { audit } from './audit.js';
+import { auditNote } from './audit.js';
 import { parseInput } from './input.js';
 
 const CreateBody = z.strictObject({ name: z.string().max(200) });
@@ -27,15 +27,17 @@ export function registerApiClientRoutes(app: FastifyInstance, db: Db): void {
 
   app.post('/api/api-clients', async (request) => {
     const { name } = parseInput(CreateBody, request.body, 'body');
-    const { client, clientSecret } = await createApiClient(db, name);
-    await audit(db, request, 'api_client.create', client.name, { clientId: client.clientId });
+    const { client, clientSecret } = await createApiClient(db, name, (c) =>
+      auditNote(request, 'api_client.create', c.name, { clientId: c.clientId }),
+    );
     return { client: apiClientJson(client), clientSecret };
   });
 
   app.post('/api/api-clients/:clientId/revoke', async (request) => {
     const { clientId } = parseInput(RevokeParams, request.params, 'path');
-    const client = await revokeApiClient(db, clientId);
-    await audit(db, request, 'api_client.revoke', client.name, { clientId: client.clientId });
+    const client = await revokeApiClient(db, clientId, (c) =>
+      auditNote(request, 'api_client.revoke', c.name, { clientId: c.clientId }),
+    );
     return { client: apiClientJson(client) };
   });
 }

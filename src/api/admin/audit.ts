@@ -1,10 +1,22 @@
-/** Appends to the audit log in the name of the signed-in admin user (store/audit-log.ts). */
+/**
+ * The audit log's entries in the name of the signed-in admin user (store/audit-log.ts). A change
+ * takes its note and writes it in its own transaction, so a failed change leaves no entry.
+ */
 import type { FastifyRequest } from 'fastify';
 import type { SqlClient } from '../../store/db/types.js';
-import { recordAudit } from '../../store/audit-log.js';
+import { recordAudit, type AuditNote } from '../../store/audit-log.js';
 
 export const actorOf = (request: FastifyRequest): string => request.adminSession?.user.email ?? 'unknown';
 
+/** The note for a change made by this request's user. */
+export const auditNote = (
+  request: FastifyRequest,
+  action: string,
+  target: string,
+  details: Record<string, unknown> = {},
+): AuditNote => ({ actor: actorOf(request), action, target, details });
+
+/** Appends an entry on its own (for what is not a change of the audited kinds: users, invites). */
 export function audit(
   db: SqlClient,
   request: FastifyRequest,
@@ -12,5 +24,5 @@ export function audit(
   target: string,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  return recordAudit(db, { actor: actorOf(request), action, target, details });
+  return recordAudit(db, auditNote(request, action, target, details));
 }

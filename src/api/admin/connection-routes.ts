@@ -4,7 +4,7 @@
  * go where it was entered for (same organization URL, tenant and authority: store/connection-repo.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { audit } from './audit.js';
+import { auditNote } from './audit.js';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { getSelection } from '../../store/fields-repo.js';
@@ -72,16 +72,19 @@ export function registerConnectionRoutes(app: FastifyInstance, db: Db, box: Secr
         authKind: b.username ? 'password' : 'client_credentials',
         secrets: { password, clientSecret },
       },
-      { reset: reset === true },
+      {
+        reset: reset === true,
+        audit: (r) =>
+          auditNote(request, 'connection.save', r.orgUrl, {
+            username: b.username ?? null,
+            clientId: b.clientId,
+            reset: r.reset,
+            passwordChanged: password !== undefined,
+            clientSecretChanged: clientSecret !== undefined,
+          }),
+      },
     );
     dynamics.reset();
-    await audit(db, request, 'connection.save', b.orgUrl, {
-      username: b.username ?? null,
-      clientId: b.clientId,
-      reset: result.reset,
-      passwordChanged: password !== undefined,
-      clientSecretChanged: clientSecret !== undefined,
-    });
     return { ...describeConnection(await peekConnection(db, box)), reset: result.reset };
   });
 

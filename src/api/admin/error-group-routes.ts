@@ -6,18 +6,21 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError, SYNC_ENTITIES } from '../../domain/index.js';
+import { isSyncEntity, NotFoundError, SYNC_ENTITIES } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
 import {
   listErrorGroups,
   listGroupRecords,
   resolveErrors,
+  rereadGroupIds,
   retryErrorGroup,
   storedOrgUrl,
   type ErrorGroupKey,
 } from '../../store/sync-error-groups.js';
 import { dynamicsRecordUrl, errorKind } from '../../sync/error-kinds.js';
+import type { DynamicsAccess } from './dynamics.js';
 import { decodeCursor, encodeCursor, pageLimit, parseInput, positiveId } from './input.js';
+import { rereadThrough } from './sync-error-retry-routes.js';
 
 const text = z.string().max(200);
 const GroupKey = z.object({
@@ -44,7 +47,7 @@ const keyOf = (k: ErrorGroupKey): ErrorGroupKey => ({
   column: k.column,
 });
 
-export function registerErrorGroupRoutes(app: FastifyInstance, db: Db): void {
+export function registerErrorGroupRoutes(app: FastifyInstance, db: Db, dynamics: DynamicsAccess): void {
   app.get('/api/sync-errors/groups', async (request) => {
     const q = parseInput(GroupsQuery, request.query, 'query');
     const groups = await listErrorGroups(db, { entity: q.entity });
@@ -81,6 +84,14 @@ export function registerErrorGroupRoutes(app: FastifyInstance, db: Db): void {
 
   app.post('/api/sync-errors/groups/retry', async (request) => {
     const key = keyOf(parseInput(GroupKey, request.body, 'group'));
+    if (key.direction === 'from_dynamics') {
+      // Read from Dynamics: the group's records are read again by id (at most 500 per retry).
+      const ids = isSyncEntity(key.entity) ? await rereadGroupIds(db, key) : [];
+      if (ids.length === 0 || !isSyncEntity(key.entity))
+        throw new NotFoundError('no_failed_write', 'No error of this group has a record to read again');
+      const reread = await rereadThrough(db, dynamics, key.entity, ids);
+      return { errors: ids.length, writes: 0, reread };
+    }
     const done = await db.transaction((tx) => retryErrorGroup(tx, key));
     if (done.errors === 0)
       throw new NotFoundError('no_failed_write', 'No error of this group has a refused write waiting to be retried');

@@ -6,7 +6,7 @@
  * refused with a 400 rather than saved.
  */
 import type { FastifyInstance } from 'fastify';
-import { audit } from './audit.js';
+import { auditNote } from './audit.js';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
 import { FIELD_ENTITIES, listFields, saveFieldSelection } from '../../sync/fields.js';
@@ -63,16 +63,14 @@ export function registerFieldRoutes(
     }
     const range = parseDateRange(b.modifiedFrom, b.modifiedTo);
     const session = await dynamics.session();
-    const fields = await saveFieldSelection(db, session.source, await session.userId(), {
-      entity: b.entity,
-      add,
-      remove,
-      defaults: b.defaults === true,
-      refresh: b.refresh ?? 'quick',
-      range,
-    });
+    const fields = await saveFieldSelection(
+      db,
+      session.source,
+      await session.userId(),
+      { entity: b.entity, add, remove, defaults: b.defaults === true, refresh: b.refresh ?? 'quick', range },
+      auditNote(request, 'fields.save', b.entity, { add, remove, defaults: b.defaults === true }),
+    );
     onSaved?.();
-    await audit(db, request, 'fields.save', b.entity, { add, remove, defaults: b.defaults === true });
     return {
       entity: b.entity,
       entities: FIELD_ENTITIES,

@@ -64,8 +64,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   registerStatusRoutes(app, deps, dynamics);
   registerHealthRoutes(app, deps, dynamics);
   registerSyncErrorRoutes(app, deps.db);
-  registerSyncErrorRetryRoutes(app, deps.db);
-  registerErrorGroupRoutes(app, deps.db);
+  registerSyncErrorRetryRoutes(app, deps.db, dynamics);
+  registerErrorGroupRoutes(app, deps.db, dynamics);
   registerAlertRoutes(app, deps);
   registerConnectionRoutes(app, deps.db, deps.secretBox, dynamics);
   registerFieldRoutes(app, deps.db, dynamics, opts.onFieldsSaved);

@@ -4,7 +4,7 @@
  * Value on each, and sends nothing to Dynamics.
  */
 import type { FastifyInstance } from 'fastify';
-import { audit } from './audit.js';
+import { auditNote } from './audit.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/index.js';
 import type { Db } from '../../store/db/types.js';
@@ -90,14 +90,15 @@ export function registerPeopleRoutes(app: FastifyInstance, db: Db): void {
   app.put('/api/people/:id/company-field', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'person id');
     const b = parseInput(CompanyFieldBody, request.body, 'body');
-    const r = await setCompanyFieldThroughPerson(db, id, b.field, b.value);
-    await audit(db, request, 'company_field.set', `company ${r.companyId}`, {
-      field: b.field,
-      oldValue: r.oldValue,
-      newValue: r.newValue,
-      throughPerson: id,
-      persons: r.persons,
-    });
+    const r = await setCompanyFieldThroughPerson(db, id, b.field, b.value, (done) =>
+      auditNote(request, 'company_field.set', `company ${done.companyId}`, {
+        field: b.field,
+        oldValue: done.oldValue,
+        newValue: done.newValue,
+        throughPerson: id,
+        persons: done.persons,
+      }),
+    );
     return { ...r, field: b.field, sentToDynamics: false };
   });
 }

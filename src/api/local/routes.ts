@@ -2,17 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../store/db/types.js';
-import { listApiClients, revokeApiClient } from '../../store/api-clients.js';
+import { listApiClients, revokeApiClient, type ApiClient } from '../../store/api-clients.js';
 import { apiClientJson } from '../admin/api-client-routes.js';
 import { parseInput } from '../admin/input.js';
 import { createApiClient } from '../rest/credentials.js';
 import { listAdminUsers } from '../../store/admin-users.js';
-import { recordAudit } from '../../store/audit-log.js';
+import { recordAudit, type AuditOf } from '../../store/audit-log.js';
 import { createInvite, inviteLink } from '../admin/invites.js';
 import { userJson } from '../admin/user-routes.js';
 
 /** The audit log's name for the command line (whoever owns the data directory). */
 export const CLI_ACTOR = 'cli';
+
+/** The audit note of an API client change made from the command line. */
+export const cliAudit =
+  (action: string): AuditOf<ApiClient> =>
+  (c) => ({ actor: CLI_ACTOR, action, target: c.name, details: { clientId: c.clientId } });
 const Invite = z.strictObject({ email: z.string().max(320), role: z.string().max(20), baseUrl: z.string().max(500) });
 
 const Name = z.strictObject({ name: z.string().max(200) });
@@ -23,25 +28,13 @@ export function registerLocalRoutes(app: FastifyInstance, db: Db): void {
 
   app.post('/api-clients', async (request) => {
     const { name } = parseInput(Name, request.body, 'body');
-    const { client, clientSecret } = await createApiClient(db, name);
-    await recordAudit(db, {
-      actor: CLI_ACTOR,
-      action: 'api_client.create',
-      target: client.name,
-      details: { clientId: client.clientId },
-    });
+    const { client, clientSecret } = await createApiClient(db, name, cliAudit('api_client.create'));
     return { client: apiClientJson(client), clientSecret };
   });
 
   app.post('/api-clients/revoke', async (request) => {
     const { id } = parseInput(Id, request.body, 'body');
-    const client = await revokeApiClient(db, id);
-    await recordAudit(db, {
-      actor: CLI_ACTOR,
-      action: 'api_client.revoke',
-      target: client.name,
-      details: { clientId: client.clientId },
-    });
+    const client = await revokeApiClient(db, id, cliAudit('api_client.revoke'));
     return apiClientJson(client);
   });
 

@@ -16,12 +16,22 @@ const path = (name: string, type = 'string'): Obj => ({ name, in: 'path', requir
 
 export const ADMIN_OPERATION_PATHS: Obj = {
   '/api/health': { get: op('The health line: healthy, behind, throttled or failing, with the one action') },
-  '/api/alerts': { get: op('Where alerts go (e-mail, webhook), from the environment') },
+  '/api/alerts': { get: op('Where alerts go (e-mail, webhook): the environment over the Alert settings page') },
+  '/api/alerts/settings': {
+    get: op('Alert settings: plain values, secrets only set / not set, fields locked by the environment'),
+    put: op('Save alert settings (a value replaces, null clears, absent keeps; the environment wins)', {
+      security: CHANGING,
+      body: { type: 'object' },
+    }),
+  },
   '/api/alerts/test': { post: op('Send a test alert to every configured channel', { security: CHANGING }) },
   '/api/sync-errors/groups': { get: op('Open sync errors grouped by kind, with count and next step') },
   '/api/sync-errors/groups/records': { get: op("A group's records", { parameters: [...group, ...PAGE] }) },
   '/api/sync-errors/groups/retry': {
-    post: op("Queue a group's refused writes again", { security: CHANGING, body: { type: 'object' } }),
+    post: op("Queue a group's refused writes again, or re-read its records from Dynamics", {
+      security: CHANGING,
+      body: { type: 'object' },
+    }),
   },
   '/api/sync-errors/groups/resolve': {
     post: op('Hide a group until it happens again', { security: CHANGING, body: { type: 'object' } }),

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { InvalidInputError } from '../../domain/index.js';
+import type { AuditOf } from '../../store/audit-log.js';
 import type { Db } from '../../store/db/types.js';
 import {
   findApiClientSecret,
@@ -49,7 +50,11 @@ const decoyHash = (): Promise<string> => (decoy ??= hashSecret(randomBytes(16).t
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
 /** Makes an API client; the secret is in the answer and nowhere else. */
-export async function createApiClient(db: Db, name: string): Promise<{ client: ApiClient; clientSecret: string }> {
+export async function createApiClient(
+  db: Db,
+  name: string,
+  audit?: AuditOf<ApiClient>,
+): Promise<{ client: ApiClient; clientSecret: string }> {
   const trimmed = name.trim();
   if (!NAME.test(trimmed)) {
     throw new InvalidInputError(
@@ -58,11 +63,15 @@ export async function createApiClient(db: Db, name: string): Promise<{ client: A
     );
   }
   const clientSecret = randomBytes(24).toString('base64url');
-  const client = await insertApiClient(db, {
-    name: trimmed,
-    clientId: randomUUID(),
-    secretHash: await hashSecret(clientSecret),
-  });
+  const client = await insertApiClient(
+    db,
+    {
+      name: trimmed,
+      clientId: randomUUID(),
+      secretHash: await hashSecret(clientSecret),
+    },
+    audit,
+  );
   return { client, clientSecret };
 }
 

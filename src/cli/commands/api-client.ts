@@ -7,8 +7,7 @@
 import type { Command } from 'commander';
 import { createApiClient } from '../../api/rest/credentials.js';
 import { listApiClients, revokeApiClient, type ApiClient } from '../../store/api-clients.js';
-import { recordAudit } from '../../store/audit-log.js';
-import { CLI_ACTOR } from '../../api/local/routes.js';
+import { cliAudit } from '../../api/local/routes.js';
 import { print, type CliContext } from '../context.js';
 import { withStoreOrRunning } from '../local-admin.js';
 
@@ -39,16 +38,7 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .action(async (name: string, o: { json?: boolean }) => {
       const { client, clientSecret } = await withStoreOrRunning(
         ctx,
-        async (db) => {
-          const r = await createApiClient(db, name);
-          await recordAudit(db, {
-            actor: CLI_ACTOR,
-            action: 'api_client.create',
-            target: r.client.name,
-            details: { clientId: r.client.clientId },
-          });
-          return r;
-        },
+        (db) => createApiClient(db, name, cliAudit('api_client.create')),
         async (ask) => {
           const r = await ask<{ client: ClientJson; clientSecret: string }>('POST', '/api-clients', { name });
           return { client: fromJson(r.client), clientSecret: r.clientSecret };
@@ -86,16 +76,7 @@ export function registerApiClient(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const client = await withStoreOrRunning(
         ctx,
-        async (db) => {
-          const c = await revokeApiClient(db, id);
-          await recordAudit(db, {
-            actor: CLI_ACTOR,
-            action: 'api_client.revoke',
-            target: c.name,
-            details: { clientId: c.clientId },
-          });
-          return c;
-        },
+        (db) => revokeApiClient(db, id, cliAudit('api_client.revoke')),
         async (ask) => fromJson(await ask<ClientJson>('POST', '/api-clients/revoke', { id })),
       );
       if (o.json) return print(ctx, JSON.stringify(client));

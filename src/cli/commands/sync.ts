@@ -1,5 +1,5 @@
 import { startAlerter } from '../../sync/alerts/alerter.js';
-import { alertChannels } from '../../sync/alerts/channels.js';
+import { currentAlerts } from '../../sync/alerts/settings.js';
 import type { Command } from 'commander';
 import { FatalError, InvalidInputError } from '../../domain/index.js';
 import { acquireRunnerLock } from '../../store/runner-lock.js';
@@ -16,6 +16,7 @@ import { printQuickSyncs } from './quick-sync.js';
 import type { PageEvent } from '../../sync/stream.js';
 import { openSession } from '../../sync/session.js';
 import { relievingHeap } from '../../config/index.js';
+import { cycleInWords } from '../../sync/health-words.js';
 import { ProgressBar } from '../progress.js';
 import { print, type CliContext } from '../context.js';
 import { addServerOptions, withLocalAdmin, withServer, type ServeOptions } from './serve.js';
@@ -37,7 +38,7 @@ export function printCycle(ctx: CliContext, r: CycleResult): void {
   const seconds = ((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1);
   print(ctx, `cycle ${r.runId}: ${r.status} in ${seconds} s`);
   for (const t of r.tables) {
-    const counts = `+${t.inserted} ~${t.updated} -${t.deleted} skipped ${t.skipped}, ${t.activities} activities`;
+    const counts = cycleInWords(t);
     print(
       ctx,
       `  ${t.entity.padEnd(11)} ${t.status.padEnd(9)} ${t.fullRead ? 'full read ' : 'changes   '}${counts}${t.error ? ` — ${t.error.message}` : ''}`,
@@ -142,18 +143,16 @@ export async function runForever(
     },
   });
   const runner = forever.runner;
-  // The alerts (digest, sync stopped) run beside the cycles while `run` is up.
-  const channels = alertChannels(ctx.config.alerts);
-  const alerter = channels.length
-    ? startAlerter({
-        db,
-        channels,
-        logger: ctx.logger,
-        intervalMs,
-        digestHourUtc: ctx.config.alerts!.digestHourUtc,
-        liveRunner: () => runner.health,
-      })
-    : null;
+  // The alerts (digest, sync stopped) run beside the cycles while `run` is up, with the settings
+  // (environment over the settings page) read at each check: a change on the page needs no restart.
+  const secretBox = ctx.secretBox();
+  const alerter = startAlerter({
+    db,
+    settings: () => currentAlerts({ db, secretBox, env: ctx.config.alerts }),
+    logger: ctx.logger,
+    intervalMs,
+    liveRunner: () => runner.health,
+  });
   const stop = () => void runner.stop();
   const now = () => runner.syncNow();
   process.on('SIGTERM', stop);
@@ -175,7 +174,7 @@ export async function runForever(
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', now);
-    await alerter?.stop();
+    await alerter.stop();
     if (pidFile) removeRunnerFile(pidFile);
   }
 }

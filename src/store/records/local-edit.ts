@@ -7,6 +7,7 @@
  * listed in `local_edits`, see companies.ts).
  */
 import { ActivityType, CDV_FAN_OUT_CAP, InvalidInputError } from '../../domain/index.js';
+import { recordAudit, type AuditOf } from '../audit-log.js';
 import type { Db, SqlClient } from '../db/types.js';
 import { applyPersonFields } from './person-edit.js';
 
@@ -114,6 +115,7 @@ export interface LocalEditResult {
 export async function setCompanyFieldViaPerson(
   db: Db,
   input: { personId: number; field: string; value: Value; companyFields: readonly string[]; now?: Date },
+  audit?: AuditOf<LocalEditResult>,
 ): Promise<LocalEditResult> {
   if (!input.companyFields.includes(input.field)) {
     throw new InvalidInputError(
@@ -121,14 +123,24 @@ export async function setCompanyFieldViaPerson(
       `'${input.field}' is not a synced company field (company fields: ${input.companyFields.join(', ') || 'none selected'})`,
     );
   }
-  const r = await applyLeadRecordChange(db, {
-    personId: input.personId,
-    personValues: {},
-    companyValues: { [input.field]: input.value },
-    reason: '',
-    now: input.now,
+  return db.transaction(async (tx) => {
+    const r = await applyLeadRecordChangeIn(tx, {
+      personId: input.personId,
+      personValues: {},
+      companyValues: { [input.field]: input.value },
+      reason: '',
+      now: input.now,
+    });
+    const c = r.company!;
+    const oldValue = input.field in c.oldValues ? c.oldValues[input.field] : input.value;
+    const result = {
+      companyId: c.companyId,
+      oldValue,
+      newValue: input.value,
+      persons: c.persons,
+      activities: c.activities,
+    };
+    if (audit) await recordAudit(tx, audit(result));
+    return result;
   });
-  const c = r.company!;
-  const oldValue = input.field in c.oldValues ? c.oldValues[input.field] : input.value;
-  return { companyId: c.companyId, oldValue, newValue: input.value, persons: c.persons, activities: c.activities };
 }

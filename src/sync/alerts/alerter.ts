@@ -17,7 +17,8 @@ import type { Health } from '../health.js';
 import { healthOf } from '../health-facts.js';
 import type { RunnerHealth } from '../runner-health.js';
 import { buildStatus } from '../status.js';
-import type { AlertChannel } from './channels.js';
+import type { AlertsConfig } from '../../config/alerts-env.js';
+import { alertChannels, type AlertChannel } from './channels.js';
 import { digestMessage, recoveredMessage, stoppedMessage } from './messages.js';
 
 /** Causes that mean the sync stopped working (others are noisy or cannot be told from inside). */
@@ -30,16 +31,24 @@ export const STOPPED_CAUSES: ReadonlySet<string> = new Set([
 
 export interface AlerterDeps {
   readonly db: Db;
-  readonly channels: readonly AlertChannel[];
+  /** Fixed channels and digest hour, or `settings`: read at every check (the settings page's changes apply at once). */
+  readonly channels?: readonly AlertChannel[];
+  readonly digestHourUtc?: number;
+  readonly settings?: () => Promise<AlertsConfig>;
   readonly logger: Logger;
   readonly intervalMs: number;
-  readonly digestHourUtc: number;
   readonly liveRunner?: () => RunnerHealth | null;
   readonly now?: () => Date;
 }
 
 /** One check; returns the kinds of message sent. */
-export async function checkAlerts(deps: AlerterDeps): Promise<string[]> {
+export async function checkAlerts(given: AlerterDeps): Promise<string[]> {
+  const config = given.settings ? await given.settings() : null;
+  const deps = {
+    ...given,
+    channels: config ? alertChannels(config) : (given.channels ?? []),
+    digestHourUtc: config ? config.digestHourUtc : (given.digestHourUtc ?? 8),
+  };
   if (deps.channels.length === 0) return [];
   const now = deps.now?.() ?? new Date();
   const status = await buildStatus(deps.db, null);
@@ -92,7 +101,10 @@ export function digestWindowEnd(now: Date, hourUtc: number): Date {
 }
 
 /** True when at least one channel took the message; each failure is logged. */
-async function sendAll(deps: AlerterDeps, message: ReturnType<typeof stoppedMessage>): Promise<boolean> {
+async function sendAll(
+  deps: { channels: readonly AlertChannel[]; logger: Logger },
+  message: ReturnType<typeof stoppedMessage>,
+): Promise<boolean> {
   const results = await Promise.allSettled(deps.channels.map((c) => c.send(message)));
   results.forEach((r, i) => {
     if (r.status === 'rejected')

@@ -1,7 +1,8 @@
 // Open sync errors grouped by kind: a count, the category with its next step, first and last
 // time; a group opens to its records (name, person page, the record in Dynamics for a real
-// organization). Retry re-sends refused writes (a record or the group); Resolve hides an error
-// until it happens again.
+// organization). Retry re-sends refused writes (a record or the group), or re-reads records that
+// failed to come from Dynamics, by id, as the cycle would store them; Resolve hides an error until
+// it happens again. A read error with no record to re-read says why.
 import { api, query } from '../lib/api.js';
 import { badge, display, formatDate, formatNumber, h, replace, toast } from '../lib/dom.js';
 import { busy } from '../lib/shell.js';
@@ -16,6 +17,27 @@ function action(label, cls, run) {
   const b = h('button', { type: 'button', class: `button small ${cls}` }, label);
   b.addEventListener('click', busy(b, run));
   return b;
+}
+
+/** The toast after a re-read: stored, still refused, or not found in Dynamics. */
+function rereadWords(r) {
+  const parts = [
+    r.stored.length ? `${plural(r.stored.length, 'record')} read again and stored` : '',
+    r.failed.length ? `${plural(r.failed.length, 'record')} still refused: ${r.failed[0].message}` : '',
+    r.missing.length
+      ? `${plural(r.missing.length, 'record')} not found in Dynamics (deleted, or out of the sync user’s reach)`
+      : '',
+  ].filter(Boolean);
+  return [parts.join(' · ') || 'Nothing to read again.', r.failed.length || r.missing.length ? 'error' : 'ok'];
+}
+
+/** Why a read error has no Retry. */
+function noRereadNote(g, r) {
+  if (g.direction !== 'from_dynamics') return null;
+  const why = r.recordId
+    ? 'Records of a custom table are read again by its next cycle.'
+    : 'A table-level error: the table is read again at the next cycle.';
+  return h('div', { class: 'hint no-reread' }, why);
 }
 
 function recordRow(g, r, reload) {
@@ -53,7 +75,13 @@ function recordRow(g, r, reload) {
             toast('Queued again: the runner sends it within seconds.', 'ok');
             await reload();
           })
-        : null,
+        : r.rereadable
+          ? action('Retry', 'retry-one reread-one', async () => {
+              const res = await api(`/api/sync-errors/${r.id}/retry`, { method: 'POST' });
+              toast(...rereadWords(res.reread));
+              await reload();
+            })
+          : noRereadNote(g, r),
       action('Resolve', 'resolve-one ghost', async () => {
         await api(`/api/sync-errors/${r.id}/resolve`, { method: 'POST' });
         toast('Resolved: hidden until it happens again.', 'ok');
@@ -131,7 +159,13 @@ function groupCard(g, reload) {
             toast(`${plural(r.writes, 'write')} queued again.`, 'ok');
             await reload();
           })
-        : null,
+        : g.rereadable
+          ? action(`Re-read ${plural(g.rereadable, 'record')}`, 'primary retry-group reread-group', async () => {
+              const r = await api('/api/sync-errors/groups/retry', { method: 'POST', body: g.key });
+              toast(...rereadWords(r.reread));
+              await reload();
+            })
+          : null,
       action('Resolve all', 'ghost resolve-group', async () => {
         const r = await api('/api/sync-errors/groups/resolve', { method: 'POST', body: g.key });
         toast(`${plural(r.resolved, 'error')} resolved: hidden until they happen again.`, 'ok');
