@@ -1,7 +1,10 @@
 /**
  * `npm run bench [-- --scenario NAME] [--seed small|medium|large] [--db pglite|postgres|both] [--profile] [--out DIR]
- *   [--runtime built|tsx] [--duration SECONDS] [--orgs N --busy N --workers 1,2,4]`  (fleet: only when named)
+ *   [--runtime built|tsx] [--duration SECONDS] [--custom-table NAME ...]
+ *   [--orgs N --busy N --workers 1,2,4]`  (fleet: only when named)
  *
+ * `--custom-table` (repeatable): every database the run creates enables that custom table of the
+ * seed (medium and large: new_event_registration, new_product_interest) before its first sync.
  * Runs the scenarios (all by default), prints one JSON document on stdout and writes each scenario's
  * result to bench-results/<timestamp>-<scenario>.json. Progress goes to stderr. PostgreSQL is used
  * when DATABASE_URL is set (a fresh database per run, dropped at the end).
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     orgs: { type: 'string' },
     busy: { type: 'string' },
     workers: { type: 'string' },
+    'custom-table': { type: 'string', multiple: true },
   },
   strict: true,
 });
@@ -89,7 +93,8 @@ async function main(): Promise<number> {
   }
   const backends = backendsOf(values.db);
   const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-  const bench = new Workbench(log);
+  const customTables = values['custom-table'] ?? [];
+  const bench = new Workbench(log, customTables);
   const started = new Date().toISOString().replaceAll(':', '-').replace(/\..*/, '');
   const outDir = values.out ?? join(REPO_ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
@@ -106,6 +111,7 @@ async function main(): Promise<number> {
     runtime,
     machine: machine(await postgresVersion()),
     commit: gitCommit(),
+    customTables,
     startedAt: new Date().toISOString(),
   };
   const results: Record<string, unknown> = {};

@@ -4,7 +4,9 @@
  */
 import { createLogger, loadConfig } from '../../src/config/index.js';
 import { CYCLE_ORDER } from '../../src/domain/index.js';
-import { buildPlan, type EntityPlan } from '../../src/mapping/index.js';
+import { buildCustomPlan, buildPlan, type EntityPlan } from '../../src/mapping/index.js';
+import { listEnabledCustomTables } from '../../src/store/custom-tables-repo.js';
+import { getSelection, listCatalog } from '../../src/store/fields-repo.js';
 import { openDb, type Db } from '../../src/store/db/index.js';
 import { loadSecretBox } from '../../src/store/secrets.js';
 import { openSession, type SyncSession } from '../../src/sync/session.js';
@@ -19,12 +21,14 @@ export async function openEngine() {
   return { config, logger, db, session };
 }
 
-/** The plans a cycle would use now, in cycle order. */
+/** The plans a cycle would use now, in cycle order: the standard tables, then the enabled custom tables. */
 export async function currentPlans(db: Db): Promise<EntityPlan[]> {
   const plans: EntityPlan[] = [];
   for (const entity of CYCLE_ORDER) {
     const { catalog, selection } = await loadSelection(db, entity);
     plans.push(buildPlan(entity, catalog, selection));
   }
+  for (const t of await listEnabledCustomTables(db))
+    plans.push(buildCustomPlan(t, await listCatalog(db, t.name), await getSelection(db, t.name)));
   return plans;
 }

@@ -2,9 +2,11 @@
  * Baseline "load-only": COPY as many mapped rows as the sync stores into the same database, through
  * the store's own COPY path, with nothing else (no staging, no upsert, no activities). The rows are
  * real: the first page of each table is read and mapped (not timed), then repeated under fresh ids.
- * They go into scratch tables shaped like companies and persons (indexes included), dropped after.
+ * They go into scratch tables shaped like companies, persons and custom_records (indexes included),
+ * dropped after.
  */
 import { randomUUID } from 'node:crypto';
+import { isCustomTableName } from '../../src/domain/index.js';
 import { mapRecord, type MappedRecord } from '../../src/mapping/index.js';
 import type { Db } from '../../src/store/db/index.js';
 import { emit, ms, options, run } from './common.js';
@@ -63,6 +65,21 @@ const TARGET: Record<
   },
 };
 
+/** An enabled custom table's records: the generic custom_records table, as the sync stores them. */
+const customShape = (table: string): (typeof TARGET)[string] => ({
+  table: 'custom_records',
+  columns: [
+    'table_name',
+    'dynamics_id',
+    'fields',
+    'dynamics_modified_on',
+    'seen_generation',
+    'created_at',
+    'updated_at',
+  ],
+  row: (r, id, now) => [table, id, r.fields, r.modifiedOn, 1, now, now],
+});
+
 function* repeated(sample: readonly MappedRecord[], n: number, shape: (typeof TARGET)[string]) {
   const now = new Date();
   for (let i = 0; i < n; i++) yield shape.row(sample[i % sample.length]!, randomUUID(), now);
@@ -84,7 +101,7 @@ run(async () => {
     let totalMs = 0;
     for (const plan of await currentPlans(db)) {
       const n = counts[plan.entity] ?? 0;
-      const shape = TARGET[plan.entity];
+      const shape = TARGET[plan.entity] ?? (isCustomTableName(plan.entity) ? customShape(plan.entity) : undefined);
       if (!shape || n === 0) continue;
       const sample: MappedRecord[] = [];
       for await (const page of session.source.readPages({

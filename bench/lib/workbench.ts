@@ -7,6 +7,7 @@
 import { createBenchDb, type Backend, type BenchDb } from './database.js';
 import { connect, sync, type SyncReport } from './dynasync.js';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator.js';
+import { runCli } from './proc.js';
 
 export interface Synced {
   readonly emu: EmulatorProcess;
@@ -22,7 +23,11 @@ export class Workbench {
   readonly #synced = new Map<string, Promise<Synced>>();
   readonly #dbs: BenchDb[] = [];
 
-  constructor(private readonly log: (msg: string) => void) {}
+  /** `customTables`: custom tables every new database enables before its first sync (`--custom-table`). */
+  constructor(
+    private readonly log: (msg: string) => void,
+    private readonly customTables: readonly string[] = [],
+  ) {}
 
   /** An emulator per (seed, fan-out, owner): a scenario that writes to Dynamics gets its own. */
   emulator(seed: string, opts: { fanOut?: number; owner?: string } = {}): Promise<EmulatorProcess> {
@@ -36,11 +41,12 @@ export class Workbench {
     return e;
   }
 
-  /** A new database, connected to `emu` with the default field selection (not synced yet). */
+  /** A new database, connected to `emu` with the default field selection and the custom tables (not synced yet). */
   async database(emu: EmulatorProcess, backend: Backend): Promise<BenchDb> {
     const db = await createBenchDb(backend);
     this.#dbs.push(db);
     await connect(emu, db);
+    for (const table of this.customTables) await runCli(['tables', '--enable', table], { env: db.env });
     return db;
   }
 

@@ -20,11 +20,25 @@ const CUSTOM_NAME = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 export const isCustomTableName = (name: string): name is CustomTableName => CUSTOM_NAME.test(name);
 export const isSyncEntity = (name: string): name is SyncEntity => (SYNC_ENTITIES as readonly string[]).includes(name);
 
-/** A lookup of a custom table to a standard table, or to the intermediate custom table of a level-2 table. */
+/**
+ * A lookup of a custom table to a standard table, or to the intermediate custom table of a level-2
+ * table. A polymorphic lookup (a Customer lookup to account or contact, a multi-table lookup) is one
+ * link per target that counts, all with the same column: a record's value points at one table, the
+ * one its `Microsoft.Dynamics.CRM.lookuplogicalname` annotation names, and only that link applies.
+ */
 export interface CustomTableLink {
   readonly column: string;
   readonly target: string;
+  /** Every table the lookup can point at, when more than one (absent for a single-target lookup). */
+  readonly targets?: readonly string[];
 }
+
+/**
+ * Whether a record's lookup value goes through this link: always for a single-target lookup; for a
+ * polymorphic one only when the row names this link's table (no annotation: no guess, no link).
+ */
+export const linkApplies = (link: CustomTableLink, rowTable: string | undefined): boolean =>
+  link.targets === undefined ? rowTable === undefined || rowTable === link.target : rowTable === link.target;
 
 /** An enabled custom table as the lead database keeps it. */
 export interface CustomTableConfig {

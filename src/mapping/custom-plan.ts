@@ -8,8 +8,7 @@ import type { CatalogField, CustomTableConfig, SelectedField } from '../domain/i
 import { wireNameOf, type EntityPlan, type FieldPlan } from './plan.js';
 
 export const linkColumnsOf = (t: Pick<CustomTableConfig, 'links' | 'via'>): string[] => [
-  ...t.links.map((l) => l.column),
-  ...(t.via ? [t.via.column] : []),
+  ...new Set([...t.links.map((l) => l.column), ...(t.via ? [t.via.column] : [])]),
 ];
 
 export function buildCustomPlan(
@@ -31,6 +30,7 @@ export function buildCustomPlan(
   for (const column of linkColumnsOf(table)) add(column, column);
   for (const s of selection) if (s.entity === table.name && !fields.has(s.logicalName)) add(s.logicalName, s.localName);
   const selectList = [...select].sort();
+  const links = new Set(linkColumnsOf(table));
   return {
     entity: table.name,
     entitySet: table.entitySet,
@@ -39,5 +39,9 @@ export function buildCustomPlan(
     unreadable,
     select: selectList,
     selectHash: createHash('sha256').update(selectList.join(',')).digest('hex').slice(0, 16),
+    // Which table a (polymorphic) link points at, per row: the lookuplogicalname annotation.
+    lookupTables: [...fields.values()]
+      .filter((f) => links.has(f.field.logicalName))
+      .map((f) => ({ wireName: f.wireName, localName: f.localName })),
   };
 }

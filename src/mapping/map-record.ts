@@ -23,6 +23,8 @@ export interface MappedRecord {
   readonly originatingLeadId: string | null;
   /** opportunity → its customerid: a contact or an account (the table from the lookup annotation). */
   readonly customer?: { readonly id: string; readonly table: string | null } | null;
+  /** The plan's `lookupTables`: which table each of those lookups points at in this row. */
+  readonly lookupTables?: Readonly<Record<string, string>>;
 }
 
 export type MapResult =
@@ -64,6 +66,7 @@ export function mapRecord(plan: EntityPlan, row: Record<string, unknown>): MapRe
         modifiedBy: system('modifiedby', checkGuid, '_modifiedby_value'),
         originatingLeadId: system('originatingleadid', checkGuid, '_originatingleadid_value'),
         customer: customerOf(row, system('customerid', checkGuid, '_customerid_value')),
+        ...(plan.lookupTables ? { lookupTables: lookupTablesOf(plan.lookupTables, row) } : {}),
       },
     };
   } catch (err) {
@@ -84,6 +87,18 @@ function customerOf(row: Record<string, unknown>, id: string | null): MappedReco
   if (id === null) return null;
   const table = row[`_customerid_value${LOOKUP_ENTITY}`];
   return { id, table: typeof table === 'string' ? table : null };
+}
+
+function lookupTablesOf(
+  lookups: NonNullable<EntityPlan['lookupTables']>,
+  row: Record<string, unknown>,
+): Record<string, string> {
+  const tables: Record<string, string> = {};
+  for (const l of lookups) {
+    const table = row[`${l.wireName}${LOOKUP_ENTITY}`];
+    if (typeof table === 'string' && row[l.wireName] != null) tables[l.localName] = table;
+  }
+  return tables;
 }
 
 const ETAG = /^W\/"(\d+)"$/;

@@ -31,6 +31,8 @@ export interface EntityPlan {
   readonly select: readonly string[];
   /** Changes when the selection changes; a new selection needs a new full read. */
   readonly selectHash: string;
+  /** Lookups whose table each row names (lookuplogicalname annotation), kept per record by local name. */
+  readonly lookupTables?: readonly Pick<FieldPlan, 'wireName' | 'localName'>[];
 }
 
 const LOOKUP_TYPES = new Set(['Lookup', 'Customer', 'Owner']);

@@ -42,12 +42,11 @@ function linkPlan(table: CustomTableConfig, all: readonly CustomTableConfig[]): 
   return {
     table: table.name,
     // A contact link names the person better than a lead link (a contact is the qualified lead).
-    personColumns: [...table.links]
+    personLinks: [...table.links]
       .filter((l) => PERSON_TARGETS.has(l.target))
-      .sort((a, b) => (a.target === b.target ? 0 : a.target === 'contact' ? -1 : 1))
-      .map((l) => l.column),
-    accountColumns: table.links.filter((l) => l.target === 'account').map((l) => l.column),
-    via: table.via ? { column: table.via.column, table: table.via.target } : null,
+      .sort((a, b) => (a.target === b.target ? 0 : a.target === 'contact' ? -1 : 1)),
+    accountLinks: table.links.filter((l) => l.target === 'account'),
+    via: table.via,
     children: all.filter((t) => t.via?.target === table.name).map((t) => t.name),
   };
 }

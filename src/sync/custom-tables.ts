@@ -10,6 +10,7 @@ import {
   availabilityOf,
   type CatalogField,
   type CustomTableConfig,
+  type CustomTableLink,
   type CustomTableName,
   type SelectedField,
 } from '../domain/index.js';
@@ -37,7 +38,10 @@ export interface CustomTableRow {
   readonly eligible: boolean;
   readonly reasons: readonly string[];
   readonly depth: 1 | 2 | null;
-  /** `new_contactid → contact`, or `new_registrationid → new_event_registration → ...` for level 2. */
+  /**
+   * `new_contactid → contact`, `new_registrationid → new_event_registration` for level 2, and
+   * `new_customerid → account | contact (per record)` for a polymorphic lookup.
+   */
   readonly links: readonly string[];
 }
 
@@ -56,12 +60,21 @@ export async function listCustomTables(db: Db, source: SourceReader, userId: str
       eligible: reasons.length === 0,
       reasons,
       depth: c.depth,
-      links: [
-        ...c.links.map((l) => `${l.column} → ${l.target}`),
-        ...(c.via ? [`${c.via.column} → ${c.via.target}`] : []),
-      ],
+      links: linkLabels(c),
     };
   });
+}
+
+/** One label per link column: a polymorphic lookup lists the targets that count, once. */
+function linkLabels(c: CustomTableCandidate): string[] {
+  const byColumn = new Map<string, CustomTableLink[]>();
+  for (const l of [...c.links, ...(c.via ? [c.via] : [])])
+    byColumn.set(l.column, [...(byColumn.get(l.column) ?? []), l]);
+  return [...byColumn].map(([column, links]) =>
+    links[0]!.targets
+      ? `${column} → ${links.map((l) => l.target).join(' | ')} (per record)`
+      : `${column} → ${links[0]!.target}`,
+  );
 }
 
 /** Enables a table with its readable custom columns (or the given ones) selected. */

@@ -143,7 +143,8 @@ export function createMutator(db: Database, clock: Clock, sink?: WriteSink): Mut
   /**
    * Relationship behaviours of the standard tables: customer lookups (contact.parentcustomerid,
    * opportunity.customerid, lead.customerid) are parental, so their rows are deleted with the parent;
-   * any other lookup to the deleted row is cleared ("remove link"), which is itself a change.
+   * any other lookup to the deleted row is cleared ("remove link"), which is itself a change. A custom
+   * Customer column is referential, as Dataverse creates custom lookups: its link is removed.
    */
   const cascade = (p: Principal, table: string, id: string) => {
     for (const other of db.allStores()) {
@@ -152,7 +153,10 @@ export function createMutator(db: Database, clock: Clock, sink?: WriteSink): Mut
         const ids = col.ids;
         for (let r = 0; r < other.size; r++) {
           if (ids[r] !== id || !other.alive[r] || col.target(r) !== table) continue;
-          if ((col.def.type === 'Customer' && other.def.logicalName !== 'lead') || col.def.cascadeDelete)
+          if (
+            (col.def.type === 'Customer' && !col.def.isCustom && other.def.logicalName !== 'lead') ||
+            col.def.cascadeDelete
+          )
             remove(p, other, r);
           else {
             col.setRef(r, null, table);

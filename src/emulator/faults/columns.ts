@@ -14,6 +14,7 @@ export const CUSTOM_COLUMN_TYPES = [
   'DateTime',
   'Picklist',
   'Lookup',
+  'Customer',
 ] as const;
 export type CustomColumnType = (typeof CUSTOM_COLUMN_TYPES)[number] & ColumnType;
 
@@ -27,12 +28,15 @@ export interface CustomColumnSpec {
   maxLength?: number;
   /** Picklist (required) and Boolean (optional labels for 0 and 1). */
   options?: OptionDef[];
-  /** Lookup targets (table logical names). */
+  /** Lookup targets (table logical names); several make a multi-table (polymorphic) lookup. A Customer column always targets account and contact. */
   targets?: string[];
   requiredLevel?: RequiredLevel;
   isSecured?: boolean;
   dateOnly?: boolean;
 }
+
+/** Dataverse's Customer type: a lookup to an account or a contact, nothing else. */
+export const CUSTOMER_TARGETS: readonly string[] = ['account', 'contact'];
 
 const BOOLEAN_OPTIONS: OptionDef[] = [
   { value: 0, label: 'No' },
@@ -55,6 +59,7 @@ export function customColumn(table: string, spec: CustomColumnSpec): ColumnDef {
     ...(spec.type === 'Picklist' ? { options: spec.options ?? [] } : {}),
     ...(spec.type === 'Boolean' ? { options: spec.options ?? BOOLEAN_OPTIONS } : {}),
     ...(spec.type === 'Lookup' ? { targets: spec.targets ?? [] } : {}),
+    ...(spec.type === 'Customer' ? { targets: CUSTOMER_TARGETS } : {}),
     ...(spec.type === 'DateTime' && spec.dateOnly ? { dateOnly: true } : {}),
     isValidForRead: true,
     isValidForCreate: true,

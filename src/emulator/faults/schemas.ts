@@ -1,6 +1,6 @@
 /** Validation of admin input (HTTP JSON and in-process calls alike), with messages fit for a 400. */
 import { z } from 'zod';
-import { CUSTOM_COLUMN_TYPES } from './columns.js';
+import { CUSTOM_COLUMN_TYPES, CUSTOMER_TARGETS } from './columns.js';
 import { FAULT_KINDS } from './queue.js';
 
 const name = z.string().trim().min(1);
@@ -30,7 +30,14 @@ export const columnSpec = z
     dateOnly: z.boolean().optional(),
   })
   .refine((c) => c.type !== 'Picklist' || (c.options?.length ?? 0) > 0, { message: 'a Picklist column needs options' })
-  .refine((c) => c.type !== 'Lookup' || (c.targets?.length ?? 0) > 0, { message: 'a Lookup column needs targets' });
+  .refine((c) => c.type !== 'Lookup' || (c.targets?.length ?? 0) > 0, { message: 'a Lookup column needs targets' })
+  .refine((c) => c.type !== 'Customer' || c.targets === undefined || sameSet(c.targets, CUSTOMER_TARGETS), {
+    message: 'a Customer column targets account and contact (give no targets, or exactly those)',
+  })
+  .refine((c) => new Set(c.targets ?? []).size === (c.targets ?? []).length, { message: 'a target is listed twice' });
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x) => b.includes(x));
 
 export const tableSpec = z.strictObject({
   logicalName: z

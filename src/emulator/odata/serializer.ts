@@ -115,9 +115,12 @@ function formattedWriter(def: ColumnDef): ((v: unknown) => string | undefined) |
   }
 }
 
-/** Which single-valued navigation property a lookup value came through (what $expand would use). */
+/**
+ * Which single-valued navigation property a lookup value came through (what $expand would use): a
+ * polymorphic lookup (Customer, or a Lookup to several tables) has one per target, as in $metadata.
+ */
 export function navigationProperty(def: ColumnDef, target: string): string {
-  return def.type === 'Customer' ? `${def.logicalName}_${target}` : def.logicalName;
+  return def.type === 'Customer' || (def.targets?.length ?? 0) > 1 ? `${def.logicalName}_${target}` : def.logicalName;
 }
 
 function lookupWriter(p: PropertyRef, key: string, fmtKey: string | undefined, opts: SerializeOptions): Part {

@@ -5,6 +5,7 @@
  * takes them from its intermediate record, and a change of an intermediate record's links reaches
  * the records under it in the same transaction.
  */
+import { linkApplies, type CustomTableLink } from '../../domain/index.js';
 import type { SqlClient } from '../db/types.js';
 import { emptyStats, lastById, type ApplyContext, type PageStats } from './staging.js';
 
@@ -13,16 +14,18 @@ export interface CustomRecord {
   readonly fields: Record<string, unknown>;
   readonly createdOn: string | null;
   readonly modifiedOn: string | null;
+  /** Which table each link lookup points at in this row (lookuplogicalname), by column. */
+  readonly lookupTables?: Readonly<Record<string, string>>;
 }
 
 /** How one table's records find their person and company. */
 export interface CustomLinkPlan {
   readonly table: string;
-  /** Fields (lookups) holding a lead or contact id, in order of preference. */
-  readonly personColumns: readonly string[];
-  readonly accountColumns: readonly string[];
-  /** Level 2: the lookup to the intermediate table's record. */
-  readonly via: { readonly column: string; readonly table: string } | null;
+  /** Links (lookups) to a lead or contact, in order of preference; a polymorphic one per row. */
+  readonly personLinks: readonly CustomTableLink[];
+  readonly accountLinks: readonly CustomTableLink[];
+  /** Level 2: the lookup to the intermediate table's record (`target`: that table). */
+  readonly via: CustomTableLink | null;
   /** Enabled tables whose records hang under this table's records (their links follow ours). */
   readonly children: readonly string[];
 }
@@ -84,8 +87,12 @@ WHERE c.table_name = ANY($1::text[]) AND p.table_name = $2 AND c.parent_dynamics
   AND p.dynamics_id IN (SELECT dynamics_id FROM stage_custom_records)
   AND (c.person_dynamics_id IS DISTINCT FROM p.person_dynamics_id OR c.account_dynamics_id IS DISTINCT FROM p.account_dynamics_id)`;
 
-const firstId = (fields: Record<string, unknown>, columns: readonly string[]): string | null => {
-  for (const c of columns) if (typeof fields[c] === 'string') return fields[c];
+/** The first link whose lookup holds an id pointing at the link's table in this record. */
+const firstId = (r: CustomRecord, links: readonly CustomTableLink[]): string | null => {
+  for (const l of links) {
+    const v = r.fields[l.column];
+    if (typeof v === 'string' && linkApplies(l, r.lookupTables?.[l.column])) return v;
+  }
   return null;
 };
 
@@ -106,15 +113,15 @@ export async function applyCustomRecords(
     records.map((r) => [
       r.id,
       r.fields,
-      firstId(r.fields, plan.personColumns),
-      firstId(r.fields, plan.accountColumns),
-      plan.via ? firstId(r.fields, [plan.via.column]) : null,
+      firstId(r, plan.personLinks),
+      firstId(r, plan.accountLinks),
+      plan.via ? firstId(r, [plan.via]) : null,
       r.createdOn,
       r.modifiedOn,
     ]),
   );
   const c = (await tx.query<{ inserted: number; updated: number; total: number }>(COUNT, [plan.table])).rows[0]!;
-  await tx.query(UPSERT, [plan.table, ctx.generation, ctx.now, plan.via?.table ?? null]);
+  await tx.query(UPSERT, [plan.table, ctx.generation, ctx.now, plan.via?.target ?? null]);
   if (plan.children.length > 0) await tx.query(RELINK_CHILDREN, [plan.children, plan.table, ctx.now]);
   stats.inserted = c.inserted;
   stats.updated = c.updated;
