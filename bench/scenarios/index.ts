@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { ceiling } from './ceiling.js';
 import { emulatorServe } from './emulator-serve.js';
 import { fanout } from './fanout.js';
 import { idle } from './idle.js';
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   writeback,
   quickSync,
   push,
+  ceiling,
 ];

@@ -53,7 +53,7 @@ async function scenario(backend: (typeof BACKENDS)[number]): Promise<void> {
     // Kill points in contact page requests of each run: inside the id read (its pages come first),
     // then inside the ranges, three times.
     const at = (nth: number, jitterMs: number): KillPoint => ({ kind: 'page', resource: 'contacts', nth, jitterMs });
-    const points = [at(Math.floor(contactPages / 2), 5), at(contactPages + 8, 0), at(6, 30), at(5, 60)];
+    const points = [at(Math.floor(contactPages / 2), 5), at(contactPages + 20, 0), at(14, 30), at(12, 60)];
     let killed = 0;
     const progress: number[] = [];
     for (const point of points) {
