@@ -125,6 +125,6 @@ async function scenario(backend: (typeof BACKENDS)[number]): Promise<void> {
 
 for (const backend of BACKENDS) {
   describe(`crash safety of a ranged full read: kill -9 during the id read and the ranges (${backend})`, () => {
-    it('resumes each range and loses or duplicates nothing', () => scenario(backend), 300_000);
+    it('resumes each range and loses or duplicates nothing', () => scenario(backend), 900_000);
   });
 }
