@@ -9,6 +9,7 @@ import { ConfigError, createLogger, loadConfig, type Config, type Logger } from 
 import { FatalError, isSyncError } from './domain/index.js';
 import { startEmulator, type SeedName } from './emulator/index.js';
 import { configureBudget } from './dataverse/index.js';
+import { configureReads } from './sync/read-settings.js';
 import { openDb } from './store/db/index.js';
 import type { Db } from './store/db/types.js';
 import { loadSecretBox, type SecretBox } from './store/secrets.js';
@@ -103,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level });
   // Every Dataverse client of this process shares the sync user's budget: its share and limits.
   if (config.dataverseBudget) configureBudget(config.dataverseBudget);
+  if (config.reads) configureReads(config.reads);
   const program = buildProgram(createCliContext(config, logger));
   try {
     await program.parseAsync(argv);

@@ -3,6 +3,7 @@
  * the lead database, the stored Dynamics session, and the plan of each synced table.
  */
 import { createLogger, loadConfig } from '../../src/config/index.js';
+import { configureBudget } from '../../src/dataverse/index.js';
 import { CYCLE_ORDER } from '../../src/domain/index.js';
 import { buildCustomPlan, buildPlan, type EntityPlan } from '../../src/mapping/index.js';
 import { listEnabledCustomTables } from '../../src/store/custom-tables-repo.js';
@@ -14,6 +15,8 @@ import { loadSelection } from '../../src/sync/state.js';
 
 export async function openEngine() {
   const config = loadConfig();
+  // As main.ts does: the sync user's budget (share, limits) for every client of the process.
+  if (config.dataverseBudget) configureBudget(config.dataverseBudget);
   const logger = createLogger({ level: config.logLevel });
   const db: Db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const box = loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir, logger });

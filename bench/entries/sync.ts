@@ -72,6 +72,7 @@ run(async () => {
           source,
           logger,
           userId,
+          reads: config.reads,
           // With heap relief, as `dynasync sync` and `run` do (cli/commands/sync.ts).
           onPage: relievingHeap(config.heapBudgetMb ?? 0, (e: PageEvent) => (lastPageMs[e.entity] = ms(t0))),
         },

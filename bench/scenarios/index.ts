@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { ceiling } from './ceiling.js';
 import { emulatorServe } from './emulator-serve.js';
 import { fanout } from './fanout.js';
 import { fleet } from './fleet.js';
@@ -24,4 +25,5 @@ export const SCENARIOS: readonly Scenario[] = [
   quickSync,
   push,
   fleet,
+  ceiling,
 ];

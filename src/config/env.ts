@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseAlertsEnv, type AlertsConfig } from './alerts-env.js';
 import { decodeSecretKey, SECRET_KEY_FORMAT } from './secret-key.js';
+import { parseReadsEnv, type ReadsConfig } from './reads-env.js';
 
 const optionalString = z
   .string()
@@ -135,6 +136,8 @@ export interface Config {
   readonly dynamics: Readonly<DynamicsEnv>;
   /** Where alerts go (alerts-env.ts); absent in hand-built test configs: no alerts. */
   readonly alerts?: AlertsConfig;
+  /** Parallel tables and key ranges of a full read (reads-env.ts); absent: the defaults. */
+  readonly reads?: ReadsConfig;
 }
 
 /** The connection settings `connect` takes, as DYNAMICS_* variables or as its flags of the same names. */
@@ -158,11 +161,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   const alerts = parseAlertsEnv(env);
+  const reads = parseReadsEnv(env);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
     ...(Array.isArray(alerts) ? alerts : []),
+    ...(Array.isArray(reads) ? reads : []),
   ];
-  if (!parsed.success || Array.isArray(alerts)) throw new ConfigError(issues);
+  if (!parsed.success || Array.isArray(alerts) || Array.isArray(reads)) throw new ConfigError(issues);
   const e = parsed.data;
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
@@ -193,5 +198,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authority: e.DYNAMICS_AUTHORITY,
     }),
     alerts,
+    reads,
   });
 }

@@ -86,6 +86,8 @@ export interface PlainReadRequest {
   select: readonly string[];
   /** An OData `$filter` expression (built by the caller from checked values only). */
   filter?: string;
+  /** A column to order by (ascending): the primary key of a key-range read. */
+  orderBy?: string;
   /** null: start; else a stored nextLink. */
   link: string | null;
   signal?: AbortSignal;
@@ -272,8 +274,10 @@ export class DataverseClient {
   async *readRows(req: PlainReadRequest): AsyncGenerator<ReadPage, void, undefined> {
     assertName(req.entitySet, 'entity set');
     req.select.forEach((c) => assertName(c, 'column'));
+    if (req.orderBy !== undefined) assertName(req.orderBy, 'column');
     const filter = req.filter ? `&$filter=${encodeURIComponent(req.filter)}` : '';
-    let target: string | null = req.link ?? `${req.entitySet}?$select=${req.select.join(',')}${filter}`;
+    const order = req.orderBy ? `&$orderby=${req.orderBy}` : '';
+    let target: string | null = req.link ?? `${req.entitySet}?$select=${req.select.join(',')}${filter}${order}`;
     const signal = req.signal ?? new AbortController().signal;
     let pending: Promise<ReadPage> | null = this.fetchPage(target, req.entity, signal, false);
     while (pending) {

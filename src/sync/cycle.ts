@@ -12,7 +12,10 @@ import type { RunTrigger } from '../store/runs.js';
 import { finishRun, loadSelection, startRun } from './state.js';
 import { syncCustomTables } from './custom-cycle.js';
 import { saveFieldSelection } from './fields.js';
-import { syncStream, type PageEvent, type StreamResult } from './stream.js';
+import { newResult, syncStream, type PageEvent, type StreamResult } from './stream.js';
+import { fullReadDue, inLanes, runLanes } from './cycle-lanes.js';
+import { readSettings } from './read-settings.js';
+import type { ReadsConfig } from '../config/index.js';
 
 export interface CycleDeps {
   readonly db: Db;
@@ -23,6 +26,8 @@ export interface CycleDeps {
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
   readonly onPage?: (e: PageEvent) => void;
+  /** Parallel tables and key ranges; absent: the process's settings (read-settings.ts). */
+  readonly reads?: ReadsConfig;
 }
 
 export type CycleStatus = 'success' | 'partial' | 'failed' | 'cancelled';
@@ -46,29 +51,15 @@ export async function runCycle(
   const runId = await startRun(deps.db, trigger, startedAt);
   const tables: StreamResult[] = [];
   try {
+    // A full read: users, accounts and people in lanes at once (cycle-lanes.ts says why).
+    const lanes = readSettings(deps.reads).parallelTables ? await lanePlans(deps, only) : null;
+    if (lanes) tables.push(...(await runLanes(lanes, (plan) => syncTable(deps, now, runId, plan), deps.signal)));
     for (const entity of CYCLE_ORDER) {
       if (deps.signal?.aborted) break;
       if (only && !only.includes(entity)) continue;
-      const fixed = fixedColumnPlan(entity, tables);
-      if (fixed !== undefined) {
-        if (fixed) tables.push(await syncTable(deps, now, runId, fixed));
-        continue;
-      }
-      let { catalog, selection } = await loadSelection(deps.db, entity);
-      if (catalog.length === 0 && (tables.length > 0 || only)) {
-        // A table that joined the cycle after setup (leads, for a database set up before they
-        // synced) starts with its default mapping instead of stopping every cycle (or push read).
-        const adopted = await adoptDefaults(deps, entity);
-        if (!adopted) continue;
-        ({ catalog, selection } = await loadSelection(deps.db, entity));
-      }
-      if (catalog.length === 0) {
-        throw new FatalError(
-          'not_configured',
-          `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`,
-        );
-      }
-      tables.push(await syncTable(deps, now, runId, buildPlan(entity, catalog, selection)));
+      if (lanes && inLanes(entity)) continue;
+      const plan = await planFor(deps, entity, tables, only);
+      if (plan) tables.push(await syncTable(deps, now, runId, plan));
     }
     // Custom tables have no webhook steps: a pushed read leaves them to the scheduled cycle.
     if (!deps.signal?.aborted && !only) tables.push(...(await syncCustomTables({ ...deps, now, runId })));
@@ -86,6 +77,43 @@ export async function runCycle(
   const endedAt = now();
   await finishRun(deps.db, runId, { status, tables, endedAt, error: null });
   return { runId, status, tables, startedAt, endedAt };
+}
+
+/** The plan of a table for this cycle; null to skip it. */
+async function planFor(
+  deps: CycleDeps,
+  entity: SyncEntity,
+  done: readonly StreamResult[],
+  only?: readonly SyncEntity[],
+): Promise<EntityPlan | null> {
+  const fixed = fixedColumnPlan(entity, done);
+  if (fixed !== undefined) return fixed;
+  let { catalog, selection } = await loadSelection(deps.db, entity);
+  if (catalog.length === 0 && (done.length > 0 || only)) {
+    // A table that joined the cycle after setup (leads, for a database set up before they
+    // synced) starts with its default mapping instead of stopping every cycle (or push read).
+    const adopted = await adoptDefaults(deps, entity);
+    if (!adopted) return null;
+    ({ catalog, selection } = await loadSelection(deps.db, entity));
+  }
+  if (catalog.length === 0) {
+    throw new FatalError('not_configured', `No field catalog for ${entity}: run \`dynasync fields --defaults\` first.`);
+  }
+  return buildPlan(entity, catalog, selection);
+}
+
+/** The lane tables' plans when one of them is due a full read, else null (the sequential cycle). */
+async function lanePlans(deps: CycleDeps, only: readonly SyncEntity[] | undefined): Promise<EntityPlan[] | null> {
+  const plans: EntityPlan[] = [];
+  const seen: StreamResult[] = [];
+  for (const entity of CYCLE_ORDER) {
+    if (!inLanes(entity) || (only && !only.includes(entity))) continue;
+    const plan = await planFor(deps, entity, seen, only);
+    if (!plan) continue;
+    plans.push(plan);
+    seen.push(newResult(entity)); // "a table before it": adopting defaults needs setup done
+  }
+  return plans.length > 1 && (await fullReadDue(deps.db, plans)) ? plans : null;
 }
 
 async function syncTable(deps: CycleDeps, now: () => Date, runId: number, plan: EntityPlan): Promise<StreamResult> {

@@ -8,6 +8,7 @@ export const SYNC_ERROR_CODES = {
   field_not_selectable: 'input',
   not_configured: 'setup',
   read_ended_without_delta_link: 'dynamics',
+  range_key_invalid: 'dynamics',
   runner_without_source: 'local',
   sign_in_failed: 'dynamics',
   unsupported_entity: 'input',

@@ -31,6 +31,8 @@ export interface PlainReadRequest {
   readonly entitySet: string;
   readonly select: readonly string[];
   readonly filter?: string;
+  /** Ascending order on this column (the primary key of a key-range read). */
+  readonly orderBy?: string;
   readonly link: string | null;
   readonly signal?: AbortSignal;
 }

@@ -3,12 +3,15 @@
  * delta reads. Each page's records, activities, sync errors and the new checkpoint commit in one
  * transaction, so a killed process resumes from the last committed page without loss or duplicates.
  */
-import { DeltaTokenExpiredError, FatalError, isSyncEntity, isSyncError, type StreamEntity } from '../domain/index.js';
+import { DeltaTokenExpiredError, FatalError, isSyncError, type StreamEntity } from '../domain/index.js';
+import type { ReadsConfig } from '../config/index.js';
 import type { Logger } from '../config/index.js';
-import { mapRecord, type EntityPlan, type MappedRecord } from '../mapping/index.js';
+import type { EntityPlan } from '../mapping/index.js';
 import type { Db } from '../store/db/types.js';
-import { recordPageOutcome, refreshStatistics, type RecordFailure } from '../store/records/index.js';
-import { APPLIERS, type Applier } from './appliers.js';
+import { recordPageOutcome, refreshStatistics } from '../store/records/index.js';
+import type { Applier } from './appliers.js';
+import { readInRanges } from './ranged-read.js';
+import { applierFor, mapPage, type MappedPage } from './stream-pages.js';
 import type { ReadPage, SourceReader } from './ports.js';
 import { ReadabilityGuard } from './readability.js';
 import { commitCheckpoint, loadCheckpoint, rebaseline, recordSyncError } from './state.js';
@@ -26,6 +29,8 @@ export interface StreamDeps {
   readonly onPage?: (e: PageEvent) => void;
   /** Where the records go when the table has no standard applier (custom tables). */
   readonly applier?: Applier;
+  /** Key ranges of a large table's full read; absent: the process's settings (read-settings.ts). */
+  readonly reads?: ReadsConfig;
 }
 
 export interface PageEvent {
@@ -95,6 +100,15 @@ async function readAndApply(
       estimatedTotal,
     });
   progress(0);
+  if (cp.phase === 'initial') {
+    // A large table's first read: primary-key ranges at once, then the delta from the secured link.
+    const ranged = await readInRanges(deps, plan, cp, result, { progress, estimatedTotal });
+    if (ranged === 'cancelled') return { ...result, status: 'cancelled' };
+    if (ranged) {
+      cp = ranged;
+      await analyzeAfterFullRead(deps, plan.entity);
+    }
+  }
   const guard = new ReadabilityGuard(deps, plan);
   // Prefetch: Dynamics serves the next page while this one is stored, so fetching and storing overlap.
   const pages = deps.source.readPages({
@@ -151,29 +165,6 @@ async function readAndApply(
   return result;
 }
 
-interface MappedPage {
-  readonly good: MappedRecord[];
-  readonly failures: RecordFailure[];
-}
-
-function mapPage(plan: EntityPlan, page: ReadPage): MappedPage {
-  const good: MappedRecord[] = [];
-  const failures: RecordFailure[] = [];
-  for (const row of page.rows) {
-    const m = mapRecord(plan, row);
-    if (m.ok) good.push(m.record);
-    else
-      failures.push({
-        dynamicsId: m.id ?? '',
-        entity: plan.entity,
-        column: m.column,
-        code: m.error.code,
-        message: m.error.message,
-      });
-  }
-  return { good, failures };
-}
-
 async function applyPage(
   deps: StreamDeps,
   plan: EntityPlan,
@@ -182,8 +173,7 @@ async function applyPage(
   { good, failures }: MappedPage,
   result: StreamResult,
 ): Promise<Checkpoint> {
-  const applier = deps.applier ?? (isSyncEntity(plan.entity) ? APPLIERS[plan.entity] : undefined);
-  if (!applier) throw new FatalError('unsupported_entity', `${plan.entity} is not synced yet`);
+  const applier = applierFor(plan, deps.applier);
   const now = deps.now();
   const ctx = { runId: deps.runId, generation: cp.generation, now, syncUserId: deps.userId };
   const finished = page.deltaLink !== null;
@@ -244,7 +234,7 @@ async function fail(deps: StreamDeps, plan: EntityPlan, result: StreamResult, er
 }
 
 /** Progress is a nicety: an estimate that fails must not fail the sync. */
-async function estimateRows(deps: StreamDeps, entity: StreamEntity): Promise<number | null> {
+export async function estimateRows(deps: StreamDeps, entity: StreamEntity): Promise<number | null> {
   try {
     return (await deps.source.totalRecordCount?.(entity)) ?? null;
   } catch (err) {

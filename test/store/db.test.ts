@@ -40,6 +40,8 @@ describeEachBackend('db', ({ db }) => {
       'persons',
       'push_state',
       'quick_syncs',
+      'range_cursors',
+      'range_reads',
       'sales_persons',
       'settings',
       'sync_errors',

@@ -5,6 +5,7 @@
  * after the last row served, so rows written between pages can neither repeat nor push others out.
  */
 import type { KeyValue } from '../odata/cookie.js';
+import { pastEnd, type KeyRange } from './key-range.js';
 import type { RowPredicate } from '../odata/filter-eval.js';
 import type { OrderBy } from '../odata/query-options.js';
 import { resolveProperty } from './properties.js';
@@ -22,14 +23,18 @@ export function pageByKey(
   predicate: RowPredicate | undefined,
   after: string | undefined,
   size: number,
+  range: KeyRange = {},
 ): Page {
   const { order, ids } = store;
   const n = store.orderLength;
   let i = after === undefined ? 0 : store.lowerBound(after);
   if (after !== undefined && i < n && ids[order[i]!] === after) i++;
+  // A key range (`pk ge X and pk lt Y`) starts at X and ends at Y, as an index seek would.
+  if (range.from) i = Math.max(i, store.lowerBound(range.from.id));
   const rows: number[] = [];
   for (; i < n; i++) {
     const row = order[i]!;
+    if (range.to && pastEnd(range, ids[row]!)) break;
     if (predicate && !predicate(row)) continue;
     if (rows.length === size) return { rows, more: true };
     rows.push(row);

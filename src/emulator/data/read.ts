@@ -7,6 +7,7 @@ import { Utf8Builder } from '../odata/utf8-builder.js';
 import { MAX_PAGE_SIZE, preferenceApplied, wantsAnnotation, type Preferences } from '../odata/prefer.js';
 import { assertNoExpand, assertTrackingCompatible, type QueryOptions } from '../odata/query-options.js';
 import { assertTrackingEnabled, JSON_HEADERS, writerFor, type PlaneDeps } from './deps.js';
+import { keyRangeOf } from './key-range.js';
 import { orderKeys, pageByKey, pageOrdered, type Page } from './ordering.js';
 import { resolveSelection } from './selection.js';
 import type { TableStore } from './table-store.js';
@@ -37,13 +38,15 @@ export function readCollection(
 
   let page: Page;
   let keysOf: ((row: number) => PageCookie['keys']) | undefined;
-  if (opts.orderby.length) {
+  // `$orderby=<pk>` (asc) is the key order itself: keyset pages on the key, no sort.
+  const byKey = opts.orderby.length === 1 && opts.orderby[0]!.name.toLowerCase() === pk && !opts.orderby[0]!.desc;
+  if (opts.orderby.length && !byKey) {
     const keys = orderKeys(store, opts.orderby, (t, id) => deps.db.nameOf(t, id));
     const after = cookie ? { keys: cookie.keys, id: cookie.last } : undefined;
     const ordered = pageOrdered(store, predicate, opts.orderby, keys, after, size);
     page = ordered;
     keysOf = ordered.keyOf;
-  } else page = pageByKey(store, predicate, cookie?.last, size);
+  } else page = pageByKey(store, predicate, cookie?.last, size, keyRangeOf(opts.filter, pk));
   if (topOnly) page = { rows: page.rows, more: false };
 
   const writer = writerFor(deps, req.principal, store, sel.props, prefs.annotations);
