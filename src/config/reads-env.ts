@@ -8,13 +8,13 @@ import { z } from 'zod';
 export interface ReadsConfig {
   /** Read independent tables at once during a full read (DYNASYNC_PARALLEL_TABLES, default on). */
   readonly parallelTables: boolean;
-  /** Key ranges a large table's full read is split into (DYNASYNC_READ_RANGES, default 8; 1: off). */
+  /** Key ranges a large table's full read is split into (DYNASYNC_READ_RANGES, default 1: off until a quiet-machine run shows ranges beat one cursor). */
   readonly ranges: number;
   /** Rows (Dataverse's estimate) from which a table is read in ranges (DYNASYNC_RANGE_MIN_ROWS, default 50,000). */
   readonly rangeMinRows: number;
 }
 
-export const DEFAULT_READS: ReadsConfig = Object.freeze({ parallelTables: true, ranges: 8, rangeMinRows: 50_000 });
+export const DEFAULT_READS: ReadsConfig = Object.freeze({ parallelTables: true, ranges: 1, rangeMinRows: 50_000 });
 
 const flag = z
   .string()
